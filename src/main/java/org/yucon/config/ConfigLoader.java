@@ -1,0 +1,188 @@
+package org.yucon.config;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.tomlj.Toml;
+import org.tomlj.TomlParseError;
+import org.tomlj.TomlParseResult;
+
+/**
+ * Reads and validates an {@code etc} directory: {@code yucon.toml}, {@code guests/*.toml}, {@code accounts/*.toml}.
+ * The single gate for configuration: whatever it returns is consistent; whatever is wrong is reported as one
+ * {@link ConfigException} naming file and line.
+ */
+public final class ConfigLoader {
+    /** Guest and account names end up in logins, file names and UML umids: keep them plain. */
+    static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
+    private static final Pattern CRYPT_SHA512 = Pattern.compile("\\$6\\$(rounds=\\d+\\$)?[./0-9A-Za-z]{1,16}\\$[./0-9A-Za-z]{86}");
+    private static final long MIB = 1 << 20;
+
+    private final Path etc;
+
+    public ConfigLoader(Path etc) {
+        this.etc = etc;
+    }
+
+    public Configuration load() throws ConfigException {
+        Path main = etc.resolve("yucon.toml");
+        GatewaySettings gateway = gateway(open(main));
+        Map<String, GuestConfig> guests = new TreeMap<>();
+        for (Path file : tomlFiles(etc.resolve("guests"))) {
+            GuestConfig guest = guest(file);
+            guests.put(guest.name(), guest);
+        }
+        Map<String, AccountConfig> accounts = new HashMap<>();
+        for (Path file : tomlFiles(etc.resolve("accounts"))) {
+            AccountConfig account = account(file, guests.keySet());
+            accounts.put(account.name(), account);
+        }
+        rejectSharedUmids(guests);
+        return new Configuration(gateway, new TreeMap<>(guests), accounts);
+    }
+
+    private GatewaySettings gateway(TomlSection root) throws ConfigException {
+        TomlSection ssh = root.sectionOrEmpty("ssh");
+        String listen = ssh.string("listen").orElse("127.0.0.1");
+        int port = (int) ssh.integer("port", 2222, 1, 65535);
+        Path hostKeys = ssh.path("host_keys").orElse(etc.toAbsolutePath().resolveSibling("hostkeys"));
+        ssh.rejectUnknownKeys();
+
+        TomlSection paths = root.sectionOrEmpty("paths");
+        Path state = paths.path("state").orElse(etc.toAbsolutePath().resolveSibling("state"));
+        Optional<Path> kernel = paths.path("kernel");
+        paths.rejectUnknownKeys();
+
+        ConsoleSettings console = console(root.sectionOrEmpty("console"));
+        root.rejectUnknownKeys();
+        return new GatewaySettings(listen, port, hostKeys, state, kernel, console);
+    }
+
+    private static ConsoleSettings console(TomlSection section) throws ConfigException {
+        int ring = (int) section.size("ring", MIB, 64 << 10, 1L << 30);
+        int replay = (int) section.size("replay", 16 << 10, 0, ring);
+        byte escape = escapeKey(section);
+        section.rejectUnknownKeys();
+        return new ConsoleSettings(ring, replay, escape);
+    }
+
+    private static byte escapeKey(TomlSection section) throws ConfigException {
+        Optional<String> text = section.string("escape");
+        if (text.isEmpty()) {
+            return ConsoleSettings.CTRL_A;
+        }
+        String t = text.get();
+        char c = t.length() == 2 && t.charAt(0) == '^' ? Character.toUpperCase(t.charAt(1)) : 0;
+        if (c < '@' || c > '_') {
+            throw section.error("escape", "is \"" + t + "\", must be a control key written as \"^A\" .. \"^Z\"");
+        }
+        return (byte) (c ^ 0x40);
+    }
+
+    private GuestConfig guest(Path file) throws ConfigException {
+        String name = nameOf(file);
+        TomlSection root = open(file);
+        String umid = root.string("umid").orElse(name);
+        if (!NAME.matcher(umid).matches()) {
+            throw root.error("umid", "is \"" + umid + "\", must be lower-case letters, digits, '-' or '_' (at most 32)");
+        }
+        Optional<Path> kernel = root.path("kernel");
+        long memory = root.size("memory", 128 * MIB, 16 * MIB, 64L << 30);
+        List<GuestConfig.Disk> disks = new ArrayList<>();
+        for (TomlSection disk : root.sections("disk")) {
+            disks.add(new GuestConfig.Disk(disk.path("image").orElseThrow(() -> disk.missing("image")), disk.path("cow")));
+            disk.rejectUnknownKeys();
+        }
+        if (disks.isEmpty()) {
+            throw new ConfigException(file, 0, "a guest needs at least one [[disk]] with an image (its root)");
+        }
+        List<String> args = root.strings("kernel_args");
+        Duration shutdown = root.duration("shutdown_timeout", Duration.ofSeconds(30), Duration.ofHours(1));
+        root.rejectUnknownKeys();
+        return new GuestConfig(name, umid, kernel, memory, disks, args, shutdown, file);
+    }
+
+    private AccountConfig account(Path file, Set<String> knownGuests) throws ConfigException {
+        String name = nameOf(file);
+        TomlSection root = open(file);
+        Optional<String> hash = root.string("password");
+        if (hash.isPresent() && !CRYPT_SHA512.matcher(hash.get()).matches()) {
+            throw root.error("password", "must be a SHA-512 crypt hash ($6$salt$...), as `yucon passwd` prints; plain text is refused");
+        }
+        boolean admin = root.bool("admin", false);
+        Set<String> guests = new HashSet<>(root.strings("guests"));
+        for (String guest : guests) {
+            if (!knownGuests.contains(guest)) {
+                throw root.error("guests", "names \"" + guest + "\", which is not a guest (no guests/" + guest + ".toml)");
+            }
+        }
+        root.rejectUnknownKeys();
+        Path keys = file.resolveSibling(name + ".keys");
+        Optional<Path> authorizedKeys = Files.exists(keys) ? Optional.of(keys) : Optional.empty();
+        if (hash.isEmpty() && authorizedKeys.isEmpty()) {
+            throw new ConfigException(file, 0, "account '" + name + "' has neither a password nor a " + keys.getFileName() + " file, so nobody could log in");
+        }
+        return new AccountConfig(name, hash, authorizedKeys, admin, guests);
+    }
+
+    private static void rejectSharedUmids(Map<String, GuestConfig> guests) throws ConfigException {
+        Map<String, GuestConfig> byUmid = new HashMap<>();
+        for (GuestConfig guest : guests.values()) {
+            GuestConfig other = byUmid.putIfAbsent(guest.umid(), guest);
+            if (other != null) {
+                throw new ConfigException(guest.file(), 0, "umid '" + guest.umid() + "' is also used by " + other.file());
+            }
+        }
+    }
+
+    private static String nameOf(Path file) throws ConfigException {
+        String base = file.getFileName().toString();
+        String name = base.substring(0, base.length() - ".toml".length());
+        if (!NAME.matcher(name).matches()) {
+            throw new ConfigException(file, 0, "the file name must be NAME.toml where NAME is lower-case letters, digits, '-' or '_' (at most 32), starting with a letter");
+        }
+        return name;
+    }
+
+    private static TomlSection open(Path file) throws ConfigException {
+        TomlParseResult result;
+        try {
+            result = Toml.parse(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file, 0, "no such file");
+        } catch (IOException e) {
+            throw new ConfigException(file, 0, "cannot be read (" + e.getMessage() + ")");
+        }
+        if (result.hasErrors()) {
+            TomlParseError first = result.errors().get(0);
+            throw new ConfigException(file, first.position().line(), "not valid TOML: " + first.getMessage());
+        }
+        return new TomlSection(file, result, "");
+    }
+
+    private static List<Path> tomlFiles(Path dir) throws ConfigException {
+        List<Path> files = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return files;
+        }
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*.toml")) {
+            stream.forEach(files::add);
+        } catch (IOException e) {
+            throw new ConfigException(dir, 0, "cannot be listed (" + e.getMessage() + ")");
+        }
+        files.sort(null);
+        return files;
+    }
+}

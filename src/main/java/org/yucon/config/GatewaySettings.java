@@ -1,0 +1,19 @@
+package org.yucon.config;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Settings of the gateway as a whole, from {@code etc/yucon.toml}.
+ *
+ * @param listenAddress address the SSH server binds
+ * @param port          its TCP port
+ * @param hostKeyDir    where the host keys are generated once and kept
+ * @param stateDir      run-time state: UML sockets, COW files, console logs
+ * @param kernel        the UML kernel guests boot unless their own file names one; empty means the one
+ *                      {@code yucon kernel} provisioned
+ * @param console       console hub settings
+ */
+public record GatewaySettings(String listenAddress, int port, Path hostKeyDir, Path stateDir,
+                              Optional<Path> kernel, ConsoleSettings console) {
+}
