@@ -1,0 +1,95 @@
+package org.yucon.console;
+
+import com.pty4j.PtyProcess;
+import com.pty4j.WinSize;
+import com.pty4j.unix.UnixPtyProcess;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import jnr.constants.platform.Errno;
+import jnr.constants.platform.Signal;
+import jnr.posix.POSIX;
+
+/**
+ * The master side of the pty that one run of a UML guest has as its console ({@code con0=fd:0,fd:1}).
+ *
+ * <p>UML stalls its console when the pty is not drained at once, and can miss a wake-up for good (FIELD-NOTES):
+ * so reads are plain read(2) calls on the master in large chunks, and when output stops right after activity
+ * the guest is sent SIGIO a few times with growing pauses (20, 40, 80 ... ms), never while it is quiet for long.
+ * Reads happen on the hub's reader thread; writes and resizes on the writer's session thread; the kick timer
+ * runs on the shared scheduler and only reads the volatile activity stamp.
+ */
+public final class ConsolePort {
+    private static final long FIRST_KICK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final int KICKS_PER_LULL = 7;
+
+    private final PtyProcess process;
+    private final int masterFd;
+    private final POSIX posix;
+    private final ScheduledFuture<?> kickTimer;
+    /** When bytes last moved either way (System.nanoTime); written by reader and writer, read by the kick timer. */
+    private volatile long lastActivity = System.nanoTime();
+    /** Kicks sent since lastActivity; owned by the kick timer. */
+    private int kicks;
+    private long kickedFor;
+
+    public ConsolePort(UnixPtyProcess process, POSIX posix, ScheduledExecutorService scheduler) {
+        this.process = process;
+        this.masterFd = process.getPty().getMasterFD();
+        this.posix = posix;
+        this.kickTimer = scheduler.scheduleWithFixedDelay(this::kickIfStalled, 20, 20, TimeUnit.MILLISECONDS);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Blocks until the guest prints; -1 once the guest has closed its console (it exited). */
+    int read(byte[] buffer) {
+        int n;
+        do {
+            n = posix.read(masterFd, buffer, buffer.length);
+        } while (n < 0 && posix.errno() == Errno.EINTR.intValue());
+        if (n > 0) {
+            lastActivity = System.nanoTime();
+        }
+        return n;
+    }
+
+    void write(byte[] bytes, int offset, int length) throws IOException {
+        byte[] chunk = offset == 0 && length == bytes.length ? bytes : Arrays.copyOfRange(bytes, offset, offset + length);
+        int done = 0;
+        while (done < length) {
+            int n = posix.write(masterFd, done == 0 ? chunk : Arrays.copyOfRange(chunk, done, length), length - done);
+            if (n < 0) {
+                throw new IOException("writing to the console failed: " + posix.strerror(posix.errno()));
+            }
+            done += n;
+        }
+        lastActivity = System.nanoTime();
+    }
+
+    void resize(int columns, int rows) {
+        process.setWinSize(new WinSize(columns, rows));
+    }
+
+    /** Stops the kick timer; the pty itself is closed when the process is reaped. */
+    void close() {
+        kickTimer.cancel(false);
+    }
+
+    private void kickIfStalled() {
+        long activity = lastActivity;
+        if (activity != kickedFor) {
+            kickedFor = activity;
+            kicks = 0;
+        }
+        long idle = System.nanoTime() - activity;
+        if (kicks < KICKS_PER_LULL && idle >= FIRST_KICK_NANOS << kicks) {
+            kicks++;
+            posix.kill((int) process.pid(), Signal.SIGIO.intValue());
+        }
+    }
+}
