@@ -1,0 +1,339 @@
+package org.yucon.guest;
+
+import com.pty4j.PtyProcessBuilder;
+import com.pty4j.unix.UnixPtyProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import jnr.constants.platform.Signal;
+import jnr.posix.POSIX;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.yucon.config.GuestConfig;
+import org.yucon.console.ConsoleHub;
+import org.yucon.console.ConsolePort;
+import org.yucon.guest.mconsole.GuestProc;
+import org.yucon.guest.mconsole.GuestStats;
+import org.yucon.guest.mconsole.MconsoleClient;
+import org.yucon.guest.mconsole.MconsoleException;
+import org.yucon.guest.mconsole.MconsoleReply;
+
+/**
+ * Runs one guest: boots its UML on a pty whose output goes to the guest's {@link ConsoleHub}, watches it, and
+ * shuts it down gracefully (mconsole {@code cad}, a deadline, {@code halt}, then SIGKILL).
+ *
+ * <p>The state machine is {@link GuestState}; every transition happens under this object's monitor, through
+ * {@link #move}. Callers are session threads (boot, shutdown), the guest's exit-watch thread and the shared
+ * scheduler (readiness polls, shutdown deadlines). The UML runs in its own session, so it outlives the gateway.
+ */
+public final class GuestSupervisor {
+    private static final Logger log = LoggerFactory.getLogger(GuestSupervisor.class);
+    private static final Duration READY_POLL = Duration.ofMillis(250);
+    private static final Duration HALT_GRACE = Duration.ofSeconds(5);
+
+    private final GuestConfig config;
+    private final Path kernel;
+    private final Path umlDir;
+    private final ConsoleHub console;
+    private final ScheduledExecutorService scheduler;
+    private final POSIX posix;
+    private final Consumer<GuestSupervisor> onChange;
+    private final MconsoleClient mconsole;
+
+    // Guarded by this.
+    private GuestStatus status = GuestStatus.off();
+    /** Counts runs of the UML, so late timers and watchers of an earlier run change nothing. */
+    private long run;
+    private boolean stopRequested;
+
+    public GuestSupervisor(GuestConfig config, Path kernel, Path umlDir, ConsoleHub console,
+                           ScheduledExecutorService scheduler, POSIX posix, Consumer<GuestSupervisor> onChange) {
+        this.config = config;
+        this.kernel = kernel;
+        this.umlDir = umlDir;
+        this.console = console;
+        this.scheduler = scheduler;
+        this.posix = posix;
+        this.onChange = onChange;
+        this.mconsole = new MconsoleClient(umlDir.resolve(config.umid()).resolve("mconsole"), Duration.ofSeconds(2));
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public GuestConfig config() {
+        return config;
+    }
+
+    public ConsoleHub console() {
+        return console;
+    }
+
+    public synchronized GuestStatus status() {
+        return status;
+    }
+
+    /** Asks the guest's kernel directly; fails when the guest is not running. */
+    public MconsoleReply mconsole(String command) throws MconsoleException {
+        return mconsole.send(command);
+    }
+
+    /** Load, memory, uptime and kernel of a running guest, from its own kernel. */
+    public GuestStats stats() throws MconsoleException {
+        return GuestProc.read(mconsole);
+    }
+
+    public Outcome boot() {
+        UnixPtyProcess started;
+        long thisRun;
+        synchronized (this) {
+            if (!status.state().mayBoot()) {
+                return Outcome.refused(name() + " is " + status.state().label().toLowerCase() + " already");
+            }
+            String blocker = staleOrForeign();
+            if (blocker != null) {
+                return Outcome.refused(blocker);
+            }
+            try {
+                started = spawn();
+            } catch (IOException e) {
+                log.warn("{} did not start: {}", name(), e.toString());
+                return Outcome.refused(name() + " did not start: " + e.getMessage());
+            }
+            stopRequested = false;
+            status = new GuestStatus(GuestState.BOOTING, Instant.now(), "", started.pid());
+            thisRun = ++run;
+        }
+        console.connect(new ConsolePort(started, posix, scheduler));
+        console.announce(name() + " is booting");
+        watchExit(thisRun, started);
+        scheduler.schedule(() -> pollReady(thisRun), READY_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        changed();
+        return Outcome.done(name() + " is booting");
+    }
+
+    /**
+     * At start: a UML that an earlier gateway left running keeps running. It can be watched and shut down
+     * through mconsole and its pid, but its console stays with the process that held it.
+     */
+    public void adoptLeftover() {
+        long pid = livePid();
+        if (pid == 0) {
+            return;
+        }
+        long thisRun;
+        synchronized (this) {
+            thisRun = ++run;
+            status = new GuestStatus(GuestState.RUNNING, Instant.now(), "console held by an earlier gateway", pid);
+        }
+        log.info("{} is running already (pid {}); its console is not reachable until it boots again", name(), pid);
+        scheduler.schedule(() -> pollAlive(thisRun, pid), 1, TimeUnit.SECONDS);
+    }
+
+    /** Graceful unless {@code halt}: asks init to power off, halts at the deadline, kills if even that fails. */
+    public Outcome shutdown(boolean halt) {
+        long target;
+        synchronized (this) {
+            if (!status.state().mayShutDown()) {
+                return Outcome.refused(name() + " is " + status.state().label().toLowerCase());
+            }
+            target = run;
+            stopRequested = true;
+            move(GuestState.STOPPING, halt ? "halting" : "shutting down");
+        }
+        changed();
+        if (halt) {
+            halt(target);
+        } else {
+            ask("cad");
+            scheduler.schedule(() -> halt(target), config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return Outcome.done(name() + (halt ? " is halting" : " is shutting down"));
+    }
+
+    private UnixPtyProcess spawn() throws IOException {
+        for (GuestConfig.Disk disk : config.disks()) {
+            if (!Files.isReadable(disk.image())) {
+                throw new IOException("its disk image " + disk.image() + " is missing or unreadable");
+            }
+            if (disk.cow().isPresent()) {
+                Files.createDirectories(disk.cow().get().toAbsolutePath().getParent());
+            }
+        }
+        Files.createDirectories(umlDir);
+        return (UnixPtyProcess) new PtyProcessBuilder(UmlCommandLine.of(config, kernel, umlDir).toArray(new String[0]))
+                .setEnvironment(Map.of("PATH", "/usr/bin:/bin", "TMPDIR", System.getProperty("java.io.tmpdir")))
+                .setDirectory(umlDir.toString())
+                .setRedirectErrorStream(true)
+                .setInitialColumns(80)
+                .setInitialRows(24)
+                .start();
+    }
+
+    /**
+     * UML leaves {@code UMID/} behind when it dies hard; a live pid there means another UML holds the umid
+     * (a guest started outside this gateway), which must not be booted twice.
+     */
+    private String staleOrForeign() {
+        Path dir = umlDir.resolve(config.umid());
+        long pid = livePid();
+        if (pid != 0) {
+            return name() + " runs already outside this gateway (pid " + pid + ", umid " + config.umid() + ")";
+        }
+        try {
+            HostFiles.deleteTree(dir);
+            return null;
+        } catch (IOException e) {
+            return name() + " cannot boot: its UML directory " + dir + " cannot be cleaned (" + e.getMessage() + ")";
+        }
+    }
+
+    /** The pid in {@code UMID/pid} if that process lives, else 0. */
+    private long livePid() {
+        Path pidFile = umlDir.resolve(config.umid()).resolve("pid");
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            return alive(pid) ? pid : 0;
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private boolean alive(long pid) {
+        return pid > 0 && posix.kill((int) pid, 0) == 0;
+    }
+
+    private void pollAlive(long thisRun, long pid) {
+        if (!alive(pid)) {
+            ended(thisRun, 0);
+        } else if (isCurrent(thisRun)) {
+            scheduler.schedule(() -> pollAlive(thisRun, pid), 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private void watchExit(long thisRun, UnixPtyProcess started) {
+        Thread watcher = new Thread(() -> {
+            try {
+                ended(thisRun, started.waitFor());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "guest-exit-" + name());
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private void ended(long thisRun, int exitCode) {
+        String line;
+        synchronized (this) {
+            if (run != thisRun || !status.state().alive()) {
+                return;
+            }
+            if (stopRequested) {
+                line = name() + " is off";
+                move(GuestState.OFF, "shut down");
+            } else if (exitCode == 0) {
+                line = name() + " powered off from inside";
+                move(GuestState.OFF, "powered off from inside");
+            } else {
+                String why = describe(exitCode);
+                line = name() + " crashed: " + why;
+                move(GuestState.CRASHED, why);
+            }
+        }
+        log.info(line);
+        console.announce(line);
+        changed();
+    }
+
+    /** pty4j reports a signal death as 128 + signal, like a shell does. */
+    static String describe(int exitCode) {
+        if (exitCode > 128 && exitCode < 128 + 65) {
+            int signal = exitCode - 128;
+            return "killed by signal " + signal + " (" + Signal.valueOf(signal).name() + ")";
+        }
+        return "UML exited with status " + exitCode;
+    }
+
+    private void pollReady(long thisRun) {
+        if (!isBooting(thisRun)) {
+            return;
+        }
+        if (answers("version")) {
+            synchronized (this) {
+                if (isBooting(thisRun)) {
+                    move(GuestState.RUNNING, "");
+                }
+            }
+            changed();
+        } else {
+            scheduler.schedule(() -> pollReady(thisRun), READY_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private synchronized boolean isBooting(long thisRun) {
+        return run == thisRun && status.state() == GuestState.BOOTING;
+    }
+
+    private boolean answers(String command) {
+        try {
+            return mconsole.send(command).ok();
+        } catch (MconsoleException e) {
+            return false;
+        }
+    }
+
+    private void halt(long target) {
+        if (!isCurrent(target)) {
+            return;
+        }
+        log.info("{}: halting", name());
+        ask("halt");
+        scheduler.schedule(() -> kill(target), HALT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void kill(long target) {
+        long pid;
+        synchronized (this) {
+            pid = isCurrent(target) ? status.pid() : 0;
+        }
+        if (pid != 0) {
+            log.warn("{} did not halt within {}s, killing pid {}", name(), HALT_GRACE.toSeconds(), pid);
+            posix.kill((int) pid, Signal.SIGKILL.intValue());
+        }
+    }
+
+    private void ask(String command) {
+        try {
+            mconsole.send(command);
+        } catch (MconsoleException e) {
+            log.info("{}: {} (the deadline still applies)", name(), e.getMessage());
+        }
+    }
+
+    /** True while run {@code target} is the latest and its UML still lives. */
+    private synchronized boolean isCurrent(long target) {
+        return run == target && status.state().alive();
+    }
+
+    /** Caller holds the monitor. */
+    private void move(GuestState next, String why) {
+        log.debug("{}: {} -> {} {}", name(), status.state(), next, why);
+        status = status.to(next, why);
+    }
+
+    private void changed() {
+        try {
+            onChange.accept(this);
+        } catch (RuntimeException e) {
+            log.warn("a listener of {} failed", name(), e);
+        }
+    }
+}
