@@ -1,0 +1,80 @@
+package org.yucon;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import jnr.posix.POSIX;
+import jnr.posix.POSIXFactory;
+import org.yucon.config.Configuration;
+import org.yucon.guest.Guests;
+import org.yucon.ssh.HostKeys;
+import org.yucon.ssh.SshGateway;
+
+/**
+ * A running yucon: the guests of one configuration behind one SSH endpoint. Closing it stops the SSH server
+ * and the gateway's threads; the guests keep running, as they would if the gateway crashed.
+ */
+public final class Gateway implements AutoCloseable {
+    private final Guests guests;
+    private final SshGateway ssh;
+    private final List<HostKeys.HostKey> hostKeys;
+    private final ScheduledExecutorService scheduler;
+
+    private Gateway(Guests guests, SshGateway ssh, List<HostKeys.HostKey> hostKeys, ScheduledExecutorService scheduler) {
+        this.guests = guests;
+        this.ssh = ssh;
+        this.hostKeys = hostKeys;
+        this.scheduler = scheduler;
+    }
+
+    /** Starts serving; {@code kernel} is what guests boot unless their configuration names another. */
+    public static Gateway start(Configuration config, Path kernel) throws IOException {
+        HostKeys keys = new HostKeys(config.gateway().hostKeyDir());
+        List<HostKeys.HostKey> hostKeys = keys.ensure();
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, named("scheduler"));
+        POSIX posix = POSIXFactory.getNativePOSIX();
+        try {
+            Guests guests = new Guests(config, kernel, scheduler, posix);
+            SshGateway ssh = new SshGateway(config, guests, scheduler, keys.provider(hostKeys));
+            ssh.start();
+            return new Gateway(guests, ssh, hostKeys, scheduler);
+        } catch (IOException | RuntimeException e) {
+            scheduler.shutdownNow();
+            throw e;
+        }
+    }
+
+    public Guests guests() {
+        return guests;
+    }
+
+    public int port() {
+        return ssh.port();
+    }
+
+    public List<HostKeys.HostKey> hostKeys() {
+        return hostKeys;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            ssh.close();
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    private static ThreadFactory named(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,25 @@
+package org.yucon.ssh;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Collectors;
+import org.yucon.config.AccountConfig;
+import org.yucon.config.GatewaySettings;
+import org.yucon.guest.GuestSupervisor;
+import org.yucon.guest.Guests;
+
+/**
+ * What every session of the gateway shares: the guests, the settings and the scheduler. It is also the one
+ * place that decides which guests an account may see: a guest it may not see does not exist for it.
+ */
+record GatewayContext(Guests guests, GatewaySettings settings, ScheduledExecutorService scheduler) {
+
+    List<GuestSupervisor> visibleTo(AccountConfig account) {
+        return guests.all().stream().filter(g -> account.mayUse(g.name())).collect(Collectors.toList());
+    }
+
+    Optional<GuestSupervisor> visible(AccountConfig account, String name) {
+        return guests.get(name).filter(g -> account.mayUse(g.name()));
+    }
+}

@@ -1,0 +1,104 @@
+package org.yucon.ssh;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.yucon.config.AccountConfig;
+import org.yucon.guest.GuestStatus;
+import org.yucon.guest.GuestSupervisor;
+import org.yucon.guest.Outcome;
+
+/** Runs the exec verbs that need no terminal, printing plain lines; exit status 0 on success. */
+final class Verbs {
+    private final GatewayContext context;
+    private final AccountConfig account;
+    private final OutputStream out;
+    private final OutputStream err;
+
+    Verbs(GatewayContext context, AccountConfig account, OutputStream out, OutputStream err) {
+        this.context = context;
+        this.account = account;
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(CommandLine command) throws IOException {
+        switch (command.verb()) {
+            case HELP: return help();
+            case STATUS: return status(command);
+            case BOOT: return act(command, GuestSupervisor::boot);
+            case SHUTDOWN: return act(command, g -> g.shutdown(command.flags().contains("--halt")));
+            default: throw new IllegalArgumentException("not a plain verb: " + command.verb());
+        }
+    }
+
+    /**
+     * The guest a command acts on: the one it names, or the only one the account sees. Prints why not and
+     * returns empty otherwise; a guest the account may not see is reported exactly like one that does not exist.
+     */
+    Optional<GuestSupervisor> guest(CommandLine command) throws IOException {
+        List<GuestSupervisor> visible = context.visibleTo(account);
+        if (command.guest().isPresent()) {
+            Optional<GuestSupervisor> named = context.visible(account, command.guest().get());
+            if (named.isEmpty()) {
+                print(err, "no guest named '" + command.guest().get() + "'");
+            }
+            return named;
+        }
+        if (visible.size() == 1) {
+            return Optional.of(visible.get(0));
+        }
+        print(err, visible.isEmpty() ? "this login has no guests" : "name a guest: " + command.verb().usage());
+        return Optional.empty();
+    }
+
+    private int help() throws IOException {
+        StringBuilder b = new StringBuilder("commands:\n");
+        for (Verb verb : Verb.values()) {
+            b.append("  ").append(verb.usage()).append('\n');
+        }
+        b.append("without a command (ssh -t): the menu; on a console, Ctrl-A d returns\n");
+        out.write(b.toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return 0;
+    }
+
+    private int status(CommandLine command) throws IOException {
+        List<GuestSupervisor> guests;
+        if (command.guest().isPresent()) {
+            Optional<GuestSupervisor> one = guest(command);
+            if (one.isEmpty()) {
+                return 1;
+            }
+            guests = List.of(one.get());
+        } else {
+            guests = context.visibleTo(account);
+        }
+        for (GuestSupervisor g : guests) {
+            GuestStatus s = g.status();
+            print(out, g.name() + " " + s.state().name().toLowerCase() + (s.detail().isEmpty() ? "" : " (" + s.detail() + ")"));
+        }
+        return 0;
+    }
+
+    private interface Action {
+        Outcome on(GuestSupervisor guest);
+    }
+
+    private int act(CommandLine command, Action action) throws IOException {
+        Optional<GuestSupervisor> guest = guest(command);
+        if (guest.isEmpty()) {
+            return 1;
+        }
+        Outcome outcome = action.on(guest.get());
+        print(outcome.ok() ? out : err, outcome.message());
+        return outcome.ok() ? 0 : 1;
+    }
+
+    private static void print(OutputStream stream, String line) throws IOException {
+        stream.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        stream.flush();
+    }
+}

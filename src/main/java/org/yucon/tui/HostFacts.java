@@ -1,0 +1,52 @@
+package org.yucon.tui;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** What the menu header says about the host itself: its name, load and memory, read from /proc. */
+record HostFacts(String hostName, String load, String memory) {
+
+    static HostFacts read() {
+        return new HostFacts(readHostName(), readLoad(), readMemory());
+    }
+
+    private static String readHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    private static String readLoad() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | ArrayIndexOutOfBoundsException e) {
+            return "?";
+        }
+    }
+
+    private static String readMemory() {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/meminfo"));
+            long total = kib(lines, "MemTotal:");
+            long available = kib(lines, "MemAvailable:");
+            return (total - available) / 1024 + "/" + total / 1024 + " MB";
+        } catch (IOException | NumberFormatException e) {
+            return "?";
+        }
+    }
+
+    private static long kib(List<String> lines, String key) {
+        for (String line : lines) {
+            if (line.startsWith(key)) {
+                return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
+            }
+        }
+        throw new NumberFormatException(key + " missing");
+    }
+}
