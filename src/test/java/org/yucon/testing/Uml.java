@@ -1,0 +1,50 @@
+package org.yucon.testing;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.yucon.host.DemoRootfs;
+import org.yucon.host.Kernel;
+import org.yucon.host.KernelProvisioner;
+import org.yucon.host.ProvisioningException;
+
+/**
+ * The UML kernel and root image every integration test boots, provisioned once per test JVM into the cache
+ * given by {@code -Dyucon.cache} (default ~/.cache/yucon). Fails loudly, never skips, when UML cannot run here.
+ */
+public final class Uml {
+    /** Initialized on first use by the JVM's class loading, which makes it once and thread-safe. */
+    private static final class Provisioned {
+        static final Kernel KERNEL;
+        static final Path IMAGE;
+
+        static {
+            try {
+                Path cache = cacheDir();
+                IMAGE = new DemoRootfs(cache, Uml::print).image();
+                KERNEL = new KernelProvisioner(cache, Uml::print).provision(Optional.empty());
+            } catch (ProvisioningException e) {
+                throw new IllegalStateException("UML cannot run on this host, so yucon cannot be tested here: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private Uml() {
+    }
+
+    public static Kernel kernel() {
+        return Provisioned.KERNEL;
+    }
+
+    public static Path image() {
+        return Provisioned.IMAGE;
+    }
+
+    public static Path cacheDir() {
+        String configured = System.getProperty("yucon.cache", "");
+        return configured.isBlank() ? Path.of(System.getProperty("user.home"), ".cache", "yucon") : Path.of(configured);
+    }
+
+    private static void print(String line) {
+        System.out.println("provisioning: " + line);
+    }
+}
