@@ -96,7 +96,7 @@ public final class ConfigLoader {
         TomlSection root = open(file);
         String umid = root.string("umid").orElse(name);
         if (!NAME.matcher(umid).matches()) {
-            throw root.error("umid", "is \"" + umid + "\", must be lower-case letters, digits, '-' or '_' (at most 32)");
+            throw root.error("umid", "is \"" + umid + "\", must be lower-case letters, digits, '-' or '_' (at most 32), starting with a letter");
         }
         Optional<Path> kernel = root.path("kernel");
         long memory = root.size("memory", 128 * MIB, 16 * MIB, 64L << 30);

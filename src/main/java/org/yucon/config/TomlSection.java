@@ -1,5 +1,6 @@
 package org.yucon.config;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,11 +154,15 @@ final class TomlSection {
         if (!m.matches()) {
             throw error(key, "is \"" + text.get() + "\", must be a duration such as \"500ms\", \"30s\", \"5m\" or \"1h\"");
         }
-        Duration d = Duration.of(Long.parseLong(m.group(1)), unit(m.group(2)));
-        if (d.compareTo(max) > 0) {
-            throw error(key, "is " + text.get() + ", must be at most " + max.toSeconds() + "s");
+        try {
+            Duration d = Duration.of(Long.parseLong(m.group(1)), unit(m.group(2)));
+            if (d.compareTo(max) <= 0) {
+                return d;
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            // more digits than a long or a Duration holds: too long, like any other over the maximum
         }
-        return d;
+        throw error(key, "is " + text.get() + ", must be at most " + max.toSeconds() + "s");
     }
 
     /** A path; relative ones are taken from the directory of the file that names them. */
@@ -166,7 +171,11 @@ final class TomlSection {
         if (text.isPresent() && text.get().isBlank()) {
             throw error(key, "must not be empty");
         }
-        return text.map(t -> file.toAbsolutePath().getParent().resolve(t).normalize());
+        try {
+            return text.map(t -> file.toAbsolutePath().getParent().resolve(t).normalize());
+        } catch (InvalidPathException e) {
+            throw error(key, "is not a usable path (" + e.getReason() + ")");
+        }
     }
 
     /** Fails naming the first key of this table that no read asked for. */
@@ -211,12 +220,16 @@ final class TomlSection {
         if (m == null || !m.matches()) {
             throw error(key, "is " + value + ", must be a size such as 65536, \"512K\", \"64M\" or \"1G\"");
         }
-        long n = Long.parseLong(m.group(1));
-        switch (m.group(2).toUpperCase()) {
-            case "K": return n << 10;
-            case "M": return n << 20;
-            case "G": return n << 30;
-            default: return n;
+        try {
+            long n = Long.parseLong(m.group(1));
+            switch (m.group(2).toUpperCase()) {
+                case "K": return Math.multiplyExact(n, 1L << 10);
+                case "M": return Math.multiplyExact(n, 1L << 20);
+                case "G": return Math.multiplyExact(n, 1L << 30);
+                default: return n;
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw error(key, "is " + value + ", which is too large");
         }
     }
 

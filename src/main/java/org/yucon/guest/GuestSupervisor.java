@@ -23,6 +23,7 @@ import org.yucon.guest.mconsole.GuestStats;
 import org.yucon.guest.mconsole.MconsoleClient;
 import org.yucon.guest.mconsole.MconsoleException;
 import org.yucon.guest.mconsole.MconsoleReply;
+import org.yucon.util.FileTrees;
 
 /**
  * Runs one guest: boots its UML on a pty whose output goes to the guest's {@link ConsoleHub}, watches it, and
@@ -188,7 +189,7 @@ public final class GuestSupervisor {
             return name() + " runs already outside this gateway (pid " + pid + ", umid " + config.umid() + ")";
         }
         try {
-            HostFiles.deleteTree(dir);
+            FileTrees.delete(dir);
             return null;
         } catch (IOException e) {
             return name() + " cannot boot: its UML directory " + dir + " cannot be cleaned (" + e.getMessage() + ")";

@@ -1,12 +1,9 @@
 package org.yucon.host;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import org.yucon.util.FileTrees;
 
 /** File operations on the cache whose failures become one-sentence {@link ProvisioningException}s. */
 final class FileOps {
@@ -40,12 +37,9 @@ final class FileOps {
 
     /** Deletes {@code root} and everything below it, without following links; a missing root is fine. */
     static void delete(Path root) throws ProvisioningException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(FileOps::deleteOne);
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            FileTrees.delete(root);
+        } catch (IOException e) {
             throw new ProvisioningException("Could not delete " + root + ": " + e.getMessage(), e);
         }
     }
@@ -56,14 +50,6 @@ final class FileOps {
             delete(root);
         } catch (ProvisioningException e) {
             // Scratch space under a temp directory; the next cleanup of the system's temp dir takes it.
-        }
-    }
-
-    private static void deleteOne(Path path) {
-        try {
-            Files.delete(path);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
