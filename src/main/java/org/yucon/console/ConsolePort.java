@@ -4,6 +4,8 @@ import com.pty4j.PtyProcess;
 import com.pty4j.WinSize;
 import com.pty4j.unix.UnixPtyProcess;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -87,9 +89,27 @@ public final class ConsolePort {
             kicks = 0;
         }
         long idle = System.nanoTime() - activity;
-        if (kicks < KICKS_PER_LULL && idle >= FIRST_KICK_NANOS << kicks) {
+        if (kicks < KICKS_PER_LULL && idle >= FIRST_KICK_NANOS << kicks && catchesSigio()) {
             kicks++;
             posix.kill((int) process.pid(), Signal.SIGIO.intValue());
         }
+    }
+
+    /**
+     * SIGIO's default action is to terminate: UML installs its handler only some way into its boot, and a kick
+     * before that kills the guest (and UML re-executes itself on a guest reboot). So kick only a process whose SigCgt mask in /proc says it catches SIGIO.
+     */
+    private boolean catchesSigio() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith("SigCgt:")) {
+                    long caught = Long.parseUnsignedLong(line.substring("SigCgt:".length()).trim(), 16);
+                    return (caught & (1L << (Signal.SIGIO.intValue() - 1))) != 0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // Gone, or not Linux's /proc: then a kick could not help anyway.
+        }
+        return false;
     }
 }
