@@ -290,10 +290,12 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         viewer.detach();
         viewer = null;
         if (consoleOnly) {
-            say(out, "[yucon] detached");
+            say(out, "\r\n[yucon] detached");
             finished = true;
             return;
         }
+        // Window changes while the console had the screen went to the guest only; the menu must learn the size too.
+        terminal.resized(columns(), rows());
         menu.show();
         if (rest.length > 0) {
             input(rest);

@@ -55,8 +55,9 @@ public final class GuestMenu {
         this.screen = new TerminalScreen(terminal);
     }
 
-    /** Takes the screen (alternate buffer) and draws. */
+    /** Takes the screen (alternate buffer) and draws; the last action's result is old news by now. */
     public void show() throws IOException {
+        statusLine = "";
         screen.startScreen();
         screen.setCursorPosition(null);
         redraw(true);
@@ -180,7 +181,7 @@ public final class GuestMenu {
         GuestStatus status = guest.status();
         Optional<GuestStats> stats = status.state() == GuestState.RUNNING ? stats(guest) : Optional.empty();
         String line = String.format("%s%-10s %-28s %-16s %-12s %d", i == selected ? "-->" : "   ", guest.name(),
-                describe(status, stats), stats.map(GuestMenu::load).orElse(""), stats.map(GuestMenu::memory).orElse(""),
+                fit(describe(status, stats), 28), stats.map(GuestMenu::load).orElse(""), stats.map(GuestMenu::memory).orElse(""),
                 guest.console().viewerCount());
         if (i == selected) {
             g.putString(0, LIST_TOP + i, line, SGR.REVERSE);
@@ -203,6 +204,11 @@ public final class GuestMenu {
             return label + " (up " + uptime(stats.get().uptime()) + ")";
         }
         return status.detail().isEmpty() ? label : label + " (" + status.detail() + ")";
+    }
+
+    /** Cuts text to a column, marking the cut, so that the columns after it stay in place. */
+    private static String fit(String text, int width) {
+        return text.length() <= width ? text : text.substring(0, width - 1) + "~";
     }
 
     private static String uptime(Duration d) {
