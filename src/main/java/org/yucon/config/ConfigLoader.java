@@ -132,7 +132,7 @@ public final class ConfigLoader {
         Path keys = file.resolveSibling(name + ".keys");
         Optional<Path> authorizedKeys = Files.exists(keys) ? Optional.of(keys) : Optional.empty();
         if (hash.isEmpty() && authorizedKeys.isEmpty()) {
-            throw new ConfigException(file, 0, "account '" + name + "' has neither a password nor a " + keys.getFileName() + " file, so nobody could log in");
+            throw new ConfigException(file, 0, "account '" + name + "' has neither a password nor a keys file (" + keys.getFileName() + "), so nobody could log in");
         }
         return new AccountConfig(name, hash, authorizedKeys, admin, guests);
     }

@@ -1,5 +1,7 @@
 package org.yucon.console;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * The last {@code capacity} bytes a guest printed, addressed by a sequence number that counts every byte ever
  * appended. One writer (the guest's console reader) appends and never waits for readers; any number of
@@ -50,13 +52,16 @@ public final class ConsoleRing {
      * A count of 0 means nothing arrived in time, or the ring was closed.
      */
     public synchronized Chunk read(long from, byte[] into, long waitMillis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + waitMillis;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         while (from >= end && !closed) {
-            long left = deadline - System.currentTimeMillis();
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (left <= 0) {
                 return new Chunk(from, 0, 0);
             }
             wait(left);
+        }
+        if (from >= end) {
+            return new Chunk(from, 0, 0);
         }
         long start = start();
         long missed = Math.max(0, start - from);

@@ -1,0 +1,329 @@
+package org.yucon.config;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.apache.commons.codec.digest.Sha2Crypt;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ConfigLoaderTest {
+    private static final String HASH = Sha2Crypt.sha512Crypt("secret".getBytes(UTF_8), "$6$saltsalt");
+    private static final String KNOWN_GUEST_KEYS = "(known here: disk, kernel, kernel_args, memory, shutdown_timeout, umid)";
+
+    @TempDir
+    Path root;
+
+    Path etc;
+
+    @BeforeEach
+    void minimalEtc() throws IOException {
+        etc = root.resolve("etc");
+        write("yucon.toml", "");
+        write("guests/uml1.toml", "[[disk]]", "image = \"uml1.img\"");
+    }
+
+    @Test
+    void minimalEtcLoadsWithTheDocumentedDefaults() throws ConfigException {
+        write("accounts/alice.toml", "password = \"" + HASH + "\"", "guests = [\"uml1\"]");
+
+        Configuration config = load();
+
+        GatewaySettings gateway = config.gateway();
+        assertEquals("127.0.0.1", gateway.listenAddress());
+        assertEquals(2222, gateway.port());
+        assertEquals(root.resolve("hostkeys"), gateway.hostKeyDir());
+        assertEquals(root.resolve("state"), gateway.stateDir());
+        assertEquals(Optional.empty(), gateway.kernel());
+        assertEquals(new ConsoleSettings(1 << 20, 16 << 10, (byte) 0x01), gateway.console());
+
+        GuestConfig guest = config.guests().get("uml1");
+        assertEquals("uml1", guest.umid());
+        assertEquals(128L << 20, guest.memoryBytes());
+        assertEquals(Duration.ofSeconds(30), guest.shutdownTimeout());
+        assertEquals(List.of(new GuestConfig.Disk(etc.resolve("guests/uml1.img"), Optional.empty())), guest.disks());
+        assertEquals(List.of(), guest.kernelArgs());
+        assertEquals(Optional.empty(), guest.kernel());
+
+        AccountConfig alice = config.account("alice").orElseThrow();
+        assertEquals(Optional.of(HASH), alice.passwordHash());
+        assertEquals(Optional.empty(), alice.authorizedKeys());
+        assertFalse(alice.admin());
+        assertEquals(Set.of("uml1"), alice.guests());
+    }
+
+    @Test
+    void explicitSettingsAreReadAndRelativePathsResolvedFromTheirFile() throws ConfigException {
+        write("yucon.toml",
+                "[ssh]", "listen = \"0.0.0.0\"", "port = 2022", "host_keys = \"keys\"",
+                "[paths]", "state = \"../var\"", "kernel = \"/opt/linux\"",
+                "[console]", "ring = \"2M\"", "replay = 4096", "escape = \"^]\"");
+        write("guests/uml1.toml",
+                "umid = \"u-1\"", "kernel = \"linux\"", "memory = \"64MiB\"", "kernel_args = [\"quiet\"]",
+                "shutdown_timeout = \"5m\"",
+                "[[disk]]", "image = \"../../images/root.img\"", "cow = \"uml1.cow\"",
+                "[[disk]]", "image = \"/srv/data.img\"");
+        write("accounts/bob.toml", "admin = true");
+        write("accounts/bob.keys", "");
+
+        Configuration config = load();
+
+        GatewaySettings gateway = config.gateway();
+        assertEquals("0.0.0.0", gateway.listenAddress());
+        assertEquals(2022, gateway.port());
+        assertEquals(etc.resolve("keys"), gateway.hostKeyDir());
+        assertEquals(root.resolve("var"), gateway.stateDir());
+        assertEquals(Optional.of(Path.of("/opt/linux")), gateway.kernel());
+        assertEquals(new ConsoleSettings(2 << 20, 4096, (byte) 0x1d), gateway.console());
+
+        GuestConfig guest = config.guests().get("uml1");
+        assertEquals("u-1", guest.umid());
+        assertEquals(Optional.of(etc.resolve("guests/linux")), guest.kernel());
+        assertEquals(64L << 20, guest.memoryBytes());
+        assertEquals(List.of("quiet"), guest.kernelArgs());
+        assertEquals(Duration.ofMinutes(5), guest.shutdownTimeout());
+        assertEquals(List.of(
+                new GuestConfig.Disk(root.resolve("images/root.img"), Optional.of(etc.resolve("guests/uml1.cow"))),
+                new GuestConfig.Disk(Path.of("/srv/data.img"), Optional.empty())), guest.disks());
+
+        AccountConfig bob = config.account("bob").orElseThrow();
+        assertTrue(bob.admin());
+        assertTrue(bob.mayUse("uml1"));
+        assertEquals(Optional.empty(), bob.passwordHash());
+        assertEquals(Optional.of(etc.resolve("accounts/bob.keys")), bob.authorizedKeys());
+    }
+
+    @Test
+    void missingMainFile() throws IOException {
+        Files.delete(etc.resolve("yucon.toml"));
+        assertRejected("yucon.toml: no such file");
+    }
+
+    @Test
+    void invalidTomlNamesTheLineOfTheError() {
+        write("yucon.toml", "[ssh]", "port = 2222", "listen = ", "[paths]");
+        assertTrue(failure().startsWith(etc + "/yucon.toml line 3: not valid TOML: "), failure());
+    }
+
+    @Test
+    void unknownTopLevelKey() {
+        write("yucon.toml", "# gateway", "lissen = \"::\"");
+        assertRejected("yucon.toml line 2: unknown key 'lissen' (known here: console, paths, ssh)");
+    }
+
+    @Test
+    void unknownSection() {
+        write("yucon.toml", "[sssh]", "port = 22");
+        assertRejected("yucon.toml line 1: unknown key 'sssh' (known here: console, paths, ssh)");
+    }
+
+    @Test
+    void unknownKeyInASection() {
+        write("yucon.toml", "[ssh]", "prot = 22");
+        assertRejected("yucon.toml line 2: unknown key 'ssh.prot' (known here: host_keys, listen, port)");
+    }
+
+    @Test
+    void misspeltGuestKey() {
+        write("guests/uml1.toml", "umid = \"uml1\"", "kernel_args = []", "memroy = \"64M\"", "[[disk]]", "image = \"x\"");
+        assertRejected("guests/uml1.toml line 3: unknown key 'memroy' " + KNOWN_GUEST_KEYS);
+    }
+
+    @Test
+    void unknownKeyInADisk() {
+        write("guests/uml1.toml", "[[disk]]", "image = \"x\"", "[[disk]]", "image = \"y\"", "format = \"raw\"");
+        assertRejected("guests/uml1.toml line 5: unknown key 'disk[1].format' (known here: cow, image)");
+    }
+
+    @Test
+    void stringWhereANumberBelongs() {
+        write("yucon.toml", "[ssh]", "port = \"2222\"");
+        assertRejected("yucon.toml line 2: 'ssh.port' must be a whole number");
+    }
+
+    @Test
+    void numberWhereAStringBelongs() {
+        write("yucon.toml", "[ssh]", "listen = 127");
+        assertRejected("yucon.toml line 2: 'ssh.listen' must be a string in quotes");
+    }
+
+    @Test
+    void listOfNonStrings() {
+        write("guests/uml1.toml", "kernel_args = [1, 2]", "[[disk]]", "image = \"x\"");
+        assertRejected("guests/uml1.toml line 1: 'kernel_args' must be a list of strings, e.g. [\"a\", \"b\"]");
+    }
+
+    @Test
+    void diskThatIsNotATable() {
+        write("guests/uml1.toml", "disk = \"root.img\"");
+        assertRejected("guests/uml1.toml line 1: 'disk' must be an array of tables [[disk]]");
+    }
+
+    @Test
+    void portOutOfRange() {
+        write("yucon.toml", "[ssh]", "port = 70000");
+        assertRejected("yucon.toml line 2: 'ssh.port' is 70000, must be between 1 and 65535");
+    }
+
+    @Test
+    void sizeTooSmall() {
+        write("guests/uml1.toml", "memory = \"1M\"", "[[disk]]", "image = \"x\"");
+        assertRejected("guests/uml1.toml line 1: 'memory' is 1048576 bytes, must be between 16777216 and 68719476736");
+    }
+
+    @Test
+    void replayLargerThanTheRing() {
+        write("yucon.toml", "[console]", "ring = \"64K\"", "replay = \"128K\"");
+        assertRejected("yucon.toml line 3: 'console.replay' is 131072 bytes, must be between 0 and 65536");
+    }
+
+    @Test
+    void badSizeText() {
+        write("guests/uml1.toml", "memory = \"lots\"", "[[disk]]", "image = \"x\"");
+        assertRejected("guests/uml1.toml line 1: 'memory' is lots, must be a size such as 65536, \"512K\", \"64M\" or \"1G\"");
+    }
+
+    @Test
+    void sizeTooLargeForANumber() {
+        write("guests/uml1.toml", "memory = \"99999999999999999999M\"", "[[disk]]", "image = \"x\"");
+        assertRejected("guests/uml1.toml line 1: 'memory' is 99999999999999999999M, which is too large");
+    }
+
+    @Test
+    void sizeThatWouldWrapAroundIsTooLarge() {
+        // 2^44 + 128 MiB is 2^64 + 128 MiB bytes: it must not wrap to a plausible 128 MiB.
+        write("guests/uml1.toml", "memory = \"17592186044544M\"", "[[disk]]", "image = \"x\"");
+        assertRejected("guests/uml1.toml line 1: 'memory' is 17592186044544M, which is too large");
+    }
+
+    @Test
+    void badDurationText() {
+        write("guests/uml1.toml", "shutdown_timeout = \"soon\"", "[[disk]]", "image = \"x\"");
+        assertRejected("guests/uml1.toml line 1: 'shutdown_timeout' is \"soon\", must be a duration such as "
+                + "\"500ms\", \"30s\", \"5m\" or \"1h\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2h", "9999999999999999h", "99999999999999999999s"})
+    void durationTooLong(String text) {
+        write("guests/uml1.toml", "shutdown_timeout = \"" + text + "\"", "[[disk]]", "image = \"x\"");
+        assertRejected("guests/uml1.toml line 1: 'shutdown_timeout' is " + text + ", must be at most 3600s");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x", "^1", "^", "^^A", "", "A", "^?"})
+    void badEscape(String text) {
+        write("yucon.toml", "[console]", "escape = \"" + text + "\"");
+        assertRejected("yucon.toml line 2: 'console.escape' is \"" + text + "\", must be a control key written as \"^A\" .. \"^Z\"");
+    }
+
+    @Test
+    void pathWithANulCharacter() {
+        write("yucon.toml", "[paths]", "kernel = \"linux\\u0000.uml\"");
+        assertRejected("yucon.toml line 2: 'paths.kernel' is not a usable path (Nul character not allowed)");
+    }
+
+    @Test
+    void emptyPath() {
+        write("guests/uml1.toml", "[[disk]]", "image = \"\"");
+        assertRejected("guests/uml1.toml line 2: 'disk[0].image' must not be empty");
+    }
+
+    @Test
+    void guestWithoutDisk() {
+        write("guests/uml1.toml", "memory = \"64M\"");
+        assertRejected("guests/uml1.toml: a guest needs at least one [[disk]] with an image (its root)");
+    }
+
+    @Test
+    void diskWithoutImage() {
+        write("guests/uml1.toml", "[[disk]]", "cow = \"uml1.cow\"");
+        assertRejected("guests/uml1.toml: missing required key 'disk[0].image'");
+    }
+
+    @Test
+    void badGuestFileName() {
+        write("guests/Uml1.toml", "[[disk]]", "image = \"x\"");
+        assertRejected("guests/Uml1.toml: the file name must be NAME.toml where NAME is lower-case letters, digits, "
+                + "'-' or '_' (at most 32), starting with a letter");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"UML1", "1uml", "uml 1", "../x", "abcdefghijklmnopqrstuvwxyz0123456"})
+    void badUmid(String umid) {
+        write("guests/uml1.toml", "umid = \"" + umid + "\"", "[[disk]]", "image = \"x\"");
+        assertRejected("guests/uml1.toml line 1: 'umid' is \"" + umid + "\", must be lower-case letters, digits, "
+                + "'-' or '_' (at most 32), starting with a letter");
+    }
+
+    @Test
+    void twoGuestsSharingAUmid() {
+        write("guests/uml2.toml", "umid = \"uml1\"", "[[disk]]", "image = \"x\"");
+        assertRejected("guests/uml2.toml: umid 'uml1' is also used by " + etc.resolve("guests/uml1.toml"));
+    }
+
+    @Test
+    void plainTextPasswordIsRefusedWithoutEchoingIt() {
+        write("accounts/alice.toml", "password = \"hunter2\"");
+        assertRejected("accounts/alice.toml line 1: 'password' must be a SHA-512 crypt hash ($6$salt$...), "
+                + "as `yucon passwd` prints; plain text is refused");
+    }
+
+    @Test
+    void accountNamingAnUnknownGuest() {
+        write("accounts/alice.toml", "password = \"" + HASH + "\"", "guests = [\"uml9\"]");
+        assertRejected("accounts/alice.toml line 2: 'guests' names \"uml9\", which is not a guest (no guests/uml9.toml)");
+    }
+
+    @Test
+    void accountWithNeitherPasswordNorKeys() {
+        write("accounts/alice.toml", "admin = true");
+        assertRejected("accounts/alice.toml: account 'alice' has neither a password nor a keys file (alice.keys), "
+                + "so nobody could log in");
+    }
+
+    @Test
+    void badAccountFileName() {
+        write("accounts/alice smith.toml", "admin = true");
+        assertRejected("accounts/alice smith.toml: the file name must be NAME.toml where NAME is lower-case letters, "
+                + "digits, '-' or '_' (at most 32), starting with a letter");
+    }
+
+    private Configuration load() throws ConfigException {
+        return new ConfigLoader(etc).load();
+    }
+
+    /** The whole message: exactly one sentence, naming the file relative to etc and, where it has one, the line. */
+    private void assertRejected(String expected) {
+        assertEquals(etc + "/" + expected, failure());
+    }
+
+    private String failure() {
+        return assertThrows(ConfigException.class, this::load).getMessage();
+    }
+
+    private void write(String name, String... lines) {
+        Path file = etc.resolve(name);
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, String.join("\n", lines) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
