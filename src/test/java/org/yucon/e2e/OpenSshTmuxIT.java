@@ -1,0 +1,244 @@
+package org.yucon.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yucon.testing.TestHost;
+
+/**
+ * End to end with the real OpenSSH client in a real terminal (a tmux pane), against a real gateway with real
+ * UML guests: what a user types and what the screen then shows, from login to detach.
+ */
+class OpenSshTmuxIT {
+    private static final String PANE = "e2e";
+    private static final Duration BOOT = Duration.ofSeconds(30);
+    private static final Duration SHUTDOWN = Duration.ofSeconds(25);
+    private static final Duration SHORT = Duration.ofSeconds(10);
+
+    @TempDir
+    static Path tmuxDir;
+    private static Tmux tmux;
+
+    private TestHost host;
+    private Path key;
+
+    @BeforeAll
+    static void startTmux() throws IOException {
+        Tmux.requireProgram("ssh", "-V");
+        tmux = Tmux.create(tmuxDir);
+    }
+
+    @AfterAll
+    static void stopTmux() {
+        if (tmux != null) {
+            tmux.close();
+        }
+    }
+
+    @AfterEach
+    void stopHost() throws IOException {
+        // The session first, so ssh is gone before the gateway it talks to.
+        try {
+            tmux.killSession(PANE);
+        } catch (IllegalStateException e) {
+            // Never started, or already gone with the server.
+        }
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    @Test
+    void adminBootsUsesResizesDetachesAndShutsDownThroughTheMenu(@TempDir Path dir) throws Exception {
+        start(dir, "uml1", "uml2");
+        tmux.newSession(PANE, 100, 30, ssh("admin"));
+
+        String menu = awaitScreen(s -> guestLine(s, "uml1").contains("Off") && guestLine(s, "uml2").contains("Off"),
+                SHORT, "the menu with uml1 and uml2 both Off");
+        assertTrue(menu.lines().anyMatch(l -> l.startsWith("User: admin")), "header names the account:\n" + menu);
+        assertMenuFills(menu, 30);
+
+        tmux.keys(PANE, "j");
+        awaitScreen(s -> guestLine(s, "uml2").startsWith("-->"), SHORT, "uml2 selected");
+        tmux.keys(PANE, "b");
+        awaitScreen(s -> guestLine(s, "uml2").contains("Running"), BOOT, "uml2 Running");
+
+        tmux.keys(PANE, "Enter");
+        awaitScreen(s -> s.contains("uml2 login:"), BOOT, "the login prompt on the console of uml2");
+        tmux.type(PANE, "root");
+        tmux.keys(PANE, "Enter");
+        awaitScreen(OpenSshTmuxIT::shellPrompt, SHORT, "a root shell prompt on uml2");
+
+        runInGuest("echo $((6*7))", "42");
+        // The size tmux gave ssh travelled through the SSH pty request and the console pty into the guest.
+        runInGuest("stty size", "30 100");
+        tmux.resizeWindow(PANE, 120, 40);
+        runInGuest("stty size", "40 120");
+
+        tmux.keys(PANE, "C-a", "d");
+        String back = awaitScreen(s -> s.contains("Options:") && !guestLine(s, "uml2").isEmpty(), SHORT, "the menu again");
+        assertTrue(guestLine(back, "uml2").contains("Running"), "uml2 still runs after detaching:\n" + back);
+        // The window grew while the console had it; the menu must be laid out for the new size, not the old one.
+        assertMenuFills(back, 40);
+
+        tmux.keys(PANE, "s");
+        awaitScreen(s -> s.contains("Shut down uml2?"), SHORT, "the shutdown question");
+        tmux.keys(PANE, "y");
+        awaitScreen(s -> guestLine(s, "uml2").contains("Off"), SHUTDOWN, "uml2 Off");
+
+        tmux.keys(PANE, "q");
+        awaitExit(0);
+    }
+
+    @Test
+    void consoleVerbAttachesStraightAwayAndCtrlACtrlDEndsTheSession(@TempDir Path dir) throws Exception {
+        start(dir, "uml1");
+        assertEquals(0, runSsh("uml1", "boot"), "ssh -l uml1 boot");
+
+        List<String> console = ssh("uml1");
+        console.add(1, "-t");
+        console.add("console");
+        tmux.newSession(PANE, 100, 30, console);
+        awaitScreen(s -> s.contains("[yucon] console of uml1"), SHORT, "the console banner");
+        awaitScreen(s -> s.contains("uml1 login:"), BOOT, "the login prompt of uml1");
+
+        tmux.keys(PANE, "C-a", "C-d");
+        String last = awaitExit(0);
+        assertTrue(last.contains("[yucon] detached"), "ssh ended with the detach notice:\n" + last);
+    }
+
+    private void start(Path dir, String... guests) throws Exception {
+        host = TestHost.start(dir, guests);
+        key = writePrivateKey(dir.resolve("id_ed25519"));
+    }
+
+    /** The client key in OpenSSH format, 0600 from the start: ssh ignores a key others may read. */
+    private Path writePrivateKey(Path file) throws Exception {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (OutputStream out = Files.newOutputStream(file)) {
+            OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(host.userKey(), "test", null, out);
+        }
+        return file;
+    }
+
+    /** An ssh command line that reads no user configuration, trusts the test host key and never prompts. */
+    private List<String> ssh(String login) {
+        return new ArrayList<>(List.of("ssh", "-F", "/dev/null",
+                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+                // Keeps "Permanently added ... to the list of known hosts" out of the screen under test.
+                "-o", "LogLevel=ERROR",
+                "-i", key.toString(), "-p", String.valueOf(host.port()), "-l", login, "127.0.0.1"));
+    }
+
+    /** Runs an exec verb without a terminal and returns ssh's exit status. */
+    private int runSsh(String login, String... verb) throws Exception {
+        List<String> argv = ssh(login);
+        argv.addAll(Arrays.asList(verb));
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(SHORT.toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("ssh " + String.join(" ", verb) + " did not finish: " + output);
+        }
+        System.out.println("ssh " + String.join(" ", verb) + ": " + output.trim());
+        return p.exitValue();
+    }
+
+    /** Types a command at the guest's shell and waits for a line that is exactly {@code expected}. */
+    private void runInGuest(String command, String expected) {
+        long before = countLines(tmux.capture(PANE), expected);
+        tmux.type(PANE, command);
+        tmux.keys(PANE, "Enter");
+        // Counting, not finding: an earlier "stty size" may have printed the same line already.
+        awaitScreen(s -> countLines(s, expected) > before && shellPrompt(s), SHORT, "'" + expected + "' from: " + command);
+    }
+
+    private static long countLines(String screen, String exact) {
+        return screen.lines().filter(l -> l.strip().equals(exact)).count();
+    }
+
+    /** True when the last non-blank line is a root prompt waiting for input (busybox: "~ # "). */
+    private static boolean shellPrompt(String screen) {
+        List<String> lines = screen.lines().filter(l -> !l.isBlank()).toList();
+        return !lines.isEmpty() && lines.get(lines.size() - 1).strip().endsWith("#");
+    }
+
+    /** The menu's key help sits four rows above the bottom of a window {@code rows} high. */
+    private static void assertMenuFills(String screen, int rows) {
+        List<String> lines = screen.lines().toList();
+        int options = IntStream.range(0, lines.size()).filter(i -> lines.get(i).startsWith("Options:")).findFirst().orElse(-1);
+        assertEquals(rows - 4, options, "row of the Options line in a window " + rows + " rows high:\n" + frame(screen));
+    }
+
+    /** The menu line of a guest ("-->uml2 ..." when selected, "   uml2 ..." otherwise), or "" when absent. */
+    private static String guestLine(String screen, String guest) {
+        Pattern line = Pattern.compile("^(-->| {3})" + Pattern.quote(guest) + " .*");
+        return screen.lines().filter(l -> line.matcher(l).matches()).findFirst().orElse("");
+    }
+
+    /** Waits for ssh to exit with {@code status}; returns the last screen it left. */
+    private String awaitExit(int status) {
+        awaitScreen(s -> tmux.paneExit(PANE).isPresent(), SHORT, "ssh to exit");
+        assertEquals("status " + status, tmux.paneExit(PANE).orElseThrow(), "how ssh ended");
+        return tmux.capture(PANE);
+    }
+
+    /**
+     * Polls the pane until {@code condition} holds and returns that screen; on timeout fails showing the last
+     * screen, which is what a user would have been looking at.
+     */
+    private static String awaitScreen(Predicate<String> condition, Duration timeout, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String screen;
+        do {
+            screen = tmux.capture(PANE);
+            if (condition.test(screen)) {
+                return screen;
+            }
+            sleep(100);
+        } while (System.nanoTime() < deadline);
+        screen = tmux.capture(PANE);
+        if (condition.test(screen)) {
+            return screen;
+        }
+        return fail("no " + what + " within " + timeout.toSeconds() + " s; the screen:\n" + frame(screen));
+    }
+
+    /** The screen between rulers, so blank lines at its end are visible in a failure message. */
+    private static String frame(String screen) {
+        String ruler = "-".repeat(40);
+        return ruler + "\n" + screen + (screen.endsWith("\n") ? "" : "\n") + ruler;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
