@@ -1,7 +1,6 @@
 package org.yucon.console;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -61,7 +60,7 @@ public final class ConsoleHub {
      * Attaches a consumer that first gets up to the configured replay of recent output. It becomes the writer
      * when nobody writes yet and it may write.
      */
-    public ConsoleViewer attach(String who, OutputStream sink, boolean mayWrite) {
+    public ConsoleViewer attach(String who, ConsoleSink sink, boolean mayWrite) {
         long end = ring.end();
         long from = Math.max(ring.start(), end - settings.replayBytes());
         ConsoleViewer viewer = new ConsoleViewer(this, who, sink, from);
@@ -76,7 +75,7 @@ public final class ConsoleHub {
     }
 
     /** Attaches the log: it starts at the current end, replays nothing and never writes. */
-    public ConsoleViewer attachLog(OutputStream file) {
+    public ConsoleViewer attachLog(ConsoleSink file) {
         ConsoleViewer viewer = new ConsoleViewer(this, "log", file, ring.end());
         viewer.start();
         return viewer;

@@ -1,17 +1,15 @@
 package org.yucon.console;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One consumer of a guest's console output: an SSH viewer or the log file. It has its own cursor into the
- * hub's ring and its own pump thread, so a consumer that stops reading only falls behind (and is told how
- * much it missed); it never holds up the guest or anybody else.
+ * One consumer of a guest's console output: an SSH viewer, the log file, a link to the gateway. It has its own
+ * cursor into the hub's ring and its own pump thread, so a consumer that stops reading only falls behind (and is
+ * told how much it missed); it never holds up the guest or anybody else.
  */
 public final class ConsoleViewer {
     private static final Logger log = LoggerFactory.getLogger(ConsoleViewer.class);
@@ -20,13 +18,13 @@ public final class ConsoleViewer {
     private final ConsoleHub hub;
     private final String who;
     private final Instant since = Instant.now();
-    private final OutputStream sink;
+    private final ConsoleSink sink;
     private final Thread pump;
     /** Next sequence number to send; owned by the pump thread. */
     private long cursor;
     private final AtomicBoolean open = new AtomicBoolean(true);
 
-    ConsoleViewer(ConsoleHub hub, String who, OutputStream sink, long cursor) {
+    ConsoleViewer(ConsoleHub hub, String who, ConsoleSink sink, long cursor) {
         this.hub = hub;
         this.who = who;
         this.sink = sink;
@@ -80,28 +78,16 @@ public final class ConsoleViewer {
         }
     }
 
-    /** Writes a line of the gateway's own to this viewer only, between the guest's output. */
-    public void tell(String line) {
-        synchronized (sink) {
-            try {
-                sink.write(("\r\n[yucon] " + line + "\r\n").getBytes(StandardCharsets.UTF_8));
-                sink.flush();
-            } catch (IOException e) {
-                detach();
-            }
-        }
-    }
-
     private void pump() {
         byte[] buffer = new byte[CHUNK];
         try {
             while (open.get()) {
                 ConsoleRing.Chunk chunk = hub.ring().read(cursor, buffer, 1000);
                 if (chunk.missed() > 0) {
-                    tell(chunk.missed() + " bytes of console output were skipped: this viewer fell behind");
+                    sink.missed(chunk.missed());
                 }
                 if (chunk.count() > 0) {
-                    send(buffer, chunk.count());
+                    sink.output(buffer, chunk.count());
                 }
                 cursor = chunk.next();
             }
@@ -110,13 +96,6 @@ public final class ConsoleViewer {
         } catch (IOException e) {
             log.debug("console viewer {} of {} gone: {}", who, hub.guest(), e.toString());
             detach();
-        }
-    }
-
-    private void send(byte[] buffer, int count) throws IOException {
-        synchronized (sink) {
-            sink.write(buffer, 0, count);
-            sink.flush();
         }
     }
 }

@@ -1,11 +1,8 @@
 package org.yucon.guest;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,6 +15,7 @@ import jnr.posix.POSIX;
 import org.yucon.config.Configuration;
 import org.yucon.config.GuestConfig;
 import org.yucon.console.ConsoleHub;
+import org.yucon.console.LogFileSink;
 
 /**
  * Every guest of this host, by name, each with its supervisor and console hub, and the listeners that want to
@@ -34,7 +32,7 @@ public final class Guests {
         Map<String, GuestSupervisor> map = new LinkedHashMap<>();
         for (GuestConfig guest : config.guests().values()) {
             ConsoleHub hub = new ConsoleHub(guest.name(), config.gateway().console());
-            hub.attachLog(openLog(logs.resolve(guest.name() + ".log")));
+            hub.attachLog(new LogFileSink(logs.resolve(guest.name() + ".log")));
             Path guestKernel = guest.kernel().orElse(kernel);
             map.put(guest.name(), new GuestSupervisor(guest, guestKernel, umlDir, hub, scheduler, posix, g -> fire()));
         }
@@ -65,9 +63,5 @@ public final class Guests {
 
     private void fire() {
         listeners.forEach(Runnable::run);
-    }
-
-    private static OutputStream openLog(Path file) throws IOException {
-        return new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND), 64 * 1024);
     }
 }

@@ -75,6 +75,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private SshTerminal terminal;
     private GuestMenu menu;
     private ConsoleViewer viewer;
+    private ChannelSink sink;
     private EscapeKeys escape;
     private boolean consoleOnly;
     private boolean finished;
@@ -247,7 +248,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
                 try {
                     viewer.type(b, offset, length);
                 } catch (IOException e) {
-                    viewer.tell("the guest's console did not take input: " + e.getMessage());
+                    tell("the guest's console did not take input: " + e.getMessage());
                 }
             }
 
@@ -257,13 +258,13 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
                     leave.set(true);
                     return false;
                 }
-                viewer.tell(escape.help());
+                tell(escape.help());
                 return true;
             }
 
             @Override
             public void unbound(byte key) {
-                viewer.tell("that key is not bound after the escape key; " + escape.help());
+                tell("that key is not bound after the escape key; " + escape.help());
             }
         });
         if (leave.get()) {
@@ -275,9 +276,10 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         escape = new EscapeKeys(context.settings().console().escapeKey());
         say(out, "[yucon] console of " + guest.name() + " (" + guest.status().state().label().toLowerCase() + "); "
                 + escape.help());
-        viewer = guest.console().attach(account.name() + "@" + channel.getSession().getClientAddress(), out, true);
+        sink = new ChannelSink(out);
+        viewer = guest.console().attach(account.name() + "@" + channel.getSession().getClientAddress(), sink, true);
         if (!viewer.isWriter()) {
-            viewer.tell("read-only: somebody else is typing on this console");
+            tell("read-only: somebody else is typing on this console");
         }
         viewer.resize(columns(), rows());
         log.info("{} attached to the console of {}", account.name(), guest.name());
@@ -299,6 +301,15 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         menu.show();
         if (rest.length > 0) {
             input(rest);
+        }
+    }
+
+    /** A line for this viewer only, between the guest's output; a viewer gone meanwhile is detached. */
+    private void tell(String line) {
+        try {
+            sink.tell(line);
+        } catch (IOException e) {
+            viewer.detach();
         }
     }
 

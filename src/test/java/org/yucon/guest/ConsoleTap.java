@@ -2,11 +2,11 @@ package org.yucon.guest;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.UUID;
+import org.yucon.console.ConsoleSink;
 import org.yucon.console.ConsoleViewer;
 import org.yucon.testing.Await;
 
@@ -24,19 +24,17 @@ final class ConsoleTap implements AutoCloseable {
     private final String mark = "tap " + UUID.randomUUID();
 
     private ConsoleTap(GuestSupervisor guest) {
-        OutputStream sink = new OutputStream() {
+        ConsoleSink sink = new ConsoleSink() {
             @Override
-            public void write(int b) {
+            public void output(byte[] bytes, int length) {
                 synchronized (seen) {
-                    seen.write(b);
+                    seen.write(bytes, 0, length);
                 }
             }
 
             @Override
-            public void write(byte[] b, int off, int len) {
-                synchronized (seen) {
-                    seen.write(b, off, len);
-                }
+            public void missed(long bytes) {
+                throw new AssertionError("the test's console tap fell behind by " + bytes + " bytes");
             }
         };
         this.viewer = guest.console().attach("test", sink, true);

@@ -1,0 +1,14 @@
+package org.yucon.console;
+
+import java.io.IOException;
+
+/**
+ * Where one consumer's share of a console goes: an SSH channel, the log file, a link to the gateway.
+ * Called on that consumer's pump thread only; it may block, which delays that consumer and nobody else.
+ */
+public interface ConsoleSink {
+    void output(byte[] bytes, int length) throws IOException;
+
+    /** The consumer fell behind by more than the ring holds: {@code bytes} of output were skipped. */
+    void missed(long bytes) throws IOException;
+}
