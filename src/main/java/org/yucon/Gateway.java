@@ -11,21 +11,26 @@ import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 import org.yucon.config.Configuration;
 import org.yucon.guest.Guests;
+import org.yucon.keeper.KeeperClient;
 import org.yucon.ssh.HostKeys;
 import org.yucon.ssh.SshGateway;
 
 /**
- * A running yucon: the guests of one configuration behind one SSH endpoint. Closing it stops the SSH server
- * and the gateway's threads; the guests keep running, as they would if the gateway crashed.
+ * A running yucon: the guests of one configuration behind one SSH endpoint. The guests' processes and consoles
+ * live in the console keeper, which this starts if it does not run yet. Closing the gateway stops the SSH server
+ * and the gateway's threads; the keeper and the guests keep running, as they would if the gateway crashed.
  */
 public final class Gateway implements AutoCloseable {
     private final Guests guests;
+    private final KeeperClient keeper;
     private final SshGateway ssh;
     private final List<HostKeys.HostKey> hostKeys;
     private final ScheduledExecutorService scheduler;
 
-    private Gateway(Guests guests, SshGateway ssh, List<HostKeys.HostKey> hostKeys, ScheduledExecutorService scheduler) {
+    private Gateway(Guests guests, KeeperClient keeper, SshGateway ssh, List<HostKeys.HostKey> hostKeys,
+                    ScheduledExecutorService scheduler) {
         this.guests = guests;
+        this.keeper = keeper;
         this.ssh = ssh;
         this.hostKeys = hostKeys;
         this.scheduler = scheduler;
@@ -38,10 +43,11 @@ public final class Gateway implements AutoCloseable {
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, named("scheduler"));
         POSIX posix = POSIXFactory.getNativePOSIX();
         try {
-            Guests guests = new Guests(config, kernel, scheduler, posix);
+            KeeperClient keeper = KeeperClient.connectOrStart(config.gateway().stateDir(), config.gateway().console().ringBytes());
+            Guests guests = new Guests(config, kernel, keeper, scheduler, posix);
             SshGateway ssh = new SshGateway(config, guests, scheduler, keys.provider(hostKeys));
             ssh.start();
-            return new Gateway(guests, ssh, hostKeys, scheduler);
+            return new Gateway(guests, keeper, ssh, hostKeys, scheduler);
         } catch (IOException | RuntimeException e) {
             scheduler.shutdownNow();
             throw e;
@@ -50,6 +56,10 @@ public final class Gateway implements AutoCloseable {
 
     public Guests guests() {
         return guests;
+    }
+
+    public KeeperClient keeper() {
+        return keeper;
     }
 
     public int port() {
@@ -65,6 +75,7 @@ public final class Gateway implements AutoCloseable {
         try {
             ssh.close();
         } finally {
+            guests.close();
             scheduler.shutdownNow();
         }
     }

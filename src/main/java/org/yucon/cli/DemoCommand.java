@@ -48,7 +48,7 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The demo leaves nothing running: each guest gets its graceful shutdown, bounded by its deadline. */
+    /** The demo leaves nothing running: each guest gets its graceful shutdown, bounded by its deadline, then the keeper ends. */
     private static void shutDownGuests(Gateway gateway) {
         Duration longest = Duration.ZERO;
         for (GuestSupervisor guest : gateway.guests().all()) {
@@ -65,6 +65,11 @@ final class DemoCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+        try {
+            System.out.println(gateway.keeper().quit());
+        } catch (IOException e) {
+            System.out.println("yucon: the console keeper did not answer: " + e.getMessage());
         }
     }
 }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code yucon} command: {@code serve}, {@code demo}, {@code kernel}, {@code passwd}, {@code hostkeys}. */
 @Command(name = "yucon", mixinStandardHelpOptions = true, version = "yucon 0.1",
         description = "SSH gateway to the consoles of User-Mode Linux guests.",
-        subcommands = {ServeCommand.class, DemoCommand.class, KernelCommand.class, PasswdCommand.class, HostKeysCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, KernelCommand.class, PasswdCommand.class, HostKeysCommand.class,
+            KeeperCommand.class})
 public final class Yucon {
 
     /** Where the launcher says yucon lives (etc/, hostkeys/, state/); the working directory otherwise. */

@@ -4,26 +4,22 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.yucon.config.ConsoleSettings;
 
 /**
  * The console of one guest, shared: whatever the guest prints goes into a ring (replayed on attach) and on to
  * every viewer; keystrokes of exactly one viewer, the writer, go to the guest.
  *
- * <p>Threads: one reader per run of the guest (the only appender), one pump per viewer, and the viewers' own
- * session threads calling {@link ConsoleViewer#type}. The writer and the port are swapped under this object's
- * monitor; the viewer list is copy-on-write.
+ * <p>Threads: the keeper link's reader (the only appender), one pump per viewer, and the viewers' own session
+ * threads calling {@link ConsoleViewer#type}. The writer and the tty are swapped under this object's monitor;
+ * the viewer list is copy-on-write.
  */
 public final class ConsoleHub {
-    private static final Logger log = LoggerFactory.getLogger(ConsoleHub.class);
-
     private final String guest;
     private final ConsoleSettings settings;
     private final ConsoleRing ring;
     private final List<ConsoleViewer> viewers = new CopyOnWriteArrayList<>();
-    private ConsolePort port;
+    private GuestTty tty;
     private ConsoleViewer writer;
 
     public ConsoleHub(String guest, ConsoleSettings settings) {
@@ -40,14 +36,14 @@ public final class ConsoleHub {
         return ring;
     }
 
-    /** Starts reading a new run of the guest; its output continues the same ring, so viewers see the boot. */
-    public void connect(ConsolePort newPort) {
-        synchronized (this) {
-            port = newPort;
-        }
-        Thread reader = new Thread(() -> drain(newPort), "console-reader-" + guest);
-        reader.setDaemon(true);
-        reader.start();
+    /** Where the writer's keys and window size go from now on. */
+    public synchronized void connect(GuestTty guestTty) {
+        tty = guestTty;
+    }
+
+    /** The guest's output, in order, from the one thread that receives it; every run continues the same ring. */
+    public void append(byte[] bytes, int length) {
+        ring.append(bytes, 0, length);
     }
 
     /** Adds a line of the gateway's own (a state change) to the console, for every viewer and the log. */
@@ -74,13 +70,6 @@ public final class ConsoleHub {
         return viewer;
     }
 
-    /** Attaches the log: it starts at the current end, replays nothing and never writes. */
-    public ConsoleViewer attachLog(ConsoleSink file) {
-        ConsoleViewer viewer = new ConsoleViewer(this, "log", file, ring.end());
-        viewer.start();
-        return viewer;
-    }
-
     public int viewerCount() {
         return viewers.size();
     }
@@ -103,41 +92,21 @@ public final class ConsoleHub {
     }
 
     void input(ConsoleViewer from, byte[] bytes, int offset, int length) throws IOException {
-        ConsolePort target;
-        synchronized (this) {
-            if (writer != from || port == null) {
-                return;
-            }
-            target = port;
+        GuestTty target = ttyFor(from);
+        if (target != null) {
+            target.write(bytes, offset, length);
         }
-        target.write(bytes, offset, length);
     }
 
-    void resize(ConsoleViewer from, int columns, int rows) {
-        ConsolePort target;
-        synchronized (this) {
-            if (writer != from || port == null) {
-                return;
-            }
-            target = port;
+    void resize(ConsoleViewer from, int columns, int rows) throws IOException {
+        GuestTty target = ttyFor(from);
+        if (target != null) {
+            target.resize(columns, rows);
         }
-        target.resize(columns, rows);
     }
 
-    private void drain(ConsolePort source) {
-        byte[] buffer = new byte[64 * 1024];
-        try {
-            for (int n = source.read(buffer); n > 0; n = source.read(buffer)) {
-                ring.append(buffer, 0, n);
-            }
-        } finally {
-            source.close();
-            synchronized (this) {
-                if (port == source) {
-                    port = null;
-                }
-            }
-            log.debug("console of {} closed", guest);
-        }
+    /** The tty, for the writer only: a read-only viewer's keys and size never reach the guest. */
+    private synchronized GuestTty ttyFor(ConsoleViewer viewer) {
+        return writer == viewer ? tty : null;
     }
 }

@@ -48,8 +48,16 @@ public final class ConsolePort {
         return process.pid();
     }
 
+    /** Reads the guest's output into {@code ring} as fast as it comes, until the guest closes its console. */
+    public void drainInto(ConsoleRing ring) {
+        byte[] buffer = new byte[64 * 1024];
+        for (int n = read(buffer); n > 0; n = read(buffer)) {
+            ring.append(buffer, 0, n);
+        }
+    }
+
     /** Blocks until the guest prints; -1 once the guest has closed its console (it exited). */
-    int read(byte[] buffer) {
+    private int read(byte[] buffer) {
         int n;
         do {
             n = posix.read(masterFd, buffer, buffer.length);
@@ -60,7 +68,7 @@ public final class ConsolePort {
         return n;
     }
 
-    void write(byte[] bytes, int offset, int length) throws IOException {
+    public void write(byte[] bytes, int offset, int length) throws IOException {
         byte[] chunk = offset == 0 && length == bytes.length ? bytes : Arrays.copyOfRange(bytes, offset, offset + length);
         int done = 0;
         while (done < length) {
@@ -73,12 +81,12 @@ public final class ConsolePort {
         lastActivity = System.nanoTime();
     }
 
-    void resize(int columns, int rows) {
+    public void resize(int columns, int rows) {
         process.setWinSize(new WinSize(columns, rows));
     }
 
     /** Stops the kick timer; the pty itself is closed when the process is reaped. */
-    void close() {
+    public void close() {
         kickTimer.cancel(false);
     }
 

@@ -55,7 +55,7 @@ public final class ConsoleViewer {
         hub.input(this, bytes, offset, length);
     }
 
-    public void resize(int columns, int rows) {
+    public void resize(int columns, int rows) throws IOException {
         hub.resize(this, columns, rows);
     }
 

@@ -1,7 +1,5 @@
 package org.yucon.guest;
 
-import com.pty4j.PtyProcessBuilder;
-import com.pty4j.unix.UnixPtyProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,21 +15,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yucon.config.GuestConfig;
 import org.yucon.console.ConsoleHub;
-import org.yucon.console.ConsolePort;
 import org.yucon.guest.mconsole.GuestProc;
 import org.yucon.guest.mconsole.GuestStats;
 import org.yucon.guest.mconsole.MconsoleClient;
 import org.yucon.guest.mconsole.MconsoleException;
 import org.yucon.guest.mconsole.MconsoleReply;
+import org.yucon.keeper.KeeperClient;
 import org.yucon.util.FileTrees;
 
 /**
- * Runs one guest: boots its UML on a pty whose output goes to the guest's {@link ConsoleHub}, watches it, and
- * shuts it down gracefully (mconsole {@code cad}, a deadline, {@code halt}, then SIGKILL).
+ * Runs one guest: has the console keeper boot its UML (the keeper holds the console, so the guest and its console
+ * outlive the gateway), follows it, and shuts it down gracefully (mconsole {@code cad}, a deadline, {@code halt},
+ * then SIGKILL).
  *
  * <p>The state machine is {@link GuestState}; every transition happens under this object's monitor, through
- * {@link #move}. Callers are session threads (boot, shutdown), the guest's exit-watch thread and the shared
- * scheduler (readiness polls, shutdown deadlines). The UML runs in its own session, so it outlives the gateway.
+ * {@link #move}. Callers are session threads (boot, shutdown), the keeper link's reader (exits) and the shared
+ * scheduler (readiness polls, shutdown deadlines).
  */
 public final class GuestSupervisor {
     private static final Logger log = LoggerFactory.getLogger(GuestSupervisor.class);
@@ -42,6 +41,7 @@ public final class GuestSupervisor {
     private final Path kernel;
     private final Path umlDir;
     private final ConsoleHub console;
+    private final KeeperClient keeper;
     private final ScheduledExecutorService scheduler;
     private final POSIX posix;
     private final Consumer<GuestSupervisor> onChange;
@@ -53,12 +53,13 @@ public final class GuestSupervisor {
     private long run;
     private boolean stopRequested;
 
-    public GuestSupervisor(GuestConfig config, Path kernel, Path umlDir, ConsoleHub console,
+    public GuestSupervisor(GuestConfig config, Path kernel, Path umlDir, ConsoleHub console, KeeperClient keeper,
                            ScheduledExecutorService scheduler, POSIX posix, Consumer<GuestSupervisor> onChange) {
         this.config = config;
         this.kernel = kernel;
         this.umlDir = umlDir;
         this.console = console;
+        this.keeper = keeper;
         this.scheduler = scheduler;
         this.posix = posix;
         this.onChange = onChange;
@@ -92,7 +93,7 @@ public final class GuestSupervisor {
     }
 
     public Outcome boot() {
-        UnixPtyProcess started;
+        long pid;
         long thisRun;
         synchronized (this) {
             if (!status.state().mayBoot()) {
@@ -103,18 +104,16 @@ public final class GuestSupervisor {
                 return Outcome.refused(blocker);
             }
             try {
-                started = spawn();
+                pid = spawn();
             } catch (IOException e) {
                 log.warn("{} did not start: {}", name(), e.toString());
                 return Outcome.refused(name() + " did not start: " + e.getMessage());
             }
             stopRequested = false;
-            status = new GuestStatus(GuestState.BOOTING, Instant.now(), "", started.pid());
+            status = new GuestStatus(GuestState.BOOTING, Instant.now(), "", pid);
             thisRun = ++run;
         }
-        console.connect(new ConsolePort(started, posix, scheduler));
         console.announce(name() + " is booting");
-        watchExit(thisRun, started);
         scheduler.schedule(() -> pollReady(thisRun), READY_POLL.toMillis(), TimeUnit.MILLISECONDS);
         changed();
         return Outcome.done(name() + " is booting");
@@ -159,7 +158,7 @@ public final class GuestSupervisor {
         return Outcome.done(name() + (halt ? " is halting" : " is shutting down"));
     }
 
-    private UnixPtyProcess spawn() throws IOException {
+    private long spawn() throws IOException {
         for (GuestConfig.Disk disk : config.disks()) {
             if (!Files.isReadable(disk.image())) {
                 throw new IOException("its disk image " + disk.image() + " is missing or unreadable");
@@ -169,13 +168,8 @@ public final class GuestSupervisor {
             }
         }
         Files.createDirectories(umlDir);
-        return (UnixPtyProcess) new PtyProcessBuilder(UmlCommandLine.of(config, kernel, umlDir).toArray(new String[0]))
-                .setEnvironment(Map.of("PATH", "/usr/bin:/bin", "TMPDIR", System.getProperty("java.io.tmpdir")))
-                .setDirectory(umlDir.toString())
-                .setRedirectErrorStream(true)
-                .setInitialColumns(80)
-                .setInitialRows(24)
-                .start();
+        return keeper.spawn(name(), umlDir, UmlCommandLine.of(config, kernel, umlDir),
+                Map.of("PATH", "/usr/bin:/bin", "TMPDIR", System.getProperty("java.io.tmpdir")), 80, 24);
     }
 
     /**
@@ -219,16 +213,27 @@ public final class GuestSupervisor {
         }
     }
 
-    private void watchExit(long thisRun, UnixPtyProcess started) {
-        Thread watcher = new Thread(() -> {
-            try {
-                ended(thisRun, started.waitFor());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "guest-exit-" + name());
-        watcher.setDaemon(true);
-        watcher.start();
+    /** The keeper reaped this guest's UML: {@code exitCode} as a shell reports it (128 + signal). */
+    public void exited(int exitCode) {
+        long thisRun;
+        synchronized (this) {
+            thisRun = run;
+        }
+        ended(thisRun, exitCode);
+    }
+
+    /**
+     * At start: the keeper runs this guest already (an earlier gateway booted it). Its console is ours again
+     * through the keeper; it is running once its mconsole answers.
+     */
+    public void resume(long pid) {
+        long thisRun;
+        synchronized (this) {
+            thisRun = ++run;
+            status = new GuestStatus(GuestState.BOOTING, Instant.now(), "", pid);
+        }
+        log.info("{} runs already (pid {}), its console is held by the keeper", name(), pid);
+        pollReady(thisRun);
     }
 
     private void ended(long thisRun, int exitCode) {

@@ -131,17 +131,15 @@ class GuestLifecycleIT {
 
     @Test
     void consoleOutputLandsInTheLogFile() throws Exception {
+        // The console keeper writes the log as the guest prints, whether anybody watches or not.
         Path logFile = host.config().gateway().stateDir().resolve("logs").resolve(GUEST + ".log");
-        String mark = "[yucon] log mark " + System.nanoTime();
-        guest.console().announce(mark.substring("[yucon] ".length()));
+        int before = read(logFile).length();
 
         bootAndAwaitLogin();
 
-        // The log's viewer flushes each chunk it writes, so what the console showed is in the file soon after.
-        Await.until("the login prompt after '" + mark + "' in " + logFile, PROMPT_TIMEOUT,
-                () -> afterMark(read(logFile), mark).contains(GUEST + " login:"), () -> read(logFile));
-        String logged = afterMark(read(logFile), mark);
-        assertTrue(logged.contains("[yucon] " + GUEST + " is booting"), "the boot announcement is logged:\n" + logged);
+        Await.until("the login prompt in " + logFile, PROMPT_TIMEOUT,
+                () -> read(logFile).substring(before).contains(GUEST + " login:"), () -> read(logFile));
+        String logged = read(logFile).substring(before);
         assertTrue(logged.contains("Linux version"), "the kernel's boot messages are logged:\n" + logged);
     }
 
@@ -183,14 +181,10 @@ class GuestLifecycleIT {
 
     private static String read(Path file) {
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
+            // One char per byte: a console log is raw bytes, not necessarily valid UTF-8.
+            return Files.readString(file, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             return "";
         }
-    }
-
-    private static String afterMark(String text, String mark) {
-        int at = text.indexOf(mark);
-        return at < 0 ? "" : text.substring(at + mark.length());
     }
 }

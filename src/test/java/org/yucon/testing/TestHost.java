@@ -21,12 +21,13 @@ import org.yucon.config.ConfigException;
 import org.yucon.config.ConfigLoader;
 import org.yucon.config.Configuration;
 import org.yucon.guest.GuestSupervisor;
+import org.yucon.keeper.KeeperClient;
 
 /**
  * A real gateway on a free loopback port with real UML guests, configured in a temporary directory:
  * guests as named, one account per guest (owning it), and {@code admin}. Every account has the password
  * {@value #PASSWORD} and the key {@link #userKey()}. Closing it kills every UML it started, by pid, whatever
- * state the test left them in, then stops the gateway.
+ * state the test left them in, then stops the gateway and its console keeper.
  */
 public final class TestHost implements AutoCloseable {
     public static final String PASSWORD = "secret";
@@ -86,6 +87,15 @@ public final class TestHost implements AutoCloseable {
             }
         } finally {
             gateway.close();
+            stopKeeper(posix);
+        }
+    }
+
+    /** The keeper outlives gateways by design; a test's keeper must not outlive the test. */
+    private void stopKeeper(POSIX posix) throws IOException {
+        Path state = config.gateway().stateDir();
+        if (Files.exists(state.resolve("keeper.pid"))) {
+            posix.kill((int) KeeperClient.pid(state), Signal.SIGKILL.intValue());
         }
     }
 

@@ -1,0 +1,10 @@
+package org.yucon.console;
+
+import java.io.IOException;
+
+/** The guest's end of its console, where the writer's keystrokes and window size go. */
+public interface GuestTty {
+    void write(byte[] bytes, int offset, int length) throws IOException;
+
+    void resize(int columns, int rows) throws IOException;
+}

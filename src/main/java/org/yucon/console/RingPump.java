@@ -1,0 +1,77 @@
+package org.yucon.console;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves a ring's bytes to one sink on a thread of its own, from its own cursor: the sink may be as slow as it
+ * likes, it only falls behind (and is told how much it missed). Stops when told to or when the sink fails.
+ */
+public final class RingPump {
+    private static final Logger log = LoggerFactory.getLogger(RingPump.class);
+    private static final int CHUNK = 32 * 1024;
+
+    /** Told once the pump has stopped because its sink failed. */
+    public interface Ended {
+        void sinkFailed(IOException cause);
+    }
+
+    private final ConsoleRing ring;
+    private final ConsoleSink sink;
+    private final Ended ended;
+    private final Thread thread;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Next sequence number to send; owned by the pump thread. */
+    private long cursor;
+
+    public RingPump(String name, ConsoleRing ring, long from, ConsoleSink sink, Ended ended) {
+        this.ring = ring;
+        this.sink = sink;
+        this.ended = ended;
+        this.cursor = from;
+        this.thread = new Thread(this::run, name);
+        thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Stops the pump; waits briefly for a write under way, so that nothing of it arrives after this returns. */
+    public void stop() {
+        if (!running.compareAndSet(true, false) || Thread.currentThread() == thread) {
+            return;
+        }
+        thread.interrupt();
+        try {
+            thread.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        byte[] buffer = new byte[CHUNK];
+        try {
+            while (running.get()) {
+                ConsoleRing.Chunk chunk = ring.read(cursor, buffer, 1000);
+                if (chunk.missed() > 0) {
+                    sink.missed(chunk.missed());
+                }
+                if (chunk.count() > 0) {
+                    sink.output(buffer, chunk.count());
+                }
+                cursor = chunk.next();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            log.debug("{} stopped: {}", thread.getName(), e.toString());
+            if (running.compareAndSet(true, false)) {
+                ended.sinkFailed(e);
+            }
+        }
+    }
+}

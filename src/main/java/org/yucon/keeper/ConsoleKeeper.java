@@ -1,0 +1,211 @@
+package org.yucon.keeper;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.regex.Pattern;
+import jnr.posix.POSIX;
+import jnr.posix.POSIXFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.yucon.util.UnixStreams;
+
+/**
+ * The console keeper: a small process per host that outlives the gateway, as virtlogd outlives libvirtd. It
+ * is the parent of every guest's UML, holds each console pty's master (so the guest follows the writer's window
+ * size), reads every console at once into a ring and the log, and serves the gateway over a Unix socket in the
+ * state directory that only its owner may open. The gateway can stop, crash and start again; the guests, their
+ * consoles and their logs go on.
+ *
+ * <p>Threads: one acceptor, one per connection, and those of each {@link KeptGuest}.
+ */
+public final class ConsoleKeeper {
+    private static final Logger log = LoggerFactory.getLogger(ConsoleKeeper.class);
+    private static final Pattern GUEST = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
+
+    private final Path stateDir;
+    private final int ringBytes;
+    private final Map<String, KeptGuest> guests = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "keeper-kicks");
+        t.setDaemon(true);
+        return t;
+    });
+    private final POSIX posix = POSIXFactory.getNativePOSIX();
+    private ServerSocketChannel server;
+
+    public ConsoleKeeper(Path stateDir, int ringBytes) {
+        this.stateDir = stateDir.toAbsolutePath();
+        this.ringBytes = ringBytes;
+    }
+
+    public static Path socket(Path stateDir) {
+        return stateDir.resolve("keeper.sock");
+    }
+
+    public static Path pidFile(Path stateDir) {
+        return stateDir.resolve("keeper.pid");
+    }
+
+    /** Binds the socket and serves until a quit is accepted. */
+    public void serve() throws IOException {
+        server = bind();
+        Files.writeString(pidFile(stateDir), ProcessHandle.current().pid() + "\n");
+        log.info("console keeper {} serving {}", ProcessHandle.current().pid(), socket(stateDir));
+        try {
+            while (server.isOpen()) {
+                SocketChannel connection;
+                try {
+                    connection = server.accept();
+                } catch (IOException e) {
+                    if (server.isOpen()) {
+                        throw e;
+                    }
+                    break;
+                }
+                Thread handler = new Thread(() -> handle(connection), "keeper-connection");
+                handler.setDaemon(true);
+                handler.start();
+            }
+        } finally {
+            Files.deleteIfExists(socket(stateDir));
+            Files.deleteIfExists(pidFile(stateDir));
+            log.info("console keeper stopped");
+        }
+    }
+
+    private ServerSocketChannel bind() throws IOException {
+        Path socket = socket(stateDir);
+        Files.createDirectories(stateDir);
+        if (Files.exists(socket)) {
+            if (answers(socket)) {
+                throw new IOException("a console keeper serves " + socket + " already");
+            }
+            Files.delete(socket);
+        }
+        ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        channel.bind(UnixDomainSocketAddress.of(socket));
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        return channel;
+    }
+
+    private static boolean answers(Path socket) {
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            return probe.isConnected();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void handle(SocketChannel connection) {
+        try (SocketChannel c = connection) {
+            DataInputStream in = new DataInputStream(UnixStreams.in(c));
+            DataOutputStream out = new DataOutputStream(UnixStreams.out(c));
+            if (!KeeperProtocol.GREETING.equals(in.readUTF())) {
+                out.writeUTF("this keeper speaks " + KeeperProtocol.GREETING);
+                return;
+            }
+            dispatch(in.readUTF(), c, in, out);
+        } catch (IOException e) {
+            log.debug("a keeper connection ended: {}", e.toString());
+        }
+    }
+
+    private void dispatch(String op, SocketChannel c, DataInputStream in, DataOutputStream out) throws IOException {
+        switch (op) {
+            case KeeperProtocol.SPAWN:
+                spawn(in, out);
+                break;
+            case KeeperProtocol.LIST:
+                list(out);
+                break;
+            case KeeperProtocol.ATTACH:
+                String name = in.readUTF();
+                long backlog = in.readLong();
+                new KeeperSession(guest(name), c, in).serve(backlog, name);
+                break;
+            case KeeperProtocol.QUIT:
+                quit(out);
+                break;
+            default:
+                throw new IOException("unknown operation " + op);
+        }
+    }
+
+    private void spawn(DataInputStream in, DataOutputStream out) throws IOException {
+        String name = in.readUTF();
+        Path directory = Path.of(in.readUTF());
+        List<String> argv = KeeperProtocol.readStrings(in);
+        Map<String, String> env = new ConcurrentHashMap<>();
+        for (String pair : KeeperProtocol.readStrings(in)) {
+            int eq = pair.indexOf('=');
+            env.put(pair.substring(0, Math.max(eq, 0)), pair.substring(eq + 1));
+        }
+        int columns = in.readInt();
+        int rows = in.readInt();
+        try {
+            long pid = guest(name).spawn(argv, env, directory, columns, rows);
+            out.writeBoolean(true);
+            out.writeLong(pid);
+        } catch (IOException e) {
+            out.writeBoolean(false);
+            out.writeUTF(e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+        out.flush();
+    }
+
+    private void list(DataOutputStream out) throws IOException {
+        List<KeptStatus> all = new ArrayList<>();
+        guests.values().forEach(g -> all.add(g.status()));
+        out.writeInt(all.size());
+        for (KeptStatus s : all) {
+            out.writeUTF(s.guest());
+            out.writeLong(s.pid());
+            out.writeInt(s.lastExit());
+            out.writeLong(s.end());
+        }
+        out.flush();
+    }
+
+    private void quit(DataOutputStream out) throws IOException {
+        List<String> running = new ArrayList<>();
+        guests.values().stream().filter(g -> g.status().pid() != 0).forEach(g -> running.add(g.status().guest()));
+        out.writeBoolean(running.isEmpty());
+        out.writeUTF(running.isEmpty() ? "the console keeper stops" : "the console keeper stays: guests run (" + String.join(", ", running) + ")");
+        out.flush();
+        if (running.isEmpty()) {
+            server.close();
+        }
+    }
+
+    private KeptGuest guest(String name) throws IOException {
+        if (!GUEST.matcher(name).matches()) {
+            throw new IOException("not a guest name: " + name);
+        }
+        try {
+            return guests.computeIfAbsent(name, n -> {
+                try {
+                    Path logs = Files.createDirectories(stateDir.resolve("logs"));
+                    return new KeptGuest(n, ringBytes, logs.resolve(n + ".log"), scheduler, posix);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}

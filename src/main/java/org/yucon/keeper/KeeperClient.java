@@ -1,0 +1,167 @@
+package org.yucon.keeper;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.yucon.util.UnixStreams;
+
+/**
+ * The gateway's client of the console keeper of one state directory. If no keeper serves it yet, one is
+ * started in a session of its own (so that it outlives the gateway), from the same java and class path.
+ */
+public final class KeeperClient {
+    private static final Logger log = LoggerFactory.getLogger(KeeperClient.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Path socket;
+
+    private KeeperClient(Path socket) {
+        this.socket = socket;
+    }
+
+    public static KeeperClient connectOrStart(Path stateDir, int ringBytes) throws IOException {
+        KeeperClient client = new KeeperClient(ConsoleKeeper.socket(stateDir));
+        if (!client.answers()) {
+            start(stateDir, ringBytes);
+            client.awaitAnswer();
+        }
+        return client;
+    }
+
+    /** The keeper's pid, for those who must stop it (tests, the demo). */
+    public static long pid(Path stateDir) throws IOException {
+        return Long.parseLong(Files.readString(ConsoleKeeper.pidFile(stateDir)).trim());
+    }
+
+    public long spawn(String guest, Path directory, List<String> argv, Map<String, String> env, int columns, int rows)
+            throws IOException {
+        try (SocketChannel c = open()) {
+            DataOutputStream out = request(c, KeeperProtocol.SPAWN);
+            out.writeUTF(guest);
+            out.writeUTF(directory.toString());
+            KeeperProtocol.writeStrings(out, argv);
+            List<String> pairs = new ArrayList<>();
+            env.forEach((k, v) -> pairs.add(k + "=" + v));
+            KeeperProtocol.writeStrings(out, pairs);
+            out.writeInt(columns);
+            out.writeInt(rows);
+            out.flush();
+            DataInputStream in = new DataInputStream(UnixStreams.in(c));
+            if (in.readBoolean()) {
+                return in.readLong();
+            }
+            throw new IOException(in.readUTF());
+        }
+    }
+
+    public List<KeptStatus> list() throws IOException {
+        try (SocketChannel c = open()) {
+            request(c, KeeperProtocol.LIST).flush();
+            DataInputStream in = new DataInputStream(UnixStreams.in(c));
+            int n = in.readInt();
+            List<KeptStatus> all = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                all.add(new KeptStatus(in.readUTF(), in.readLong(), in.readInt(), in.readLong()));
+            }
+            return all;
+        }
+    }
+
+    /** Links to a guest's console, first receiving up to {@code backlog} bytes of what it printed before. */
+    public KeeperLink attach(String guest, long backlog, KeeperLink.Listener listener) throws IOException {
+        SocketChannel c = open();
+        try {
+            DataOutputStream out = request(c, KeeperProtocol.ATTACH);
+            out.writeUTF(guest);
+            out.writeLong(backlog);
+            out.flush();
+            KeeperLink link = new KeeperLink(guest, c, new DataInputStream(UnixStreams.in(c)), out, listener);
+            link.start();
+            return link;
+        } catch (IOException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /** Asks the keeper to end; it does only when no guest runs. Returns its answer as a sentence. */
+    public String quit() throws IOException {
+        try (SocketChannel c = open()) {
+            request(c, KeeperProtocol.QUIT).flush();
+            DataInputStream in = new DataInputStream(UnixStreams.in(c));
+            in.readBoolean();
+            return in.readUTF();
+        }
+    }
+
+    private SocketChannel open() throws IOException {
+        try {
+            return SocketChannel.open(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            throw new IOException("the console keeper at " + socket + " does not answer (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static DataOutputStream request(SocketChannel c, String op) throws IOException {
+        DataOutputStream out = new DataOutputStream(UnixStreams.out(c));
+        out.writeUTF(KeeperProtocol.GREETING);
+        out.writeUTF(op);
+        return out;
+    }
+
+    private boolean answers() {
+        try {
+            list();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void awaitAnswer() throws IOException {
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (!answers()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IOException("the console keeper did not answer at " + socket + " within "
+                        + START_TIMEOUT.toSeconds() + " s; see " + socket.resolveSibling("keeper.log"));
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the console keeper", e);
+            }
+        }
+    }
+
+    /**
+     * Starts {@code yucon keeper} with this JVM's java and class path under setsid(1): a new session, so that
+     * neither a signal to the gateway's process group nor its death reaches the keeper or the guests.
+     */
+    private static void start(Path stateDir, int ringBytes) throws IOException {
+        Files.createDirectories(stateDir);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path logFile = stateDir.resolve("keeper.log");
+        List<String> command = List.of("setsid", java, "-Xmx256m",
+                "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-cp", System.getProperty("java.class.path"),
+                "org.yucon.cli.Yucon", "keeper", "--state", stateDir.toAbsolutePath().toString(), "--ring", Integer.toString(ringBytes));
+        log.info("starting the console keeper for {}", stateDir);
+        new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .redirectErrorStream(true)
+                .start();
+    }
+}

@@ -1,0 +1,132 @@
+package org.yucon.keeper;
+
+import com.pty4j.PtyProcessBuilder;
+import com.pty4j.unix.UnixPtyProcess;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import jnr.posix.POSIX;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.yucon.console.ConsolePort;
+import org.yucon.console.ConsoleRing;
+import org.yucon.console.LogFileSink;
+import org.yucon.console.RingPump;
+
+/**
+ * One guest as the keeper holds it: its UML process (the keeper is its parent), the master of its console pty,
+ * a reader that drains that pty into the ring at once, the log, and the gateway links attached to it.
+ *
+ * <p>Threads: one reader and one exit watcher per run, one pump per link and for the log; the run's fields are
+ * guarded by this object's monitor.
+ */
+final class KeptGuest {
+    private static final Logger log = LoggerFactory.getLogger(KeptGuest.class);
+
+    private final String name;
+    private final ConsoleRing ring;
+    private final ScheduledExecutorService scheduler;
+    private final POSIX posix;
+    private final List<KeeperSession> links = new CopyOnWriteArrayList<>();
+
+    // Guarded by this.
+    private UnixPtyProcess process;
+    private ConsolePort port;
+    private int lastExit = -1;
+
+    KeptGuest(String name, int ringBytes, Path logFile, ScheduledExecutorService scheduler, POSIX posix) throws IOException {
+        this.name = name;
+        this.ring = new ConsoleRing(ringBytes);
+        this.scheduler = scheduler;
+        this.posix = posix;
+        RingPump logPump = new RingPump("keeper-log-" + name, ring, 0, new LogFileSink(logFile),
+                e -> log.error("the console log of {} failed: {}", name, e.getMessage()));
+        logPump.start();
+    }
+
+    ConsoleRing ring() {
+        return ring;
+    }
+
+    synchronized KeptStatus status() {
+        return new KeptStatus(name, process == null ? 0 : process.pid(), lastExit, ring.end());
+    }
+
+    /** Starts a run of the guest on a new pty; refused while one runs. */
+    long spawn(List<String> argv, Map<String, String> env, Path directory, int columns, int rows) throws IOException {
+        UnixPtyProcess started;
+        ConsolePort console;
+        synchronized (this) {
+            if (process != null) {
+                throw new IOException(name + " runs already (pid " + process.pid() + ")");
+            }
+            started = (UnixPtyProcess) new PtyProcessBuilder(argv.toArray(new String[0]))
+                    .setEnvironment(env)
+                    .setDirectory(directory.toString())
+                    .setRedirectErrorStream(true)
+                    .setInitialColumns(columns)
+                    .setInitialRows(rows)
+                    .start();
+            console = new ConsolePort(started, posix, scheduler);
+            process = started;
+            port = console;
+        }
+        log.info("{} started, pid {}", name, started.pid());
+        Thread reader = new Thread(() -> console.drainInto(ring), "keeper-reader-" + name);
+        reader.setDaemon(true);
+        reader.start();
+        Thread watcher = new Thread(() -> watch(started, console, reader), "keeper-exit-" + name);
+        watcher.setDaemon(true);
+        watcher.start();
+        return started.pid();
+    }
+
+    void input(byte[] bytes) throws IOException {
+        ConsolePort target = currentPort();
+        if (target != null) {
+            target.write(bytes, 0, bytes.length);
+        }
+    }
+
+    void resize(int columns, int rows) {
+        ConsolePort target = currentPort();
+        if (target != null) {
+            target.resize(columns, rows);
+        }
+    }
+
+    void linked(KeeperSession session) {
+        links.add(session);
+    }
+
+    void unlinked(KeeperSession session) {
+        links.remove(session);
+    }
+
+    private synchronized ConsolePort currentPort() {
+        return port;
+    }
+
+    /** Reaps the run; the exit is reported after the reader has drained the last output. */
+    private void watch(UnixPtyProcess run, ConsolePort console, Thread reader) {
+        int status;
+        try {
+            status = run.waitFor();
+            reader.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        console.close();
+        synchronized (this) {
+            port = null;
+            process = null;
+            lastExit = status;
+        }
+        log.info("{} ended with status {}", name, status);
+        links.forEach(link -> link.exited(status));
+    }
+}
