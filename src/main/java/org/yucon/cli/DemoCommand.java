@@ -66,6 +66,7 @@ final class DemoCommand implements Callable<Integer> {
                 return;
             }
         }
+        gateway.guests().close();
         try {
             System.out.println(gateway.keeper().quit());
         } catch (IOException e) {
