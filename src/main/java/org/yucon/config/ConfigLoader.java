@@ -110,8 +110,23 @@ public final class ConfigLoader {
         }
         List<String> args = root.strings("kernel_args");
         Duration shutdown = root.duration("shutdown_timeout", Duration.ofSeconds(30), Duration.ofHours(1));
+        RestartPolicy restart = restart(root);
         root.rejectUnknownKeys();
-        return new GuestConfig(name, umid, kernel, memory, disks, args, shutdown, file);
+        return new GuestConfig(name, umid, kernel, memory, disks, args, shutdown, restart, file);
+    }
+
+    private static RestartPolicy restart(TomlSection root) throws ConfigException {
+        String text = root.string("restart").orElse("never");
+        RestartPolicy.When when;
+        switch (text) {
+            case "never": when = RestartPolicy.When.NEVER; break;
+            case "on-crash": when = RestartPolicy.When.ON_CRASH; break;
+            case "always": when = RestartPolicy.When.ALWAYS; break;
+            default: throw root.error("restart", "is \"" + text + "\", must be \"never\", \"on-crash\" or \"always\"");
+        }
+        int max = (int) root.integer("restart_max", 3, 1, 100);
+        Duration window = root.duration("restart_window", Duration.ofMinutes(1), Duration.ofDays(1));
+        return new RestartPolicy(when, max, window);
     }
 
     private AccountConfig account(Path file, Set<String> knownGuests) throws ConfigException {

@@ -15,10 +15,11 @@ import java.util.Optional;
  * @param disks           block devices in order: the first is ubd0, the root
  * @param kernelArgs      extra arguments appended to the kernel command line
  * @param shutdownTimeout how long a graceful shutdown may take before the guest is halted
+ * @param restart         whether it boots again when it stops or crashes by itself
  * @param file            where it was read from, for messages
  */
 public record GuestConfig(String name, String umid, Optional<Path> kernel, long memoryBytes, List<Disk> disks,
-                          List<String> kernelArgs, Duration shutdownTimeout, Path file) {
+                          List<String> kernelArgs, Duration shutdownTimeout, RestartPolicy restart, Path file) {
 
     /** A disk image and, when the image is shared, this guest's copy-on-write file over it. */
     public record Disk(Path image, Optional<Path> cow) {

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +54,8 @@ public final class GuestSupervisor {
     /** Counts runs of the UML, so late timers and watchers of an earlier run change nothing. */
     private long run;
     private boolean stopRequested;
+    /** When the restart policy booted this guest again, newest last: the spin guard. */
+    private final Deque<Instant> restarts = new ArrayDeque<>();
 
     public GuestSupervisor(GuestConfig config, Path kernel, Path umlDir, ConsoleHub console, KeeperClient keeper,
                            ScheduledExecutorService scheduler, POSIX posix, Consumer<GuestSupervisor> onChange) {
@@ -238,6 +242,7 @@ public final class GuestSupervisor {
 
     private void ended(long thisRun, int exitCode) {
         String line;
+        boolean again;
         synchronized (this) {
             if (run != thisRun || !status.state().alive()) {
                 return;
@@ -253,10 +258,40 @@ public final class GuestSupervisor {
                 line = name() + " crashed: " + why;
                 move(GuestState.CRASHED, why);
             }
+            again = !stopRequested && config.restart().wants(exitCode != 0);
+            if (again && !underSpinLimit()) {
+                again = false;
+                line += "; it restarted " + config.restart().max() + " times within "
+                        + config.restart().window().toSeconds() + " s, so it stays down";
+            }
         }
         log.info(line);
         console.announce(line);
         changed();
+        if (again) {
+            scheduler.schedule(this::restart, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Caller holds the monitor. Counts a restart if the policy's limit allows one more within its window. */
+    private boolean underSpinLimit() {
+        Instant now = Instant.now();
+        while (!restarts.isEmpty() && restarts.peekFirst().isBefore(now.minus(config.restart().window()))) {
+            restarts.removeFirst();
+        }
+        if (restarts.size() >= config.restart().max()) {
+            return false;
+        }
+        restarts.addLast(now);
+        return true;
+    }
+
+    private void restart() {
+        Outcome outcome = boot();
+        if (!outcome.ok()) {
+            log.warn("{}: restart refused: {}", name(), outcome.message());
+            console.announce("restart failed: " + outcome.message());
+        }
     }
 
     /** pty4j reports a signal death as 128 + signal, like a shell does. */

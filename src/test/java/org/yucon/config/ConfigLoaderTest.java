@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
     private static final String HASH = Sha2Crypt.sha512Crypt("secret".getBytes(UTF_8), "$6$saltsalt");
-    private static final String KNOWN_GUEST_KEYS = "(known here: disk, kernel, kernel_args, memory, shutdown_timeout, umid)";
+    private static final String KNOWN_GUEST_KEYS =
+            "(known here: disk, kernel, kernel_args, memory, restart, restart_max, restart_window, shutdown_timeout, umid)";
 
     @TempDir
     Path root;
@@ -56,6 +57,7 @@ class ConfigLoaderTest {
         assertEquals("uml1", guest.umid());
         assertEquals(128L << 20, guest.memoryBytes());
         assertEquals(Duration.ofSeconds(30), guest.shutdownTimeout());
+        assertEquals(RestartPolicy.never(), guest.restart());
         assertEquals(List.of(new GuestConfig.Disk(etc.resolve("guests/uml1.img"), Optional.empty())), guest.disks());
         assertEquals(List.of(), guest.kernelArgs());
         assertEquals(Optional.empty(), guest.kernel());
@@ -75,7 +77,7 @@ class ConfigLoaderTest {
                 "[console]", "ring = \"2M\"", "replay = 4096", "escape = \"^]\"");
         write("guests/uml1.toml",
                 "umid = \"u-1\"", "kernel = \"linux\"", "memory = \"64MiB\"", "kernel_args = [\"quiet\"]",
-                "shutdown_timeout = \"5m\"",
+                "shutdown_timeout = \"5m\"", "restart = \"on-crash\"", "restart_max = 5", "restart_window = \"10m\"",
                 "[[disk]]", "image = \"../../images/root.img\"", "cow = \"uml1.cow\"",
                 "[[disk]]", "image = \"/srv/data.img\"");
         write("accounts/bob.toml", "admin = true");
@@ -97,6 +99,7 @@ class ConfigLoaderTest {
         assertEquals(64L << 20, guest.memoryBytes());
         assertEquals(List.of("quiet"), guest.kernelArgs());
         assertEquals(Duration.ofMinutes(5), guest.shutdownTimeout());
+        assertEquals(new RestartPolicy(RestartPolicy.When.ON_CRASH, 5, Duration.ofMinutes(10)), guest.restart());
         assertEquals(List.of(
                 new GuestConfig.Disk(root.resolve("images/root.img"), Optional.of(etc.resolve("guests/uml1.cow"))),
                 new GuestConfig.Disk(Path.of("/srv/data.img"), Optional.empty())), guest.disks());
@@ -309,6 +312,12 @@ class ConfigLoaderTest {
     }
 
     /** The whole message: exactly one sentence, naming the file relative to etc and, where it has one, the line. */
+    @Test
+    void unknownRestartPolicyIsNamed() {
+        write("guests/uml1.toml", "restart = \"sometimes\"", "[[disk]]", "image = \"uml1.img\"");
+        assertRejected("guests/uml1.toml line 1: 'restart' is \"sometimes\", must be \"never\", \"on-crash\" or \"always\"");
+    }
+
     private void assertRejected(String expected) {
         assertEquals(etc + "/" + expected, failure());
     }

@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.yucon.config.GuestConfig;
+import org.yucon.config.RestartPolicy;
 
 class UmlCommandLineTest {
 
@@ -17,7 +18,8 @@ class UmlCommandLineTest {
         GuestConfig guest = new GuestConfig("web", "web-1", Optional.empty(), 64L << 20,
                 List.of(new GuestConfig.Disk(Path.of("/img/root.img"), Optional.of(Path.of("/state/web.cow"))),
                         new GuestConfig.Disk(Path.of("/img/data.img"), Optional.empty())),
-                List.of("quiet", "init=/bin/sh"), Duration.ofSeconds(30), Path.of("/etc/yucon/guests/web.toml"));
+                List.of("quiet", "init=/bin/sh"), Duration.ofSeconds(30), RestartPolicy.never(),
+                Path.of("/etc/yucon/guests/web.toml"));
 
         List<String> argv = UmlCommandLine.of(guest, Path.of("/k/linux"), Path.of("/state/uml"));
 
