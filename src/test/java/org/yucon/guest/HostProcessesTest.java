@@ -1,0 +1,55 @@
+package org.yucon.guest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HostProcessesTest {
+    private static final String STAT_TAIL = " 1 1 0 -1 4194304 127 0 0 0 250 50 0 0 20 0 1 0 250014 3133440 413 18446744073709551615";
+
+    @Test
+    void statFieldsAreCountedFromTheLastParenthesis() {
+        HostProcess p = HostProcesses.parse(42, "42 (a) b) c) S 7" + STAT_TAIL, new byte[0]);
+
+        assertEquals(new HostProcess(42, 7, 'S', 300, 413 * 4, "[a) b) c]"), p);
+    }
+
+    @Test
+    void commandLineWinsOverTheKernelsName() {
+        byte[] cmdline = "/usr/bin/linux.uml\0umid=uml1\0mem=64M\0".getBytes(StandardCharsets.UTF_8);
+
+        HostProcess p = HostProcesses.parse(42, "42 (linux.uml) R 1" + STAT_TAIL, cmdline);
+
+        assertEquals("/usr/bin/linux.uml umid=uml1 mem=64M", p.command());
+    }
+
+    @Test
+    void treeOfThisJvmHoldsItselfFirst() {
+        long self = ProcessHandle.current().pid();
+
+        List<HostProcess> tree = HostProcesses.tree(self);
+
+        assertFalse(tree.isEmpty());
+        assertEquals(self, tree.get(0).pid());
+        assertTrue(HostProcesses.tree(Long.MAX_VALUE).isEmpty(), "a process that does not exist has no tree");
+    }
+
+    @Test
+    void cpuPercentIsTheTickDifferenceOverElapsedTime() {
+        CpuSampler sampler = new CpuSampler();
+        HostProcess before = new HostProcess(1, 0, 'R', 1000, 0, "a");
+        HostProcess idle = new HostProcess(2, 1, 'S', 10, 0, "b");
+
+        List<CpuSampler.Row> first = sampler.sample(List.of(before, idle), 1_000_000_000L);
+        List<CpuSampler.Row> second = sampler.sample(List.of(new HostProcess(1, 0, 'R', 1050, 0, "a"), idle), 2_000_000_000L);
+
+        assertEquals(0.0, first.get(0).cpuPercent(), "no rate from one sample");
+        assertEquals(1, second.get(0).process().pid(), "busiest first");
+        assertEquals(50.0, second.get(0).cpuPercent(), 1e-9);
+        assertEquals(0.0, second.get(1).cpuPercent(), 1e-9);
+    }
+}
