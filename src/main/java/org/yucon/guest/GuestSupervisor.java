@@ -54,6 +54,8 @@ public final class GuestSupervisor {
     /** Counts runs of the UML, so late timers and watchers of an earlier run change nothing. */
     private long run;
     private boolean stopRequested;
+    /** A graceful reboot: boot again once the shutdown has brought the guest off. */
+    private boolean bootWhenOff;
     /** When the restart policy booted this guest again, newest last: the spin guard. */
     private final Deque<Instant> restarts = new ArrayDeque<>();
 
@@ -141,8 +143,36 @@ public final class GuestSupervisor {
         scheduler.schedule(() -> pollAlive(thisRun, pid), 1, TimeUnit.SECONDS);
     }
 
+    /**
+     * Graceful: a full shutdown, then a boot. Hard: the kernel restarts at once (mconsole {@code reboot}), like a
+     * reset button; the UML process stays the same.
+     */
+    public Outcome reboot(boolean hard) {
+        if (!hard) {
+            Outcome stopping = stop(false, true);
+            return stopping.ok() ? Outcome.done(name() + " is rebooting: shutting down, then booting") : stopping;
+        }
+        long thisRun;
+        synchronized (this) {
+            if (status.state() != GuestState.RUNNING && status.state() != GuestState.BOOTING) {
+                return Outcome.refused(name() + " is " + status.state().label().toLowerCase());
+            }
+            move(GuestState.BOOTING, "reset");
+            thisRun = run;
+        }
+        ask("reboot");
+        console.announce(name() + " is reset (hard reboot)");
+        changed();
+        scheduler.schedule(() -> pollReady(thisRun), 1, TimeUnit.SECONDS);
+        return Outcome.done(name() + " is rebooting (hard)");
+    }
+
     /** Graceful unless {@code halt}: asks init to power off, halts at the deadline, kills if even that fails. */
     public Outcome shutdown(boolean halt) {
+        return stop(halt, false);
+    }
+
+    private Outcome stop(boolean halt, boolean thenBoot) {
         long target;
         synchronized (this) {
             if (!status.state().mayShutDown()) {
@@ -150,6 +180,7 @@ public final class GuestSupervisor {
             }
             target = run;
             stopRequested = true;
+            bootWhenOff = thenBoot;
             move(GuestState.STOPPING, halt ? "halting" : "shutting down");
         }
         changed();
@@ -258,8 +289,9 @@ public final class GuestSupervisor {
                 line = name() + " crashed: " + why;
                 move(GuestState.CRASHED, why);
             }
-            again = !stopRequested && config.restart().wants(exitCode != 0);
-            if (again && !underSpinLimit()) {
+            again = bootWhenOff || (!stopRequested && config.restart().wants(exitCode != 0));
+            bootWhenOff = false;
+            if (again && !stopRequested && !underSpinLimit()) {
                 again = false;
                 line += "; it restarted " + config.restart().max() + " times within "
                         + config.restart().window().toSeconds() + " s, so it stays down";
