@@ -9,6 +9,8 @@ import org.yucon.config.AccountConfig;
 import org.yucon.guest.GuestStatus;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Outcome;
+import org.yucon.guest.mconsole.MconsoleException;
+import org.yucon.guest.mconsole.MconsoleReply;
 
 /** Runs the exec verbs that need no terminal, printing plain lines; exit status 0 on success. */
 final class Verbs {
@@ -30,6 +32,9 @@ final class Verbs {
             case STATUS: return status(command);
             case BOOT: return act(command, GuestSupervisor::boot);
             case SHUTDOWN: return act(command, g -> g.shutdown(command.flags().contains("--halt")));
+            case REBOOT: return act(command, g -> g.reboot(command.flags().contains("--hard")));
+            case SYSRQ: return act(command, g -> sysrq(g, command.operands().get(0)));
+            case LOG: return log(command);
             default: throw new IllegalArgumentException("not a plain verb: " + command.verb());
         }
     }
@@ -76,10 +81,49 @@ final class Verbs {
         } else {
             guests = context.visibleTo(account);
         }
+        if (command.flags().contains("--json")) {
+            print(out, StatusJson.of(guests));
+            return 0;
+        }
         for (GuestSupervisor g : guests) {
             GuestStatus s = g.status();
             print(out, g.name() + " " + s.state().name().toLowerCase() + (s.detail().isEmpty() ? "" : " (" + s.detail() + ")"));
         }
+        return 0;
+    }
+
+    private static Outcome sysrq(GuestSupervisor guest, String letter) {
+        if (letter.length() != 1) {
+            return Outcome.refused("a SysRq key is one letter or digit, not '" + letter + "'");
+        }
+        try {
+            MconsoleReply reply = guest.mconsole("sysrq " + letter);
+            String text = reply.text().strip();
+            return reply.ok() ? Outcome.done("sysrq " + letter + ": " + (text.isEmpty() ? "sent" : text))
+                    : Outcome.refused("sysrq " + letter + ": " + text);
+        } catch (MconsoleException e) {
+            return Outcome.refused(guest.name() + " is not running (its mconsole does not answer)");
+        }
+    }
+
+    /** The tail of the guest's console log, as raw as it was written. */
+    private int log(CommandLine command) throws IOException {
+        int lines;
+        try {
+            lines = Integer.parseInt(command.options().getOrDefault("-n", "50"));
+        } catch (NumberFormatException e) {
+            lines = -1;
+        }
+        if (lines < 1 || lines > 100_000) {
+            print(err, "log -n takes a number of lines from 1 to 100000");
+            return 2;
+        }
+        Optional<GuestSupervisor> guest = guest(command);
+        if (guest.isEmpty()) {
+            return 1;
+        }
+        out.write(LogTail.lastLines(context.settings().stateDir().resolve("logs").resolve(guest.get().name() + ".log"), lines));
+        out.flush();
         return 0;
     }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -38,6 +40,22 @@ class CommandLineTest {
     }
 
     @Test
+    void optionValuesAndOperands() {
+        assertEquals(new CommandLine(Verb.LOG, Set.of(), Optional.of("uml1"), Map.of("-n", "200"), List.of()),
+                CommandLine.parse("log -n 200 uml1"));
+        assertEquals(new CommandLine(Verb.SYSRQ, Set.of(), Optional.of("uml2"), Map.of(), List.of("s")),
+                CommandLine.parse("sysrq s uml2"));
+        assertEquals(new CommandLine(Verb.REBOOT, Set.of("--hard"), Optional.empty()), CommandLine.parse("reboot --hard"));
+        assertEquals(new CommandLine(Verb.STATUS, Set.of("--json"), Optional.empty()), CommandLine.parse("status --json"));
+    }
+
+    @Test
+    void missingOperandOrValue() {
+        assertRefused("sysrq needs LETTER; usage: sysrq LETTER [GUEST]", "sysrq");
+        assertRefused("log -n needs a value; usage: log [-n LINES] [GUEST]", "log -n");
+    }
+
+    @Test
     void surroundingAndRepeatedWhitespaceIsIgnored() {
         assertEquals(new CommandLine(Verb.BOOT, Set.of(), Optional.of("uml2")), CommandLine.parse(" \tboot   uml2\r\n"));
     }
@@ -50,7 +68,7 @@ class CommandLineTest {
 
     @Test
     void unknownVerb() {
-        assertRefused("unknown command 'reboot'; try: help", "reboot uml1");
+        assertRefused("unknown command 'frob'; try: help", "frob uml1");
     }
 
     @Test
