@@ -13,6 +13,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.yucon.guest.GuestState;
 import org.yucon.guest.GuestStatus;
 import org.yucon.guest.GuestSupervisor;
@@ -44,8 +45,14 @@ public final class GuestMenu {
     private final TerminalScreen screen;
     private int selected;
     private String statusLine = "";
-    /** A shutdown waiting for y / h, or null. */
-    private GuestSupervisor confirming;
+    /** A shutdown or reboot waiting for y / h, or null. */
+    private Question question;
+    /** ps or top over the list, or null. */
+    private ProcessView processes;
+
+    /** A question on the status line: y does the gentle thing, h the hard one, any other key cancels. */
+    private record Question(String what, GuestSupervisor guest, Function<Boolean, Outcome> action) {
+    }
 
     public GuestMenu(String account, boolean admin, List<GuestSupervisor> guests, SshTerminal terminal) throws IOException {
         this.account = account;
@@ -91,10 +98,18 @@ public final class GuestMenu {
         return new Next.Stay();
     }
 
+    /** True while top is shown: the session then refreshes every second instead of every few. */
+    public boolean live() {
+        return processes != null && processes.live();
+    }
+
     private Next handle(KeyStroke key) {
-        if (confirming != null) {
-            confirm(key);
+        if (question != null) {
+            answer(key);
             return new Next.Stay();
+        }
+        if (processes != null) {
+            return processKey(key);
         }
         switch (key.getKeyType()) {
             case ArrowUp: return move(-1);
@@ -107,16 +122,33 @@ public final class GuestMenu {
     }
 
     private Next letter(char c) {
+        if (c == 'q') {
+            return new Next.Quit();
+        }
+        if (c == '?') {
+            statusLine = keyHelp();
+            return new Next.Stay();
+        }
+        if (guests.isEmpty()) {
+            statusLine = "This login has no guests.";
+            return new Next.Stay();
+        }
+        GuestSupervisor guest = current();
         switch (c) {
             case 'k': return move(-1);
             case 'j': return move(1);
-            case 'q': return new Next.Quit();
             case 'b':
-                act(current().boot());
+                act(guest.boot());
                 return new Next.Stay();
             case 's':
-                confirming = current();
-                statusLine = "Shut down " + confirming.name() + "? y - yes, h - halt now (hard), any other key - no";
+                ask(new Question("Shut down", guest, guest::shutdown), "h - halt now (hard)");
+                return new Next.Stay();
+            case 'r':
+                ask(new Question("Reboot", guest, guest::reboot), "h - reset now (hard)");
+                return new Next.Stay();
+            case 'p':
+            case 't':
+                processes = new ProcessView(guest, c == 't');
                 return new Next.Stay();
             default:
                 statusLine = "Unknown key '" + c + "': " + keyHelp();
@@ -124,17 +156,28 @@ public final class GuestMenu {
         }
     }
 
-    private void confirm(KeyStroke key) {
-        GuestSupervisor guest = confirming;
-        confirming = null;
+    private void ask(Question q, String hard) {
+        question = q;
+        statusLine = q.what() + " " + q.guest().name() + "? y - yes, " + hard + ", any other key - no";
+    }
+
+    private void answer(KeyStroke key) {
+        Question q = question;
+        question = null;
         Character c = key.getKeyType() == KeyType.Character ? Character.toLowerCase(key.getCharacter()) : null;
-        if (c != null && c == 'y') {
-            act(guest.shutdown(false));
-        } else if (c != null && c == 'h') {
-            act(guest.shutdown(true));
+        if (c != null && (c == 'y' || c == 'h')) {
+            act(q.action().apply(c == 'h'));
         } else {
-            statusLine = "Shutdown of " + guest.name() + " cancelled";
+            statusLine = q.what() + " of " + q.guest().name() + " cancelled";
         }
+    }
+
+    private Next processKey(KeyStroke key) {
+        boolean again = key.getKeyType() == KeyType.Character && key.getCharacter() == 'p' && !processes.live();
+        if (!again) {
+            processes = null;
+        }
+        return key.getKeyType() == KeyType.EOF ? new Next.Quit() : new Next.Stay();
     }
 
     private void act(Outcome outcome) {
@@ -157,16 +200,24 @@ public final class GuestMenu {
         screen.clear();
         TextGraphics g = screen.newTextGraphics();
         TerminalSize size = screen.getTerminalSize();
+        if (processes != null) {
+            processes.draw(g, size);
+        } else {
+            drawList(g, size);
+        }
+        screen.refresh(complete ? Screen.RefreshType.COMPLETE : Screen.RefreshType.DELTA);
+    }
+
+    private void drawList(TextGraphics g, TerminalSize size) {
         drawHeader(g);
         g.putString(0, LIST_TOP - 1, String.format("   %-10s %-28s %-16s %-12s %s", "Guest", "Status", "Load", "Memory", "Viewers"), SGR.BOLD);
         for (int i = 0; i < guests.size() && LIST_TOP + i < size.getRows() - 4; i++) {
             drawGuest(g, i);
         }
         int bottom = size.getRows();
-        g.putString(0, bottom - 4, "Options: b - Boot, s - Shutdown, <enter> - Console (C-a C-d to return),");
-        g.putString(0, bottom - 3, "         arrows or j/k - Select, q - Quit");
+        g.putString(0, bottom - 4, "Options: b - Boot, r - Reboot, s - Shutdown, p - ps, t - top,");
+        g.putString(0, bottom - 3, "         <enter> - Console (C-a C-d to return), j/k - Select, ? - Help, q - Quit");
         g.putString(0, bottom - 1, statusLine, SGR.BOLD);
-        screen.refresh(complete ? Screen.RefreshType.COMPLETE : Screen.RefreshType.DELTA);
     }
 
     private void drawHeader(TextGraphics g) {
@@ -225,6 +276,6 @@ public final class GuestMenu {
     }
 
     private static String keyHelp() {
-        return "b boot, s shutdown, Enter console, j/k select, q quit";
+        return "b boot, r reboot, s shutdown, p ps, t top, Enter console (Ctrl-A d returns), j/k or arrows select, q quit";
     }
 }

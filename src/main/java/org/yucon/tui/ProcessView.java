@@ -1,0 +1,62 @@
+package org.yucon.tui;
+
+import com.googlecode.lanterna.SGR;
+import com.googlecode.lanterna.TerminalSize;
+import com.googlecode.lanterna.graphics.TextGraphics;
+import java.util.List;
+import org.yucon.guest.CpuSampler;
+import org.yucon.guest.GuestSupervisor;
+import org.yucon.guest.HostProcesses;
+import org.yucon.guest.mconsole.GuestStats;
+import org.yucon.guest.mconsole.MconsoleException;
+
+/**
+ * ps and top of one guest: its processes as the host sees them (the UML and its {@code [uml-userspace]}
+ * children) with the guest's own summary from mconsole. top redraws every second, busiest first. Drawn on the
+ * session's thread only.
+ */
+final class ProcessView {
+    private final GuestSupervisor guest;
+    private final boolean live;
+    private final CpuSampler sampler = new CpuSampler();
+
+    ProcessView(GuestSupervisor guest, boolean live) {
+        this.guest = guest;
+        this.live = live;
+        // A first sample, so that the first screen already has CPU% over a short interval.
+        sampler.sample(HostProcesses.tree(guest.status().pid()), System.nanoTime());
+    }
+
+    /** top keeps itself fresh every second; ps is a snapshot. */
+    boolean live() {
+        return live;
+    }
+
+    void draw(TextGraphics g, TerminalSize size) {
+        long pid = guest.status().pid();
+        g.putString(0, 0, (live ? "top" : "ps") + " of " + guest.name() + ": " + summary(), SGR.BOLD);
+        g.putString(0, 2, String.format("%7s %s %6s %9s  %s", "PID", "S", "%CPU", "RSS", "COMMAND"), SGR.BOLD);
+        List<CpuSampler.Row> rows = sampler.sample(HostProcesses.tree(pid), System.nanoTime());
+        if (rows.isEmpty()) {
+            g.putString(0, 3, "  " + guest.name() + " has no process on this host (" + guest.status().state().label().toLowerCase() + ")");
+        }
+        for (int i = 0; i < rows.size() && 3 + i < size.getRows() - 2; i++) {
+            CpuSampler.Row r = rows.get(i);
+            String line = String.format("%7d %c %6.1f %8dK  %s", r.process().pid(), r.process().state(), r.cpuPercent(),
+                    r.process().rssKib(), r.process().command());
+            g.putString(0, 3 + i, line.length() > size.getColumns() ? line.substring(0, size.getColumns()) : line);
+        }
+        g.putString(0, size.getRows() - 1, live ? "q - back (refreshes every second, busiest first)" : "q - back, p - again");
+    }
+
+    private String summary() {
+        try {
+            GuestStats s = guest.stats();
+            return String.format("load %.2f %.2f %.2f, %d/%d processes running, memory %d/%d MB, kernel %s",
+                    s.load().one(), s.load().five(), s.load().fifteen(), s.load().running(), s.load().total(),
+                    s.memory().usedKib() / 1024, s.memory().totalKib() / 1024, s.kernelRelease());
+        } catch (MconsoleException | IllegalArgumentException e) {
+            return "the guest's own figures are not available (" + guest.status().state().label().toLowerCase() + ")";
+        }
+    }
+}
