@@ -12,6 +12,7 @@ import jnr.posix.POSIXFactory;
 import org.yucon.config.Configuration;
 import org.yucon.guest.Guests;
 import org.yucon.keeper.KeeperClient;
+import org.yucon.ssh.AuditLog;
 import org.yucon.ssh.HostKeys;
 import org.yucon.ssh.SshGateway;
 
@@ -45,7 +46,8 @@ public final class Gateway implements AutoCloseable {
         try {
             KeeperClient keeper = KeeperClient.connectOrStart(config.gateway().stateDir(), config.gateway().console().ringBytes());
             Guests guests = new Guests(config, kernel, keeper, scheduler, posix);
-            SshGateway ssh = new SshGateway(config, guests, scheduler, keys.provider(hostKeys));
+            AuditLog audit = new AuditLog(config.gateway().stateDir().resolve("audit.log"));
+            SshGateway ssh = new SshGateway(config, guests, scheduler, keys.provider(hostKeys), audit);
             ssh.start();
             return new Gateway(guests, keeper, ssh, hostKeys, scheduler);
         } catch (IOException | RuntimeException e) {

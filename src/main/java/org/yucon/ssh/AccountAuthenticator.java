@@ -5,7 +5,13 @@ import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Instant;
+import org.apache.sshd.server.auth.AsyncAuthException;
 import org.apache.commons.codec.digest.Sha2Crypt;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.server.auth.password.PasswordAuthenticator;
@@ -20,36 +26,66 @@ import org.yucon.config.Configuration;
 /**
  * Password and public-key authentication against the accounts of the configuration. Keys are read at each
  * attempt, so a changed keys file counts for the next login. An unknown login costs the same hashing as a known
- * one, so timing does not tell them apart.
+ * one and fails the same way, so neither message nor timing tells them apart. A failed password is answered
+ * only after a delay that holds no thread; an address with too many failures is refused for a while.
  */
 final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuthenticator {
     private static final Logger log = LoggerFactory.getLogger(AccountAuthenticator.class);
     private static final String DECOY_HASH = Sha2Crypt.sha512Crypt("decoy".getBytes(StandardCharsets.UTF_8));
 
     private final Supplier<Configuration> config;
+    private final LoginGuard guard;
+    private final AuditLog audit;
+    private final ScheduledExecutorService scheduler;
 
-    AccountAuthenticator(Supplier<Configuration> config) {
+    AccountAuthenticator(Supplier<Configuration> config, LoginGuard guard, AuditLog audit, ScheduledExecutorService scheduler) {
         this.config = config;
+        this.guard = guard;
+        this.audit = audit;
+        this.scheduler = scheduler;
     }
 
     @Override
     public boolean authenticate(String username, String password, ServerSession session) {
-        Optional<String> hash = config.get().account(username).flatMap(AccountConfig::passwordHash);
-        String stored = hash.orElse(DECOY_HASH);
-        String computed = Sha2Crypt.sha512Crypt(password.getBytes(StandardCharsets.UTF_8), stored);
-        boolean ok = hash.isPresent() && MessageDigest.isEqual(
-                computed.getBytes(StandardCharsets.UTF_8), stored.getBytes(StandardCharsets.UTF_8));
-        log.info("password authentication for {} from {}: {}", username, session.getClientAddress(), ok ? "accepted" : "refused");
-        return ok;
+        String from = String.valueOf(session.getClientAddress());
+        boolean matches = passwordMatches(username, password);
+        boolean ok = matches && !guard.blocked(address(session), Instant.now());
+        audit.record(username, from, "password-auth", "", ok ? "accepted" : "refused");
+        if (ok) {
+            guard.succeeded(address(session));
+            return true;
+        }
+        guard.failed(address(session), Instant.now());
+        AsyncAuthException answerLater = new AsyncAuthException();
+        scheduler.schedule(() -> answerLater.setAuthed(false), guard.limits().failureDelay().toMillis(), TimeUnit.MILLISECONDS);
+        throw answerLater;
     }
 
     @Override
     public boolean authenticate(String username, PublicKey key, ServerSession session) {
         Optional<AccountConfig> account = config.get().account(username);
-        boolean ok = account.isPresent() && account.get().authorizedKeys().isPresent() && listed(account.get(), key);
-        log.info("public key authentication for {} from {} with {}: {}", username, session.getClientAddress(),
-                KeyUtils.getFingerPrint(key), ok ? "accepted" : "refused");
+        boolean ok = account.isPresent() && account.get().authorizedKeys().isPresent() && listed(account.get(), key)
+                && !guard.blocked(address(session), Instant.now());
+        log.debug("public key {} for {} from {}: {}", KeyUtils.getFingerPrint(key), username, session.getClientAddress(),
+                ok ? "accepted" : "refused");
+        if (ok) {
+            audit.record(username, String.valueOf(session.getClientAddress()), "publickey-auth", "", "accepted " + KeyUtils.getFingerPrint(key));
+        }
         return ok;
+    }
+
+    private boolean passwordMatches(String username, String password) {
+        Optional<String> hash = config.get().account(username).flatMap(AccountConfig::passwordHash);
+        String stored = hash.orElse(DECOY_HASH);
+        String computed = Sha2Crypt.sha512Crypt(password.getBytes(StandardCharsets.UTF_8), stored);
+        return hash.isPresent() && MessageDigest.isEqual(
+                computed.getBytes(StandardCharsets.UTF_8), stored.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The address without the port: the throttle is per host, not per connection. */
+    private static String address(ServerSession session) {
+        SocketAddress a = session.getClientAddress();
+        return a instanceof InetSocketAddress ? ((InetSocketAddress) a).getAddress().getHostAddress() : String.valueOf(a);
     }
 
     private static boolean listed(AccountConfig account, PublicKey key) {

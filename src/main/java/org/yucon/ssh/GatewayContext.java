@@ -13,7 +13,7 @@ import org.yucon.guest.Guests;
  * What every session of the gateway shares: the guests, the settings and the scheduler. It is also the one
  * place that decides which guests an account may see: a guest it may not see does not exist for it.
  */
-record GatewayContext(Guests guests, GatewaySettings settings, ScheduledExecutorService scheduler) {
+record GatewayContext(Guests guests, GatewaySettings settings, ScheduledExecutorService scheduler, AuditLog audit) {
 
     List<GuestSupervisor> visibleTo(AccountConfig account) {
         return guests.all().stream().filter(g -> account.mayUse(g.name())).collect(Collectors.toList());

@@ -167,7 +167,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             return 2;
         }
         log.info("{} runs: {}", account.name(), line);
-        Verbs verbs = new Verbs(context, account, out, err);
+        Verbs verbs = new Verbs(context, account, String.valueOf(channel.getSession().getClientAddress()), out, err);
         if (command.verb() != Verb.CONSOLE) {
             return verbs.run(command);
         }

@@ -9,7 +9,10 @@ import java.util.function.Supplier;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.channel.ChannelSessionFactory;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.yucon.config.AccountConfig;
@@ -23,11 +26,14 @@ import org.yucon.guest.Guests;
  */
 public final class SshGateway implements AutoCloseable {
     private final SshServer server;
+    private final AuditLog audit;
 
-    public SshGateway(Configuration config, Guests guests, ScheduledExecutorService scheduler, KeyPairProvider hostKeys) {
+    public SshGateway(Configuration config, Guests guests, ScheduledExecutorService scheduler, KeyPairProvider hostKeys,
+                      AuditLog audit) {
+        this.audit = audit;
         Supplier<Configuration> current = () -> config;
-        GatewayContext context = new GatewayContext(guests, config.gateway(), scheduler);
-        AccountAuthenticator auth = new AccountAuthenticator(current);
+        GatewayContext context = new GatewayContext(guests, config.gateway(), scheduler, audit);
+        AccountAuthenticator auth = new AccountAuthenticator(current, new LoginGuard(LoginGuard.Limits.defaults()), audit, scheduler);
         server = SshServer.setUpDefaultServer();
         server.setHost(config.gateway().listenAddress());
         server.setPort(config.gateway().port());
@@ -40,6 +46,14 @@ public final class SshGateway implements AutoCloseable {
         server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
         server.setAgentFactory(null);
         server.setSubsystemFactories(List.of());
+        // Session channels only, with a filtered environment: no direct-tcpip or other channel type exists here.
+        server.setChannelFactories(List.of(new ChannelSessionFactory() {
+            @Override
+            public Channel createChannel(Session session) {
+                return new RestrictedChannelSession();
+            }
+        }));
+        server.addSessionListener(new SessionAudit(audit));
         server.setShellFactory(channel -> session(current, context, channel, Optional.empty()));
         server.setCommandFactory((channel, command) -> session(current, context, channel, Optional.of(command)));
         // Keystroke echo needs Nagle off (44 ms round trips otherwise, FIELD-NOTES).
@@ -64,7 +78,11 @@ public final class SshGateway implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        server.stop(true);
+        try {
+            server.stop(true);
+        } finally {
+            audit.close();
+        }
     }
 
     private static Command session(Supplier<Configuration> config, GatewayContext context, ChannelSession channel,

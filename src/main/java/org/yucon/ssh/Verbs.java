@@ -18,10 +18,12 @@ final class Verbs {
     private final AccountConfig account;
     private final OutputStream out;
     private final OutputStream err;
+    private final String from;
 
-    Verbs(GatewayContext context, AccountConfig account, OutputStream out, OutputStream err) {
+    Verbs(GatewayContext context, AccountConfig account, String from, OutputStream out, OutputStream err) {
         this.context = context;
         this.account = account;
+        this.from = from;
         this.out = out;
         this.err = err;
     }
@@ -137,6 +139,7 @@ final class Verbs {
             return 1;
         }
         Outcome outcome = action.on(guest.get());
+        context.audit().record(account.name(), from, command.verb().word(), guest.get().name(), outcome.ok() ? "ok" : outcome.message());
         print(outcome.ok() ? out : err, outcome.message());
         return outcome.ok() ? 0 : 1;
     }

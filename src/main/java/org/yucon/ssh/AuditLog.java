@@ -1,0 +1,81 @@
+package org.yucon.ssh;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's trail, apart from console logs: one line per connection, authentication, login, logout and
+ * action, saying who, from where, what, on which guest and with what result. Callers (MINA's I/O threads among
+ * them) only queue a line; one writer thread appends them. The queue is bounded: if the disk stalls, lines are
+ * counted as lost rather than holding anybody up.
+ */
+public final class AuditLog implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+    private static final String STOP = "";
+
+    private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(10_000);
+    private final AtomicLong lost = new AtomicLong();
+    private final Writer file;
+    private final Thread writer;
+
+    public AuditLog(Path path) throws IOException {
+        Files.createDirectories(path.toAbsolutePath().getParent());
+        this.file = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        this.writer = new Thread(this::write, "audit-log");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** One event; text from clients goes through {@link Printable} so that the log stays one line per event. */
+    public void record(String user, String from, String action, String guest, String result) {
+        String line = Instant.now() + " user=" + word(user) + " from=" + word(from) + " action=" + word(action)
+                + " guest=" + word(guest) + " result=" + word(result);
+        if (!lines.offer(line)) {
+            lost.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void close() {
+        lines.offer(STOP);
+        try {
+            writer.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String word(String text) {
+        return text == null || text.isEmpty() ? "-" : Printable.of(text).replace(' ', '_');
+    }
+
+    private void write() {
+        try (Writer out = file) {
+            for (String line = lines.take(); !line.equals(STOP); line = lines.take()) {
+                out.write(line);
+                out.write('\n');
+                long dropped = lost.getAndSet(0);
+                if (dropped > 0) {
+                    out.write(Instant.now() + " audit lines lost=" + dropped + "\n");
+                }
+                if (lines.isEmpty()) {
+                    out.flush();
+                }
+            }
+        } catch (IOException e) {
+            log.error("the audit log cannot be written: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
