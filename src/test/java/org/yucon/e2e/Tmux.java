@@ -3,8 +3,10 @@ package org.yucon.e2e;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +23,12 @@ final class Tmux implements AutoCloseable {
 
     private final String socket;
     private final Path config;
+    private final Path dir;
 
-    private Tmux(String socket, Path config) {
+    private Tmux(String socket, Path config, Path dir) {
         this.socket = socket;
         this.config = config;
+        this.dir = dir;
     }
 
     /**
@@ -36,7 +40,7 @@ final class Tmux implements AutoCloseable {
         Path config = dir.resolve("tmux.conf");
         // A dead pane stays, so its last screen and exit status can still be read after the program ended.
         Files.writeString(config, "set -g remain-on-exit on\n");
-        return new Tmux("yucon-test-" + ProcessHandle.current().pid(), config);
+        return new Tmux("yucon-test-" + ProcessHandle.current().pid(), config, dir);
     }
 
     /** Fails with a message naming the missing program, e.g. when CI has not installed it. */
@@ -55,10 +59,21 @@ final class Tmux implements AutoCloseable {
         }
     }
 
-    /** Starts {@code command} (no shell in between) in a new detached session of the given size. */
+    /**
+     * Starts {@code command} in a new detached session of the given size, under a shell that writes its exit
+     * status to a file once it ends: tmux itself may never learn it (see {@link #paneExit}).
+     */
     void newSession(String session, int columns, int rows, List<String> command) {
+        Path status = exitFile(session);
+        try {
+            Files.deleteIfExists(status);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         List<String> args = new ArrayList<>(List.of("new-session", "-d", "-s", session,
-                "-x", String.valueOf(columns), "-y", String.valueOf(rows)));
+                "-x", String.valueOf(columns), "-y", String.valueOf(rows),
+                // $0 is the status file, "$@" the command; tmp and mv, so a reader never sees a half-written file.
+                "sh", "-c", "\"$@\"; echo $? > \"$0.tmp\" && mv \"$0.tmp\" \"$0\"", status.toString()));
         args.addAll(command);
         run(args);
     }
@@ -85,18 +100,28 @@ final class Tmux implements AutoCloseable {
     }
 
     /**
-     * How the pane's program ended ("status 0", "signal 15"), or empty while it runs. tmux sees the pane's pty
-     * close before it reaps the process, so "dead" alone does not mean the status is known yet.
+     * How the program started by {@link #newSession} ended ("status 0"; killed by signal n reads "status 128+n",
+     * as in a shell), or empty while it runs. Not tmux's #{pane_dead_status}: tmux 3.3a built with libutempter
+     * sets SIGCHLD to SIG_DFL while the utempter helper runs, which it does right when it reads the pane's pty
+     * close, so a program that exits in that window is never reaped and its status never known. The pane must
+     * also be dead (tmux read its pty to the end), so the screen is final once this says the program ended.
      */
-    Optional<String> paneExit(String target) {
-        String[] f = format(target, "#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}").split(":", -1);
-        if (!f[0].equals("1")) {
+    Optional<String> paneExit(String session) {
+        if (!format(session, "#{pane_dead}").equals("1")) {
             return Optional.empty();
         }
-        if (!f[1].isEmpty()) {
-            return Optional.of("status " + f[1]);
+        try {
+            String status = Files.readString(exitFile(session)).trim();
+            return status.isEmpty() ? Optional.empty() : Optional.of("status " + status);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return f[2].isEmpty() ? Optional.empty() : Optional.of("signal " + f[2]);
+    }
+
+    private Path exitFile(String session) {
+        return dir.resolve(session + ".exit");
     }
 
     void killSession(String session) {
