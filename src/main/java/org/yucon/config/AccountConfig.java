@@ -12,9 +12,10 @@ import java.util.Set;
  * @param authorizedKeys an OpenSSH authorized_keys file, if the account has one
  * @param admin          admins see and drive every guest
  * @param guests         the guests this account owns
+ * @param escapeKey      the prefix of console escape keys for this login: its own, or the gateway's
  */
 public record AccountConfig(String name, Optional<String> passwordHash, Optional<Path> authorizedKeys,
-                            boolean admin, Set<String> guests) {
+                            boolean admin, Set<String> guests, byte escapeKey) {
     public AccountConfig {
         guests = Set.copyOf(guests);
     }

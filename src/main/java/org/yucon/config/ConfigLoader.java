@@ -46,7 +46,7 @@ public final class ConfigLoader {
         }
         Map<String, AccountConfig> accounts = new HashMap<>();
         for (Path file : tomlFiles(etc.resolve("accounts"))) {
-            AccountConfig account = account(file, guests.keySet());
+            AccountConfig account = account(file, guests.keySet(), gateway.console().escapeKey());
             accounts.put(account.name(), account);
         }
         rejectSharedUmids(guests);
@@ -73,15 +73,17 @@ public final class ConfigLoader {
     private static ConsoleSettings console(TomlSection section) throws ConfigException {
         int ring = (int) section.size("ring", MIB, 64 << 10, 1L << 30);
         int replay = (int) section.size("replay", 16 << 10, 0, ring);
-        byte escape = escapeKey(section);
+        int replayLines = (int) section.integer("replay_lines", 20, 1, 10_000);
+        byte escape = escapeKey(section, ConsoleSettings.CTRL_A);
         section.rejectUnknownKeys();
-        return new ConsoleSettings(ring, replay, escape);
+        return new ConsoleSettings(ring, replay, replayLines, escape);
     }
 
-    private static byte escapeKey(TomlSection section) throws ConfigException {
+    /** The {@code escape} key of a section, the gateway's or an account's, or {@code fallback} when it has none. */
+    private static byte escapeKey(TomlSection section, byte fallback) throws ConfigException {
         Optional<String> text = section.string("escape");
         if (text.isEmpty()) {
-            return ConsoleSettings.CTRL_A;
+            return fallback;
         }
         String t = text.get();
         char c = t.length() == 2 && t.charAt(0) == '^' ? Character.toUpperCase(t.charAt(1)) : 0;
@@ -129,7 +131,7 @@ public final class ConfigLoader {
         return new RestartPolicy(when, max, window);
     }
 
-    private AccountConfig account(Path file, Set<String> knownGuests) throws ConfigException {
+    private AccountConfig account(Path file, Set<String> knownGuests, byte gatewayEscape) throws ConfigException {
         String name = nameOf(file);
         TomlSection root = open(file);
         Optional<String> hash = root.string("password");
@@ -143,13 +145,14 @@ public final class ConfigLoader {
                 throw root.error("guests", "names \"" + guest + "\", which is not a guest (no guests/" + guest + ".toml)");
             }
         }
+        byte escape = escapeKey(root, gatewayEscape);
         root.rejectUnknownKeys();
         Path keys = file.resolveSibling(name + ".keys");
         Optional<Path> authorizedKeys = Files.exists(keys) ? Optional.of(keys) : Optional.empty();
         if (hash.isEmpty() && authorizedKeys.isEmpty()) {
             throw new ConfigException(file, 0, "account '" + name + "' has neither a password nor a keys file (" + keys.getFileName() + "), so nobody could log in");
         }
-        return new AccountConfig(name, hash, authorizedKeys, admin, guests);
+        return new AccountConfig(name, hash, authorizedKeys, admin, guests, escape);
     }
 
     private static void rejectSharedUmids(Map<String, GuestConfig> guests) throws ConfigException {

@@ -5,8 +5,10 @@ package org.yucon.config;
  *
  * @param ringBytes   console output kept in memory per guest
  * @param replayBytes how much of it is replayed to a viewer on attach
- * @param escapeKey   the prefix byte of escape commands (Ctrl-A by default, as in screen)
+ * @param replayLines how many lines the replay escape key ({@code ^A r}) shows again
+ * @param escapeKey   the prefix byte of escape commands (Ctrl-A by default, as in screen); accounts may
+ *                    choose their own
  */
-public record ConsoleSettings(int ringBytes, int replayBytes, byte escapeKey) {
+public record ConsoleSettings(int ringBytes, int replayBytes, int replayLines, byte escapeKey) {
     public static final byte CTRL_A = 0x01;
 }

@@ -2,30 +2,47 @@ package org.yucon.console;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.yucon.config.ConsoleSettings;
 
 /**
  * The console of one guest, shared: whatever the guest prints goes into a ring (replayed on attach) and on to
  * every viewer; keystrokes of exactly one viewer, the writer, go to the guest.
  *
+ * <p>Write is arbitrated conserver-style: the first viewer to attach writes if nobody does; others watch, may ask
+ * for write (queued in asking order), force it (the old writer is demoted and told by whom) or give it up. When
+ * the writer leaves or gives up, the first viewer asking is promoted; if none is, everybody is told write is free.
+ * Each such change is recorded to the hub's {@link ConsoleEvents}.
+ *
  * <p>Threads: the keeper link's reader (the only appender), one pump per viewer, and the viewers' own session
- * threads calling {@link ConsoleViewer#type}. The writer and the tty are swapped under this object's monitor;
- * the viewer list is copy-on-write.
+ * threads calling {@link ConsoleViewer#type} and the write requests. The writer, the askers and the tty are
+ * changed under this object's monitor; viewers are told of changes, and events recorded, after it is released,
+ * on the thread that made the change. The viewer list is copy-on-write.
  */
 public final class ConsoleHub {
     private final String guest;
     private final ConsoleSettings settings;
     private final ConsoleRing ring;
+    private final ConsoleEvents events;
+    /** Attached viewers in attach order. */
     private final List<ConsoleViewer> viewers = new CopyOnWriteArrayList<>();
     private GuestTty tty;
+    /** Guarded by this: the one viewer whose keys reach the guest, or null. */
     private ConsoleViewer writer;
+    /** Guarded by this: viewers asking for write, in asking order; never the writer. */
+    private final Set<ConsoleViewer> askers = new LinkedHashSet<>();
 
-    public ConsoleHub(String guest, ConsoleSettings settings) {
+    public ConsoleHub(String guest, ConsoleSettings settings, ConsoleEvents events) {
         this.guest = guest;
         this.settings = settings;
         this.ring = new ConsoleRing(settings.ringBytes());
+        this.events = events;
     }
 
     public String guest() {
@@ -53,19 +70,24 @@ public final class ConsoleHub {
     }
 
     /**
-     * Attaches a consumer that first gets up to the configured replay of recent output. It becomes the writer
-     * when nobody writes yet and it may write.
+     * Attaches a viewer that first gets up to the configured replay of recent output, written on the caller's
+     * thread before this returns. It becomes the writer when nobody writes yet and it may write. {@code changes}
+     * hears of what others do to its role; it is called on their threads and must not block.
      */
-    public ConsoleViewer attach(String who, ConsoleSink sink, boolean mayWrite) {
+    public ConsoleViewer attach(String who, ConsoleSink sink, boolean mayWrite, Consumer<RoleChange> changes) {
         long end = ring.end();
         long from = Math.max(ring.start(), end - settings.replayBytes());
-        ConsoleViewer viewer = new ConsoleViewer(this, who, sink, from);
+        ConsoleViewer viewer = new ConsoleViewer(this, who, sink, from, mayWrite, changes);
+        viewer.replay(end);
         viewers.add(viewer);
+        boolean writes;
         synchronized (this) {
             if (writer == null && mayWrite) {
                 writer = viewer;
             }
+            writes = writer == viewer;
         }
+        events.record(who, writes ? "attach writer" : "attach read-only");
         viewer.start();
         return viewer;
     }
@@ -78,15 +100,125 @@ public final class ConsoleHub {
         return List.copyOf(viewers);
     }
 
+    /** Every viewer with its role, in attach order, as of one moment. */
+    public synchronized List<Attendee> who() {
+        List<Attendee> all = new ArrayList<>();
+        for (ConsoleViewer viewer : viewers) {
+            all.add(new Attendee(viewer, role(viewer)));
+        }
+        return all;
+    }
+
+    /** One line of {@link #who()}. */
+    public record Attendee(ConsoleViewer viewer, Role role) {
+    }
+
+    /** A copy of the output the ring still holds, oldest first (for a replay of its last lines). */
+    public byte[] heldOutput() {
+        return ring.held();
+    }
+
     synchronized ConsoleViewer writer() {
         return writer;
     }
 
+    synchronized Role role(ConsoleViewer viewer) {
+        return viewer == writer ? Role.WRITER : askers.contains(viewer) ? Role.ASKING : Role.READ_ONLY;
+    }
+
+    /** Write at once if nobody writes, else a place in the queue; returns the viewer's role afterwards. */
+    Role ask(ConsoleViewer viewer) {
+        Role role;
+        synchronized (this) {
+            if (viewer.mayWrite() && viewer != writer) {
+                if (writer == null) {
+                    writer = viewer;
+                } else {
+                    askers.add(viewer);
+                }
+            }
+            role = role(viewer);
+        }
+        if (role != Role.READ_ONLY) {
+            events.record(viewer.who(), role == Role.WRITER ? "ask write: granted" : "ask write: queued");
+        }
+        return role;
+    }
+
+    /** Takes write from whoever has it, who is told by whom; returns the viewer's role afterwards. */
+    Role force(ConsoleViewer viewer) {
+        ConsoleViewer demoted;
+        synchronized (this) {
+            if (!viewer.mayWrite() || viewer == writer) {
+                return role(viewer);
+            }
+            demoted = writer;
+            writer = viewer;
+            askers.remove(viewer);
+        }
+        events.record(viewer.who(), demoted == null ? "force write" : "force write from " + demoted.who());
+        if (demoted != null) {
+            demoted.changed(new RoleChange(RoleChange.Kind.DEMOTED, viewer.who()));
+        }
+        return Role.WRITER;
+    }
+
+    /** Stops writing, or asking, and hands write on to the first viewer asking. */
+    void giveUp(ConsoleViewer viewer) {
+        boolean wasWriter;
+        ConsoleViewer next = null;
+        synchronized (this) {
+            askers.remove(viewer);
+            wasWriter = viewer == writer;
+            if (wasWriter) {
+                next = promoteFirstAsker();
+            }
+        }
+        if (wasWriter) {
+            events.record(viewer.who(), "give up write");
+            handedOver(viewer, next);
+        }
+    }
+
+    /** The one way out for a viewer (tmux's server_client_lost): it leaves the list, the queue and write. */
     void leave(ConsoleViewer viewer) {
         viewers.remove(viewer);
+        boolean wasWriter;
+        ConsoleViewer next = null;
         synchronized (this) {
-            if (writer == viewer) {
-                writer = null;
+            askers.remove(viewer);
+            wasWriter = viewer == writer;
+            if (wasWriter) {
+                next = promoteFirstAsker();
+            }
+        }
+        events.record(viewer.who(), "detach");
+        if (wasWriter) {
+            handedOver(viewer, next);
+        }
+    }
+
+    /** Caller holds the monitor: the first viewer asking becomes the writer, or nobody does. */
+    private ConsoleViewer promoteFirstAsker() {
+        Iterator<ConsoleViewer> first = askers.iterator();
+        writer = first.hasNext() ? first.next() : null;
+        if (writer != null) {
+            first.remove();
+        }
+        return writer;
+    }
+
+    /** Tells whom it concerns that {@code from} stopped writing and {@code to} (maybe nobody) writes now. */
+    private void handedOver(ConsoleViewer from, ConsoleViewer to) {
+        if (to != null) {
+            events.record(to.who(), "promoted after " + from.who());
+            to.changed(new RoleChange(RoleChange.Kind.PROMOTED, from.who()));
+            return;
+        }
+        RoleChange vacant = new RoleChange(RoleChange.Kind.VACANT, from.who());
+        for (ConsoleViewer viewer : viewers) {
+            if (viewer != from) {
+                viewer.changed(vacant);
             }
         }
     }

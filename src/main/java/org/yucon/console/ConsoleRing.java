@@ -67,11 +67,24 @@ public final class ConsoleRing {
         long missed = Math.max(0, start - from);
         long at = from + missed;
         int count = (int) Math.min(into.length, end - at);
+        copyOut(at, into, count);
+        return new Chunk(at, count, missed);
+    }
+
+    /** A copy of every byte held, oldest first. */
+    public synchronized byte[] held() {
+        long from = start();
+        byte[] copy = new byte[(int) (end - from)];
+        copyOut(from, copy, copy.length);
+        return copy;
+    }
+
+    /** Caller holds the monitor; {@code count} bytes from sequence number {@code at} on are held. */
+    private void copyOut(long at, byte[] into, int count) {
         int pos = (int) (at % buffer.length);
         int first = Math.min(count, buffer.length - pos);
         System.arraycopy(buffer, pos, into, 0, first);
         System.arraycopy(buffer, 0, into, first, count - first);
-        return new Chunk(at, count, missed);
     }
 
     /** Wakes every reader for good; used when the hub shuts down. */

@@ -3,6 +3,7 @@ package org.yucon.console;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,6 +11,9 @@ import org.slf4j.LoggerFactory;
  * One consumer of a guest's console output: an SSH viewer, the log file, a link to the gateway. It has its own
  * cursor into the hub's ring and its own pump thread, so a consumer that stops reading only falls behind (and is
  * told how much it missed); it never holds up the guest or anybody else.
+ *
+ * <p>Its role (writer, asking, read-only) is kept by the hub; the write requests here are made on the viewer's
+ * session thread. {@link #detach} is the one way out, whoever notices first that the viewer is gone.
  */
 public final class ConsoleViewer {
     private static final Logger log = LoggerFactory.getLogger(ConsoleViewer.class);
@@ -19,18 +23,44 @@ public final class ConsoleViewer {
     private final String who;
     private final Instant since = Instant.now();
     private final ConsoleSink sink;
+    private final boolean mayWrite;
+    private final Consumer<RoleChange> changes;
     private final Thread pump;
-    /** Next sequence number to send; owned by the pump thread. */
+    /**
+     * Next sequence number to send, and the buffer sending copies through: owned by the attaching thread for the
+     * replay, then (from start() on) by the pump thread.
+     */
     private long cursor;
+    private final byte[] buffer = new byte[CHUNK];
+    /** Set once, by whichever thread detaches first. */
     private final AtomicBoolean open = new AtomicBoolean(true);
 
-    ConsoleViewer(ConsoleHub hub, String who, ConsoleSink sink, long cursor) {
+    ConsoleViewer(ConsoleHub hub, String who, ConsoleSink sink, long cursor, boolean mayWrite, Consumer<RoleChange> changes) {
         this.hub = hub;
         this.who = who;
         this.sink = sink;
         this.cursor = cursor;
+        this.mayWrite = mayWrite;
+        this.changes = changes;
         this.pump = new Thread(this::pump, "console-" + hub.guest() + "-" + who);
         pump.setDaemon(true);
+    }
+
+    /**
+     * Sends the output from the cursor up to {@code end} on the caller's thread, before {@link #start}: whatever
+     * the caller writes to the sink next (a line about the viewer's role) comes after the replay, not under it.
+     * A sink that fails here fails again in the pump, which then detaches the viewer.
+     */
+    void replay(long end) {
+        try {
+            while (cursor < end) {
+                send(0);
+            }
+        } catch (IOException e) {
+            log.debug("console viewer {} of {} gone during the replay: {}", who, hub.guest(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     void start() {
@@ -50,9 +80,46 @@ public final class ConsoleViewer {
         return hub.writer() == this;
     }
 
-    /** Sends keystrokes to the guest if this viewer is the writer; a read-only viewer's keys are dropped. */
-    public void type(byte[] bytes, int offset, int length) throws IOException {
+    public Role role() {
+        return hub.role(this);
+    }
+
+    /** False for viewers that may only ever watch: they can neither ask for write nor force it. */
+    boolean mayWrite() {
+        return mayWrite;
+    }
+
+    /**
+     * Sends keystrokes to the guest if this viewer is the writer. A read-only viewer's keys are dropped here,
+     * before they come near the guest, and false says so (the hub checks again, under its lock, for a writer
+     * demoted meanwhile).
+     */
+    public boolean type(byte[] bytes, int offset, int length) throws IOException {
+        if (!isWriter()) {
+            return false;
+        }
         hub.input(this, bytes, offset, length);
+        return true;
+    }
+
+    /** Writes at once if nobody does, else joins the queue; the role afterwards. */
+    public Role askWrite() {
+        return hub.ask(this);
+    }
+
+    /** Takes write from the writer, who is told by whom; the role afterwards. */
+    public Role forceWrite() {
+        return hub.force(this);
+    }
+
+    /** Stops writing or asking; the first viewer asking, if any, writes next. */
+    public void giveUpWrite() {
+        hub.giveUp(this);
+    }
+
+    /** Tells this viewer's owner what somebody else did to its role. */
+    void changed(RoleChange change) {
+        changes.accept(change);
     }
 
     public void resize(int columns, int rows) throws IOException {
@@ -60,7 +127,8 @@ public final class ConsoleViewer {
     }
 
     /**
-     * Stops the pump and leaves the hub. Waits briefly for the pump to finish a write under way, so that what
+     * Stops the pump and leaves the hub, handing write on if this viewer had it: the one teardown path for
+     * detaching, a closed channel and a client that vanished under the pump. Waits briefly for the pump to finish a write under way, so that what
      * the session draws next is not followed by a late piece of console output.
      */
     public void detach() {
@@ -79,17 +147,9 @@ public final class ConsoleViewer {
     }
 
     private void pump() {
-        byte[] buffer = new byte[CHUNK];
         try {
             while (open.get()) {
-                ConsoleRing.Chunk chunk = hub.ring().read(cursor, buffer, 1000);
-                if (chunk.missed() > 0) {
-                    sink.missed(chunk.missed());
-                }
-                if (chunk.count() > 0) {
-                    sink.output(buffer, chunk.count());
-                }
-                cursor = chunk.next();
+                send(1000);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -97,5 +157,17 @@ public final class ConsoleViewer {
             log.debug("console viewer {} of {} gone: {}", who, hub.guest(), e.toString());
             detach();
         }
+    }
+
+    /** Sends what the ring has from the cursor on, waiting up to {@code waitMillis} for something to arrive. */
+    private void send(long waitMillis) throws IOException, InterruptedException {
+        ConsoleRing.Chunk chunk = hub.ring().read(cursor, buffer, waitMillis);
+        if (chunk.missed() > 0) {
+            sink.missed(chunk.missed());
+        }
+        if (chunk.count() > 0) {
+            sink.output(buffer, chunk.count());
+        }
+        cursor = chunk.next();
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import jnr.posix.POSIX;
 import org.yucon.config.Configuration;
 import org.yucon.config.GuestConfig;
+import org.yucon.console.ConsoleEventLog;
 import org.yucon.console.ConsoleHub;
 import org.yucon.keeper.KeeperClient;
 import org.yucon.keeper.KeeperLink;
@@ -36,11 +37,12 @@ public final class Guests implements AutoCloseable {
     public Guests(Configuration config, Path kernel, KeeperClient keeper, ScheduledExecutorService scheduler, POSIX posix)
             throws IOException {
         Path umlDir = config.gateway().stateDir().resolve("uml");
+        Path logs = config.gateway().stateDir().resolve("logs");
         Map<String, KeptStatus> kept = new HashMap<>();
         keeper.list().forEach(k -> kept.put(k.guest(), k));
         Map<String, GuestSupervisor> map = new LinkedHashMap<>();
         for (GuestConfig guest : config.guests().values()) {
-            ConsoleHub hub = new ConsoleHub(guest.name(), config.gateway().console());
+            ConsoleHub hub = new ConsoleHub(guest.name(), config.gateway().console(), new ConsoleEventLog(logs, guest.name()));
             GuestSupervisor supervisor = new GuestSupervisor(guest, guest.kernel().orElse(kernel), umlDir, hub, keeper,
                     scheduler, posix, g -> fire());
             KeeperLink link = keeper.attach(guest.name(), config.gateway().console().ringBytes(), new Relay(hub, supervisor));

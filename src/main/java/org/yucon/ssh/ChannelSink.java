@@ -1,26 +1,46 @@
 package org.yucon.ssh;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.yucon.console.ConsoleSink;
 
 /**
  * A console viewer's SSH channel. Console output and the gateway's own lines ({@link #tell}) share the channel's
  * stream under one lock, so a line never lands inside a chunk of output.
+ *
+ * <p>While something else has the screen (the menu, the log pager) the sink is {@linkplain #hold held}: the pump
+ * waits inside {@link #output} with its cursor where it was, the guest's output keeps going into the ring, and on
+ * {@link #release} the viewer catches up from where it stopped. Lines told meanwhile wait and come first.
  */
 final class ChannelSink implements ConsoleSink {
     private final OutputStream out;
+    private final Object lock = new Object();
+    /** Guarded by lock: written by the session thread, waited on by the pump. */
+    private boolean held;
+    /** Guarded by lock: lines told while held, in order. */
+    private final List<byte[]> waiting = new ArrayList<>();
 
     ChannelSink(OutputStream out) {
         this.out = out;
     }
 
+    /** On the pump thread: blocks while the sink is held. */
     @Override
     public void output(byte[] bytes, int length) throws IOException {
-        synchronized (out) {
-            out.write(bytes, 0, length);
-            out.flush();
+        synchronized (lock) {
+            while (held) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("detached while the console was held");
+                }
+            }
+            write(bytes, length);
         }
     }
 
@@ -29,9 +49,58 @@ final class ChannelSink implements ConsoleSink {
         tell(bytes + " bytes of console output were skipped: this viewer fell behind");
     }
 
-    /** A line of the gateway's own, set apart from the guest's output. */
-    void tell(String line) throws IOException {
-        byte[] bytes = ("\r\n[yucon] " + line + "\r\n").getBytes(StandardCharsets.UTF_8);
-        output(bytes, bytes.length);
+    /** Lines of the gateway's own, set apart from the guest's output; never blocks on a held sink. */
+    void tell(String... lines) throws IOException {
+        StringBuilder text = new StringBuilder("\r\n");
+        for (String line : lines) {
+            text.append("[yucon] ").append(line).append("\r\n");
+        }
+        send(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Console output shown again, between two lines that say so. */
+    void replay(byte[] output, String what) throws IOException {
+        byte[] head = ("\r\n[yucon] " + what + ":\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = "\r\n[yucon] end of the replay\r\n".getBytes(StandardCharsets.UTF_8);
+        byte[] all = new byte[head.length + output.length + tail.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(output, 0, all, head.length, output.length);
+        System.arraycopy(tail, 0, all, head.length + output.length, tail.length);
+        send(all);
+    }
+
+    /** Stops console output until {@link #release}; returns once output under way is written. */
+    void hold() {
+        synchronized (lock) {
+            held = true;
+        }
+    }
+
+    /** Writes the lines told meanwhile, then lets the pump catch up. */
+    void release() throws IOException {
+        synchronized (lock) {
+            held = false;
+            lock.notifyAll();
+            for (byte[] line : waiting) {
+                write(line, line.length);
+            }
+            waiting.clear();
+        }
+    }
+
+    private void send(byte[] bytes) throws IOException {
+        synchronized (lock) {
+            if (held) {
+                waiting.add(bytes);
+            } else {
+                write(bytes, bytes.length);
+            }
+        }
+    }
+
+    /** Caller holds the lock. */
+    private void write(byte[] bytes, int length) throws IOException {
+        out.write(bytes, 0, length);
+        out.flush();
     }
 }

@@ -3,8 +3,15 @@ package org.yucon.ssh;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,13 +29,19 @@ import org.apache.sshd.server.command.Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yucon.config.AccountConfig;
+import org.yucon.console.ConsoleHub;
 import org.yucon.console.ConsoleViewer;
 import org.yucon.console.EscapeCommand;
 import org.yucon.console.EscapeKeys;
+import org.yucon.console.Role;
+import org.yucon.console.RoleChange;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Guests;
+import org.yucon.guest.mconsole.MconsoleException;
+import org.yucon.guest.mconsole.MconsoleReply;
 import org.yucon.tui.GuestMenu;
 import org.yucon.tui.KeyFeed;
+import org.yucon.tui.LogPager;
 import org.yucon.tui.SshTerminal;
 
 /**
@@ -37,13 +50,21 @@ import org.yucon.tui.SshTerminal;
  * <p>Like a tmux client, everything the session does happens on its own thread, which sleeps on an event queue:
  * input (handed over by MINA's I/O thread, which never blocks here), window changes, and refresh requests.
  * Input is taken from the client's window only once handled, so a fast typist or a paste cannot make this
- * queue grow beyond the SSH window.
+ * queue grow beyond the SSH window. What other viewers do to this one's role on a console (force, promotion)
+ * arrives on their threads and is queued here too.
+ *
+ * <p>On a console, the escape keys ({@link EscapeKeys}) run conserver's commands. The menu and the log pager can
+ * be shown over an attached console: the viewer stays attached, with its role, while its output is held and
+ * caught up afterwards.
  */
 final class GatewaySession implements Command, ChannelSessionAware, ChannelDataReceiver {
     private static final Logger log = LoggerFactory.getLogger(GatewaySession.class);
     private static final long REFRESH_SECONDS = 5;
 
-    private sealed interface Event permits Input, Resize, Refresh, End {
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+            .withZone(ZoneId.systemDefault());
+
+    private sealed interface Event permits Input, Resize, Refresh, Told, End {
     }
 
     private record Input(byte[] bytes) implements Event {
@@ -55,14 +76,24 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private record Refresh() implements Event {
     }
 
+    /** Somebody changed this session's role on the console its {@code sink} belongs to (maybe one left since). */
+    private record Told(ChannelSink sink, RoleChange change) implements Event {
+    }
+
     private record End() implements Event {
     }
+
+    /** What has the screen and the keyboard. */
+    private enum Front { MENU, CONSOLE, LOG }
 
     private final GatewayContext context;
     private final AccountConfig account;
     private final Optional<String> commandLine;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
+    /** The escape key parser; its state (a prefix pending) belongs to the session thread. */
+    private final EscapeKeys escape;
+    private final ConsoleKeys consoleKeys = new ConsoleKeys();
 
     // Set once by MINA before start().
     private ChannelSession channel;
@@ -73,10 +104,17 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
 
     // Owned by the session thread.
     private SshTerminal terminal;
+    /** Made when first shown. */
     private GuestMenu menu;
+    /** Open while front is LOG. */
+    private LogPager pager;
+    private Front front = Front.MENU;
+    /** The guest whose console is attached, its viewer and sink; all null when none is. */
+    private GuestSupervisor guest;
     private ConsoleViewer viewer;
     private ChannelSink sink;
-    private EscapeKeys escape;
+    /** Whether a read-only viewer was told that its keys go nowhere, since it last became read-only. */
+    private boolean toldKeysDropped;
     private boolean consoleOnly;
     private boolean finished;
 
@@ -84,6 +122,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         this.context = context;
         this.account = account;
         this.commandLine = commandLine;
+        this.escape = new EscapeKeys(account.escapeKey());
     }
 
     @Override
@@ -152,7 +191,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             say(err, "internal error: " + e.getClass().getSimpleName() + "; see the gateway's log");
         } finally {
             if (viewer != null) {
-                viewer.detach();
+                leaveConsole();
             }
         }
         onExit.onExit(status);
@@ -171,8 +210,8 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         if (command.verb() != Verb.CONSOLE) {
             return verbs.run(command);
         }
-        Optional<GuestSupervisor> guest = verbs.guest(command);
-        if (guest.isEmpty()) {
+        Optional<GuestSupervisor> target = verbs.guest(command);
+        if (target.isEmpty()) {
             return 1;
         }
         if (!hasTerminal()) {
@@ -180,7 +219,8 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             return 2;
         }
         consoleOnly = true;
-        attach(guest.get(), new byte[0]);
+        terminal = new SshTerminal(new KeyFeed(), out, columns(), rows());
+        attach(target.get(), new byte[0]);
         return loop();
     }
 
@@ -190,134 +230,333 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             return 2;
         }
         terminal = new SshTerminal(new KeyFeed(), out, columns(), rows());
-        menu = new GuestMenu(account.name(), account.admin(), context.visibleTo(account), terminal);
-        menu.show();
-        ScheduledFuture<?> timer = context.scheduler().scheduleAtFixedRate(
-                this::requestRefresh, REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
-        try (Guests.Subscription subscription = context.guests().subscribe(this::requestRefresh)) {
-            return loop();
-        } finally {
-            timer.cancel(false);
-        }
+        showMenu();
+        return loop();
     }
 
     private int loop() throws IOException, InterruptedException {
-        while (!finished) {
-            Event event = events.take();
-            if (event instanceof Input) {
-                byte[] bytes = ((Input) event).bytes();
-                input(bytes);
-                channel.getLocalWindow().release(bytes.length);
-            } else if (event instanceof Resize) {
-                resized();
-            } else if (event instanceof Refresh) {
-                refreshQueued.set(false);
-                if (viewer == null && menu != null) {
-                    menu.refresh();
-                }
-            } else {
-                finished = true;
+        ScheduledFuture<?> timer = context.scheduler().scheduleAtFixedRate(
+                this::requestRefresh, REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
+        try (Guests.Subscription subscription = context.guests().subscribe(this::requestRefresh)) {
+            while (!finished) {
+                handle(events.take());
             }
+        } finally {
+            timer.cancel(false);
         }
-        if (menu != null && viewer == null) {
+        if (front == Front.MENU) {
             menu.hide();
         }
         return 0;
     }
 
-    private void input(byte[] bytes) throws IOException {
-        if (viewer != null) {
-            typeToConsole(bytes);
-            return;
+    private void handle(Event event) throws IOException {
+        if (event instanceof Input input) {
+            input(input.bytes());
+            channel.getLocalWindow().release(input.bytes().length);
+        } else if (event instanceof Resize) {
+            resized();
+        } else if (event instanceof Refresh) {
+            refreshQueued.set(false);
+            if (front == Front.MENU) {
+                menu.refresh();
+            }
+        } else if (event instanceof Told told) {
+            if (told.sink() == sink) {
+                roleChanged(told.change());
+            }
+        } else {
+            finished = true;
         }
+    }
+
+    /** Keys go to whatever has the screen. */
+    private void input(byte[] bytes) throws IOException {
+        switch (front) {
+            case CONSOLE -> typeToConsole(bytes);
+            case MENU -> menuKeys(bytes);
+            case LOG -> pagerKeys(bytes);
+        }
+    }
+
+    private void menuKeys(byte[] bytes) throws IOException {
         terminal.keys().add(bytes, 0, bytes.length);
         GuestMenu.Next next = menu.keys();
-        if (next instanceof GuestMenu.Next.Quit) {
+        if (next instanceof GuestMenu.Next.Quit && viewer == null) {
             finished = true;
-        } else if (next instanceof GuestMenu.Next.Console) {
+        } else if (next instanceof GuestMenu.Next.Quit) {
             menu.hide();
-            attach(((GuestMenu.Next.Console) next).guest(), terminal.keys().drain());
+            backToConsole();
+        } else if (next instanceof GuestMenu.Next.Console console) {
+            menu.hide();
+            if (viewer != null && console.guest() != guest) {
+                leaveConsole();
+            }
+            if (viewer == null) {
+                attach(console.guest(), terminal.keys().drain());
+            } else {
+                backToConsole();
+            }
+        }
+    }
+
+    private void pagerKeys(byte[] bytes) throws IOException {
+        terminal.keys().add(bytes, 0, bytes.length);
+        if (!pager.keys()) {
+            pager.hide();
+            pager = null;
+            backToConsole();
         }
     }
 
     private void typeToConsole(byte[] bytes) throws IOException {
-        AtomicBoolean leave = new AtomicBoolean();
-        int used = escape.feed(bytes, 0, bytes.length, new EscapeKeys.Handler() {
-            @Override
-            public void forward(byte[] b, int offset, int length) {
-                try {
-                    viewer.type(b, offset, length);
-                } catch (IOException e) {
-                    tell("the guest's console did not take input: " + e.getMessage());
-                }
-            }
-
-            @Override
-            public boolean command(EscapeCommand command) {
-                if (command == EscapeCommand.DETACH) {
-                    leave.set(true);
-                    return false;
-                }
-                tell(escape.help());
-                return true;
-            }
-
-            @Override
-            public void unbound(byte key) {
-                tell("that key is not bound after the escape key; " + escape.help());
-            }
-        });
-        if (leave.get()) {
-            detach(Arrays.copyOfRange(bytes, used, bytes.length));
+        int used = escape.feed(bytes, 0, bytes.length, consoleKeys);
+        if (used < bytes.length && !finished) {
+            input(Arrays.copyOfRange(bytes, used, bytes.length));
         }
     }
 
-    private void attach(GuestSupervisor guest, byte[] typedAhead) throws IOException {
-        escape = new EscapeKeys(context.settings().console().escapeKey());
-        say(out, "[yucon] console of " + guest.name() + " (" + guest.status().state().label().toLowerCase() + "); "
-                + escape.help());
-        sink = new ChannelSink(out);
-        viewer = guest.console().attach(account.name() + "@" + channel.getSession().getClientAddress(), sink, true);
+    /** True while keys typed go to the console; an escape command that changes that stops the key feed. */
+    private boolean onConsole() {
+        return front == Front.CONSOLE && !finished;
+    }
+
+    /** The console's share of the keys: bytes for the guest, and the escape commands. */
+    private final class ConsoleKeys implements EscapeKeys.Handler {
+        @Override
+        public void forward(byte[] bytes, int offset, int length) throws IOException {
+            boolean sent;
+            try {
+                sent = viewer.type(bytes, offset, length);
+            } catch (IOException e) {
+                tell("the guest's console did not take input: " + e.getMessage());
+                return;
+            }
+            if (!sent && !toldKeysDropped) {
+                toldKeysDropped = true;
+                tell("read-only: your keys do not reach " + guest.name() + "; " + key('a') + " asks for write");
+            }
+        }
+
+        @Override
+        public boolean command(EscapeCommand command) throws IOException {
+            switch (command) {
+                case DETACH -> detach();
+                case HELP -> tell(escape.help().toArray(new String[0]));
+                case WHO -> tell(who());
+                case ASK_WRITE -> askForWriteOrSendPrefix();
+                case FORCE_WRITE -> forceWrite();
+                case GIVE_UP_WRITE -> giveUpWrite();
+                case REPLAY -> replay();
+                case LOG -> openLog();
+                case MENU -> {
+                    sink.hold();
+                    showMenu();
+                }
+                case SYSRQ -> throw new IllegalStateException("SysRq comes with its key, through sysrq()");
+            }
+            return onConsole();
+        }
+
+        @Override
+        public void sysrq(byte key) throws IOException {
+            sendSysrq((char) key);
+        }
+
+        @Override
+        public void unbound(byte key) throws IOException {
+            tell("that key is not bound after " + escape.prefixName() + ": " + escape.hint());
+        }
+    }
+
+    /** Attaches; the hub replays recent output first, so that the lines about this console come after it. */
+    private void attach(GuestSupervisor target, byte[] typedAhead) throws IOException {
+        ChannelSink attachment = new ChannelSink(out);
+        guest = target;
+        sink = attachment;
+        viewer = target.console().attach(account.name() + "@" + address(), attachment, true,
+                change -> events.offer(new Told(attachment, change)));
+        front = Front.CONSOLE;
+        toldKeysDropped = false;
+        tell("console of " + target.name() + " (" + target.status().state().label().toLowerCase() + "); " + escape.hint());
         if (!viewer.isWriter()) {
-            tell("read-only: somebody else is typing on this console");
+            tell("read-only: " + writerName() + " writes; " + key('a') + " asks for write, " + key('f') + " forces it");
         }
         viewer.resize(columns(), rows());
-        log.info("{} attached to the console of {}", account.name(), guest.name());
+        log.info("{} attached to the console of {}", account.name(), target.name());
         if (typedAhead.length > 0) {
             typeToConsole(typedAhead);
         }
     }
 
-    private void detach(byte[] rest) throws IOException {
-        viewer.detach();
-        viewer = null;
+    /** {@code ^A d}: back to the menu, or the end of a session opened with the console verb. */
+    private void detach() throws IOException {
+        leaveConsole();
         if (consoleOnly) {
             say(out, "\r\n[yucon] detached");
             finished = true;
-            return;
+        } else {
+            showMenu();
+        }
+    }
+
+    /** This session's way out of a console, whatever the reason; the viewer's own teardown hands write on. */
+    private void leaveConsole() {
+        viewer.detach();
+        viewer = null;
+        sink = null;
+        guest = null;
+    }
+
+    /** Shows the menu, over the attached console if there is one (its output held meanwhile). */
+    private void showMenu() throws IOException {
+        if (menu == null) {
+            menu = new GuestMenu(account.name(), account.admin(), context.visibleTo(account), terminal);
         }
         // Window changes while the console had the screen went to the guest only; the menu must learn the size too.
         terminal.resized(columns(), rows());
+        front = Front.MENU;
         menu.show();
+    }
+
+    /** From the menu or the pager back to the attached console, which catches up on what it missed. */
+    private void backToConsole() throws IOException {
+        front = Front.CONSOLE;
+        viewer.resize(columns(), rows());
+        sink.release();
+        byte[] rest = terminal.keys().drain();
         if (rest.length > 0) {
-            input(rest);
+            typeToConsole(rest);
         }
     }
 
-    /** A line for this viewer only, between the guest's output; a viewer gone meanwhile is detached. */
-    private void tell(String line) {
-        try {
-            sink.tell(line);
-        } catch (IOException e) {
-            viewer.detach();
+    /** {@code ^A a}: the writer sends the prefix itself (screen); a read-only viewer asks for write (conserver). */
+    private void askForWriteOrSendPrefix() throws IOException {
+        if (viewer.isWriter()) {
+            consoleKeys.forward(new byte[] {escape.prefix()}, 0, 1);
+            return;
         }
+        Role role = viewer.askWrite();
+        if (role == Role.WRITER) {
+            viewer.resize(columns(), rows());
+            tell("you write now");
+        } else if (role == Role.ASKING) {
+            tell("asked for write: you write when " + writerName() + " leaves or gives up (" + key('f') + " forces it)");
+        } else {
+            tell("this login may not write on " + guest.name());
+        }
+    }
+
+    private void forceWrite() throws IOException {
+        String previous = writerName();
+        if (viewer.forceWrite() == Role.WRITER) {
+            viewer.resize(columns(), rows());
+            tell("you write now" + (previous.equals(viewer.who()) ? "" : "; " + previous + " is read-only"));
+        } else {
+            tell("this login may not write on " + guest.name());
+        }
+    }
+
+    private void giveUpWrite() throws IOException {
+        Role before = viewer.role();
+        viewer.giveUpWrite();
+        toldKeysDropped = false;
+        switch (before) {
+            case WRITER -> tell("read-only now; " + writerName() + " writes");
+            case ASKING -> tell("no longer asking for write");
+            case READ_ONLY -> tell("read-only already; " + writerName() + " writes");
+        }
+    }
+
+    /** {@code ^A w}: one line per viewer of this console. */
+    private String[] who() {
+        List<ConsoleHub.Attendee> attendees = guest.console().who();
+        List<String> lines = new ArrayList<>();
+        lines.add(attendees.size() + " on the console of " + guest.name() + ":");
+        for (ConsoleHub.Attendee attendee : attendees) {
+            ConsoleViewer other = attendee.viewer();
+            lines.add(String.format("  %-30s since %s  %s%s", other.who(), CLOCK.format(other.since()),
+                    attendee.role().label(), other == viewer ? " (you)" : ""));
+        }
+        return lines.toArray(new String[0]);
+    }
+
+    /** Who writes on the attached console, for messages: account@address, or nobody. */
+    private String writerName() {
+        return guest.console().who().stream().filter(a -> a.role() == Role.WRITER)
+                .map(a -> a.viewer().who()).findFirst().orElse("nobody");
+    }
+
+    private void replay() throws IOException {
+        int lines = context.settings().console().replayLines();
+        byte[] held = guest.console().heldOutput();
+        byte[] last = Arrays.copyOfRange(held, LogTail.startOfLastLines(held, lines), held.length);
+        sink.replay(last, "the last " + lines + " lines of " + guest.name());
+    }
+
+    /** {@code ^A l}: the pager over the end of the guest's log; the console's output is held meanwhile. */
+    private void openLog() throws IOException {
+        Path file = context.settings().stateDir().resolve("logs").resolve(guest.name() + ".log");
+        pager = new LogPager(terminal, guest.name(), LogTail.lastLines(file, Integer.MAX_VALUE));
+        sink.hold();
+        terminal.resized(columns(), rows());
+        front = Front.LOG;
+        pager.show();
+    }
+
+    /** {@code ^A b KEY}: magic SysRq through the guest's mconsole, for the writer only. */
+    private void sendSysrq(char key) throws IOException {
+        if (!viewer.isWriter()) {
+            tell("SysRq is for the writer only; " + key('a') + " asks for write");
+        } else if (!(key >= 'a' && key <= 'z' || key >= '0' && key <= '9')) {
+            tell("SysRq takes a letter or a digit after " + key('b') + "; nothing was sent");
+        } else {
+            try {
+                MconsoleReply reply = guest.mconsole("sysrq " + key);
+                String text = Printable.of(reply.text().strip());
+                tell(reply.ok() ? "SysRq " + key + " sent to " + guest.name() + (text.isEmpty() ? "" : ": " + text)
+                        : "SysRq " + key + " refused by " + guest.name() + ": " + text);
+            } catch (MconsoleException e) {
+                tell("SysRq " + key + " not sent: " + e.getMessage());
+            }
+        }
+    }
+
+    private void roleChanged(RoleChange change) throws IOException {
+        switch (change.kind()) {
+            case PROMOTED -> {
+                viewer.resize(columns(), rows());
+                tell("you write now: " + change.by() + " stopped writing");
+            }
+            case DEMOTED -> {
+                toldKeysDropped = false;
+                tell("read-only now: " + change.by() + " forced write; " + key('a') + " asks for it back");
+            }
+            case VACANT -> tell(change.by() + " stopped writing and nobody writes now; " + key('a') + " takes write");
+        }
+    }
+
+    /** A line for this viewer only, between the guest's output (after it, while the menu or pager is shown). */
+    private void tell(String... lines) throws IOException {
+        sink.tell(lines);
+    }
+
+    /** An escape key as the user types it, e.g. "^A a". */
+    private String key(char second) {
+        return escape.prefixName() + " " + second;
+    }
+
+    /** The client's address as host:port, without InetSocketAddress's slash. */
+    private String address() {
+        SocketAddress address = channel.getSession().getClientAddress();
+        return address instanceof InetSocketAddress inet ? inet.getHostString() + ":" + inet.getPort() : String.valueOf(address);
     }
 
     private void resized() throws IOException {
-        if (viewer != null) {
-            viewer.resize(columns(), rows());
-        } else if (menu != null) {
-            menu.resized(columns(), rows());
+        switch (front) {
+            case CONSOLE -> viewer.resize(columns(), rows());
+            case MENU -> menu.resized(columns(), rows());
+            case LOG -> pager.resized(columns(), rows());
         }
     }
 

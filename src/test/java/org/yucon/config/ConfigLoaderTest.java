@@ -51,7 +51,7 @@ class ConfigLoaderTest {
         assertEquals(root.resolve("hostkeys"), gateway.hostKeyDir());
         assertEquals(root.resolve("state"), gateway.stateDir());
         assertEquals(Optional.empty(), gateway.kernel());
-        assertEquals(new ConsoleSettings(1 << 20, 16 << 10, (byte) 0x01), gateway.console());
+        assertEquals(new ConsoleSettings(1 << 20, 16 << 10, 20, (byte) 0x01), gateway.console());
 
         GuestConfig guest = config.guests().get("uml1");
         assertEquals("uml1", guest.umid());
@@ -74,7 +74,7 @@ class ConfigLoaderTest {
         write("yucon.toml",
                 "[ssh]", "listen = \"0.0.0.0\"", "port = 2022", "host_keys = \"keys\"",
                 "[paths]", "state = \"../var\"", "kernel = \"/opt/linux\"",
-                "[console]", "ring = \"2M\"", "replay = 4096", "escape = \"^]\"");
+                "[console]", "ring = \"2M\"", "replay = 4096", "replay_lines = 60", "escape = \"^]\"");
         write("guests/uml1.toml",
                 "umid = \"u-1\"", "kernel = \"linux\"", "memory = \"64MiB\"", "kernel_args = [\"quiet\"]",
                 "shutdown_timeout = \"5m\"", "restart = \"on-crash\"", "restart_max = 5", "restart_window = \"10m\"",
@@ -91,7 +91,7 @@ class ConfigLoaderTest {
         assertEquals(etc.resolve("keys"), gateway.hostKeyDir());
         assertEquals(root.resolve("var"), gateway.stateDir());
         assertEquals(Optional.of(Path.of("/opt/linux")), gateway.kernel());
-        assertEquals(new ConsoleSettings(2 << 20, 4096, (byte) 0x1d), gateway.console());
+        assertEquals(new ConsoleSettings(2 << 20, 4096, 60, (byte) 0x1d), gateway.console());
 
         GuestConfig guest = config.guests().get("uml1");
         assertEquals("u-1", guest.umid());
@@ -233,6 +233,32 @@ class ConfigLoaderTest {
     void badEscape(String text) {
         write("yucon.toml", "[console]", "escape = \"" + text + "\"");
         assertRejected("yucon.toml line 2: 'console.escape' is \"" + text + "\", must be a control key written as \"^A\" .. \"^Z\"");
+    }
+
+    @Test
+    void accountEscapeIsItsOwnOrTheGateways() throws ConfigException {
+        write("yucon.toml", "[console]", "escape = \"^]\"");
+        write("accounts/alice.toml", "password = \"" + HASH + "\"", "escape = \"^b\"");
+        write("accounts/bob.toml", "password = \"" + HASH + "\"");
+
+        Configuration config = load();
+
+        assertEquals(0x02, config.account("alice").orElseThrow().escapeKey());
+        assertEquals(0x1d, config.account("bob").orElseThrow().escapeKey(), "no escape of its own: the gateway's");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x", "^1", "^", "A", "^?"})
+    void badAccountEscape(String text) {
+        write("accounts/alice.toml", "password = \"" + HASH + "\"", "escape = \"" + text + "\"");
+        assertRejected("accounts/alice.toml line 2: 'escape' is \"" + text + "\", must be a control key written as \"^A\" .. \"^Z\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 10_001})
+    void replayLinesOutOfRange(int lines) {
+        write("yucon.toml", "[console]", "replay_lines = " + lines);
+        assertRejected("yucon.toml line 2: 'console.replay_lines' is " + lines + ", must be between 1 and 10000");
     }
 
     @Test

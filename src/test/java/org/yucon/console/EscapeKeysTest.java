@@ -6,45 +6,76 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class EscapeKeysTest {
     private static final byte CTRL_A = 0x01;
     private static final byte CTRL_D = 0x04;
+    /** The commands after which the session no longer has the console's keys (the rest goes elsewhere). */
+    private static final Set<EscapeCommand> STOPPING = Set.of(EscapeCommand.DETACH, EscapeCommand.MENU, EscapeCommand.LOG);
 
     private final EscapeKeys keys = new EscapeKeys(CTRL_A);
     private final Recorder recorder = new Recorder(false);
 
     @Test
-    void plainBytesPassThroughInOneForward() {
+    void plainBytesPassThroughInOneForward() throws IOException {
         byte[] typed = "ls -l\r".getBytes(US_ASCII);
         assertEquals(typed.length, feed(typed));
         assertEquals(List.of("ls -l\r"), recorder.forwards);
         assertEquals(List.of(), recorder.commands);
     }
 
+    /** Every binding of the table: prefix then its key runs it, and neither byte reaches the guest. */
+    @ParameterizedTest
+    @EnumSource(value = EscapeCommand.class, names = "SYSRQ", mode = EnumSource.Mode.EXCLUDE)
+    void everyBoundKeyRunsItsCommand(EscapeCommand command) throws IOException {
+        Recorder goingOn = new Recorder(true);
+        byte[] input = bytes('x', CTRL_A, command.key(), 'y');
+        assertEquals(4, keys.feed(input, 0, input.length, goingOn));
+        assertEquals(List.of(command), goingOn.commands);
+        assertEquals(List.of("x", "y"), goingOn.forwards);
+    }
+
     @Test
-    void prefixThenDDetachesAndLeavesTheRestUnconsumed() {
+    void theTableBindsTheseKeys() {
+        assertEquals("d?wafsrlbm", Arrays.stream(EscapeCommand.values()).map(c -> String.valueOf((char) c.key()))
+                .reduce("", String::concat));
+    }
+
+    @Test
+    void prefixThenDDetachesAndLeavesTheRestUnconsumed() throws IOException {
         assertEquals(4, feed(bytes('x', 'y', CTRL_A, 'd', 'z', 'w')));
         assertEquals(List.of("xy"), recorder.forwards);
         assertEquals(List.of(EscapeCommand.DETACH), recorder.commands);
     }
 
     @Test
-    void prefixThenCtrlDDetaches() {
+    void prefixThenCtrlDDetaches() throws IOException {
         assertEquals(2, feed(bytes(CTRL_A, CTRL_D, 'z')));
         assertEquals(List.of(), recorder.forwards);
         assertEquals(List.of(EscapeCommand.DETACH), recorder.commands);
     }
 
     @Test
-    void prefixSplitAcrossTwoReadsStillDetaches() {
+    void menuAndLogStopTheFeedLikeDetach() throws IOException {
+        assertEquals(2, feed(bytes(CTRL_A, 'm', 'q')));
+        assertEquals(2, feed(bytes(CTRL_A, 'l', 'q')));
+        assertEquals(List.of(EscapeCommand.MENU, EscapeCommand.LOG), recorder.commands);
+        assertEquals(List.of(), recorder.forwards);
+    }
+
+    @Test
+    void prefixSplitAcrossTwoReadsStillDetaches() throws IOException {
         assertEquals(2, feed(bytes('x', CTRL_A)));
         assertEquals(1, feed(bytes('d', 'z')));
         assertEquals(List.of("x"), recorder.forwards);
@@ -52,43 +83,74 @@ class EscapeKeysTest {
     }
 
     @Test
-    void prefixTwiceSendsOneLiteralPrefix() {
+    void prefixTwiceSendsOneLiteralPrefix() throws IOException {
         assertEquals(4, feed(bytes('x', CTRL_A, CTRL_A, 'y')));
         assertEquals(List.of("x", "\u0001", "y"), recorder.forwards);
     }
 
+    /** Whether prefix-a sends the prefix (the writer) or asks for write (read-only) is the session's to decide. */
     @Test
-    void prefixThenASendsOneLiteralPrefix() {
-        assertEquals(2, feed(bytes(CTRL_A, 'a')));
-        assertEquals(List.of("\u0001"), recorder.forwards);
+    void prefixThenAIsReportedNotForwarded() throws IOException {
+        assertEquals(3, feed(bytes(CTRL_A, 'a', 'y')));
+        assertEquals(List.of(EscapeCommand.ASK_WRITE), recorder.commands);
+        assertEquals(List.of("y"), recorder.forwards);
     }
 
     @Test
-    void unboundKeyAfterPrefixIsReportedAndDropped() {
+    void prefixBThenAKeyIsSysrqWithThatKey() throws IOException {
+        assertEquals(4, feed(bytes(CTRL_A, 'b', 's', 'y')));
+        assertEquals(List.of((byte) 's'), recorder.sysrq);
+        assertEquals(List.of("y"), recorder.forwards);
+        assertEquals(List.of(), recorder.commands);
+    }
+
+    @Test
+    void sysrqSplitAcrossThreeReads() throws IOException {
+        feed(bytes('x', CTRL_A));
+        feed(bytes('b'));
+        feed(bytes('u', 'y'));
+        assertEquals(List.of((byte) 'u'), recorder.sysrq);
+        assertEquals(List.of("x", "y"), recorder.forwards);
+    }
+
+    /** After prefix b the next key is SysRq's whatever it is, even the prefix: nothing of it reaches the guest. */
+    @Test
+    void sysrqTakesAnyKeyAndTheSessionJudgesIt() throws IOException {
+        assertEquals(4, feed(bytes(CTRL_A, 'b', CTRL_A, 'y')));
+        assertEquals(List.of(CTRL_A), recorder.sysrq);
+        assertEquals(List.of("y"), recorder.forwards);
+    }
+
+    @Test
+    void unboundKeyAfterPrefixIsReportedAndDropped() throws IOException {
         assertEquals(3, feed(bytes(CTRL_A, 'q', 'y')));
         assertEquals(List.of("y"), recorder.forwards);
         assertEquals(List.of((byte) 'q'), recorder.unbound);
     }
 
     @Test
-    void questionMarkAsksForHelpAndGoesOn() {
-        assertEquals(3, feed(bytes(CTRL_A, '?', 'y')));
-        assertEquals(List.of(EscapeCommand.HELP), recorder.commands);
-        assertEquals(List.of("y"), recorder.forwards);
+    void helpListsEveryKeyWithTheConfiguredPrefixInShortLines() {
+        List<String> help = new EscapeKeys((byte) 0x1d).help();
+        String all = String.join(", ", help);
+        for (EscapeCommand command : EscapeCommand.values()) {
+            assertTrue(all.contains("^] " + (char) command.key() + " " + command.help()), all);
+        }
+        assertTrue(all.contains("^] ^] send ^]"), all);
+        assertTrue(help.size() > 1 && help.stream().allMatch(line -> line.length() <= 70), () -> String.join("\n", help));
     }
 
     @Test
-    void helpNamesTheConfiguredPrefix() {
-        assertEquals("^] d or ^] ^D detach, ^] a or ^] ^] sends ^], ^] ? help", new EscapeKeys((byte) 0x1d).help());
+    void hintNamesThePrefix() {
+        assertEquals("^B ? lists the keys, ^B d detaches", new EscapeKeys((byte) 0x02).hint());
     }
 
     /**
      * Random input, split at random points, with commands that randomly stop the feed: whatever happens, the bytes
-     * forwarded are the input with every escape pair removed (a doubled prefix or prefix-a becoming one literal).
+     * forwarded are the input with every escape removed (a doubled prefix becoming one literal).
      */
     @Test
     @Timeout(10)
-    void randomInputForwardsExactlyTheInputWithoutEscapes() {
+    void randomInputForwardsExactlyTheInputWithoutEscapes() throws IOException {
         Random random = new Random(20240611);
         for (int run = 0; run < 100_000; run++) {
             byte[] input = randomKeys(random, random.nextInt(64));
@@ -100,7 +162,7 @@ class EscapeKeysTest {
                 int consumed = escapes.feed(input, at, length, handler);
                 if (handler.stopped) {
                     byte last = input[at + consumed - 1];
-                    assertTrue(last == 'd' || last == CTRL_D, () -> Arrays.toString(input));
+                    assertTrue(last == 'd' || last == CTRL_D || last == 'm' || last == 'l', () -> Arrays.toString(input));
                     handler.stopped = false;
                 } else {
                     assertEquals(length, consumed, () -> Arrays.toString(input));
@@ -111,9 +173,9 @@ class EscapeKeysTest {
         }
     }
 
-    /** Mostly the keys that matter (prefix, d, a, ^D, ?), and some of everything else. */
+    /** Mostly the keys that matter (prefix, d, a, b, ^D, m, l, ?), and some of everything else. */
     private static byte[] randomKeys(Random random, int length) {
-        byte[] interesting = bytes(CTRL_A, 'd', 'a', CTRL_D, '?', 'x');
+        byte[] interesting = bytes(CTRL_A, 'd', 'a', 'b', CTRL_D, 'm', 'l', '?', 'x');
         byte[] input = new byte[length];
         for (int i = 0; i < length; i++) {
             input[i] = random.nextBoolean() ? interesting[random.nextInt(interesting.length)] : (byte) random.nextInt(256);
@@ -121,7 +183,7 @@ class EscapeKeysTest {
         return input;
     }
 
-    /** Reference: walk the input; a prefix eats the next byte and yields the prefix itself for prefix or 'a'. */
+    /** Reference: a prefix eats the next byte (and b one more), and yields the prefix itself for a second prefix. */
     private static byte[] withoutEscapes(byte[] input) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < input.length; i++) {
@@ -129,15 +191,17 @@ class EscapeKeysTest {
                 out.write(input[i]);
             } else if (i + 1 < input.length) {
                 i++;
-                if (input[i] == CTRL_A || input[i] == 'a') {
+                if (input[i] == CTRL_A) {
                     out.write(CTRL_A);
+                } else if (input[i] == 'b') {
+                    i++;
                 }
             }
         }
         return out.toByteArray();
     }
 
-    private int feed(byte[] input) {
+    private int feed(byte[] input) throws IOException {
         return keys.feed(input, 0, input.length, recorder);
     }
 
@@ -152,13 +216,14 @@ class EscapeKeysTest {
     private static final class Recorder implements EscapeKeys.Handler {
         final List<String> forwards = new ArrayList<>();
         final List<EscapeCommand> commands = new ArrayList<>();
+        final List<Byte> sysrq = new ArrayList<>();
         final List<Byte> unbound = new ArrayList<>();
         final ByteArrayOutputStream forwarded = new ByteArrayOutputStream();
-        private final boolean detachGoesOn;
+        private final boolean stoppingGoesOn;
         boolean stopped;
 
-        Recorder(boolean detachGoesOn) {
-            this.detachGoesOn = detachGoesOn;
+        Recorder(boolean stoppingGoesOn) {
+            this.stoppingGoesOn = stoppingGoesOn;
         }
 
         @Override
@@ -170,8 +235,13 @@ class EscapeKeysTest {
         @Override
         public boolean command(EscapeCommand command) {
             commands.add(command);
-            stopped = command == EscapeCommand.DETACH && !detachGoesOn;
+            stopped = STOPPING.contains(command) && !stoppingGoesOn;
             return !stopped;
+        }
+
+        @Override
+        public void sysrq(byte key) {
+            sysrq.add(key);
         }
 
         @Override

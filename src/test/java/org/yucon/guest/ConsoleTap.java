@@ -37,7 +37,7 @@ final class ConsoleTap implements AutoCloseable {
                 throw new AssertionError("the test's console tap fell behind by " + bytes + " bytes");
             }
         };
-        this.viewer = guest.console().attach("test", sink, true);
+        this.viewer = guest.console().attach("test", sink, true, change -> { });
         guest.console().announce(mark);
     }
 

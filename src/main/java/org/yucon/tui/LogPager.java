@@ -1,0 +1,142 @@
+package org.yucon.tui;
+
+import com.googlecode.lanterna.SGR;
+import com.googlecode.lanterna.graphics.TextGraphics;
+import com.googlecode.lanterna.input.KeyStroke;
+import com.googlecode.lanterna.screen.Screen;
+import com.googlecode.lanterna.screen.TerminalScreen;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A small pager over the end of a guest's console log, for one viewer: it opens on the last screenful;
+ * {@code b} or PageUp goes back, space or PageDown forward, the arrows a line, {@code q} closes. The log holds the
+ * guest's raw output, so escape sequences and control characters are dropped and every line is plain text.
+ * Drawn with Lanterna on the session's thread only; it shows the log as it was when opened.
+ */
+public final class LogPager {
+    /** CSI and OSC sequences, and two-byte escapes (charset selection, keypad modes...). */
+    private static final Pattern ESCAPES = Pattern.compile(
+            "\u001b\\[[0-?]*[ -/]*[@-~]|\u001b\\][^\u0007\u001b]*(\u0007|\u001b\\\\)?|\u001b[ -~]?");
+    private static final Pattern CONTROLS = Pattern.compile("[\\x00-\\x08\\x0b-\\x1f\\x7f]");
+
+    private final SshTerminal terminal;
+    private final TerminalScreen screen;
+    private final String name;
+    private final List<String> lines;
+    /** Index of the first line shown. */
+    private int top;
+
+    /** {@code output}: the end of the log of guest {@code name}, as read from its file. */
+    public LogPager(SshTerminal terminal, String name, byte[] output) throws IOException {
+        this.terminal = terminal;
+        this.screen = new TerminalScreen(terminal);
+        this.name = name;
+        this.lines = lines(output);
+    }
+
+    /** Takes the screen (alternate buffer) on the last screenful. */
+    public void show() throws IOException {
+        screen.startScreen();
+        screen.setCursorPosition(null);
+        top = Integer.MAX_VALUE;  // drawing clamps it to the last screenful
+        draw(Screen.RefreshType.COMPLETE);
+    }
+
+    /** Gives the screen back: the terminal shows the console as it was when the pager opened. */
+    public void hide() throws IOException {
+        screen.stopScreen();
+    }
+
+    public void resized(int columns, int rows) throws IOException {
+        terminal.resized(columns, rows);
+        draw(Screen.RefreshType.COMPLETE);
+    }
+
+    /** Handles every key decoded so far; false once the viewer closed the pager. */
+    public boolean keys() throws IOException {
+        KeyStroke key;
+        while ((key = screen.pollInput()) != null) {
+            if (!handle(key)) {
+                return false;
+            }
+        }
+        draw(Screen.RefreshType.DELTA);
+        return true;
+    }
+
+    private boolean handle(KeyStroke key) {
+        int page = page();
+        switch (key.getKeyType()) {
+            case PageUp: top -= page; return true;
+            case PageDown: top += page; return true;
+            case ArrowUp: top--; return true;
+            case ArrowDown: top++; return true;
+            case EOF: return false;
+            case Character:
+                switch (key.getCharacter()) {
+                    case 'b': top -= page; return true;
+                    case ' ': top += page; return true;
+                    case 'q': return false;
+                    default: return true;
+                }
+            default: return true;
+        }
+    }
+
+    private void draw(Screen.RefreshType refresh) throws IOException {
+        screen.doResizeIfNecessary();
+        screen.clear();
+        int page = page();
+        top = Math.max(0, Math.min(top, lines.size() - page));
+        TextGraphics g = screen.newTextGraphics();
+        for (int row = 0; row < page && top + row < lines.size(); row++) {
+            g.putString(0, row, lines.get(top + row));
+        }
+        String where = lines.isEmpty() ? "empty" : "lines " + (top + 1) + "-" + Math.min(lines.size(), top + page)
+                + " of " + lines.size();
+        g.putString(0, page, name + ".log, " + where + "  b back, space forward, q back to the console", SGR.REVERSE);
+        screen.refresh(refresh);
+    }
+
+    /** Rows of log text: all but the status line. */
+    private int page() {
+        return Math.max(1, screen.getTerminalSize().getRows() - 1);
+    }
+
+    /**
+     * The plain text of console output, line by line: escape sequences dropped, a carriage return in the middle
+     * of a line keeping what was written over it (a progress bar's last state), tabs expanded.
+     */
+    static List<String> lines(byte[] raw) {
+        String text = ESCAPES.matcher(new String(raw, StandardCharsets.UTF_8)).replaceAll("");
+        List<String> lines = new ArrayList<>();
+        for (String line : text.split("\n", -1)) {
+            String shown = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+            shown = shown.substring(shown.lastIndexOf('\r') + 1);
+            lines.add(CONTROLS.matcher(expandTabs(shown)).replaceAll(""));
+        }
+        if (lines.get(lines.size() - 1).isEmpty()) {
+            lines.remove(lines.size() - 1);  // the text ended with a newline
+        }
+        return lines;
+    }
+
+    private static String expandTabs(String line) {
+        if (line.indexOf('\t') < 0) {
+            return line;
+        }
+        StringBuilder b = new StringBuilder();
+        for (char c : line.toCharArray()) {
+            if (c == '\t') {
+                b.append(" ".repeat(8 - b.length() % 8));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,178 @@
+package org.yucon.ssh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yucon.testing.Await;
+import org.yucon.testing.TestHost;
+
+/**
+ * Three people on one console of a real UML guest over real SSH, conserver-style: one writer, the others
+ * read-only, and the escape keys that move write between them (force, ask, promotion when the writer leaves),
+ * list who is there, replay, page the log, open the menu and send SysRq.
+ */
+class ConsoleSharingIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(30);
+    private static final String PREFIX = "\u0001";
+
+    @TempDir
+    static Path dir;
+    private static TestHost host;
+    private static SshClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        host = TestHost.start(dir, "uml1");
+        client = SshClient.setUpDefaultClient();
+        Set<String> hostKeys = host.gateway().hostKeys().stream().map(k -> k.fingerprint()).collect(Collectors.toSet());
+        client.setServerKeyVerifier((session, address, key) -> hostKeys.contains(KeyUtils.getFingerPrint(key)));
+        client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+        client.start();
+        assertTrue(host.guest("uml1").boot().ok(), "uml1 boots");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (client != null) {
+                client.stop();
+            }
+        } finally {
+            if (host != null) {
+                host.close();
+            }
+        }
+    }
+
+    @Test
+    void threeViewersOneWriter() throws Exception {
+        try (ClientSession s1 = login("uml1"); ClientSession s2 = login("admin"); ClientSession s3 = login("uml1");
+             SshScreen v1 = SshScreen.open(s1.createExecChannel("console"))) {
+            v1.awaitText("uml1 login:", BOOT_TIMEOUT);
+            v1.press("root\r");
+            v1.awaitText("uml1:/root#", TIMEOUT);
+
+            try (SshScreen v2 = readOnly(s2.createExecChannel("console uml1"));
+                 SshScreen v3 = readOnly(s3.createExecChannel("console"))) {
+
+                // Keys of the read-only viewers are dropped at the gateway (and each is told so), the writer's go on.
+                v2.press("echo RO-$((1+1))\r");
+                v3.press("echo RO-$((1+1))\r");
+                v2.awaitText("your keys do not reach uml1", TIMEOUT);
+                v3.awaitText("your keys do not reach uml1", TIMEOUT);
+                v1.press("echo RW-$((2+2))\r");
+                v1.awaitLine("the writer's command answered", TIMEOUT, line -> line.equals("RW-4"));
+                assertFalse(v1.text().contains("RO-"), "read-only keys reached the guest; " + v1.describe());
+
+                v1.press(PREFIX + "w");
+                v1.awaitText("3 on the console of uml1:", TIMEOUT);
+                List<String> who = v1.lines().stream().filter(l -> l.contains(" since ")).toList();
+                assertEquals(3, who.size(), v1.describe());
+                assertTrue(who.get(0).contains("uml1@127.0.0.1:") && who.get(0).endsWith("writer (you)"), v1.describe());
+                assertTrue(who.get(1).contains("admin@127.0.0.1:") && who.get(1).endsWith("read-only"), v1.describe());
+
+                // Viewer 2 forces write: viewer 1 is told by whom and its keys are dropped from now on.
+                v2.press(PREFIX + "f");
+                v2.awaitText("you write now", TIMEOUT);
+                v1.awaitText("read-only now: admin@127.0.0.1", TIMEOUT);
+                v1.press("echo V1-$((3+3))\r");
+                v1.awaitText("your keys do not reach uml1", TIMEOUT);
+                v2.press("echo V2-$((4+4))\r");
+                v2.awaitLine("viewer 2's command answered", TIMEOUT, line -> line.equals("V2-8"));
+                assertFalse(v2.text().contains("V1-"), "the demoted writer's keys reached the guest; " + v2.describe());
+
+                // Viewer 3 asks; when viewer 2 leaves, viewer 3 is promoted (not viewer 1, who did not ask).
+                v3.press(PREFIX + "a");
+                v3.awaitText("asked for write", TIMEOUT);
+                v2.detach();
+                v2.awaitText("[yucon] detached", TIMEOUT);
+                v3.awaitText("you write now: admin@127.0.0.1", TIMEOUT);
+                v3.press("echo V3-$((5+5))\r");
+                v3.awaitLine("viewer 3's command answered", TIMEOUT, line -> line.equals("V3-10"));
+
+                // The writer's ^A a sends a literal ^A: busybox's shell moves the cursor to the line's start.
+                v3.press("echo B" + PREFIX + "a" + "echo A\r");
+                v3.awaitLine("the line edited with a literal ^A", TIMEOUT, line -> line.equals("Aecho B"));
+
+                escapeKeysOfTheWriter(v3);
+
+                v3.detach();
+                v3.awaitText("[yucon] detached", TIMEOUT);
+                v1.awaitText("nobody writes now", TIMEOUT);
+            }
+        }
+        String events = Files.readString(host.config().gateway().stateDir().resolve("logs/uml1.events"));
+        for (String event : List.of(" uml1 uml1@127.0.0.1:\\d+ attach writer", " uml1 admin@127.0.0.1:\\d+ attach read-only",
+                " uml1 admin@127.0.0.1:\\d+ force write from uml1@", " uml1 uml1@127.0.0.1:\\d+ promoted after admin@",
+                " uml1 admin@127.0.0.1:\\d+ detach")) {
+            assertTrue(events.lines().anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z" + event + ".*")),
+                    "no event like '" + event + "' in:\n" + events);
+        }
+    }
+
+    /** SysRq, replay, an unbound key, the log pager and the menu over the console, as the writer. */
+    private static void escapeKeysOfTheWriter(SshScreen screen) throws IOException {
+        screen.press(PREFIX + "bs");
+        screen.awaitText("SysRq s sent to uml1", TIMEOUT);
+
+        screen.press(PREFIX + "r");
+        screen.awaitText("the last 20 lines of uml1:", TIMEOUT);
+        screen.awaitText("end of the replay", TIMEOUT);
+
+        screen.press(PREFIX + "z");
+        screen.awaitText("that key is not bound after ^A: ^A ? lists the keys", TIMEOUT);
+
+        // The pager takes the screen; the console's output is held meanwhile and caught up after q.
+        screen.press(PREFIX + "l");
+        screen.awaitText("uml1.log, lines", TIMEOUT);
+        host.guest("uml1").console().announce("printed while paging");
+        screen.press("b ");
+        assertFalse(screen.text().contains("printed while paging"), "output went over the pager; " + screen.describe());
+        screen.press("q");
+        screen.awaitText("[yucon] printed while paging", TIMEOUT);
+
+        screen.press(PREFIX + "m");
+        screen.awaitText("Options:", TIMEOUT);
+        screen.press("q");
+        Await.until("the console back after the menu", TIMEOUT, () -> !screen.text().contains("Options:"), screen::describe);
+        screen.press("echo M-$((6+6))\r");
+        screen.awaitLine("the console answering after the menu", TIMEOUT, line -> line.equals("M-12"));
+    }
+
+    /** Opens a viewer and waits until it is attached read-only, so that the order of attaching is known. */
+    private static SshScreen readOnly(ChannelExec console) throws IOException {
+        SshScreen screen = SshScreen.open(console);
+        screen.awaitText("read-only: uml1@127.0.0.1", TIMEOUT);
+        return screen;
+    }
+
+    private static ClientSession login(String user) throws IOException {
+        ClientSession session = client.connect(user, "127.0.0.1", host.port()).verify(TIMEOUT).getSession();
+        session.addPublicKeyIdentity(host.userKey());
+        try {
+            session.auth().verify(TIMEOUT);
+            return session;
+        } catch (IOException | RuntimeException e) {
+            session.close(true);
+            throw e;
+        }
+    }
+}
