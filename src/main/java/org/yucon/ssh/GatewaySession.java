@@ -7,15 +7,10 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,16 +24,11 @@ import org.apache.sshd.server.command.Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yucon.config.AccountConfig;
-import org.yucon.console.ConsoleHub;
-import org.yucon.console.ConsoleViewer;
 import org.yucon.console.EscapeCommand;
 import org.yucon.console.EscapeKeys;
-import org.yucon.console.Role;
 import org.yucon.console.RoleChange;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Guests;
-import org.yucon.guest.mconsole.MconsoleException;
-import org.yucon.guest.mconsole.MconsoleReply;
 import org.yucon.tui.GuestMenu;
 import org.yucon.tui.KeyFeed;
 import org.yucon.tui.LogPager;
@@ -59,10 +49,7 @@ import org.yucon.tui.SshTerminal;
  */
 final class GatewaySession implements Command, ChannelSessionAware, ChannelDataReceiver {
     private static final Logger log = LoggerFactory.getLogger(GatewaySession.class);
-    private static final long REFRESH_SECONDS = 5;
-
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-            .withZone(ZoneId.systemDefault());
+    private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private sealed interface Event permits Input, Resize, Refresh, Told, End {
     }
@@ -91,6 +78,10 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private final Optional<String> commandLine;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
+    /** Written by the session thread, read by the timer: top is shown and wants a frame every second. */
+    private volatile boolean everySecond;
+    /** Written by the session thread, read by the timer: when the menu was last redrawn (System.nanoTime). */
+    private volatile long lastRefresh = System.nanoTime();
     /** The escape key parser; its state (a prefix pending) belongs to the session thread. */
     private final EscapeKeys escape;
     private final ConsoleKeys consoleKeys = new ConsoleKeys();
@@ -109,12 +100,8 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** Open while front is LOG. */
     private LogPager pager;
     private Front front = Front.MENU;
-    /** The guest whose console is attached, its viewer and sink; all null when none is. */
-    private GuestSupervisor guest;
-    private ConsoleViewer viewer;
-    private ChannelSink sink;
-    /** Whether a read-only viewer was told that its keys go nowhere, since it last became read-only. */
-    private boolean toldKeysDropped;
+    /** The attached console, or null. */
+    private ConsoleAttachment console;
     private boolean consoleOnly;
     private boolean finished;
 
@@ -190,7 +177,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             log.error("session of {} failed", account.name(), e);
             say(err, "internal error: " + e.getClass().getSimpleName() + "; see the gateway's log");
         } finally {
-            if (viewer != null) {
+            if (console != null) {
                 leaveConsole();
             }
         }
@@ -235,8 +222,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     private int loop() throws IOException, InterruptedException {
-        ScheduledFuture<?> timer = context.scheduler().scheduleAtFixedRate(
-                this::requestRefresh, REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
+        ScheduledFuture<?> timer = context.scheduler().scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
         try (Guests.Subscription subscription = context.guests().subscribe(this::requestRefresh)) {
             while (!finished) {
                 handle(events.take());
@@ -258,12 +244,13 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             resized();
         } else if (event instanceof Refresh) {
             refreshQueued.set(false);
+            lastRefresh = System.nanoTime();
             if (front == Front.MENU) {
                 menu.refresh();
             }
         } else if (event instanceof Told told) {
-            if (told.sink() == sink) {
-                roleChanged(told.change());
+            if (console != null && console.owns(told.sink())) {
+                console.roleChanged(told.change(), columns(), rows());
             }
         } else {
             finished = true;
@@ -282,18 +269,19 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private void menuKeys(byte[] bytes) throws IOException {
         terminal.keys().add(bytes, 0, bytes.length);
         GuestMenu.Next next = menu.keys();
-        if (next instanceof GuestMenu.Next.Quit && viewer == null) {
+        everySecond = menu.live();
+        if (next instanceof GuestMenu.Next.Quit && console == null) {
             finished = true;
         } else if (next instanceof GuestMenu.Next.Quit) {
             menu.hide();
             backToConsole();
-        } else if (next instanceof GuestMenu.Next.Console console) {
+        } else if (next instanceof GuestMenu.Next.Console chosen) {
             menu.hide();
-            if (viewer != null && console.guest() != guest) {
+            if (console != null && chosen.guest() != console.guest()) {
                 leaveConsole();
             }
-            if (viewer == null) {
-                attach(console.guest(), terminal.keys().drain());
+            if (console == null) {
+                attach(chosen.guest(), terminal.keys().drain());
             } else {
                 backToConsole();
             }
@@ -325,32 +313,22 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private final class ConsoleKeys implements EscapeKeys.Handler {
         @Override
         public void forward(byte[] bytes, int offset, int length) throws IOException {
-            boolean sent;
-            try {
-                sent = viewer.type(bytes, offset, length);
-            } catch (IOException e) {
-                tell("the guest's console did not take input: " + e.getMessage());
-                return;
-            }
-            if (!sent && !toldKeysDropped) {
-                toldKeysDropped = true;
-                tell("read-only: your keys do not reach " + guest.name() + "; " + key('a') + " asks for write");
-            }
+            console.type(bytes, offset, length);
         }
 
         @Override
         public boolean command(EscapeCommand command) throws IOException {
             switch (command) {
                 case DETACH -> detach();
-                case HELP -> tell(escape.help().toArray(new String[0]));
-                case WHO -> tell(who());
-                case ASK_WRITE -> askForWriteOrSendPrefix();
-                case FORCE_WRITE -> forceWrite();
-                case GIVE_UP_WRITE -> giveUpWrite();
-                case REPLAY -> replay();
+                case HELP -> console.tell(escape.help().toArray(new String[0]));
+                case WHO -> console.who();
+                case ASK_WRITE -> console.askForWriteOrSendPrefix(columns(), rows());
+                case FORCE_WRITE -> console.forceWrite(columns(), rows());
+                case GIVE_UP_WRITE -> console.giveUpWrite();
+                case REPLAY -> console.replay();
                 case LOG -> openLog();
                 case MENU -> {
-                    sink.hold();
+                    console.hold();
                     showMenu();
                 }
                 case SYSRQ -> throw new IllegalStateException("SysRq comes with its key, through sysrq()");
@@ -360,29 +338,20 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
 
         @Override
         public void sysrq(byte key) throws IOException {
-            sendSysrq((char) key);
+            console.sysrq((char) key);
         }
 
         @Override
         public void unbound(byte key) throws IOException {
-            tell("that key is not bound after " + escape.prefixName() + ": " + escape.hint());
+            console.tell("that key is not bound after " + escape.prefixName() + ": " + escape.hint());
         }
     }
 
-    /** Attaches; the hub replays recent output first, so that the lines about this console come after it. */
     private void attach(GuestSupervisor target, byte[] typedAhead) throws IOException {
-        ChannelSink attachment = new ChannelSink(out);
-        guest = target;
-        sink = attachment;
-        viewer = target.console().attach(account.name() + "@" + address(), attachment, true,
-                change -> events.offer(new Told(attachment, change)));
+        console = ConsoleAttachment.attach(target, account.name() + "@" + address(), out, escape,
+                context.settings().console().replayLines(), (sink, change) -> events.offer(new Told(sink, change)));
         front = Front.CONSOLE;
-        toldKeysDropped = false;
-        tell("console of " + target.name() + " (" + target.status().state().label().toLowerCase() + "); " + escape.hint());
-        if (!viewer.isWriter()) {
-            tell("read-only: " + writerName() + " writes; " + key('a') + " asks for write, " + key('f') + " forces it");
-        }
-        viewer.resize(columns(), rows());
+        console.resize(columns(), rows());
         log.info("{} attached to the console of {}", account.name(), target.name());
         if (typedAhead.length > 0) {
             typeToConsole(typedAhead);
@@ -402,10 +371,8 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
 
     /** This session's way out of a console, whatever the reason; the viewer's own teardown hands write on. */
     private void leaveConsole() {
-        viewer.detach();
-        viewer = null;
-        sink = null;
-        guest = null;
+        console.leave();
+        console = null;
     }
 
     /** Shows the menu, over the attached console if there is one (its output held meanwhile). */
@@ -422,128 +389,22 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** From the menu or the pager back to the attached console, which catches up on what it missed. */
     private void backToConsole() throws IOException {
         front = Front.CONSOLE;
-        viewer.resize(columns(), rows());
-        sink.release();
+        console.release(columns(), rows());
         byte[] rest = terminal.keys().drain();
         if (rest.length > 0) {
             typeToConsole(rest);
         }
     }
 
-    /** {@code ^A a}: the writer sends the prefix itself (screen); a read-only viewer asks for write (conserver). */
-    private void askForWriteOrSendPrefix() throws IOException {
-        if (viewer.isWriter()) {
-            consoleKeys.forward(new byte[] {escape.prefix()}, 0, 1);
-            return;
-        }
-        Role role = viewer.askWrite();
-        if (role == Role.WRITER) {
-            viewer.resize(columns(), rows());
-            tell("you write now");
-        } else if (role == Role.ASKING) {
-            tell("asked for write: you write when " + writerName() + " leaves or gives up (" + key('f') + " forces it)");
-        } else {
-            tell("this login may not write on " + guest.name());
-        }
-    }
-
-    private void forceWrite() throws IOException {
-        String previous = writerName();
-        if (viewer.forceWrite() == Role.WRITER) {
-            viewer.resize(columns(), rows());
-            tell("you write now" + (previous.equals(viewer.who()) ? "" : "; " + previous + " is read-only"));
-        } else {
-            tell("this login may not write on " + guest.name());
-        }
-    }
-
-    private void giveUpWrite() throws IOException {
-        Role before = viewer.role();
-        viewer.giveUpWrite();
-        toldKeysDropped = false;
-        switch (before) {
-            case WRITER -> tell("read-only now; " + writerName() + " writes");
-            case ASKING -> tell("no longer asking for write");
-            case READ_ONLY -> tell("read-only already; " + writerName() + " writes");
-        }
-    }
-
-    /** {@code ^A w}: one line per viewer of this console. */
-    private String[] who() {
-        List<ConsoleHub.Attendee> attendees = guest.console().who();
-        List<String> lines = new ArrayList<>();
-        lines.add(attendees.size() + " on the console of " + guest.name() + ":");
-        for (ConsoleHub.Attendee attendee : attendees) {
-            ConsoleViewer other = attendee.viewer();
-            lines.add(String.format("  %-30s since %s  %s%s", other.who(), CLOCK.format(other.since()),
-                    attendee.role().label(), other == viewer ? " (you)" : ""));
-        }
-        return lines.toArray(new String[0]);
-    }
-
-    /** Who writes on the attached console, for messages: account@address, or nobody. */
-    private String writerName() {
-        return guest.console().who().stream().filter(a -> a.role() == Role.WRITER)
-                .map(a -> a.viewer().who()).findFirst().orElse("nobody");
-    }
-
-    private void replay() throws IOException {
-        int lines = context.settings().console().replayLines();
-        byte[] held = guest.console().heldOutput();
-        byte[] last = Arrays.copyOfRange(held, LogTail.startOfLastLines(held, lines), held.length);
-        sink.replay(last, "the last " + lines + " lines of " + guest.name());
-    }
-
     /** {@code ^A l}: the pager over the end of the guest's log; the console's output is held meanwhile. */
     private void openLog() throws IOException {
-        Path file = context.settings().stateDir().resolve("logs").resolve(guest.name() + ".log");
-        pager = new LogPager(terminal, guest.name(), LogTail.lastLines(file, Integer.MAX_VALUE));
-        sink.hold();
+        String name = console.guest().name();
+        Path file = context.settings().stateDir().resolve("logs").resolve(name + ".log");
+        pager = new LogPager(terminal, name, LogTail.lastLines(file, Integer.MAX_VALUE));
+        console.hold();
         terminal.resized(columns(), rows());
         front = Front.LOG;
         pager.show();
-    }
-
-    /** {@code ^A b KEY}: magic SysRq through the guest's mconsole, for the writer only. */
-    private void sendSysrq(char key) throws IOException {
-        if (!viewer.isWriter()) {
-            tell("SysRq is for the writer only; " + key('a') + " asks for write");
-        } else if (!(key >= 'a' && key <= 'z' || key >= '0' && key <= '9')) {
-            tell("SysRq takes a letter or a digit after " + key('b') + "; nothing was sent");
-        } else {
-            try {
-                MconsoleReply reply = guest.mconsole("sysrq " + key);
-                String text = Printable.of(reply.text().strip());
-                tell(reply.ok() ? "SysRq " + key + " sent to " + guest.name() + (text.isEmpty() ? "" : ": " + text)
-                        : "SysRq " + key + " refused by " + guest.name() + ": " + text);
-            } catch (MconsoleException e) {
-                tell("SysRq " + key + " not sent: " + e.getMessage());
-            }
-        }
-    }
-
-    private void roleChanged(RoleChange change) throws IOException {
-        switch (change.kind()) {
-            case PROMOTED -> {
-                viewer.resize(columns(), rows());
-                tell("you write now: " + change.by() + " stopped writing");
-            }
-            case DEMOTED -> {
-                toldKeysDropped = false;
-                tell("read-only now: " + change.by() + " forced write; " + key('a') + " asks for it back");
-            }
-            case VACANT -> tell(change.by() + " stopped writing and nobody writes now; " + key('a') + " takes write");
-        }
-    }
-
-    /** A line for this viewer only, between the guest's output (after it, while the menu or pager is shown). */
-    private void tell(String... lines) throws IOException {
-        sink.tell(lines);
-    }
-
-    /** An escape key as the user types it, e.g. "^A a". */
-    private String key(char second) {
-        return escape.prefixName() + " " + second;
     }
 
     /** The client's address as host:port, without InetSocketAddress's slash. */
@@ -554,9 +415,16 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
 
     private void resized() throws IOException {
         switch (front) {
-            case CONSOLE -> viewer.resize(columns(), rows());
+            case CONSOLE -> console.resize(columns(), rows());
             case MENU -> menu.resized(columns(), rows());
             case LOG -> pager.resized(columns(), rows());
+        }
+    }
+
+    /** On the scheduler: the menu is redrawn every few seconds, top every second; nothing runs in between. */
+    private void tick() {
+        if (everySecond || System.nanoTime() - lastRefresh >= REFRESH_NANOS) {
+            requestRefresh();
         }
     }
 

@@ -1,0 +1,212 @@
+package org.yucon.ssh;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.yucon.console.ConsoleHub;
+import org.yucon.console.ConsoleViewer;
+import org.yucon.console.EscapeKeys;
+import org.yucon.console.Role;
+import org.yucon.console.RoleChange;
+import org.yucon.guest.GuestSupervisor;
+import org.yucon.guest.mconsole.MconsoleException;
+import org.yucon.guest.mconsole.MconsoleReply;
+
+/**
+ * One session's attachment to one guest's console: its viewer, its channel sink, and the escape commands that
+ * act on that console (write arbitration, who, replay, SysRq). Owned by the session's thread; the session decides
+ * what has the screen, this decides what happens on the console.
+ */
+final class ConsoleAttachment {
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+            .withZone(ZoneId.systemDefault());
+
+    private final GuestSupervisor guest;
+    private final ConsoleViewer viewer;
+    private final ChannelSink sink;
+    private final EscapeKeys escape;
+    private final int replayLines;
+    /** Whether this viewer was told that its keys go nowhere, since it last became read-only. */
+    private boolean toldKeysDropped;
+
+    private ConsoleAttachment(GuestSupervisor guest, ConsoleViewer viewer, ChannelSink sink, EscapeKeys escape, int replayLines) {
+        this.guest = guest;
+        this.viewer = viewer;
+        this.sink = sink;
+        this.escape = escape;
+        this.replayLines = replayLines;
+    }
+
+    /**
+     * Attaches; the hub replays recent output first, so that the lines about this console come after it.
+     * {@code roleChanges} is called on other threads, with the sink that identifies this attachment (see
+     * {@link #owns}), and must only hand the change over to the session.
+     */
+    static ConsoleAttachment attach(GuestSupervisor guest, String who, OutputStream out, EscapeKeys escape,
+                                    int replayLines, BiConsumer<ChannelSink, RoleChange> roleChanges) throws IOException {
+        ChannelSink sink = new ChannelSink(out);
+        ConsoleViewer viewer = guest.console().attach(who, sink, true, change -> roleChanges.accept(sink, change));
+        ConsoleAttachment attachment = new ConsoleAttachment(guest, viewer, sink, escape, replayLines);
+        attachment.tell("console of " + guest.name() + " (" + guest.status().state().label().toLowerCase() + "); " + escape.hint());
+        if (!viewer.isWriter()) {
+            attachment.tell("read-only: " + attachment.writerName() + " writes; " + attachment.key('a') + " asks for write, "
+                    + attachment.key('f') + " forces it");
+        }
+        return attachment;
+    }
+
+    GuestSupervisor guest() {
+        return guest;
+    }
+
+    /** Whether a role change handed over by the session was meant for this attachment (not an earlier one). */
+    boolean owns(ChannelSink changeSink) {
+        return changeSink == sink;
+    }
+
+    /** Keys for the guest: sent if this viewer writes, otherwise dropped and said so once. */
+    void type(byte[] bytes, int offset, int length) throws IOException {
+        boolean sent;
+        try {
+            sent = viewer.type(bytes, offset, length);
+        } catch (IOException e) {
+            tell("the guest's console did not take input: " + e.getMessage());
+            return;
+        }
+        if (!sent && !toldKeysDropped) {
+            toldKeysDropped = true;
+            tell("read-only: your keys do not reach " + guest.name() + "; " + key('a') + " asks for write");
+        }
+    }
+
+    void resize(int columns, int rows) throws IOException {
+        viewer.resize(columns, rows);
+    }
+
+    /** Stops the console's output while something else has the screen. */
+    void hold() {
+        sink.hold();
+    }
+
+    /** Back on the screen: the viewer catches up from where it stopped. */
+    void release(int columns, int rows) throws IOException {
+        viewer.resize(columns, rows);
+        sink.release();
+    }
+
+    /** Leaves the console, whatever the reason; the viewer's own teardown hands write on. */
+    void leave() {
+        viewer.detach();
+    }
+
+    /** {@code ^A a}: the writer sends the prefix itself (screen); a read-only viewer asks for write (conserver). */
+    void askForWriteOrSendPrefix(int columns, int rows) throws IOException {
+        if (viewer.isWriter()) {
+            type(new byte[] {escape.prefix()}, 0, 1);
+            return;
+        }
+        Role role = viewer.askWrite();
+        if (role == Role.WRITER) {
+            viewer.resize(columns, rows);
+            tell("you write now");
+        } else if (role == Role.ASKING) {
+            tell("asked for write: you write when " + writerName() + " leaves or gives up (" + key('f') + " forces it)");
+        } else {
+            tell("this login may not write on " + guest.name());
+        }
+    }
+
+    void forceWrite(int columns, int rows) throws IOException {
+        String previous = writerName();
+        if (viewer.forceWrite() == Role.WRITER) {
+            viewer.resize(columns, rows);
+            tell("you write now" + (previous.equals(viewer.who()) ? "" : "; " + previous + " is read-only"));
+        } else {
+            tell("this login may not write on " + guest.name());
+        }
+    }
+
+    void giveUpWrite() throws IOException {
+        Role before = viewer.role();
+        viewer.giveUpWrite();
+        toldKeysDropped = false;
+        switch (before) {
+            case WRITER -> tell("read-only now; " + writerName() + " writes");
+            case ASKING -> tell("no longer asking for write");
+            case READ_ONLY -> tell("read-only already; " + writerName() + " writes");
+        }
+    }
+
+    /** {@code ^A w}: one line per viewer of this console. */
+    void who() throws IOException {
+        List<ConsoleHub.Attendee> attendees = guest.console().who();
+        List<String> lines = new ArrayList<>();
+        lines.add(attendees.size() + " on the console of " + guest.name() + ":");
+        for (ConsoleHub.Attendee attendee : attendees) {
+            ConsoleViewer other = attendee.viewer();
+            lines.add(String.format("  %-30s since %s  %s%s", other.who(), CLOCK.format(other.since()),
+                    attendee.role().label(), other == viewer ? " (you)" : ""));
+        }
+        tell(lines.toArray(new String[0]));
+    }
+
+    /** {@code ^A r}: the last lines the console showed, to this viewer only. */
+    void replay() throws IOException {
+        byte[] held = guest.console().heldOutput();
+        byte[] last = Arrays.copyOfRange(held, LogTail.startOfLastLines(held, replayLines), held.length);
+        sink.replay(last, "the last " + replayLines + " lines of " + guest.name());
+    }
+
+    /** {@code ^A b KEY}: magic SysRq through the guest's mconsole, for the writer only. */
+    void sysrq(char key) throws IOException {
+        if (!viewer.isWriter()) {
+            tell("SysRq is for the writer only; " + key('a') + " asks for write");
+        } else if (!(key >= 'a' && key <= 'z' || key >= '0' && key <= '9')) {
+            tell("SysRq takes a letter or a digit after " + key('b') + "; nothing was sent");
+        } else {
+            try {
+                MconsoleReply reply = guest.mconsole("sysrq " + key);
+                String text = Printable.of(reply.text().strip());
+                tell(reply.ok() ? "SysRq " + key + " sent to " + guest.name() + (text.isEmpty() ? "" : ": " + text)
+                        : "SysRq " + key + " refused by " + guest.name() + ": " + text);
+            } catch (MconsoleException e) {
+                tell("SysRq " + key + " not sent: " + e.getMessage());
+            }
+        }
+    }
+
+    void roleChanged(RoleChange change, int columns, int rows) throws IOException {
+        switch (change.kind()) {
+            case PROMOTED -> {
+                viewer.resize(columns, rows);
+                tell("you write now: " + change.by() + " stopped writing");
+            }
+            case DEMOTED -> {
+                toldKeysDropped = false;
+                tell("read-only now: " + change.by() + " forced write; " + key('a') + " asks for it back");
+            }
+            case VACANT -> tell(change.by() + " stopped writing and nobody writes now; " + key('a') + " takes write");
+        }
+    }
+
+    /** A line for this viewer only, between the guest's output (after it, while the menu or pager is shown). */
+    void tell(String... lines) throws IOException {
+        sink.tell(lines);
+    }
+
+    /** Who writes on this console, for messages: account@address, or nobody. */
+    private String writerName() {
+        return guest.console().who().stream().filter(a -> a.role() == Role.WRITER)
+                .map(a -> a.viewer().who()).findFirst().orElse("nobody");
+    }
+
+    /** An escape key as the user types it, e.g. "^A a". */
+    private String key(char second) {
+        return escape.prefixName() + " " + second;
+    }
+}
