@@ -165,37 +165,32 @@ public final class ConsoleHub {
 
     /** Stops writing, or asking, and hands write on to the first viewer asking. */
     void giveUp(ConsoleViewer viewer) {
-        boolean wasWriter;
-        ConsoleViewer next = null;
-        synchronized (this) {
-            askers.remove(viewer);
-            wasWriter = viewer == writer;
-            if (wasWriter) {
-                next = promoteFirstAsker();
-            }
-        }
-        if (wasWriter) {
+        Handover handover = withdraw(viewer);
+        if (handover.wasWriter()) {
             events.record(viewer.who(), "give up write");
-            handedOver(viewer, next);
+            handedOver(viewer, handover.next());
         }
     }
 
     /** The one way out for a viewer (tmux's server_client_lost): it leaves the list, the queue and write. */
     void leave(ConsoleViewer viewer) {
         viewers.remove(viewer);
-        boolean wasWriter;
-        ConsoleViewer next = null;
-        synchronized (this) {
-            askers.remove(viewer);
-            wasWriter = viewer == writer;
-            if (wasWriter) {
-                next = promoteFirstAsker();
-            }
-        }
+        Handover handover = withdraw(viewer);
         events.record(viewer.who(), "detach");
-        if (wasWriter) {
-            handedOver(viewer, next);
+        if (handover.wasWriter()) {
+            handedOver(viewer, handover.next());
         }
+    }
+
+    /** What {@link #withdraw} did: whether the viewer wrote, and who writes after it (maybe nobody). */
+    private record Handover(boolean wasWriter, ConsoleViewer next) {
+    }
+
+    /** Takes a viewer out of the queue and out of write; the first viewer asking writes next. */
+    private synchronized Handover withdraw(ConsoleViewer viewer) {
+        askers.remove(viewer);
+        boolean wasWriter = viewer == writer;
+        return new Handover(wasWriter, wasWriter ? promoteFirstAsker() : null);
     }
 
     /** Caller holds the monitor: the first viewer asking becomes the writer, or nobody does. */

@@ -17,33 +17,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConsoleViewer {
     private static final Logger log = LoggerFactory.getLogger(ConsoleViewer.class);
-    private static final int CHUNK = 32 * 1024;
 
     private final ConsoleHub hub;
     private final String who;
     private final Instant since = Instant.now();
-    private final ConsoleSink sink;
     private final boolean mayWrite;
     private final Consumer<RoleChange> changes;
-    private final Thread pump;
-    /**
-     * Next sequence number to send, and the buffer sending copies through: owned by the attaching thread for the
-     * replay, then (from start() on) by the pump thread.
-     */
-    private long cursor;
-    private final byte[] buffer = new byte[CHUNK];
+    private final RingPump pump;
     /** Set once, by whichever thread detaches first. */
     private final AtomicBoolean open = new AtomicBoolean(true);
 
     ConsoleViewer(ConsoleHub hub, String who, ConsoleSink sink, long cursor, boolean mayWrite, Consumer<RoleChange> changes) {
         this.hub = hub;
         this.who = who;
-        this.sink = sink;
-        this.cursor = cursor;
         this.mayWrite = mayWrite;
         this.changes = changes;
-        this.pump = new Thread(this::pump, "console-" + hub.guest() + "-" + who);
-        pump.setDaemon(true);
+        this.pump = new RingPump("console-" + hub.guest() + "-" + who, hub.ring(), cursor, sink, this::gone);
     }
 
     /**
@@ -53,9 +42,7 @@ public final class ConsoleViewer {
      */
     void replay(long end) {
         try {
-            while (cursor < end) {
-                send(0);
-            }
+            pump.catchUp(end);
         } catch (IOException e) {
             log.debug("console viewer {} of {} gone during the replay: {}", who, hub.guest(), e.toString());
         } catch (InterruptedException e) {
@@ -136,38 +123,11 @@ public final class ConsoleViewer {
             return;
         }
         hub.leave(this);
-        if (Thread.currentThread() != pump) {
-            pump.interrupt();
-            try {
-                pump.join(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        pump.stop();
     }
 
-    private void pump() {
-        try {
-            while (open.get()) {
-                send(1000);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            log.debug("console viewer {} of {} gone: {}", who, hub.guest(), e.toString());
-            detach();
-        }
-    }
-
-    /** Sends what the ring has from the cursor on, waiting up to {@code waitMillis} for something to arrive. */
-    private void send(long waitMillis) throws IOException, InterruptedException {
-        ConsoleRing.Chunk chunk = hub.ring().read(cursor, buffer, waitMillis);
-        if (chunk.missed() > 0) {
-            sink.missed(chunk.missed());
-        }
-        if (chunk.count() > 0) {
-            sink.output(buffer, chunk.count());
-        }
-        cursor = chunk.next();
+    private void gone(IOException cause) {
+        log.debug("console viewer {} of {} gone: {}", who, hub.guest(), cause.toString());
+        detach();
     }
 }

@@ -23,7 +23,7 @@ public final class RingPump {
     private final Ended ended;
     private final Thread thread;
     private final AtomicBoolean running = new AtomicBoolean(true);
-    /** Next sequence number to send; owned by the pump thread. */
+    /** Next sequence number to send; owned by the thread catching up before start, then by the pump thread. */
     private long cursor;
 
     public RingPump(String name, ConsoleRing ring, long from, ConsoleSink sink, Ended ended) {
@@ -33,6 +33,17 @@ public final class RingPump {
         this.cursor = from;
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
+    }
+
+    /**
+     * Sends the output from the cursor up to {@code end} on the caller's thread, before {@link #start}: whatever
+     * the caller writes to the sink next comes after it, not in the middle of it.
+     */
+    public void catchUp(long end) throws IOException, InterruptedException {
+        byte[] buffer = new byte[CHUNK];
+        while (cursor < end) {
+            send(buffer, 0);
+        }
     }
 
     public void start() {
@@ -56,14 +67,7 @@ public final class RingPump {
         byte[] buffer = new byte[CHUNK];
         try {
             while (running.get()) {
-                ConsoleRing.Chunk chunk = ring.read(cursor, buffer, 1000);
-                if (chunk.missed() > 0) {
-                    sink.missed(chunk.missed());
-                }
-                if (chunk.count() > 0) {
-                    sink.output(buffer, chunk.count());
-                }
-                cursor = chunk.next();
+                send(buffer, 1000);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -73,5 +77,17 @@ public final class RingPump {
                 ended.sinkFailed(e);
             }
         }
+    }
+
+    /** Sends what the ring has from the cursor on, waiting up to {@code waitMillis} for something to arrive. */
+    private void send(byte[] buffer, long waitMillis) throws IOException, InterruptedException {
+        ConsoleRing.Chunk chunk = ring.read(cursor, buffer, waitMillis);
+        if (chunk.missed() > 0) {
+            sink.missed(chunk.missed());
+        }
+        if (chunk.count() > 0) {
+            sink.output(buffer, chunk.count());
+        }
+        cursor = chunk.next();
     }
 }
