@@ -9,7 +9,11 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
+import org.yucon.config.AccountBook;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.yucon.config.Configuration;
+import org.yucon.guest.Autostart;
 import org.yucon.guest.Guests;
 import org.yucon.keeper.KeeperClient;
 import org.yucon.ssh.AuditLog;
@@ -22,6 +26,8 @@ import org.yucon.ssh.SshGateway;
  * and the gateway's threads; the keeper and the guests keep running, as they would if the gateway crashed.
  */
 public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
     private final Guests guests;
     private final KeeperClient keeper;
     private final SshGateway ssh;
@@ -45,9 +51,11 @@ public final class Gateway implements AutoCloseable {
         POSIX posix = POSIXFactory.getNativePOSIX();
         try {
             KeeperClient keeper = KeeperClient.connectOrStart(config.gateway().stateDir(), config.gateway().console().ringBytes());
+            config.guestErrors().forEach(error -> log.error("guest not loaded: {}", error));
             Guests guests = new Guests(config, kernel, keeper, scheduler, posix);
+            Autostart.begin(guests.all(), scheduler);
             AuditLog audit = new AuditLog(config.gateway().stateDir().resolve("audit.log"));
-            SshGateway ssh = new SshGateway(config, guests, scheduler, keys.provider(hostKeys), audit);
+            SshGateway ssh = new SshGateway(config.gateway(), new AccountBook(config), guests, scheduler, keys.provider(hostKeys), audit);
             ssh.start();
             return new Gateway(guests, keeper, ssh, hostKeys, scheduler);
         } catch (IOException | RuntimeException e) {

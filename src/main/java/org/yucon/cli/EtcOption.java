@@ -9,7 +9,11 @@ final class EtcOption {
     @Option(names = "--etc", description = "configuration directory (default: etc/ of the yucon home)")
     Path etc;
 
+    Path dir() {
+        return etc != null ? etc : Yucon.home().resolve("etc");
+    }
+
     Configuration load() throws Fail {
-        return Serving.load(etc != null ? etc : Yucon.home().resolve("etc"));
+        return Serving.load(dir());
     }
 }

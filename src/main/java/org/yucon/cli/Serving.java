@@ -63,6 +63,7 @@ final class Serving {
         }
         out.println("yucon listens on " + config.gateway().listenAddress() + ":" + gateway.port()
                 + " with " + config.guests().size() + " guests; kernel " + kernel.binary() + " (" + kernel.origin() + ")");
+        config.guestErrors().forEach(error -> out.println("guest not loaded: " + error));
         out.flush();
         stopped.await();
     }

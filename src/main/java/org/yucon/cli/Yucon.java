@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "yucon", mixinStandardHelpOptions = true, version = "yucon 0.1",
         description = "SSH gateway to the consoles of User-Mode Linux guests.",
         subcommands = {ServeCommand.class, DemoCommand.class, KernelCommand.class, PasswdCommand.class, HostKeysCommand.class,
-            KeeperCommand.class})
+            KeeperCommand.class, AccountCommand.class})
 public final class Yucon {
 
     /** Where the launcher says yucon lives (etc/, hostkeys/, state/); the working directory otherwise. */
@@ -27,11 +27,16 @@ public final class Yucon {
     }
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, whose failures are one sentence on stderr and status 1, never a stack trace. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Yucon());
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
             line.getErr().println("yucon: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 1;
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 }

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.tomlj.Toml;
 import org.tomlj.TomlParseError;
@@ -39,18 +38,27 @@ public final class ConfigLoader {
     public Configuration load() throws ConfigException {
         Path main = etc.resolve("yucon.toml");
         GatewaySettings gateway = gateway(open(main));
-        Map<String, GuestConfig> guests = new TreeMap<>();
-        for (Path file : tomlFiles(etc.resolve("guests"))) {
-            GuestConfig guest = guest(file);
-            guests.put(guest.name(), guest);
-        }
+        // A bad guest file costs that guest only: the others and every account load, and its error is reported.
+        GuestLoader.Loaded guests = new GuestLoader().loadAll(etc.resolve("guests"));
+        Map<String, AccountConfig> accounts = loadAccounts(guests.named(), gateway.console().escapeKey());
+        return new Configuration(etc, gateway, guests.guests(), accounts, guests.errors());
+    }
+
+    public Path accountsDir() {
+        return etc.resolve("accounts");
+    }
+
+    /**
+     * The accounts alone, checked against the guests they may name, with the gateway's escape key for those
+     * that set none; for reloading them while the gateway runs.
+     */
+    public Map<String, AccountConfig> loadAccounts(Set<String> guests, byte gatewayEscape) throws ConfigException {
         Map<String, AccountConfig> accounts = new HashMap<>();
-        for (Path file : tomlFiles(etc.resolve("accounts"))) {
-            AccountConfig account = account(file, guests.keySet(), gateway.console().escapeKey());
+        for (Path file : tomlFiles(accountsDir())) {
+            AccountConfig account = account(file, guests, gatewayEscape);
             accounts.put(account.name(), account);
         }
-        rejectSharedUmids(guests);
-        return new Configuration(gateway, new TreeMap<>(guests), accounts);
+        return accounts;
     }
 
     private GatewaySettings gateway(TomlSection root) throws ConfigException {
@@ -66,8 +74,24 @@ public final class ConfigLoader {
         paths.rejectUnknownKeys();
 
         ConsoleSettings console = console(root.sectionOrEmpty("console"));
+        LoginLimits limits = limits(root.sectionOrEmpty("limits"));
         root.rejectUnknownKeys();
-        return new GatewaySettings(listen, port, hostKeys, state, kernel, console);
+        return new GatewaySettings(listen, port, hostKeys, state, kernel, console, limits);
+    }
+
+    private static LoginLimits limits(TomlSection section) throws ConfigException {
+        LoginLimits d = LoginLimits.defaults();
+        LoginLimits limits = new LoginLimits(
+                (int) section.integer("auth_attempts", d.authAttempts(), 1, 100),
+                section.duration("login_grace", d.loginGrace(), Duration.ofMinutes(10)),
+                section.duration("auth_failure_delay", d.failureDelay(), Duration.ofMinutes(1)),
+                (int) section.integer("throttle_failures", d.throttleFailures(), 1, 1_000_000),
+                section.duration("throttle_window", d.throttleWindow(), Duration.ofDays(1)),
+                (int) section.integer("sessions_per_account", d.sessionsPerAccount(), 1, 100_000),
+                (int) section.integer("sessions_total", d.sessionsTotal(), 1, 1_000_000),
+                section.duration("idle_timeout", d.idleTimeout(), Duration.ofDays(7)));
+        section.rejectUnknownKeys();
+        return limits;
     }
 
     private static ConsoleSettings console(TomlSection section) throws ConfigException {
@@ -91,44 +115,6 @@ public final class ConfigLoader {
             throw section.error("escape", "is \"" + t + "\", must be a control key written as \"^A\" .. \"^Z\"");
         }
         return (byte) (c ^ 0x40);
-    }
-
-    private GuestConfig guest(Path file) throws ConfigException {
-        String name = nameOf(file);
-        TomlSection root = open(file);
-        String umid = root.string("umid").orElse(name);
-        if (!NAME.matcher(umid).matches()) {
-            throw root.error("umid", "is \"" + umid + "\", must be lower-case letters, digits, '-' or '_' (at most 32), starting with a letter");
-        }
-        Optional<Path> kernel = root.path("kernel");
-        long memory = root.size("memory", 128 * MIB, 16 * MIB, 64L << 30);
-        List<GuestConfig.Disk> disks = new ArrayList<>();
-        for (TomlSection disk : root.sections("disk")) {
-            disks.add(new GuestConfig.Disk(disk.path("image").orElseThrow(() -> disk.missing("image")), disk.path("cow")));
-            disk.rejectUnknownKeys();
-        }
-        if (disks.isEmpty()) {
-            throw new ConfigException(file, 0, "a guest needs at least one [[disk]] with an image (its root)");
-        }
-        List<String> args = root.strings("kernel_args");
-        Duration shutdown = root.duration("shutdown_timeout", Duration.ofSeconds(30), Duration.ofHours(1));
-        RestartPolicy restart = restart(root);
-        root.rejectUnknownKeys();
-        return new GuestConfig(name, umid, kernel, memory, disks, args, shutdown, restart, file);
-    }
-
-    private static RestartPolicy restart(TomlSection root) throws ConfigException {
-        String text = root.string("restart").orElse("never");
-        RestartPolicy.When when;
-        switch (text) {
-            case "never": when = RestartPolicy.When.NEVER; break;
-            case "on-crash": when = RestartPolicy.When.ON_CRASH; break;
-            case "always": when = RestartPolicy.When.ALWAYS; break;
-            default: throw root.error("restart", "is \"" + text + "\", must be \"never\", \"on-crash\" or \"always\"");
-        }
-        int max = (int) root.integer("restart_max", 3, 1, 100);
-        Duration window = root.duration("restart_window", Duration.ofMinutes(1), Duration.ofDays(1));
-        return new RestartPolicy(when, max, window);
     }
 
     private AccountConfig account(Path file, Set<String> knownGuests, byte gatewayEscape) throws ConfigException {
@@ -155,17 +141,7 @@ public final class ConfigLoader {
         return new AccountConfig(name, hash, authorizedKeys, admin, guests, escape);
     }
 
-    private static void rejectSharedUmids(Map<String, GuestConfig> guests) throws ConfigException {
-        Map<String, GuestConfig> byUmid = new HashMap<>();
-        for (GuestConfig guest : guests.values()) {
-            GuestConfig other = byUmid.putIfAbsent(guest.umid(), guest);
-            if (other != null) {
-                throw new ConfigException(guest.file(), 0, "umid '" + guest.umid() + "' is also used by " + other.file());
-            }
-        }
-    }
-
-    private static String nameOf(Path file) throws ConfigException {
+    static String nameOf(Path file) throws ConfigException {
         String base = file.getFileName().toString();
         String name = base.substring(0, base.length() - ".toml".length());
         if (!NAME.matcher(name).matches()) {
@@ -174,7 +150,7 @@ public final class ConfigLoader {
         return name;
     }
 
-    private static TomlSection open(Path file) throws ConfigException {
+    static TomlSection open(Path file) throws ConfigException {
         TomlParseResult result;
         try {
             result = Toml.parse(file);
@@ -190,7 +166,7 @@ public final class ConfigLoader {
         return new TomlSection(file, result, "");
     }
 
-    private static List<Path> tomlFiles(Path dir) throws ConfigException {
+    static List<Path> tomlFiles(Path dir) throws ConfigException {
         List<Path> files = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return files;

@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param kernel        the UML kernel guests boot unless their own file names one; empty means the one
  *                      {@code yucon kernel} provisioned
  * @param console       console hub settings
+ * @param limits        defences of the logins
  */
 public record GatewaySettings(String listenAddress, int port, Path hostKeyDir, Path stateDir,
-                              Optional<Path> kernel, ConsoleSettings console) {
+                              Optional<Path> kernel, ConsoleSettings console, LoginLimits limits) {
 }

@@ -41,12 +41,17 @@ final class TomlSection {
     }
 
     Optional<TomlSection> section(String key) throws ConfigException {
+        return section(key, "must be a table [" + qualified(key) + "]");
+    }
+
+    /** The table under key; {@code problem} says what is wrong when the key holds something else. */
+    Optional<TomlSection> section(String key, String problem) throws ConfigException {
         Object value = get(key);
         if (value == null) {
             return Optional.empty();
         }
         if (!(value instanceof TomlTable)) {
-            throw error(key, "must be a table [" + qualified(key) + "]");
+            throw error(key, problem);
         }
         return Optional.of(new TomlSection(file, (TomlTable) value, qualified(key) + "."));
     }
@@ -83,6 +88,24 @@ final class TomlSection {
             throw error(key, "must be a string in quotes");
         }
         return Optional.of((String) value);
+    }
+
+    /** A string, or a whole number as its decimal text: for settings such as a runlevel (3 or "single"). */
+    Optional<String> scalar(String key) throws ConfigException {
+        Object value = get(key);
+        if (value instanceof Long) {
+            return Optional.of(value.toString());
+        }
+        if (value != null && !(value instanceof String)) {
+            throw error(key, "must be a string in quotes or a whole number");
+        }
+        return Optional.ofNullable((String) value);
+    }
+
+    /** Whether the table sets key, which is known here from now on (for {@link #rejectUnknownKeys()}). */
+    boolean has(String key) {
+        read.add(key);
+        return table.contains(List.of(key));
     }
 
     String requiredString(String key) throws ConfigException {

@@ -58,6 +58,14 @@ public final class ConsoleHub {
         tty = guestTty;
     }
 
+    /**
+     * Output that did not reach the gateway in time (the keeper's log has it): viewers crossing that place are
+     * told, counted with what they missed themselves.
+     */
+    public void lost(long bytes) {
+        ring.gap(bytes);
+    }
+
     /** The guest's output, in order, from the one thread that receives it; every run continues the same ring. */
     public void append(byte[] bytes, int length) {
         ring.append(bytes, 0, length);

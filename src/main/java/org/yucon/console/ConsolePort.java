@@ -26,6 +26,15 @@ import jnr.posix.POSIX;
 public final class ConsolePort {
     private static final long FIRST_KICK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final int KICKS_PER_LULL = 7;
+    /**
+     * Input pacing. A UML guest takes console input far slower than a pty accepts it, and input that outruns it
+     * does not just wait: the guest's console stops taking input for good (measured: a 4 KiB paste in one write
+     * killed it, as did 100 KB/s in chunks of 512 or 1024 bytes; 64 KiB at 12.8 and 25.6 KB/s arrived whole).
+     * So input goes to the pty at most {@value #INPUT_BURST} bytes at a time and at 12.8 KB/s on average; a
+     * keystroke, or a short burst after a pause, goes at once.
+     */
+    private static final int INPUT_BURST = 128;
+    private static final long INPUT_NANOS_PER_BYTE = TimeUnit.MILLISECONDS.toNanos(10) / INPUT_BURST;
 
     private final PtyProcess process;
     private final int masterFd;
@@ -33,6 +42,8 @@ public final class ConsolePort {
     private final ScheduledFuture<?> kickTimer;
     /** When bytes last moved either way (System.nanoTime); written by reader and writer, read by the kick timer. */
     private volatile long lastActivity = System.nanoTime();
+    /** When the input written so far will have been taken at the paced rate (System.nanoTime); guarded by this. */
+    private long inputDrained = System.nanoTime();
     /** Kicks sent since lastActivity; owned by the kick timer. */
     private int kicks;
     private long kickedFor;
@@ -68,12 +79,37 @@ public final class ConsolePort {
         return n;
     }
 
-    public void write(byte[] bytes, int offset, int length) throws IOException {
-        byte[] chunk = offset == 0 && length == bytes.length ? bytes : Arrays.copyOfRange(bytes, offset, offset + length);
+    /** Types into the guest, paced (see {@link #INPUT_BURST}): returns once the last byte is written to the pty. */
+    public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
+        for (int at = 0; at < length; at += INPUT_BURST) {
+            int n = Math.min(INPUT_BURST, length - at);
+            awaitInputRoom();
+            writeFully(Arrays.copyOfRange(bytes, offset + at, offset + at + n));
+            inputDrained = Math.max(inputDrained, System.nanoTime()) + n * INPUT_NANOS_PER_BYTE;
+        }
+    }
+
+    /** Waits until earlier input has had its time at the paced rate. */
+    private void awaitInputRoom() throws IOException {
+        long wait = inputDrained - System.nanoTime();
+        if (wait > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while pacing input to the console", e);
+            }
+        }
+    }
+
+    private void writeFully(byte[] chunk) throws IOException {
         int done = 0;
-        while (done < length) {
-            int n = posix.write(masterFd, done == 0 ? chunk : Arrays.copyOfRange(chunk, done, length), length - done);
+        while (done < chunk.length) {
+            int n = posix.write(masterFd, done == 0 ? chunk : Arrays.copyOfRange(chunk, done, chunk.length), chunk.length - done);
             if (n < 0) {
+                if (posix.errno() == Errno.EINTR.intValue()) {
+                    continue;
+                }
                 throw new IOException("writing to the console failed: " + posix.strerror(posix.errno()));
             }
             done += n;

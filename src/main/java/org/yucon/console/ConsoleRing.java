@@ -1,12 +1,17 @@
 package org.yucon.console;
 
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The last {@code capacity} bytes a guest printed, addressed by a sequence number that counts every byte ever
  * appended. One writer (the guest's console reader) appends and never waits for readers; any number of
  * readers copy out from their own cursor, and a reader whose cursor has been overwritten is told how many
- * bytes it lost. All fields are guarded by this object's monitor, held only for a copy.
+ * bytes it lost. Output lost before it reached the ring (a {@link #gap}) is counted the same way, so a reader's
+ * count of what it missed is exact whatever was lost where. All fields are guarded by this object's monitor,
+ * held only for a copy.
  */
 public final class ConsoleRing {
     /** What {@link #read} copied: {@code count} bytes, after skipping {@code missed} bytes that were overwritten. */
@@ -16,7 +21,16 @@ public final class ConsoleRing {
         }
     }
 
+    /** Sequence numbers {@code [start, end)} that hold no output: it was lost before it reached this ring. */
+    private record Gap(long start, long end) {
+    }
+
+    /** Where a read can copy from: {@code at}, after {@code missed} unreadable bytes, up to {@code limit}. */
+    private record Segment(long at, long missed, long limit) {
+    }
+
     private final byte[] buffer;
+    private final Deque<Gap> gaps = new ArrayDeque<>();
     private long end;
     private boolean closed;
 
@@ -34,7 +48,18 @@ public final class ConsoleRing {
         System.arraycopy(bytes, offset, buffer, at, first);
         System.arraycopy(bytes, offset + first, buffer, 0, length - first);
         end += length;
+        forgetOldGaps();
         notifyAll();
+    }
+
+    /** {@code length} bytes of output were lost upstream: they take their place in the sequence, holding nothing. */
+    public synchronized void gap(long length) {
+        if (length > 0) {
+            gaps.addLast(new Gap(end, end + length));
+            end += length;
+            forgetOldGaps();
+            notifyAll();
+        }
     }
 
     /** Sequence number one past the last byte appended. */
@@ -63,20 +88,48 @@ public final class ConsoleRing {
         if (from >= end) {
             return new Chunk(from, 0, 0);
         }
-        long start = start();
-        long missed = Math.max(0, start - from);
-        long at = from + missed;
-        int count = (int) Math.min(into.length, end - at);
-        copyOut(at, into, count);
-        return new Chunk(at, count, missed);
+        Segment segment = segment(from);
+        int count = (int) Math.min(into.length, segment.limit() - segment.at());
+        copyOut(segment.at(), into, count);
+        return new Chunk(segment.at(), count, segment.missed());
     }
 
-    /** A copy of every byte held, oldest first. */
+    /** A copy of every byte held, oldest first, gaps left out. */
     public synchronized byte[] held() {
-        long from = start();
-        byte[] copy = new byte[(int) (end - from)];
-        copyOut(from, copy, copy.length);
-        return copy;
+        ByteArrayOutputStream copy = new ByteArrayOutputStream();
+        for (long at = start(); at < end; ) {
+            Segment segment = segment(at);
+            byte[] part = new byte[(int) (segment.limit() - segment.at())];
+            copyOut(segment.at(), part, part.length);
+            copy.writeBytes(part);
+            at = segment.limit();
+        }
+        return copy.toByteArray();
+    }
+
+    /** Caller holds the monitor: from {@code from} on, past what was overwritten and any gap, to the next gap. */
+    private Segment segment(long from) {
+        long at = Math.max(from, start());
+        for (Gap gap : gaps) {
+            if (gap.end() > at && gap.start() <= at) {
+                at = gap.end();
+            }
+        }
+        long limit = end;
+        for (Gap gap : gaps) {
+            if (gap.start() >= at) {
+                limit = gap.start();
+                break;
+            }
+        }
+        return new Segment(at, at - from, limit);
+    }
+
+    /** Caller holds the monitor: gaps wholly older than the ring's start concern nobody any more. */
+    private void forgetOldGaps() {
+        while (!gaps.isEmpty() && gaps.peekFirst().end() <= start()) {
+            gaps.removeFirst();
+        }
     }
 
     /** Caller holds the monitor; {@code count} bytes from sequence number {@code at} on are held. */

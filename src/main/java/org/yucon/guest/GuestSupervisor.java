@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +24,9 @@ import org.yucon.guest.mconsole.GuestStats;
 import org.yucon.guest.mconsole.MconsoleClient;
 import org.yucon.guest.mconsole.MconsoleException;
 import org.yucon.guest.mconsole.MconsoleReply;
+import org.yucon.keeper.Confinement;
 import org.yucon.keeper.KeeperClient;
+import org.yucon.keeper.Spawned;
 import org.yucon.util.FileTrees;
 
 /**
@@ -56,6 +60,8 @@ public final class GuestSupervisor {
     private boolean stopRequested;
     /** A graceful reboot: boot again once the shutdown has brought the guest off. */
     private boolean bootWhenOff;
+    /** The limits the host could not apply to the current run, shown as the running guest's detail. */
+    private String unapplied = "";
     /** When the restart policy booted this guest again, newest last: the spin guard. */
     private final Deque<Instant> restarts = new ArrayDeque<>();
 
@@ -63,13 +69,13 @@ public final class GuestSupervisor {
                            ScheduledExecutorService scheduler, POSIX posix, Consumer<GuestSupervisor> onChange) {
         this.config = config;
         this.kernel = kernel;
-        this.umlDir = umlDir;
+        this.umlDir = umlDirOf(config, umlDir);
         this.console = console;
         this.keeper = keeper;
         this.scheduler = scheduler;
         this.posix = posix;
         this.onChange = onChange;
-        this.mconsole = new MconsoleClient(umlDir.resolve(config.umid()).resolve("mconsole"), Duration.ofSeconds(2));
+        this.mconsole = new MconsoleClient(this.umlDir.resolve(config.umid()).resolve("mconsole"), Duration.ofSeconds(2));
     }
 
     public String name() {
@@ -116,7 +122,7 @@ public final class GuestSupervisor {
                 return Outcome.refused(name() + " did not start: " + e.getMessage());
             }
             stopRequested = false;
-            status = new GuestStatus(GuestState.BOOTING, Instant.now(), "", pid);
+            status = new GuestStatus(GuestState.BOOTING, Instant.now(), unapplied, pid);
             thisRun = ++run;
         }
         console.announce(name() + " is booting");
@@ -193,18 +199,53 @@ public final class GuestSupervisor {
         return Outcome.done(name() + (halt ? " is halting" : " is shutting down"));
     }
 
+    /** Prepares the guest's files, then has the keeper start it; returns the pid. */
     private long spawn() throws IOException {
+        if (config.host().jail().isPresent() && !kernel.startsWith(config.host().jail().get())) {
+            throw new IOException("its kernel " + kernel + " is outside its jail " + config.host().jail().get());
+        }
+        List<Path> owned = new ArrayList<>();
         for (GuestConfig.Disk disk : config.disks()) {
             if (!Files.isReadable(disk.image())) {
                 throw new IOException("its disk image " + disk.image() + " is missing or unreadable");
             }
             if (disk.cow().isPresent()) {
-                Files.createDirectories(disk.cow().get().toAbsolutePath().getParent());
+                // UML creates a missing COW file itself, as the guest's user: hand it the directory if we make it.
+                Path cow = disk.cow().get().toAbsolutePath();
+                if (Files.exists(cow)) {
+                    owned.add(cow);
+                } else if (!Files.isDirectory(cow.getParent())) {
+                    owned.add(Files.createDirectories(cow.getParent()));
+                }
             }
         }
+        for (GuestConfig.Swap swap : config.swaps()) {
+            if (SwapFile.ensure(swap.file(), swap.bytes())) {
+                log.info("{}: created the swap file {} ({} MiB, sparse)", name(), swap.file(), swap.bytes() >> 20);
+            }
+            owned.add(swap.file());
+        }
         Files.createDirectories(umlDir);
-        return keeper.spawn(name(), umlDir, UmlCommandLine.of(config, kernel, umlDir),
-                Map.of("PATH", "/usr/bin:/bin", "TMPDIR", System.getProperty("java.io.tmpdir")), 80, 24);
+        owned.add(umlDir);
+        Confinement confinement = new Confinement(config.host(),
+                config.hostfs().filter(GuestConfig.HostDir::readOnly).map(GuestConfig.HostDir::dir),
+                config.network(), config.disks().stream().map(GuestConfig.Disk::image).toList(), owned);
+        Spawned spawned = keeper.spawn(name(), umlDir, UmlCommandLine.of(config, kernel, umlDir),
+                Map.of("PATH", "/usr/bin:/bin", "TMPDIR", System.getProperty("java.io.tmpdir")), 80, 24, confinement);
+        unapplied = String.join("; ", spawned.unapplied());
+        spawned.unapplied().forEach(line -> log.warn("{}: {}", name(), line));
+        return spawned.pid();
+    }
+
+    /**
+     * Where UML keeps {@code UMID/}: a jailed UML must find it inside its jail, and one run as its own user needs a
+     * directory that user may write (UML replaces a stale {@code UMID/} itself), so neither shares the gateway's.
+     */
+    static Path umlDirOf(GuestConfig config, Path shared) {
+        if (config.host().jail().isPresent()) {
+            return config.host().jail().get().resolve("uml");
+        }
+        return config.host().user().map(user -> shared.resolve("user-" + user)).orElse(shared);
     }
 
     /**
@@ -342,7 +383,7 @@ public final class GuestSupervisor {
         if (answers("version")) {
             synchronized (this) {
                 if (isBooting(thisRun)) {
-                    move(GuestState.RUNNING, "");
+                    move(GuestState.RUNNING, unapplied);
                 }
             }
             changed();

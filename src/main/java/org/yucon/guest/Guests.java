@@ -76,7 +76,7 @@ public final class Guests implements AutoCloseable {
 
         @Override
         public void missed(long bytes) {
-            hub.announce(bytes + " bytes of console output did not reach the gateway in time (they are in the log)");
+            hub.lost(bytes);
         }
 
         @Override

@@ -45,6 +45,7 @@ public final class ConsoleKeeper {
         return t;
     });
     private final POSIX posix = POSIXFactory.getNativePOSIX();
+    private final Cgroups cgroups = Cgroups.detect(Path.of("/sys/fs/cgroup"));
     private ServerSocketChannel server;
 
     public ConsoleKeeper(Path stateDir, int ringBytes) {
@@ -156,10 +157,12 @@ public final class ConsoleKeeper {
         }
         int columns = in.readInt();
         int rows = in.readInt();
+        Confinement confinement = KeeperProtocol.readConfinement(in);
         try {
-            long pid = guest(name).spawn(argv, env, directory, columns, rows);
+            Spawned spawned = guest(name).spawn(argv, env, directory, columns, rows, confinement);
             out.writeBoolean(true);
-            out.writeLong(pid);
+            out.writeLong(spawned.pid());
+            KeeperProtocol.writeStrings(out, spawned.unapplied());
         } catch (IOException e) {
             out.writeBoolean(false);
             out.writeUTF(e.getMessage() == null ? e.toString() : e.getMessage());
@@ -199,7 +202,7 @@ public final class ConsoleKeeper {
             return guests.computeIfAbsent(name, n -> {
                 try {
                     Path logs = Files.createDirectories(stateDir.resolve("logs"));
-                    return new KeptGuest(n, ringBytes, logs.resolve(n + ".log"), scheduler, posix);
+                    return new KeptGuest(n, ringBytes, logs.resolve(n + ".log"), scheduler, posix, cgroups);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }

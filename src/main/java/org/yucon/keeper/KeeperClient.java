@@ -44,8 +44,8 @@ public final class KeeperClient {
         return Long.parseLong(Files.readString(ConsoleKeeper.pidFile(stateDir)).trim());
     }
 
-    public long spawn(String guest, Path directory, List<String> argv, Map<String, String> env, int columns, int rows)
-            throws IOException {
+    public Spawned spawn(String guest, Path directory, List<String> argv, Map<String, String> env, int columns, int rows,
+                         Confinement confinement) throws IOException {
         try (SocketChannel c = open()) {
             DataOutputStream out = request(c, KeeperProtocol.SPAWN);
             out.writeUTF(guest);
@@ -56,10 +56,11 @@ public final class KeeperClient {
             KeeperProtocol.writeStrings(out, pairs);
             out.writeInt(columns);
             out.writeInt(rows);
+            KeeperProtocol.writeConfinement(out, confinement);
             out.flush();
             DataInputStream in = new DataInputStream(UnixStreams.in(c));
             if (in.readBoolean()) {
-                return in.readLong();
+                return new Spawned(in.readLong(), KeeperProtocol.readStrings(in));
             }
             throw new IOException(in.readUTF());
         }

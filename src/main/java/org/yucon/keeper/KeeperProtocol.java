@@ -3,14 +3,20 @@ package org.yucon.keeper;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.yucon.config.GuestConfig;
 
 /**
  * The gateway-keeper protocol over the keeper's Unix stream socket. Each connection opens with
  * {@link #GREETING} and one operation:
  * <ul>
- * <li>{@code spawn} guest, directory, argv, environment, columns, rows: the reply is ok + pid, or an error</li>
+ * <li>{@code spawn} guest, directory, argv, environment, columns, rows, {@link Confinement}: the reply is ok, pid
+ * and the limits that could not be applied (one sentence each), or an error</li>
  * <li>{@code list}: for each guest the keeper knows: name, pid (0 when off), last exit status (-1: none), ring end</li>
  * <li>{@code attach} guest, backlog: from then on frames both ways ({@link #DATA}, {@link #MISSED} and
  * {@link #EXITED} from the keeper; {@link #INPUT} and {@link #RESIZE} from the gateway) until either side closes</li>
@@ -20,7 +26,7 @@ import java.util.List;
  */
 final class KeeperProtocol {
     /** A keeper of another version refuses the connection instead of misreading it. */
-    static final String GREETING = "yucon-keeper/1";
+    static final String GREETING = "yucon-keeper/2";
     static final String SPAWN = "spawn";
     static final String LIST = "list";
     static final String ATTACH = "attach";
@@ -55,6 +61,55 @@ final class KeeperProtocol {
             strings.add(in.readUTF());
         }
         return strings;
+    }
+
+    static void writeConfinement(DataOutputStream out, Confinement c) throws IOException {
+        GuestConfig.HostSide host = c.host();
+        writeOptional(out, host.user());
+        writeOptional(out, host.jail().map(Path::toString));
+        out.writeInt(host.nice());
+        out.writeInt(host.cpuPercent().orElse(-1));
+        out.writeLong(host.memoryMax().orElse(-1));
+        out.writeLong(host.readBps().orElse(-1));
+        out.writeLong(host.writeBps().orElse(-1));
+        writeOptional(out, c.readOnlyDir().map(Path::toString));
+        writeStrings(out, c.network().map(n -> List.of(n.bridge(), n.tap(), n.mac())).orElse(List.of()));
+        writeStrings(out, c.diskFiles().stream().map(Path::toString).toList());
+        writeStrings(out, c.owned().stream().map(Path::toString).toList());
+    }
+
+    static Confinement readConfinement(DataInputStream in) throws IOException {
+        Optional<String> user = readOptional(in);
+        Optional<Path> jail = readOptional(in).map(Path::of);
+        int nice = in.readInt();
+        int cpu = in.readInt();
+        long memory = in.readLong();
+        long read = in.readLong();
+        long write = in.readLong();
+        GuestConfig.HostSide host = new GuestConfig.HostSide(user, jail, nice,
+                cpu < 0 ? OptionalInt.empty() : OptionalInt.of(cpu), optional(memory), optional(read), optional(write));
+        Optional<Path> readOnlyDir = readOptional(in).map(Path::of);
+        List<String> net = readStrings(in);
+        Optional<GuestConfig.Network> network = net.size() == 3
+                ? Optional.of(new GuestConfig.Network(net.get(0), net.get(1), net.get(2))) : Optional.empty();
+        List<Path> diskFiles = readStrings(in).stream().map(Path::of).toList();
+        List<Path> owned = readStrings(in).stream().map(Path::of).toList();
+        return new Confinement(host, readOnlyDir, network, diskFiles, owned);
+    }
+
+    private static void writeOptional(DataOutputStream out, Optional<String> value) throws IOException {
+        out.writeBoolean(value.isPresent());
+        if (value.isPresent()) {
+            out.writeUTF(value.get());
+        }
+    }
+
+    private static Optional<String> readOptional(DataInputStream in) throws IOException {
+        return in.readBoolean() ? Optional.of(in.readUTF()) : Optional.empty();
+    }
+
+    private static OptionalLong optional(long value) {
+        return value < 0 ? OptionalLong.empty() : OptionalLong.of(value);
     }
 
     static byte[] readFrameBytes(DataInputStream in) throws IOException {

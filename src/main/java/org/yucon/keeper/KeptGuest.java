@@ -30,6 +30,7 @@ final class KeptGuest {
     private final ConsoleRing ring;
     private final ScheduledExecutorService scheduler;
     private final POSIX posix;
+    private final Cgroups cgroups;
     private final List<KeeperSession> links = new CopyOnWriteArrayList<>();
 
     // Guarded by this.
@@ -37,11 +38,13 @@ final class KeptGuest {
     private ConsolePort port;
     private int lastExit = -1;
 
-    KeptGuest(String name, int ringBytes, Path logFile, ScheduledExecutorService scheduler, POSIX posix) throws IOException {
+    KeptGuest(String name, int ringBytes, Path logFile, ScheduledExecutorService scheduler, POSIX posix, Cgroups cgroups)
+            throws IOException {
         this.name = name;
         this.ring = new ConsoleRing(ringBytes);
         this.scheduler = scheduler;
         this.posix = posix;
+        this.cgroups = cgroups;
         RingPump logPump = new RingPump("keeper-log-" + name, ring, 0, new LogFileSink(logFile),
                 e -> log.error("the console log of {} failed: {}", name, e.getMessage()));
         logPump.start();
@@ -55,33 +58,45 @@ final class KeptGuest {
         return new KeptStatus(name, process == null ? 0 : process.pid(), lastExit, ring.end());
     }
 
-    /** Starts a run of the guest on a new pty; refused while one runs. */
-    long spawn(List<String> argv, Map<String, String> env, Path directory, int columns, int rows) throws IOException {
+    /**
+     * Starts a run of the guest on a new pty, inside what the host sets up for it (tap, cgroups, user); refused
+     * while one runs. The reply names the limits this host could not apply.
+     */
+    Spawned spawn(List<String> argv, Map<String, String> env, Path directory, int columns, int rows,
+                  Confinement confinement) throws IOException {
         UnixPtyProcess started;
         ConsolePort console;
+        GuestEnclosure enclosure;
         synchronized (this) {
             if (process != null) {
                 throw new IOException(name + " runs already (pid " + process.pid() + ")");
             }
-            started = (UnixPtyProcess) new PtyProcessBuilder(argv.toArray(new String[0]))
-                    .setEnvironment(env)
-                    .setDirectory(directory.toString())
-                    .setRedirectErrorStream(true)
-                    .setInitialColumns(columns)
-                    .setInitialRows(rows)
-                    .start();
+            enclosure = GuestEnclosure.prepare(name, confinement, cgroups, posix);
+            try {
+                started = (UnixPtyProcess) new PtyProcessBuilder(enclosure.wrap(argv).toArray(new String[0]))
+                        .setEnvironment(env)
+                        .setDirectory(directory.toString())
+                        .setRedirectErrorStream(true)
+                        .setInitialColumns(columns)
+                        .setInitialRows(rows)
+                        .start();
+            } catch (IOException | RuntimeException e) {
+                enclosure.close();
+                throw e;
+            }
             console = new ConsolePort(started, posix, scheduler);
             process = started;
             port = console;
         }
         log.info("{} started, pid {}", name, started.pid());
+        enclosure.unapplied().forEach(line -> log.warn("{}: {}", name, line));
         Thread reader = new Thread(() -> console.drainInto(ring), "keeper-reader-" + name);
         reader.setDaemon(true);
         reader.start();
-        Thread watcher = new Thread(() -> watch(started, console, reader), "keeper-exit-" + name);
+        Thread watcher = new Thread(() -> watch(started, console, reader, enclosure), "keeper-exit-" + name);
         watcher.setDaemon(true);
         watcher.start();
-        return started.pid();
+        return new Spawned(started.pid(), enclosure.unapplied());
     }
 
     void input(byte[] bytes) throws IOException {
@@ -111,7 +126,7 @@ final class KeptGuest {
     }
 
     /** Reaps the run; the exit is reported after the reader has drained the last output. */
-    private void watch(UnixPtyProcess run, ConsolePort console, Thread reader) {
+    private void watch(UnixPtyProcess run, ConsolePort console, Thread reader, GuestEnclosure enclosure) {
         int status;
         try {
             status = run.waitFor();
@@ -121,6 +136,7 @@ final class KeptGuest {
             return;
         }
         console.close();
+        enclosure.close();
         synchronized (this) {
             port = null;
             process = null;

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
@@ -21,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yucon.config.AccountConfig;
 import org.yucon.config.ConfigException;
-import org.yucon.config.Configuration;
+import org.yucon.config.AccountBook;
 
 /**
  * Password and public-key authentication against the accounts of the configuration. Keys are read at each
@@ -33,13 +32,13 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
     private static final Logger log = LoggerFactory.getLogger(AccountAuthenticator.class);
     private static final String DECOY_HASH = Sha2Crypt.sha512Crypt("decoy".getBytes(StandardCharsets.UTF_8));
 
-    private final Supplier<Configuration> config;
+    private final AccountBook accounts;
     private final LoginGuard guard;
     private final AuditLog audit;
     private final ScheduledExecutorService scheduler;
 
-    AccountAuthenticator(Supplier<Configuration> config, LoginGuard guard, AuditLog audit, ScheduledExecutorService scheduler) {
-        this.config = config;
+    AccountAuthenticator(AccountBook accounts, LoginGuard guard, AuditLog audit, ScheduledExecutorService scheduler) {
+        this.accounts = accounts;
         this.guard = guard;
         this.audit = audit;
         this.scheduler = scheduler;
@@ -57,13 +56,13 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
         }
         guard.failed(address(session), Instant.now());
         AsyncAuthException answerLater = new AsyncAuthException();
-        scheduler.schedule(() -> answerLater.setAuthed(false), guard.limits().failureDelay().toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.schedule(() -> answerLater.setAuthed(false), guard.failureDelay().toMillis(), TimeUnit.MILLISECONDS);
         throw answerLater;
     }
 
     @Override
     public boolean authenticate(String username, PublicKey key, ServerSession session) {
-        Optional<AccountConfig> account = config.get().account(username);
+        Optional<AccountConfig> account = accounts.account(username);
         boolean ok = account.isPresent() && account.get().authorizedKeys().isPresent() && listed(account.get(), key)
                 && !guard.blocked(address(session), Instant.now());
         log.debug("public key {} for {} from {}: {}", KeyUtils.getFingerPrint(key), username, session.getClientAddress(),
@@ -75,7 +74,7 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
     }
 
     private boolean passwordMatches(String username, String password) {
-        Optional<String> hash = config.get().account(username).flatMap(AccountConfig::passwordHash);
+        Optional<String> hash = accounts.account(username).flatMap(AccountConfig::passwordHash);
         String stored = hash.orElse(DECOY_HASH);
         String computed = Sha2Crypt.sha512Crypt(password.getBytes(StandardCharsets.UTF_8), stored);
         return hash.isPresent() && MessageDigest.isEqual(

@@ -8,6 +8,7 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.yucon.config.ConfigException;
 
@@ -31,6 +32,15 @@ public final class AuthorizedKeys {
             }
         }
         return keys;
+    }
+
+    /** The SHA256 fingerprint of one authorized_keys line, or null when the line holds no usable key. */
+    public static String fingerprint(String line) {
+        try {
+            return KeyUtils.getFingerPrint(parse(Path.of("-"), 0, line.trim()));
+        } catch (ConfigException e) {
+            return null;
+        }
     }
 
     private static PublicKey parse(Path file, int lineNumber, String line) throws ConfigException {

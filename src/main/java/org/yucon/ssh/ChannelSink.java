@@ -46,7 +46,7 @@ final class ChannelSink implements ConsoleSink {
 
     @Override
     public void missed(long bytes) throws IOException {
-        tell(bytes + " bytes of console output were skipped: this viewer fell behind");
+        tell(bytes + " bytes of console output were skipped: this viewer fell behind (the console log has them)");
     }
 
     /** Lines of the gateway's own, set apart from the guest's output; never blocks on a held sink. */

@@ -5,66 +5,39 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Supplier;
+import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
-import org.apache.sshd.common.channel.Channel;
-import org.apache.sshd.common.session.Session;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.channel.ChannelSessionFactory;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.yucon.config.AccountBook;
 import org.yucon.config.AccountConfig;
-import org.yucon.config.Configuration;
+import org.yucon.config.GatewaySettings;
+import org.yucon.config.LoginLimits;
 import org.yucon.guest.Guests;
 
 /**
  * The SSH endpoint: MINA SSHD set up to offer exactly our menu, consoles and verbs. Everything else SSH can do
- * (port, agent and X11 forwarding, subsystems such as sftp, keyboard-interactive and host-based logins, the JVM
- * user's own authorized_keys that MINA's defaults would read) is switched off here.
+ * (port, agent and X11 forwarding, subsystems such as sftp, channels other than sessions, keyboard-interactive
+ * and host-based logins, the JVM user's own authorized_keys that MINA's defaults would read) is switched off here.
  */
 public final class SshGateway implements AutoCloseable {
-    private final SshServer server;
+    private final SshServer server = SshServer.setUpDefaultServer();
     private final AuditLog audit;
 
-    public SshGateway(Configuration config, Guests guests, ScheduledExecutorService scheduler, KeyPairProvider hostKeys,
-                      AuditLog audit) {
+    public SshGateway(GatewaySettings settings, AccountBook accounts, Guests guests, ScheduledExecutorService scheduler,
+                      KeyPairProvider hostKeys, AuditLog audit) {
         this.audit = audit;
-        Supplier<Configuration> current = () -> config;
-        GatewayContext context = new GatewayContext(guests, config.gateway(), scheduler, audit);
-        AccountAuthenticator auth = new AccountAuthenticator(current, new LoginGuard(LoginGuard.Limits.defaults()), audit, scheduler);
-        server = SshServer.setUpDefaultServer();
-        server.setHost(config.gateway().listenAddress());
-        server.setPort(config.gateway().port());
+        server.setHost(settings.listenAddress());
+        server.setPort(settings.port());
         server.setKeyPairProvider(hostKeys);
-        server.setPasswordAuthenticator(auth);
-        server.setPublickeyAuthenticator(auth);
-        server.setKeyboardInteractiveAuthenticator(null);
-        server.setGSSAuthenticator(null);
-        server.setHostBasedAuthenticator(null);
-        server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
-        server.setAgentFactory(null);
-        server.setSubsystemFactories(List.of());
-        // Session channels only, with a filtered environment: no direct-tcpip or other channel type exists here.
-        server.setChannelFactories(List.of(new ChannelSessionFactory() {
-            @Override
-            public Channel createChannel(Session session) {
-                return new RestrictedChannelSession();
-            }
-        }));
-        server.addSessionListener(new SessionAudit(audit));
-        server.setShellFactory(channel -> session(current, context, channel, Optional.empty()));
-        server.setCommandFactory((channel, command) -> session(current, context, channel, Optional.of(command)));
-        // Keystroke echo needs Nagle off (44 ms round trips otherwise, FIELD-NOTES).
-        CoreModuleProperties.TCP_NODELAY.set(server, true);
-        // Somebody watching a quiet console is not idle; SSH keepalives from the client handle dead peers.
-        CoreModuleProperties.IDLE_TIMEOUT.set(server, Duration.ZERO);
-        // A viewer's pump thread may wait for a stalled client as long as it likes: the ring bounds memory.
-        CoreModuleProperties.WAIT_FOR_SPACE_TIMEOUT.set(server, Duration.ofDays(1));
-        CoreModuleProperties.AUTH_TIMEOUT.set(server, Duration.ofSeconds(60));
-        CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, 6);
-        CoreModuleProperties.SERVER_IDENTIFICATION.set(server, "yucon");
+        authentication(new AccountAuthenticator(accounts, new LoginGuard(settings.limits()), audit, scheduler));
+        onlyOurSessions(new GatewayContext(guests, settings, scheduler, audit), accounts);
+        limits(settings.limits());
     }
 
     public void start() throws IOException {
@@ -85,11 +58,49 @@ public final class SshGateway implements AutoCloseable {
         }
     }
 
-    private static Command session(Supplier<Configuration> config, GatewayContext context, ChannelSession channel,
+    private void authentication(AccountAuthenticator auth) {
+        server.setPasswordAuthenticator(auth);
+        server.setPublickeyAuthenticator(auth);
+        server.setKeyboardInteractiveAuthenticator(null);
+        server.setGSSAuthenticator(null);
+        server.setHostBasedAuthenticator(null);
+    }
+
+    private void onlyOurSessions(GatewayContext context, AccountBook accounts) {
+        server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
+        server.setAgentFactory(null);
+        server.setSubsystemFactories(List.of());
+        // Session channels only, with a filtered environment: no direct-tcpip or other channel type exists here.
+        server.setChannelFactories(List.of(new ChannelSessionFactory() {
+            @Override
+            public Channel createChannel(Session session) {
+                return new RestrictedChannelSession();
+            }
+        }));
+        server.setShellFactory(channel -> session(accounts, context, channel, Optional.empty()));
+        server.setCommandFactory((channel, command) -> session(accounts, context, channel, Optional.of(command)));
+        server.addSessionListener(new SessionAudit(context.audit()));
+    }
+
+    private void limits(LoginLimits limits) {
+        server.addSessionListener(new SessionCap(limits.sessionsTotal(), audit));
+        // Keystroke echo needs Nagle off (44 ms round trips otherwise, FIELD-NOTES).
+        CoreModuleProperties.TCP_NODELAY.set(server, true);
+        // Off by default: somebody watching a quiet console is not idle; client keepalives handle dead peers.
+        CoreModuleProperties.IDLE_TIMEOUT.set(server, limits.idleTimeout());
+        // A viewer's pump thread may wait for a stalled client as long as it likes: the ring bounds memory.
+        CoreModuleProperties.WAIT_FOR_SPACE_TIMEOUT.set(server, Duration.ofDays(1));
+        CoreModuleProperties.AUTH_TIMEOUT.set(server, limits.loginGrace());
+        CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, limits.authAttempts());
+        CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(server, limits.sessionsPerAccount());
+        CoreModuleProperties.SERVER_IDENTIFICATION.set(server, "yucon");
+    }
+
+    private static Command session(AccountBook accounts, GatewayContext context, ChannelSession channel,
                                    Optional<String> command) {
         String login = channel.getSession().getUsername();
-        AccountConfig account = config.get().account(login).orElseThrow(
-                () -> new IllegalStateException("account " + login + " vanished after authentication"));
+        AccountConfig account = accounts.account(login).orElseThrow(
+                () -> new IllegalStateException("account " + login + " was removed after it logged in"));
         return new GatewaySession(context, account, command);
     }
 }

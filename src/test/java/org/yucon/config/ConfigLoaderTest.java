@@ -3,7 +3,6 @@ package org.yucon.config;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -25,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ConfigLoaderTest {
     private static final String HASH = Sha2Crypt.sha512Crypt("secret".getBytes(UTF_8), "$6$saltsalt");
     private static final String KNOWN_GUEST_KEYS =
-            "(known here: disk, kernel, kernel_args, memory, restart, restart_max, restart_window, shutdown_timeout, umid)";
+            "(known here: autostart, autostart_delay, autostart_order, disk, hostfs, initrd, jail, kernel, kernel_args, "
+            + "limits, memory, network, restart, restart_max, restart_window, runlevel, shutdown_timeout, swap, umid, user)";
 
     @TempDir
     Path root;
@@ -58,8 +58,8 @@ class ConfigLoaderTest {
         assertEquals(128L << 20, guest.memoryBytes());
         assertEquals(Duration.ofSeconds(30), guest.shutdownTimeout());
         assertEquals(RestartPolicy.never(), guest.restart());
-        assertEquals(List.of(new GuestConfig.Disk(etc.resolve("guests/uml1.img"), Optional.empty())), guest.disks());
-        assertEquals(List.of(), guest.kernelArgs());
+        assertEquals(List.of(new GuestConfig.Disk(etc.resolve("guests/uml1.img"), Optional.empty(), false)), guest.disks());
+        assertEquals(List.of(), guest.boot().kernelArgs());
         assertEquals(Optional.empty(), guest.kernel());
 
         AccountConfig alice = config.account("alice").orElseThrow();
@@ -97,12 +97,12 @@ class ConfigLoaderTest {
         assertEquals("u-1", guest.umid());
         assertEquals(Optional.of(etc.resolve("guests/linux")), guest.kernel());
         assertEquals(64L << 20, guest.memoryBytes());
-        assertEquals(List.of("quiet"), guest.kernelArgs());
+        assertEquals(List.of("quiet"), guest.boot().kernelArgs());
         assertEquals(Duration.ofMinutes(5), guest.shutdownTimeout());
         assertEquals(new RestartPolicy(RestartPolicy.When.ON_CRASH, 5, Duration.ofMinutes(10)), guest.restart());
         assertEquals(List.of(
-                new GuestConfig.Disk(root.resolve("images/root.img"), Optional.of(etc.resolve("guests/uml1.cow"))),
-                new GuestConfig.Disk(Path.of("/srv/data.img"), Optional.empty())), guest.disks());
+                new GuestConfig.Disk(root.resolve("images/root.img"), Optional.of(etc.resolve("guests/uml1.cow")), false),
+                new GuestConfig.Disk(Path.of("/srv/data.img"), Optional.empty(), false)), guest.disks());
 
         AccountConfig bob = config.account("bob").orElseThrow();
         assertTrue(bob.admin());
@@ -126,13 +126,13 @@ class ConfigLoaderTest {
     @Test
     void unknownTopLevelKey() {
         write("yucon.toml", "# gateway", "lissen = \"::\"");
-        assertRejected("yucon.toml line 2: unknown key 'lissen' (known here: console, paths, ssh)");
+        assertRejected("yucon.toml line 2: unknown key 'lissen' (known here: console, limits, paths, ssh)");
     }
 
     @Test
     void unknownSection() {
         write("yucon.toml", "[sssh]", "port = 22");
-        assertRejected("yucon.toml line 1: unknown key 'sssh' (known here: console, paths, ssh)");
+        assertRejected("yucon.toml line 1: unknown key 'sssh' (known here: console, limits, paths, ssh)");
     }
 
     @Test
@@ -150,7 +150,7 @@ class ConfigLoaderTest {
     @Test
     void unknownKeyInADisk() {
         write("guests/uml1.toml", "[[disk]]", "image = \"x\"", "[[disk]]", "image = \"y\"", "format = \"raw\"");
-        assertRejected("guests/uml1.toml line 5: unknown key 'disk[1].format' (known here: cow, image)");
+        assertRejected("guests/uml1.toml line 5: unknown key 'disk[1].format' (known here: cow, image, readonly)");
     }
 
     @Test
@@ -339,6 +339,45 @@ class ConfigLoaderTest {
 
     /** The whole message: exactly one sentence, naming the file relative to etc and, where it has one, the line. */
     @Test
+    void loginLimitsHaveDefaultsAndAreRead() throws ConfigException {
+        write("accounts/alice.toml", "password = \"" + HASH + "\"");
+        assertEquals(LoginLimits.defaults(), load().gateway().limits());
+
+        write("yucon.toml", "[limits]", "auth_attempts = 3", "login_grace = \"20s\"", "auth_failure_delay = \"500ms\"",
+                "throttle_failures = 5", "throttle_window = \"1m\"", "sessions_per_account = 4", "sessions_total = 50",
+                "idle_timeout = \"1h\"");
+        assertEquals(new LoginLimits(3, Duration.ofSeconds(20), Duration.ofMillis(500), 5, Duration.ofMinutes(1), 4, 50,
+                Duration.ofHours(1)), load().gateway().limits());
+    }
+
+    @Test
+    void aMisspeltLimitIsNamed() {
+        write("yucon.toml", "[limits]", "auth_attemps = 3");
+        assertRejected("yucon.toml line 2: unknown key 'limits.auth_attemps' (known here: auth_attempts, auth_failure_delay, "
+                + "idle_timeout, login_grace, sessions_per_account, sessions_total, throttle_failures, throttle_window)");
+    }
+
+    @Test
+    void accountChangesCountForTheNextLoginAndABrokenChangeKeepsTheOldAccounts() throws Exception {
+        write("accounts/alice.toml", "password = \"" + HASH + "\"", "guests = [\"uml1\"]");
+        AccountBook book = new AccountBook(load());
+        assertTrue(book.account("bob").isEmpty());
+
+        write("accounts/bob.toml", "password = \"" + HASH + "\"", "admin = true");
+        Thread.sleep(1100);
+        assertTrue(book.account("bob").orElseThrow().admin(), "bob was added without a restart");
+
+        write("accounts/bob.toml", "password = \"plain text\"");
+        Thread.sleep(1100);
+        assertTrue(book.account("bob").orElseThrow().admin(), "a change that does not validate leaves bob as he was");
+
+        Files.delete(etc.resolve("accounts/bob.toml"));
+        Thread.sleep(1100);
+        assertTrue(book.account("bob").isEmpty(), "bob was removed without a restart");
+        assertTrue(book.account("alice").isPresent());
+    }
+
+    @Test
     void unknownRestartPolicyIsNamed() {
         write("guests/uml1.toml", "restart = \"sometimes\"", "[[disk]]", "image = \"uml1.img\"");
         assertRejected("guests/uml1.toml line 1: 'restart' is \"sometimes\", must be \"never\", \"on-crash\" or \"always\"");
@@ -348,8 +387,15 @@ class ConfigLoaderTest {
         assertEquals(etc + "/" + expected, failure());
     }
 
+    /** The error that stopped the load, or that of the one guest file that was left out. */
     private String failure() {
-        return assertThrows(ConfigException.class, this::load).getMessage();
+        try {
+            List<String> guestErrors = load().guestErrors();
+            assertEquals(1, guestErrors.size(), "one guest file should have been left out: " + guestErrors);
+            return guestErrors.get(0);
+        } catch (ConfigException e) {
+            return e.getMessage();
+        }
     }
 
     private void write(String name, String... lines) {

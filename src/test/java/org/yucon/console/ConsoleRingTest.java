@@ -29,6 +29,30 @@ class ConsoleRingTest {
     }
 
     @Test
+    void aGapIsCountedAsMissedAndNeverReadAsData() throws InterruptedException {
+        append("ab");
+        ring.gap(3);
+        append("cd");
+
+        ConsoleRing.Chunk before = ring.read(0, into, 0);
+        assertEquals(new ConsoleRing.Chunk(0, 2, 0), before, "a read stops where the gap begins");
+        ConsoleRing.Chunk after = ring.read(before.next(), into, 0);
+        assertEquals(new ConsoleRing.Chunk(5, 2, 3), after, "the gap is missed, then the output after it");
+        assertEquals("cd", text(after));
+        assertEquals("abcd", new String(ring.held(), US_ASCII), "held output leaves the gap out");
+    }
+
+    @Test
+    void aGapLargerThanTheRingLeavesOnlyWhatCameAfter() throws InterruptedException {
+        append("abc");
+        ring.gap(100);
+        append("xy");
+
+        assertEquals(new ConsoleRing.Chunk(103, 2, 103), ring.read(0, into, 0));
+        assertEquals("xy", new String(ring.held(), US_ASCII));
+    }
+
+    @Test
     void readingFromACursorReturnsOnlyWhatFollowsIt() throws InterruptedException {
         append("abcde");
         assertEquals("de", text(ring.read(3, into, 0)));

@@ -5,10 +5,12 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import jnr.constants.platform.Signal;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
@@ -45,8 +47,40 @@ public final class TestHost implements AutoCloseable {
     }
 
     public static TestHost start(Path dir, String... guests) throws IOException, GeneralSecurityException, ConfigException {
+        return start(dir, List.of(), guests);
+    }
+
+    /** As {@link #start(Path, String...)}, with {@code gatewayLines} added to yucon.toml (e.g. a [limits] section). */
+    public static TestHost start(Path dir, List<String> gatewayLines, String... guests)
+            throws IOException, GeneralSecurityException, ConfigException {
         KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
         Path etc = writeConfig(dir, key, List.of(guests));
+        Files.write(etc.resolve("yucon.toml"), gatewayLines, StandardOpenOption.APPEND);
+        return serve(dir, key, etc);
+    }
+
+    /**
+     * As {@link #start(Path, String...)} with {@code rootImage} as every guest's root, each guest's file extended by
+     * its lines: those before the first table header go on top (keys of the guest), the rest after its root disk
+     * (more [[disk]]s, [[swap]], [network], [limits]).
+     */
+    public static TestHost startGuests(Path dir, Path rootImage, Map<String, List<String>> guestLines)
+            throws IOException, GeneralSecurityException, ConfigException {
+        KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+        Path etc = writeConfig(dir, key, List.copyOf(guestLines.keySet()), rootImage);
+        for (Map.Entry<String, List<String>> guest : guestLines.entrySet()) {
+            Path file = etc.resolve("guests").resolve(guest.getKey() + ".toml");
+            List<String> lines = guest.getValue();
+            int tables = (int) lines.stream().takeWhile(line -> !line.startsWith("[")).count();
+            List<String> all = new ArrayList<>(lines.subList(0, tables));
+            all.addAll(Files.readAllLines(file));
+            all.addAll(lines.subList(tables, lines.size()));
+            Files.write(file, all);
+        }
+        return serve(dir, key, etc);
+    }
+
+    private static TestHost serve(Path dir, KeyPair key, Path etc) throws IOException, ConfigException {
         Configuration config = new ConfigLoader(etc).load();
         return new TestHost(dir, key, config, Gateway.start(config, Uml.kernel().binary()));
     }
@@ -99,7 +133,16 @@ public final class TestHost implements AutoCloseable {
         }
     }
 
-    private static Path writeConfig(Path dir, KeyPair key, List<String> guests) throws IOException {
+    /**
+     * Writes the configuration {@link #start} serves into {@code dir/etc} and returns that directory, without
+     * starting anything: for tests that run the gateway as a process of its own ({@code yucon serve --etc}).
+     * The state directory is {@code dir/state}, the host keys {@code dir/hostkeys}; the port is a free one.
+     */
+    public static Path writeConfig(Path dir, KeyPair key, List<String> guests) throws IOException {
+        return writeConfig(dir, key, guests, Uml.image());
+    }
+
+    private static Path writeConfig(Path dir, KeyPair key, List<String> guests, Path rootImage) throws IOException {
         Path etc = dir.resolve("etc");
         Files.createDirectories(etc.resolve("guests"));
         Files.createDirectories(etc.resolve("accounts"));
@@ -119,8 +162,9 @@ public final class TestHost implements AutoCloseable {
                     "memory = \"64M\"",
                     "shutdown_timeout = \"10s\"",
                     "[[disk]]",
-                    "image = \"" + Uml.image() + "\"",
-                    "cow = \"" + dir.resolve("state").resolve(guest + ".cow") + "\"",
+                    "image = \"" + rootImage + "\"",
+                    // a directory per guest, which yucon creates and hands to the guest's own user if it has one
+                    "cow = \"" + dir.resolve("state").resolve("cow").resolve(guest).resolve("root.cow") + "\"",
                     ""));
         }
         for (String account : accounts) {

@@ -1,0 +1,25 @@
+package org.yucon.config;
+
+import java.time.Duration;
+
+/**
+ * How the gateway defends its logins, from {@code [limits]} in {@code yucon.toml}.
+ *
+ * @param authAttempts       authentication requests allowed per connection
+ * @param loginGrace         time from connection to successful login before the connection is dropped
+ * @param failureDelay       how long a failed password waits for its answer (no thread waits with it)
+ * @param throttleFailures   failed logins from one address that get it refused ...
+ * @param throttleWindow     ... within this time, and for the rest of it
+ * @param sessionsPerAccount concurrent SSH connections per account
+ * @param sessionsTotal      concurrent SSH connections in all
+ * @param idleTimeout        a connection with no traffic for this long is closed; zero means never, so that
+ *                           somebody watching a quiet console is not cut off
+ */
+public record LoginLimits(int authAttempts, Duration loginGrace, Duration failureDelay, int throttleFailures,
+                          Duration throttleWindow, int sessionsPerAccount, int sessionsTotal, Duration idleTimeout) {
+
+    public static LoginLimits defaults() {
+        return new LoginLimits(6, Duration.ofSeconds(60), Duration.ofSeconds(2), 10, Duration.ofMinutes(10), 20, 1000,
+                Duration.ZERO);
+    }
+}

@@ -1,0 +1,89 @@
+package org.yucon.ssh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yucon.testing.TestHost;
+
+/**
+ * Brute force from one address gets that address refused, while the right password from another address
+ * (127.0.0.2: loopback is a whole /8) still logs in; an unknown login fails exactly like a wrong password.
+ */
+class LoginThrottleIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final List<String> LIMITS = List.of("[limits]", "auth_failure_delay = \"50ms\"",
+            "throttle_failures = 10", "throttle_window = \"10m\"");
+
+    @TempDir
+    static Path dir;
+    private static TestHost host;
+    private static SshClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        host = TestHost.start(dir, LIMITS, "uml1");
+        client = SshClient.setUpDefaultClient();
+        client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+        client.start();
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        try {
+            client.stop();
+        } finally {
+            host.close();
+        }
+    }
+
+    @Test
+    void fiftyWrongPasswordsThrottleTheAddressNotTheAccount() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            assertFalse(passwordLogin("127.0.0.1", "uml1", "wrong-" + i), "wrong password " + i + " logged in");
+        }
+        assertFalse(passwordLogin("127.0.0.1", "uml1", TestHost.PASSWORD), "the throttled address is refused even the right password");
+        assertTrue(passwordLogin("127.0.0.2", "uml1", TestHost.PASSWORD), "the right password from another address logs in");
+        String audit = Files.readString(host.config().gateway().stateDir().resolve("audit.log"));
+        assertTrue(audit.contains("user=uml1 from=/127.0.0.2"), "the audit log names the successful login:\n" + audit);
+    }
+
+    @Test
+    void unknownLoginFailsLikeAWrongPassword() throws Exception {
+        Exception wrongPassword = assertThrows(Exception.class, () -> login("127.0.0.3", "admin", "nope"));
+        Exception unknownUser = assertThrows(Exception.class, () -> login("127.0.0.3", "nobody-here", "nope"));
+        assertEquals(wrongPassword.getClass(), unknownUser.getClass());
+        assertEquals(wrongPassword.getMessage(), unknownUser.getMessage());
+    }
+
+    private static boolean passwordLogin(String from, String user, String password) {
+        try {
+            login(from, user, password);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void login(String from, String user, String password) throws IOException {
+        try (ClientSession session = client.connect(user, new InetSocketAddress("127.0.0.1", host.port()),
+                new InetSocketAddress(from, 0)).verify(TIMEOUT).getSession()) {
+            session.addPasswordIdentity(password);
+            session.auth().verify(TIMEOUT);
+        }
+    }
+}
