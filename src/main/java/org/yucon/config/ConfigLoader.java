@@ -158,6 +158,10 @@ public final class ConfigLoader {
             throw new ConfigException(file, 0, "no such file");
         } catch (IOException e) {
             throw new ConfigException(file, 0, "cannot be read (" + e.getMessage() + ")");
+        } catch (RuntimeException | AssertionError e) {
+            // tomlj 1.1.1 fails on some malformed escapes (a backslash-u escape with too few digits) by assertion or
+            // index error instead of a parse error; found by ConfigFuzzTest.
+            throw new ConfigException(file, 0, "not valid TOML: the parser stopped at a malformed string (" + e.getClass().getSimpleName() + ")");
         }
         if (result.hasErrors()) {
             TomlParseError first = result.errors().get(0);
