@@ -23,12 +23,13 @@ import java.util.OptionalLong;
  * @param autostart       whether and when the gateway boots it at start
  * @param shutdownTimeout how long a graceful shutdown may take before the guest is halted
  * @param restart         whether it boots again when it stops or crashes by itself
+ * @param log             how its console log is kept
  * @param file            where it was read from, for messages
  */
 public record GuestConfig(String name, String umid, Optional<Path> kernel, long memoryBytes, Boot boot,
                           List<Disk> disks, List<Swap> swaps, Optional<HostDir> hostfs, Optional<Network> network,
                           HostSide host, Autostart autostart, Duration shutdownTimeout, RestartPolicy restart,
-                          Path file) {
+                          LogSettings log, Path file) {
 
     /**
      * What the kernel is told besides its devices.

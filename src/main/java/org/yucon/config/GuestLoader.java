@@ -105,11 +105,22 @@ final class GuestLoader {
         GuestConfig.Autostart autostart = autostart(root);
         Duration shutdown = root.duration("shutdown_timeout", Duration.ofSeconds(30), Duration.ofHours(1));
         RestartPolicy restart = restart(root);
+        LogSettings log = log(root.sectionOrEmpty("log"));
         root.rejectUnknownKeys();
         GuestConfig guest = new GuestConfig(name, umid, kernel, memory, boot, disks, swaps, hostfs, network, host,
-                autostart, shutdown, restart, file);
+                autostart, shutdown, restart, log, file);
         rejectPathsOutsideJail(root, guest);
         return guest;
+    }
+
+    private static LogSettings log(TomlSection section) throws ConfigException {
+        LogSettings d = LogSettings.defaults();
+        LogSettings log = new LogSettings(section.bool("enabled", d.enabled()),
+                section.size("rotate_size", d.rotateBytes(), 64 << 10, 1L << 40),
+                (int) section.integer("keep", d.keep(), 0, 1000),
+                section.duration("mark", d.mark(), Duration.ofDays(1)));
+        section.rejectUnknownKeys();
+        return log;
     }
 
     private static GuestConfig.Boot boot(TomlSection root) throws ConfigException {

@@ -45,7 +45,8 @@ public final class Guests implements AutoCloseable {
             ConsoleHub hub = new ConsoleHub(guest.name(), config.gateway().console(), new ConsoleEventLog(logs, guest.name()));
             GuestSupervisor supervisor = new GuestSupervisor(guest, guest.kernel().orElse(kernel), umlDir, hub, keeper,
                     scheduler, posix, g -> fire());
-            KeeperLink link = keeper.attach(guest.name(), config.gateway().console().ringBytes(), new Relay(hub, supervisor));
+            KeeperLink link = keeper.attach(guest.name(), config.gateway().console().ringBytes(), guest.log(),
+                    new Relay(hub, supervisor));
             links.add(link);
             hub.connect(link);
             map.put(guest.name(), supervisor);

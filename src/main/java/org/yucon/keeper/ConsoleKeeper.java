@@ -136,7 +136,9 @@ public final class ConsoleKeeper {
             case KeeperProtocol.ATTACH:
                 String name = in.readUTF();
                 long backlog = in.readLong();
-                new KeeperSession(guest(name), c, in).serve(backlog, name);
+                KeptGuest guest = guest(name);
+                guest.configureLog(KeeperProtocol.readLogSettings(in));
+                new KeeperSession(guest, c, in).serve(backlog, name);
                 break;
             case KeeperProtocol.QUIT:
                 quit(out);

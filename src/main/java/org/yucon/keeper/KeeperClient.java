@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yucon.config.LogSettings;
 import org.yucon.util.UnixStreams;
 
 /**
@@ -79,13 +80,17 @@ public final class KeeperClient {
         }
     }
 
-    /** Links to a guest's console, first receiving up to {@code backlog} bytes of what it printed before. */
-    public KeeperLink attach(String guest, long backlog, KeeperLink.Listener listener) throws IOException {
+    /**
+     * Links to a guest's console, first receiving up to {@code backlog} bytes of what it printed before; the
+     * keeper keeps the guest's log as {@code log} says from now on.
+     */
+    public KeeperLink attach(String guest, long backlog, LogSettings log, KeeperLink.Listener listener) throws IOException {
         SocketChannel c = open();
         try {
             DataOutputStream out = request(c, KeeperProtocol.ATTACH);
             out.writeUTF(guest);
             out.writeLong(backlog);
+            KeeperProtocol.writeLogSettings(out, log);
             out.flush();
             KeeperLink link = new KeeperLink(guest, c, new DataInputStream(UnixStreams.in(c)), out, listener);
             link.start();

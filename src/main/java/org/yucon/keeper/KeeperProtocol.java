@@ -4,12 +4,14 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.yucon.config.GuestConfig;
+import org.yucon.config.LogSettings;
 
 /**
  * The gateway-keeper protocol over the keeper's Unix stream socket. Each connection opens with
@@ -18,7 +20,7 @@ import org.yucon.config.GuestConfig;
  * <li>{@code spawn} guest, directory, argv, environment, columns, rows, {@link Confinement}: the reply is ok, pid
  * and the limits that could not be applied (one sentence each), or an error</li>
  * <li>{@code list}: for each guest the keeper knows: name, pid (0 when off), last exit status (-1: none), ring end</li>
- * <li>{@code attach} guest, backlog: from then on frames both ways ({@link #DATA}, {@link #MISSED} and
+ * <li>{@code attach} guest, backlog, log settings (enabled, rotate bytes, keep, mark millis): from then on frames both ways ({@link #DATA}, {@link #MISSED} and
  * {@link #EXITED} from the keeper; {@link #INPUT} and {@link #RESIZE} from the gateway) until either side closes</li>
  * <li>{@code quit}: the keeper ends if no guest runs; the reply says whether it does</li>
  * </ul>
@@ -26,7 +28,7 @@ import org.yucon.config.GuestConfig;
  */
 final class KeeperProtocol {
     /** A keeper of another version refuses the connection instead of misreading it. */
-    static final String GREETING = "yucon-keeper/2";
+    static final String GREETING = "yucon-keeper/3";
     static final String SPAWN = "spawn";
     static final String LIST = "list";
     static final String ATTACH = "attach";
@@ -110,6 +112,17 @@ final class KeeperProtocol {
 
     private static OptionalLong optional(long value) {
         return value < 0 ? OptionalLong.empty() : OptionalLong.of(value);
+    }
+
+    static void writeLogSettings(DataOutputStream out, LogSettings log) throws IOException {
+        out.writeBoolean(log.enabled());
+        out.writeLong(log.rotateBytes());
+        out.writeInt(log.keep());
+        out.writeLong(log.mark().toMillis());
+    }
+
+    static LogSettings readLogSettings(DataInputStream in) throws IOException {
+        return new LogSettings(in.readBoolean(), in.readLong(), in.readInt(), Duration.ofMillis(in.readLong()));
     }
 
     static byte[] readFrameBytes(DataInputStream in) throws IOException {

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yucon.console.ConsolePort;
 import org.yucon.console.ConsoleRing;
+import org.yucon.config.LogSettings;
 import org.yucon.console.LogFileSink;
 import org.yucon.console.RingPump;
 
@@ -27,6 +28,7 @@ final class KeptGuest {
     private static final Logger log = LoggerFactory.getLogger(KeptGuest.class);
 
     private final String name;
+    private final Path logFile;
     private final ConsoleRing ring;
     private final ScheduledExecutorService scheduler;
     private final POSIX posix;
@@ -37,6 +39,10 @@ final class KeptGuest {
     private UnixPtyProcess process;
     private ConsolePort port;
     private int lastExit = -1;
+    private LogSettings logSettings;
+    private RingPump logPump;
+    /** Whether a log pump ran before: a new one then starts at the present, not at the ring's start. */
+    private boolean logStartedOnce;
 
     KeptGuest(String name, int ringBytes, Path logFile, ScheduledExecutorService scheduler, POSIX posix, Cgroups cgroups)
             throws IOException {
@@ -45,9 +51,29 @@ final class KeptGuest {
         this.scheduler = scheduler;
         this.posix = posix;
         this.cgroups = cgroups;
-        RingPump logPump = new RingPump("keeper-log-" + name, ring, 0, new LogFileSink(logFile),
-                e -> log.error("the console log of {} failed: {}", name, e.getMessage()));
-        logPump.start();
+        this.logFile = logFile;
+    }
+
+    /**
+     * Keeps the log as the gateway says (every attach says it again): a change of settings restarts the log's
+     * pump from the present, so nothing is written twice.
+     */
+    synchronized void configureLog(LogSettings settings) throws IOException {
+        if (settings.equals(logSettings)) {
+            return;
+        }
+        if (logPump != null) {
+            logPump.stop();
+            logPump = null;
+        }
+        logSettings = settings;
+        if (settings.enabled()) {
+            LogFileSink sink = new LogFileSink(logFile, settings);
+            logPump = new RingPump("keeper-log-" + name, ring, logStartedOnce ? ring.end() : ring.start(), sink,
+                    e -> log.error("the console log of {} failed: {}", name, e.getMessage()));
+            logPump.start();
+            logStartedOnce = true;
+        }
     }
 
     ConsoleRing ring() {

@@ -25,7 +25,7 @@ class ConfigLoaderTest {
     private static final String HASH = Sha2Crypt.sha512Crypt("secret".getBytes(UTF_8), "$6$saltsalt");
     private static final String KNOWN_GUEST_KEYS =
             "(known here: autostart, autostart_delay, autostart_order, disk, hostfs, initrd, jail, kernel, kernel_args, "
-            + "limits, memory, network, restart, restart_max, restart_window, runlevel, shutdown_timeout, swap, umid, user)";
+            + "limits, log, memory, network, restart, restart_max, restart_window, runlevel, shutdown_timeout, swap, umid, user)";
 
     @TempDir
     Path root;

@@ -10,6 +10,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.yucon.config.GuestConfig;
+import org.yucon.config.LogSettings;
 import org.yucon.config.RestartPolicy;
 
 class UmlCommandLineTest {
@@ -63,6 +64,7 @@ class UmlCommandLineTest {
                                      Optional<GuestConfig.HostDir> hostfs, Optional<GuestConfig.Network> network,
                                      GuestConfig.HostSide host) {
         return new GuestConfig("web", "web-1", Optional.empty(), 64L << 20, boot, disks, swaps, hostfs, network, host,
-                GuestConfig.Autostart.off(), Duration.ofSeconds(30), RestartPolicy.never(), Path.of("/etc/yucon/guests/web.toml"));
+                GuestConfig.Autostart.off(), Duration.ofSeconds(30), RestartPolicy.never(), LogSettings.defaults(),
+                Path.of("/etc/yucon/guests/web.toml"));
     }
 }
