@@ -49,7 +49,7 @@ import org.yucon.tui.SshTerminal;
  */
 final class GatewaySession implements Command, ChannelSessionAware, ChannelDataReceiver {
     private static final Logger log = LoggerFactory.getLogger(GatewaySession.class);
-    private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long REFRESH_SECONDS = 5;
 
     private sealed interface Event permits Input, Resize, Refresh, Told, End {
     }
@@ -78,10 +78,6 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private final Optional<String> commandLine;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
-    /** Written by the session thread, read by the timer: top is shown and wants a frame every second. */
-    private volatile boolean everySecond;
-    /** Written by the session thread, read by the timer: when the menu was last redrawn (System.nanoTime). */
-    private volatile long lastRefresh = System.nanoTime();
     /** The escape key parser; its state (a prefix pending) belongs to the session thread. */
     private final EscapeKeys escape;
     private final ConsoleKeys consoleKeys = new ConsoleKeys();
@@ -100,6 +96,10 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** Open while front is LOG. */
     private LogPager pager;
     private Front front = Front.MENU;
+    /** The next timed redraw; one wake-up per refresh, none in between. */
+    private ScheduledFuture<?> timer;
+    /** top is shown and wants a frame every second. */
+    private boolean everySecond;
     /** The attached console, or null. */
     private ConsoleAttachment console;
     private boolean consoleOnly;
@@ -222,13 +222,15 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     private int loop() throws IOException, InterruptedException {
-        ScheduledFuture<?> timer = context.scheduler().scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
         try (Guests.Subscription subscription = context.guests().subscribe(this::requestRefresh)) {
+            scheduleRefresh();
             while (!finished) {
                 handle(events.take());
             }
         } finally {
-            timer.cancel(false);
+            if (timer != null) {
+                timer.cancel(false);
+            }
         }
         if (front == Front.MENU) {
             menu.hide();
@@ -244,10 +246,10 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             resized();
         } else if (event instanceof Refresh) {
             refreshQueued.set(false);
-            lastRefresh = System.nanoTime();
             if (front == Front.MENU) {
                 menu.refresh();
             }
+            scheduleRefresh();
         } else if (event instanceof Told told) {
             if (console != null && console.owns(told.sink())) {
                 console.roleChanged(told.change(), columns(), rows());
@@ -269,7 +271,10 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private void menuKeys(byte[] bytes) throws IOException {
         terminal.keys().add(bytes, 0, bytes.length);
         GuestMenu.Next next = menu.keys();
-        everySecond = menu.live();
+        if (menu.live() != everySecond) {
+            everySecond = menu.live();
+            scheduleRefresh();
+        }
         if (next instanceof GuestMenu.Next.Quit && console == null) {
             finished = true;
         } else if (next instanceof GuestMenu.Next.Quit) {
@@ -421,11 +426,15 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         }
     }
 
-    /** On the scheduler: the menu is redrawn every few seconds, top every second; nothing runs in between. */
-    private void tick() {
-        if (everySecond || System.nanoTime() - lastRefresh >= REFRESH_NANOS) {
-            requestRefresh();
+    /**
+     * The menu is redrawn {@value #REFRESH_SECONDS} s after its last redraw (timed or because a guest changed), top
+     * every second; the scheduler wakes for nothing in between.
+     */
+    private void scheduleRefresh() {
+        if (timer != null) {
+            timer.cancel(false);
         }
+        timer = context.scheduler().schedule(this::requestRefresh, everySecond ? 1 : REFRESH_SECONDS, TimeUnit.SECONDS);
     }
 
     private void requestRefresh() {

@@ -35,7 +35,7 @@ final class Verbs {
             case BOOT: return act(command, GuestSupervisor::boot);
             case SHUTDOWN: return act(command, g -> g.shutdown(command.flags().contains("--halt")));
             case REBOOT: return act(command, g -> g.reboot(command.flags().contains("--hard")));
-            case SYSRQ: return act(command, g -> sysrq(g, command.operands().get(0)));
+            case SYSRQ: return sysrq(command);
             case LOG: return log(command);
             default: throw new IllegalArgumentException("not a plain verb: " + command.verb());
         }
@@ -94,15 +94,24 @@ final class Verbs {
         return 0;
     }
 
-    private static Outcome sysrq(GuestSupervisor guest, String letter) {
-        if (letter.length() != 1) {
-            return Outcome.refused("a SysRq key is one letter or digit, not '" + letter + "'");
+    /** A malformed key is a usage error (2) whatever the guest, so it is checked before the guest is looked up. */
+    private int sysrq(CommandLine command) throws IOException {
+        String letter = command.operands().get(0);
+        if (letter.length() != 1 || !Character.isLetterOrDigit(letter.charAt(0))) {
+            print(err, "a SysRq key is one letter or digit, not '" + letter + "'; usage: " + command.verb().usage());
+            return 2;
         }
+        return act(command, g -> sysrq(g, letter));
+    }
+
+    private static Outcome sysrq(GuestSupervisor guest, String letter) {
         try {
             MconsoleReply reply = guest.mconsole("sysrq " + letter);
             String text = reply.text().strip();
-            return reply.ok() ? Outcome.done("sysrq " + letter + ": " + (text.isEmpty() ? "sent" : text))
-                    : Outcome.refused("sysrq " + letter + ": " + text);
+            // What the guest's kernel printed comes with the reply (e.g. "sysrq: Emergency Sync"), maybe many lines;
+            // an error must stay one line.
+            return reply.ok() ? Outcome.done("sysrq " + letter + " sent to " + guest.name() + (text.isEmpty() ? "" : ": " + text))
+                    : Outcome.refused("sysrq " + letter + " refused by " + guest.name() + ": " + text.replaceAll("\\s*\\n\\s*", "; "));
         } catch (MconsoleException e) {
             return Outcome.refused(guest.name() + " is not running (its mconsole does not answer)");
         }

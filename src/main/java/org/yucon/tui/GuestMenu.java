@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -209,7 +210,7 @@ public final class GuestMenu {
     }
 
     private void drawList(TextGraphics g, TerminalSize size) {
-        drawHeader(g);
+        drawHeader(g, size.getColumns());
         g.putString(0, LIST_TOP - 1, String.format("   %-10s %-28s %-16s %-12s %s", "Guest", "Status", "Load", "Memory", "Viewers"), SGR.BOLD);
         for (int i = 0; i < guests.size() && LIST_TOP + i < size.getRows() - 4; i++) {
             drawGuest(g, i);
@@ -217,14 +218,40 @@ public final class GuestMenu {
         int bottom = size.getRows();
         g.putString(0, bottom - 4, "Options: b - Boot, r - Reboot, s - Shutdown, p - ps, t - top,");
         g.putString(0, bottom - 3, "         <enter> - Console (C-a C-d to return), j/k - Select, ? - Help, q - Quit");
-        g.putString(0, bottom - 1, statusLine, SGR.BOLD);
+        // A long message (the help, an error naming a path) takes the blank row above too rather than being cut.
+        List<String> status = wrap(statusLine, size.getColumns(), 2);
+        for (int i = 0; i < status.size(); i++) {
+            g.putString(0, bottom - status.size() + i, status.get(i), SGR.BOLD);
+        }
     }
 
-    private void drawHeader(TextGraphics g) {
+    /** One row if it fits; otherwise account, host and clock first, and the host's figures on the blank row below. */
+    private void drawHeader(TextGraphics g, int columns) {
         HostFacts host = HostFacts.read();
-        String header = "User: " + account + "  Host: " + host.hostName() + "  load: " + host.load()
-                + (admin ? "  mem: " + host.memory() : "") + "  " + LocalDateTime.now().format(CLOCK);
-        g.putString(0, 0, header);
+        String who = "User: " + account + "  Host: " + host.hostName();
+        String figures = "load: " + host.load() + (admin ? "  mem: " + host.memory() : "");
+        String clock = LocalDateTime.now().format(CLOCK);
+        String header = who + "  " + figures + "  " + clock;
+        if (header.length() <= columns) {
+            g.putString(0, 0, header);
+        } else {
+            g.putString(0, 0, who + "  " + clock);
+            g.putString(0, 1, figures);
+        }
+    }
+
+    /** {@code text} broken at blanks into at most {@code maxRows} rows of {@code width}; what is left over is cut. */
+    static List<String> wrap(String text, int width, int maxRows) {
+        List<String> rows = new ArrayList<>();
+        String rest = text;
+        while (rest.length() > width && rows.size() < maxRows - 1) {
+            int cut = rest.lastIndexOf(' ', width);
+            int end = cut > 0 ? cut : width;
+            rows.add(rest.substring(0, end));
+            rest = rest.substring(end).stripLeading();
+        }
+        rows.add(rest.length() > width ? rest.substring(0, width) : rest);
+        return rows;
     }
 
     private void drawGuest(TextGraphics g, int i) {

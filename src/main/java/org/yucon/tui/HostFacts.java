@@ -9,15 +9,26 @@ import java.util.List;
 /** What the menu header says about the host itself: its name, load and memory, read from /proc. */
 record HostFacts(String hostName, String load, String memory) {
 
+    /**
+     * Read once: InetAddress.getLocalHost() resolves the name (NSS, maybe DNS) whenever its 5-second cache has
+     * expired, which would be at almost every redraw of every menu, and could stall them all on a slow resolver.
+     */
+    private static final String HOST_NAME = readHostName();
+
     static HostFacts read() {
-        return new HostFacts(readHostName(), readLoad(), readMemory());
+        return new HostFacts(HOST_NAME, readLoad(), readMemory());
     }
 
+    /** The kernel's host name as gethostname(2) gives it, without resolving it; the JDK's way where there is no /proc. */
     private static String readHostName() {
         try {
-            return InetAddress.getLocalHost().getHostName();
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
         } catch (IOException e) {
-            return "localhost";
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (IOException e2) {
+                return "localhost";
+            }
         }
     }
 

@@ -34,7 +34,11 @@ final class ProcessView {
 
     void draw(TextGraphics g, TerminalSize size) {
         long pid = guest.status().pid();
-        g.putString(0, 0, (live ? "top" : "ps") + " of " + guest.name() + ": " + summary(), SGR.BOLD);
+        // The summary takes the blank row below too when the screen is narrow (80 columns), rather than losing the kernel.
+        List<String> title = GuestMenu.wrap((live ? "top" : "ps") + " of " + guest.name() + ": " + summary(), size.getColumns(), 2);
+        for (int i = 0; i < title.size(); i++) {
+            g.putString(0, i, title.get(i), SGR.BOLD);
+        }
         g.putString(0, 2, String.format("%7s %s %6s %9s  %s", "PID", "S", "%CPU", "RSS", "COMMAND"), SGR.BOLD);
         List<CpuSampler.Row> rows = sampler.sample(HostProcesses.tree(pid), System.nanoTime());
         if (rows.isEmpty()) {

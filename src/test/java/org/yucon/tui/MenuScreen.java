@@ -1,0 +1,161 @@
+package org.yucon.tui;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.apache.sshd.client.channel.ChannelShell;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.session.ClientSession;
+import org.jline.builtins.ScreenTerminal;
+import org.yucon.testing.Await;
+
+/**
+ * The menu as a user with a terminal sees it: a shell channel with a pty of a given TERM and size, its output
+ * run through a VT emulator (jline's {@link ScreenTerminal}), so that tests assert on rows of text. The window
+ * can be resized like a terminal emulator does it (the emulator first, then the SSH window-change).
+ */
+final class MenuScreen implements AutoCloseable {
+    private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
+
+    private final ChannelShell channel;
+    /** Replaced on a resize; guarded by {@code this} so that the pump never writes into a discarded one. */
+    private ScreenTerminal screen;
+    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    private volatile int columns;
+    private volatile int rows;
+
+    private MenuScreen(ChannelShell channel, int columns, int rows) throws IOException {
+        this.channel = channel;
+        this.columns = columns;
+        this.rows = rows;
+        this.screen = new ScreenTerminal(columns, rows);
+        channel.setErr(stderr);
+        channel.open().verify(OPEN_TIMEOUT);
+        Thread pump = new Thread(this::pump, "menu-screen-" + channel.getChannelId());
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    /** Opens the menu (a shell channel) with a pty of type {@code term}, {@code columns} x {@code rows}. */
+    static MenuScreen open(ClientSession session, String term, int columns, int rows) throws IOException {
+        ChannelShell channel = session.createShellChannel();
+        channel.setUsePty(true);
+        channel.setPtyType(term);
+        channel.setPtyColumns(columns);
+        channel.setPtyLines(rows);
+        return new MenuScreen(channel, columns, rows);
+    }
+
+    /** Feeds the emulator; the reader keeps UTF-8 sequences whole across reads. */
+    private void pump() {
+        char[] buffer = new char[8192];
+        try (Reader in = new InputStreamReader(channel.getInvertedOut(), StandardCharsets.UTF_8)) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                String text = new String(buffer, 0, n);
+                synchronized (this) {
+                    screen.write(text);
+                }
+            }
+        } catch (IOException e) {
+            // The channel closed under us; what arrived is on the screen.
+        }
+    }
+
+    void press(String keys) throws IOException {
+        OutputStream in = channel.getInvertedIn();
+        in.write(keys.getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
+    /**
+     * The terminal window changes size: a blank emulator of the new size at once, then the SSH window-change. A
+     * fresh emulator because ScreenTerminal.setSize keeps rows of the old width in its scrollback and fails on them
+     * when the screen grows again; the gateway redraws the whole screen after a window-change anyway.
+     */
+    void resize(int newColumns, int newRows) throws IOException {
+        synchronized (this) {
+            screen = new ScreenTerminal(newColumns, newRows);
+            columns = newColumns;
+            rows = newRows;
+        }
+        channel.sendWindowChange(newColumns, newRows);
+    }
+
+    int rows() {
+        return rows;
+    }
+
+    int columns() {
+        return columns;
+    }
+
+    /** Every row of the screen, trailing blanks removed; blank rows are kept, so that an index is a row. */
+    List<String> lines() {
+        String dump;
+        synchronized (this) {
+            dump = screen.toString();
+        }
+        return Arrays.stream(dump.split("\n", -1)).map(String::stripTrailing).toList();
+    }
+
+    String text() {
+        return String.join("\n", lines()).stripTrailing();
+    }
+
+    /** Row {@code index}, counted from the top; "" if the screen has fewer. */
+    String row(int index) {
+        List<String> lines = lines();
+        return index < lines.size() ? lines.get(index) : "";
+    }
+
+    /** The status line, the last row. */
+    String statusLine() {
+        return row(rows - 1);
+    }
+
+    void awaitLine(String what, Duration timeout, Predicate<String> line) {
+        Await.until(what + " on the screen", timeout, () -> lines().stream().anyMatch(line), this::describe);
+    }
+
+    void awaitText(String text, Duration timeout) {
+        Await.until("'" + text + "' on the screen", timeout, () -> text().contains(text), this::describe);
+    }
+
+    void awaitNoText(String text, Duration timeout) {
+        Await.until("'" + text + "' gone from the screen", timeout, () -> !text().contains(text), this::describe);
+    }
+
+    /** Waits for the gateway to end the session, then returns its exit status (null if none was sent). */
+    Integer awaitExit(Duration timeout) {
+        Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
+        assertTrue(events.contains(ClientChannelEvent.CLOSED), "the session did not end within " + timeout.toSeconds()
+                + " s (" + events + "); " + describe());
+        return channel.getExitStatus();
+    }
+
+    /** The screen as the user sees it, framed with its size, for failure messages. */
+    String describe() {
+        List<String> lines = lines();
+        StringBuilder b = new StringBuilder("screen ").append(columns).append('x').append(rows).append(":\n");
+        for (int i = 0; i < lines.size(); i++) {
+            b.append(String.format("%2d|%s%n", i, lines.get(i)));
+        }
+        return b.append("stderr: ").append(stderr.toString(StandardCharsets.UTF_8)).toString();
+    }
+
+    @Override
+    public void close() {
+        channel.close(true);
+    }
+}

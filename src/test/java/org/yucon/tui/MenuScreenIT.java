@@ -1,0 +1,328 @@
+package org.yucon.tui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.yucon.guest.GuestState;
+import org.yucon.guest.GuestSupervisor;
+import org.yucon.testing.Await;
+import org.yucon.testing.TestHost;
+
+/**
+ * The menu as its users see it, through a VT emulator over real SSH against real UML guests: the header, the
+ * guest list of each kind of login, boot, reboot (graceful and hard) and shutdown with their questions, ps and
+ * top of a real UML, help, live resizing, refreshing when a guest changes state, and the TERMs of the issue.
+ * One host for the class; each guest has one job: uml1 is driven through its life from its owner's menu, uml2
+ * is booted behind an open admin menu's back, and uml3 is booted for ps and top.
+ */
+class MenuScreenIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(30);
+    /** The graceful paths: shutdown_timeout is 10 s in TestHost, then halt, then 5 s to SIGKILL. */
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(25);
+    /** The menu redraws every 5 s by itself; a little more for a loaded machine. */
+    private static final Duration REFRESH_TIMEOUT = Duration.ofSeconds(8);
+    private static final int COLUMNS = 100;
+    private static final int ROWS = 30;
+    private static final Pattern CLOCK = Pattern.compile("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
+    private static final Pattern LOAD = Pattern.compile("\\d+\\.\\d\\d \\d+\\.\\d\\d \\d+\\.\\d\\d");
+
+    @TempDir
+    static Path dir;
+    private static TestHost host;
+    private static SshClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        host = TestHost.start(dir, "uml1", "uml2", "uml3");
+        client = SshClient.setUpDefaultClient();
+        Set<String> hostKeys = host.gateway().hostKeys().stream().map(k -> k.fingerprint()).collect(Collectors.toSet());
+        client.setServerKeyVerifier((session, address, key) -> hostKeys.contains(KeyUtils.getFingerPrint(key)));
+        client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+        client.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (client != null) {
+                client.stop();
+            }
+        } finally {
+            if (host != null) {
+                host.close();
+            }
+        }
+    }
+
+    @Test
+    void adminHeaderNamesAccountHostLoadMemoryAndTimeAndTheListHasEveryGuest() throws Exception {
+        try (ClientSession session = login("admin"); MenuScreen menu = MenuScreen.open(session, "xterm", COLUMNS, ROWS)) {
+            menu.awaitText("Options:", TIMEOUT);
+            // The host's figures go to the second row when the first would be too long (a long host name).
+            String header = menu.row(0) + "  " + menu.row(1);
+            assertTrue(header.startsWith("User: admin  Host: " + InetAddress.getLocalHost().getHostName() + "  "),
+                    "the header names account and host; " + menu.describe());
+            assertTrue(Pattern.compile("load: " + LOAD).matcher(header).find(), "host load in the header; " + menu.describe());
+            assertTrue(Pattern.compile("mem: \\d+/\\d+ MB").matcher(header).find(), "an admin sees host memory; " + menu.describe());
+            assertTrue(CLOCK.matcher(header).find(), "date and time in the header; " + menu.describe());
+            assertEquals(List.of("uml1", "uml2", "uml3"), listedGuests(menu), "admin sees every guest; " + menu.describe());
+
+            menu.press("q");
+            assertEquals(0, menu.awaitExit(TIMEOUT), "exit status after q; " + menu.describe());
+        }
+    }
+
+    @Test
+    void aGuestLoginSeesItsGuestOnlyAndNoHostMemory() throws Exception {
+        try (ClientSession session = login("uml3"); MenuScreen menu = MenuScreen.open(session, "xterm", COLUMNS, ROWS)) {
+            menu.awaitText("Options:", TIMEOUT);
+            String header = menu.row(0);
+            assertTrue(header.startsWith("User: uml3  Host: "), "the header names the account; " + menu.describe());
+            assertTrue(CLOCK.matcher(header).find(), "date and time in the header; " + menu.describe());
+            assertFalse(header.contains("mem:"), "host memory is for admins; " + menu.describe());
+            assertEquals(List.of("uml3"), listedGuests(menu), "uml3 sees its own guest only; " + menu.describe());
+        }
+    }
+
+    /** uml1's whole life from its owner's menu: boot, viewers, reboot (graceful, then hard), cancel, shut down. */
+    @Test
+    void bootRebootAndShutDownWithTheirQuestions() throws Exception {
+        GuestSupervisor uml1 = host.guest("uml1");
+        try (ClientSession session = login("uml1"); MenuScreen menu = MenuScreen.open(session, "xterm", COLUMNS, ROWS)) {
+            menu.awaitLine("uml1 Off", TIMEOUT, guestRow("uml1", "Off"));
+
+            menu.press("b");
+            menu.awaitLine("uml1 Booting or Running", TIMEOUT, guestRow("uml1", "(Booting|Running)"));
+            menu.awaitLine("uml1 Running with uptime, load, memory and no viewer", BOOT_TIMEOUT, runningRow("uml1", "0"));
+
+            // A viewer elsewhere is counted at the next refresh, without a key.
+            try (ClientSession other = login("admin");
+                 MenuScreen console = MenuScreen.open(other, "xterm", COLUMNS, ROWS)) {
+                console.press("\r");
+                console.awaitText("[yucon] console of uml1", TIMEOUT);
+                menu.awaitLine("uml1 with one viewer", REFRESH_TIMEOUT, runningRow("uml1", "1"));
+            }
+
+            long firstPid = uml1.status().pid();
+            menu.press("r");
+            menu.awaitText("Reboot uml1? y - yes, h - reset now (hard), any other key - no", TIMEOUT);
+            menu.press("y");
+            menu.awaitText("uml1 is rebooting: shutting down, then booting", TIMEOUT);
+            menu.awaitLine("uml1 Stopping, Off or Booting", TIMEOUT, guestRow("uml1", "(Stopping|Off|Booting)"));
+            menu.awaitLine("uml1 Running again", SHUTDOWN_TIMEOUT.plus(BOOT_TIMEOUT), guestRow("uml1", "Running"));
+            long secondPid = uml1.status().pid();
+            assertNotEquals(firstPid, secondPid, "a graceful reboot is a new UML process");
+
+            menu.press("r");
+            menu.awaitText("Reboot uml1?", TIMEOUT);
+            menu.press("h");
+            menu.awaitText("uml1 is rebooting (hard)", TIMEOUT);
+            menu.awaitLine("uml1 Running after the reset", BOOT_TIMEOUT, guestRow("uml1", "Running"));
+            assertEquals(secondPid, uml1.status().pid(), "a hard reset keeps the UML process");
+
+            menu.press("s");
+            menu.awaitText("Shut down uml1? y - yes, h - halt now (hard), any other key - no", TIMEOUT);
+            menu.press("x");
+            menu.awaitText("Shut down of uml1 cancelled", TIMEOUT);
+            assertEquals(GuestState.RUNNING, uml1.status().state(), "a cancelled shutdown leaves uml1 running");
+
+            menu.press("s");
+            menu.awaitText("Shut down uml1?", TIMEOUT);
+            menu.press("y");
+            menu.awaitText("uml1 is shutting down", TIMEOUT);
+            menu.awaitLine("uml1 Off", SHUTDOWN_TIMEOUT, guestRow("uml1", "Off"));
+        }
+    }
+
+    /** ps and top of uml3 as its owner sees them: its UML and that UML's children only, with the guest's figures. */
+    @Test
+    void psAndTopShowTheGuestsProcessesOnTheHost() throws Exception {
+        GuestSupervisor uml3 = host.guest("uml3");
+        assertTrue(uml3.boot().ok(), "uml3 boots");
+        Await.until("uml3 running", BOOT_TIMEOUT, () -> uml3.status().state() == GuestState.RUNNING, () -> uml3.status().toString());
+        long pid = uml3.status().pid();
+        try (ClientSession session = login("uml3"); MenuScreen menu = MenuScreen.open(session, "xterm", 80, 24)) {
+            menu.awaitLine("uml3 Running", TIMEOUT, guestRow("uml3", "Running"));
+
+            menu.press("p");
+            menu.awaitText("ps of uml3:", TIMEOUT);
+            menu.awaitLine("the UML's own pid", TIMEOUT, processRow(pid));
+            menu.awaitLine("a [uml-userspace] process", TIMEOUT, line -> line.endsWith("[uml-userspace]"));
+            // At 80 columns the summary may take two rows; it must not be cut.
+            String summary = menu.row(0) + " " + menu.row(1);
+            assertTrue(Pattern.compile("^ps of uml3: load " + LOAD + ", \\d+/\\d+ processes running, memory \\d+/\\d+ MB,\\s+kernel \\S+")
+                    .matcher(summary).find(), "the guest's own summary heads the screen; " + menu.describe());
+            for (long shown : listedPids(menu)) {
+                assertTrue(shown == pid || descendsFrom(shown, pid), "pid " + shown + " is not uml3's; " + menu.describe());
+            }
+
+            menu.press("q");
+            menu.awaitText("Options:", TIMEOUT);
+
+            menu.press("t");
+            menu.awaitText("top of uml3:", TIMEOUT);
+            menu.awaitLine("the UML's own pid in top", TIMEOUT, processRow(pid));
+            String first = menu.text();
+            Await.until("top to redraw by itself", Duration.ofSeconds(3), () -> !menu.text().equals(first),
+                    () -> "first:\n" + first + "\nnow: " + menu.describe());
+            menu.press("q");
+            menu.awaitText("Options:", TIMEOUT);
+            menu.awaitNoText("top of uml3:", TIMEOUT);
+        }
+    }
+
+    @Test
+    void questionMarkShowsTheKeysOnTheStatusLine() throws Exception {
+        try (ClientSession session = login("uml3"); MenuScreen menu = MenuScreen.open(session, "xterm", 80, 24)) {
+            menu.awaitText("Options:", TIMEOUT);
+            menu.press("?");
+            menu.awaitText("b boot", TIMEOUT);
+            String help = menu.text().substring(menu.text().indexOf("b boot"));
+            for (String key : List.of("r reboot", "s shutdown", "p ps", "t top", "q quit")) {
+                assertTrue(help.contains(key), "the help names '" + key + "' within 80 columns; " + menu.describe());
+            }
+        }
+    }
+
+    @Test
+    void resizingLaysTheMenuOutAgain() throws Exception {
+        try (ClientSession session = login("admin"); MenuScreen menu = MenuScreen.open(session, "xterm", COLUMNS, ROWS)) {
+            awaitLaidOut(menu);
+
+            for (int[] size : new int[][] {{80, 24}, {132, 43}, {80, 24}}) {
+                menu.resize(size[0], size[1]);
+                awaitLaidOut(menu);
+            }
+        }
+    }
+
+    @Test
+    void aGuestChangingStateIsShownWithoutAKey() throws Exception {
+        GuestSupervisor uml2 = host.guest("uml2");
+        try (ClientSession session = login("admin"); MenuScreen menu = MenuScreen.open(session, "xterm", COLUMNS, ROWS)) {
+            menu.awaitLine("uml2 Off", TIMEOUT, guestRow("uml2", "Off"));
+
+            assertTrue(uml2.boot().ok(), "uml2 boots");
+            // Well within the 5 s timer: the change itself redraws.
+            menu.awaitLine("uml2 Booting or Running", Duration.ofSeconds(2), guestRow("uml2", "(Booting|Running)"));
+            menu.awaitLine("uml2 Running", BOOT_TIMEOUT, guestRow("uml2", "Running"));
+
+            assertTrue(uml2.shutdown(true).ok(), "uml2 halts");
+            menu.awaitLine("uml2 Stopping or Off", Duration.ofSeconds(2), guestRow("uml2", "(Stopping|Off)"));
+            menu.awaitLine("uml2 Off", SHUTDOWN_TIMEOUT, guestRow("uml2", "Off"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"xterm", "xterm-256color", "vt100", "screen", "tmux"})
+    void theMenuRendersOnEveryTerm(String term) throws Exception {
+        try (ClientSession session = login("admin"); MenuScreen menu = MenuScreen.open(session, term, 80, 24)) {
+            menu.awaitText("Options:", TIMEOUT);
+            assertTrue(menu.row(0).startsWith("User: admin"), "header on TERM=" + term + "; " + menu.describe());
+            assertEquals(List.of("uml1", "uml2", "uml3"), listedGuests(menu), "the list on TERM=" + term + "; " + menu.describe());
+            assertTrue(menu.row(20).startsWith("Options:"), "Options 4 rows from the bottom on TERM=" + term + "; " + menu.describe());
+            menu.press("q");
+            assertEquals(0, menu.awaitExit(TIMEOUT), "exit status after q on TERM=" + term + "; " + menu.describe());
+        }
+    }
+
+    /** Waits until the menu is laid out for the screen's size: the old frame may linger a moment after a resize. */
+    private static void awaitLaidOut(MenuScreen menu) {
+        Await.until("the menu laid out for " + menu.columns() + "x" + menu.rows(), TIMEOUT,
+                () -> layoutProblem(menu).isEmpty(), () -> layoutProblem(menu).orElse("") + "; " + menu.describe());
+    }
+
+    /** What any size must show: the whole header, every guest, the options 4 rows from the bottom, nothing cut. */
+    private static Optional<String> layoutProblem(MenuScreen menu) {
+        if (!menu.row(0).startsWith("User: admin")) {
+            return Optional.of("no header at the top");
+        }
+        if (!CLOCK.matcher(menu.row(0)).find() || !(menu.row(0) + "  " + menu.row(1)).contains("mem: ")) {
+            return Optional.of("the header is cut");
+        }
+        if (!listedGuests(menu).equals(List.of("uml1", "uml2", "uml3"))) {
+            return Optional.of("not every guest is listed");
+        }
+        if (!menu.row(menu.rows() - 4).startsWith("Options:") || !menu.row(menu.rows() - 3).endsWith("q - Quit")) {
+            return Optional.of("the options are not 4 rows from the bottom, whole");
+        }
+        if (menu.lines().stream().anyMatch(line -> line.length() > menu.columns())) {
+            return Optional.of("a line is wider than the screen");
+        }
+        return Optional.empty();
+    }
+
+    /** The guest names of the list's rows, top to bottom. */
+    private static List<String> listedGuests(MenuScreen menu) {
+        Pattern row = Pattern.compile("^(?:-->|   )(uml\\d+) ");
+        return menu.lines().stream().map(row::matcher).filter(Matcher::find).map(m -> m.group(1)).toList();
+    }
+
+    /** A row of the guest list: selection marker or blanks, the name, then the state's label. */
+    private static Predicate<String> guestRow(String guest, String label) {
+        return Pattern.compile("^(-->|   )" + Pattern.quote(guest) + " +" + label + "\\b").asPredicate();
+    }
+
+    /** A running guest's row: uptime, its load averages, memory used/total and the number of viewers. */
+    private static Predicate<String> runningRow(String guest, String viewers) {
+        return Pattern.compile("^(-->|   )" + Pattern.quote(guest) + " +Running \\(up \\d+:\\d\\d:\\d\\d\\) +" + LOAD
+                + " +\\d+/\\d+ MB +" + viewers + "$").asPredicate();
+    }
+
+    /** A row of ps or top for {@code pid}: pid, state, CPU%, RSS, command. */
+    private static Predicate<String> processRow(long pid) {
+        return Pattern.compile("^ *" + pid + " [A-Z] +\\d+\\.\\d +\\d+K  \\S").asPredicate();
+    }
+
+    private static List<Long> listedPids(MenuScreen menu) {
+        Pattern row = Pattern.compile("^ *(\\d+) [A-Z] +\\d+\\.\\d +\\d+K  ");
+        return menu.lines().stream().map(row::matcher).filter(Matcher::find).map(m -> Long.parseLong(m.group(1))).toList();
+    }
+
+    private static boolean descendsFrom(long pid, long ancestor) {
+        Optional<ProcessHandle> p = ProcessHandle.of(pid);
+        while (p.isPresent()) {
+            if (p.get().pid() == ancestor) {
+                return true;
+            }
+            p = p.get().parent();
+        }
+        return false;
+    }
+
+    private static ClientSession login(String user) throws IOException {
+        ClientSession session = client.connect(user, "127.0.0.1", host.port()).verify(TIMEOUT).getSession();
+        try {
+            session.addPublicKeyIdentity(host.userKey());
+            session.auth().verify(TIMEOUT);
+            return session;
+        } catch (IOException | RuntimeException e) {
+            session.close(true);
+            throw e;
+        }
+    }
+}
