@@ -42,6 +42,7 @@ public final class GuestSupervisor {
     private static final Logger log = LoggerFactory.getLogger(GuestSupervisor.class);
     private static final Duration READY_POLL = Duration.ofMillis(250);
     private static final Duration HALT_GRACE = Duration.ofSeconds(5);
+    private static final long STATS_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final GuestConfig config;
     private final Path kernel;
@@ -52,6 +53,11 @@ public final class GuestSupervisor {
     private final POSIX posix;
     private final Consumer<GuestSupervisor> onChange;
     private final MconsoleClient mconsole;
+    /** The guest's figures and when they were asked (System.nanoTime); replaced whole by any thread. */
+    private volatile StatsSample lastStats;
+
+    private record StatsSample(GuestStats stats, long at) {
+    }
 
     // Guarded by this.
     private GuestStatus status = GuestStatus.off();
@@ -99,9 +105,19 @@ public final class GuestSupervisor {
         return mconsole.send(command);
     }
 
-    /** Load, memory, uptime and kernel of a running guest, from its own kernel. */
+    /**
+     * Load, memory, uptime and kernel of a running guest, from its own kernel: asked at most once a second
+     * however many menus show them.
+     */
     public GuestStats stats() throws MconsoleException {
-        return GuestProc.read(mconsole);
+        StatsSample sample = lastStats;
+        long now = System.nanoTime();
+        if (sample != null && now - sample.at() < STATS_MAX_AGE_NANOS) {
+            return sample.stats();
+        }
+        GuestStats fresh = GuestProc.read(mconsole);
+        lastStats = new StatsSample(fresh, now);
+        return fresh;
     }
 
     public Outcome boot() {
