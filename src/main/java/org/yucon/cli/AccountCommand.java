@@ -160,43 +160,42 @@ final class AccountCommand {
         }
     }
 
-    @Command(name = "grant", description = "Give an account a guest.")
-    static final class Grant extends Edit implements Callable<Integer> {
+    /** Grant and revoke: a change to the list of guests an account owns. */
+    abstract static class GuestChange extends Edit implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
         @Parameters(index = "1", paramLabel = "GUEST")
         String guest;
 
-        @Override
-        public Integer call() throws Exception {
-            AccountFile file = existing(name);
-            List<String> guests = file.guests();
-            if (!guests.contains(guest)) {
-                guests.add(guest);
-            }
-            file.setGuests(guests);
-            saveChecked(file);
-            System.out.println(name + " owns " + String.join(", ", guests));
-            return 0;
-        }
-    }
-
-    @Command(name = "revoke", description = "Take a guest from an account.")
-    static final class Revoke extends Edit implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-        @Parameters(index = "1", paramLabel = "GUEST")
-        String guest;
+        abstract void change(List<String> guests);
 
         @Override
         public Integer call() throws Exception {
             AccountFile file = existing(name);
             List<String> guests = file.guests();
-            guests.remove(guest);
+            change(guests);
             file.setGuests(guests);
             saveChecked(file);
             System.out.println(name + " owns " + (guests.isEmpty() ? "no guest" : String.join(", ", guests)));
             return 0;
+        }
+    }
+
+    @Command(name = "grant", description = "Give an account a guest.")
+    static final class Grant extends GuestChange {
+        @Override
+        void change(List<String> guests) {
+            if (!guests.contains(guest)) {
+                guests.add(guest);
+            }
+        }
+    }
+
+    @Command(name = "revoke", description = "Take a guest from an account.")
+    static final class Revoke extends GuestChange {
+        @Override
+        void change(List<String> guests) {
+            guests.remove(guest);
         }
     }
 
