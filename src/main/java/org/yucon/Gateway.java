@@ -2,18 +2,22 @@ package org.yucon;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 import org.yucon.config.AccountBook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yucon.config.ConfigLoader;
 import org.yucon.config.Configuration;
 import org.yucon.guest.Autostart;
+import org.yucon.guest.GuestFilesWatch;
 import org.yucon.guest.Guests;
 import org.yucon.keeper.KeeperClient;
 import org.yucon.ssh.AuditLog;
@@ -26,6 +30,9 @@ import org.yucon.ssh.SshGateway;
  * and the gateway's threads; the keeper and the guests keep running, as they would if the gateway crashed.
  */
 public final class Gateway implements AutoCloseable {
+    /** How often the guest files are looked at, for changes made while the gateway runs. */
+    private static final Duration FOLLOW_EVERY = Duration.ofSeconds(2);
+
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
     private final Guests guests;
@@ -54,6 +61,8 @@ public final class Gateway implements AutoCloseable {
             config.guestErrors().forEach(error -> log.error("guest not loaded: {}", error));
             Guests guests = new Guests(config, kernel, keeper, scheduler, posix);
             Autostart.begin(guests.all(), scheduler);
+            scheduler.scheduleWithFixedDelay(new GuestFilesWatch(new ConfigLoader(config.etc()), guests),
+                    FOLLOW_EVERY.toSeconds(), FOLLOW_EVERY.toSeconds(), TimeUnit.SECONDS);
             AuditLog audit = new AuditLog(config.gateway().stateDir().resolve("audit.log"));
             SshGateway ssh = new SshGateway(config.gateway(), new AccountBook(config), guests, scheduler, keys.provider(hostKeys), audit);
             ssh.start();

@@ -1,18 +1,13 @@
 package org.yucon.config;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The accounts as they are on disk now: when a file under {@code accounts/} changes (looked at, at most once a
+ * The accounts as they are on disk now: when a file under {@code accounts/} (or {@code guests/}) changes (looked at, at most once a
  * second, when somebody logs in), the directory is read and validated again, and new logins see the change
  * without a restart. A change that does not validate is logged with its file and line, and the accounts as they
  * were stay in force. Called on MINA's I/O threads and session threads; the current map is swapped atomically.
@@ -22,7 +17,6 @@ public final class AccountBook {
     private static final long LOOK_EVERY_NANOS = 1_000_000_000L;
 
     private final ConfigLoader loader;
-    private final Set<String> guests;
     private final byte gatewayEscape;
     private volatile Map<String, AccountConfig> accounts;
     private volatile String stamp;
@@ -30,15 +24,19 @@ public final class AccountBook {
 
     public AccountBook(Configuration loaded) {
         this.loader = new ConfigLoader(loaded.etc());
-        this.guests = loaded.guests().keySet();
         this.gatewayEscape = loaded.gateway().console().escapeKey();
         this.accounts = loaded.accounts();
-        this.stamp = stamp(loader.accountsDir());
+        this.stamp = stamp();
     }
 
     public Optional<AccountConfig> account(String name) {
         refreshIfChanged();
         return Optional.ofNullable(accounts.get(name));
+    }
+
+    /** Accounts name guests, so a guest file added or removed is a reason to read the accounts again too. */
+    private String stamp() {
+        return DirectoryStamp.of(loader.accountsDir()) + DirectoryStamp.of(loader.guestsDir());
     }
 
     private void refreshIfChanged() {
@@ -47,7 +45,7 @@ public final class AccountBook {
             return;
         }
         lookedAt = now;
-        String current = stamp(loader.accountsDir());
+        String current = stamp();
         if (current.equals(stamp)) {
             return;
         }
@@ -57,26 +55,11 @@ public final class AccountBook {
             }
             stamp = current;
             try {
-                accounts = loader.loadAccounts(guests, gatewayEscape);
+                accounts = loader.loadAccounts(loader.guestNames(), gatewayEscape);
                 log.info("accounts reloaded: {}", String.join(", ", new TreeMap<>(accounts).keySet()));
             } catch (ConfigException e) {
                 log.warn("accounts not reloaded, the previous ones stay in force: {}", e.getMessage());
             }
         }
-    }
-
-    /** Names, sizes and modification times of the files: any edit, addition or removal changes it. */
-    private static String stamp(Path dir) {
-        StringBuilder b = new StringBuilder();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            Map<String, String> sorted = new TreeMap<>();
-            for (Path f : files) {
-                sorted.put(f.getFileName().toString(), Files.size(f) + "@" + Files.getLastModifiedTime(f).toMillis());
-            }
-            sorted.forEach((name, v) -> b.append(name).append('=').append(v).append(';'));
-        } catch (IOException e) {
-            b.append("unreadable:").append(e.getMessage());
-        }
-        return b.toString();
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.regex.Pattern;
 import org.tomlj.Toml;
 import org.tomlj.TomlParseError;
@@ -39,13 +40,32 @@ public final class ConfigLoader {
         Path main = etc.resolve("yucon.toml");
         GatewaySettings gateway = gateway(open(main));
         // A bad guest file costs that guest only: the others and every account load, and its error is reported.
-        GuestLoader.Loaded guests = new GuestLoader().loadAll(etc.resolve("guests"));
+        GuestLoader.Loaded guests = new GuestLoader().loadAll(guestsDir());
         Map<String, AccountConfig> accounts = loadAccounts(guests.named(), gateway.console().escapeKey());
         return new Configuration(etc, gateway, guests.guests(), accounts, guests.errors());
     }
 
     public Path accountsDir() {
         return etc.resolve("accounts");
+    }
+
+    public Path guestsDir() {
+        return etc.resolve("guests");
+    }
+
+    /** The guests read again, for a running gateway: those that load, and one sentence per file that did not. */
+    public GuestFiles loadGuests() throws ConfigException {
+        GuestLoader.Loaded loaded = new GuestLoader().loadAll(guestsDir());
+        return new GuestFiles(loaded.guests(), loaded.errors());
+    }
+
+    /** Guests read from their files, and the files that did not load. */
+    public record GuestFiles(SortedMap<String, GuestConfig> guests, List<String> errors) {
+    }
+
+    /** The names of all guest files, loaded or not: what accounts may name. */
+    Set<String> guestNames() throws ConfigException {
+        return new GuestLoader().loadAll(guestsDir()).named();
     }
 
     /**

@@ -44,19 +44,28 @@ public final class GuestSupervisor {
     private static final Duration HALT_GRACE = Duration.ofSeconds(5);
     private static final long STATS_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private final GuestConfig config;
-    private final Path kernel;
-    private final Path umlDir;
+    private final Path defaultKernel;
+    private final Path sharedUmlDir;
+    /** What the guest's file says, with what follows from it; replaced only while the guest is off. */
+    private volatile Setup setup;
     private final ConsoleHub console;
     private final KeeperClient keeper;
     private final ScheduledExecutorService scheduler;
     private final POSIX posix;
     private final Consumer<GuestSupervisor> onChange;
-    private final MconsoleClient mconsole;
     /** The guest's figures and when they were asked (System.nanoTime); replaced whole by any thread. */
     private volatile StatsSample lastStats;
 
     private record StatsSample(GuestStats stats, long at) {
+    }
+
+    /** A guest's configuration and what follows from it: its kernel, its UML directory, its mconsole. */
+    private record Setup(GuestConfig config, Path kernel, Path umlDir, MconsoleClient mconsole) {
+        static Setup of(GuestConfig config, Path defaultKernel, Path sharedUmlDir) {
+            Path umlDir = umlDirOf(config, sharedUmlDir);
+            return new Setup(config, config.kernel().orElse(defaultKernel), umlDir,
+                    new MconsoleClient(umlDir.resolve(config.umid()).resolve("mconsole"), Duration.ofSeconds(2)));
+        }
     }
 
     // Guarded by this.
@@ -71,29 +80,43 @@ public final class GuestSupervisor {
     /** When the restart policy booted this guest again, newest last: the spin guard. */
     private final Deque<Instant> restarts = new ArrayDeque<>();
 
-    public GuestSupervisor(GuestConfig config, Path kernel, Path umlDir, ConsoleHub console, KeeperClient keeper,
+    public GuestSupervisor(GuestConfig config, Path defaultKernel, Path umlDir, ConsoleHub console, KeeperClient keeper,
                            ScheduledExecutorService scheduler, POSIX posix, Consumer<GuestSupervisor> onChange) {
-        this.config = config;
-        this.kernel = kernel;
-        this.umlDir = umlDirOf(config, umlDir);
+        this.defaultKernel = defaultKernel;
+        this.sharedUmlDir = umlDir;
+        this.setup = Setup.of(config, defaultKernel, umlDir);
         this.console = console;
         this.keeper = keeper;
         this.scheduler = scheduler;
         this.posix = posix;
         this.onChange = onChange;
-        this.mconsole = new MconsoleClient(this.umlDir.resolve(config.umid()).resolve("mconsole"), Duration.ofSeconds(2));
     }
 
     public String name() {
-        return config.name();
+        return setup.config().name();
     }
 
     public GuestConfig config() {
-        return config;
+        return setup.config();
     }
 
     public ConsoleHub console() {
         return console;
+    }
+
+    /**
+     * Takes a guest file's new settings; they apply from the next boot. Refused while the guest runs (its UML
+     * directory and mconsole must not change under it): the caller tries again once it is off.
+     */
+    public synchronized boolean reconfigure(GuestConfig changed) {
+        if (status.state().alive()) {
+            return false;
+        }
+        Setup old = setup;
+        setup = Setup.of(changed, defaultKernel, sharedUmlDir);
+        old.mconsole().close();
+        lastStats = null;
+        return true;
     }
 
     public synchronized GuestStatus status() {
@@ -102,7 +125,7 @@ public final class GuestSupervisor {
 
     /** Asks the guest's kernel directly; fails when the guest is not running. */
     public MconsoleReply mconsole(String command) throws MconsoleException {
-        return mconsole.send(command);
+        return setup.mconsole().send(command);
     }
 
     /**
@@ -115,7 +138,7 @@ public final class GuestSupervisor {
         if (sample != null && now - sample.at() < STATS_MAX_AGE_NANOS) {
             return sample.stats();
         }
-        GuestStats fresh = GuestProc.read(mconsole);
+        GuestStats fresh = GuestProc.read(setup.mconsole());
         lastStats = new StatsSample(fresh, now);
         return fresh;
     }
@@ -210,18 +233,18 @@ public final class GuestSupervisor {
             halt(target);
         } else {
             ask("cad");
-            scheduler.schedule(() -> halt(target), config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> halt(target), setup.config().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
         return Outcome.done(name() + (halt ? " is halting" : " is shutting down"));
     }
 
     /** Prepares the guest's files, then has the keeper start it; returns the pid. */
     private long spawn() throws IOException {
-        if (config.host().jail().isPresent() && !kernel.startsWith(config.host().jail().get())) {
-            throw new IOException("its kernel " + kernel + " is outside its jail " + config.host().jail().get());
+        if (setup.config().host().jail().isPresent() && !setup.kernel().startsWith(setup.config().host().jail().get())) {
+            throw new IOException("its kernel " + setup.kernel() + " is outside its jail " + setup.config().host().jail().get());
         }
         List<Path> owned = new ArrayList<>();
-        for (GuestConfig.Disk disk : config.disks()) {
+        for (GuestConfig.Disk disk : setup.config().disks()) {
             if (!Files.isReadable(disk.image())) {
                 throw new IOException("its disk image " + disk.image() + " is missing or unreadable");
             }
@@ -235,18 +258,18 @@ public final class GuestSupervisor {
                 }
             }
         }
-        for (GuestConfig.Swap swap : config.swaps()) {
+        for (GuestConfig.Swap swap : setup.config().swaps()) {
             if (SwapFile.ensure(swap.file(), swap.bytes())) {
                 log.info("{}: created the swap file {} ({} MiB, sparse)", name(), swap.file(), swap.bytes() >> 20);
             }
             owned.add(swap.file());
         }
-        Files.createDirectories(umlDir);
-        owned.add(umlDir);
-        Confinement confinement = new Confinement(config.host(),
-                config.hostfs().filter(GuestConfig.HostDir::readOnly).map(GuestConfig.HostDir::dir),
-                config.network(), config.disks().stream().map(GuestConfig.Disk::image).toList(), owned);
-        Spawned spawned = keeper.spawn(name(), umlDir, UmlCommandLine.of(config, kernel, umlDir),
+        Files.createDirectories(setup.umlDir());
+        owned.add(setup.umlDir());
+        Confinement confinement = new Confinement(setup.config().host(),
+                setup.config().hostfs().filter(GuestConfig.HostDir::readOnly).map(GuestConfig.HostDir::dir),
+                setup.config().network(), setup.config().disks().stream().map(GuestConfig.Disk::image).toList(), owned);
+        Spawned spawned = keeper.spawn(name(), setup.umlDir(), UmlCommandLine.of(setup.config(), setup.kernel(), setup.umlDir()),
                 Map.of("PATH", "/usr/bin:/bin", "TMPDIR", System.getProperty("java.io.tmpdir")), 80, 24, confinement);
         unapplied = String.join("; ", spawned.unapplied());
         spawned.unapplied().forEach(line -> log.warn("{}: {}", name(), line));
@@ -269,10 +292,10 @@ public final class GuestSupervisor {
      * (a guest started outside this gateway), which must not be booted twice.
      */
     private String staleOrForeign() {
-        Path dir = umlDir.resolve(config.umid());
+        Path dir = setup.umlDir().resolve(setup.config().umid());
         long pid = livePid();
         if (pid != 0) {
-            return name() + " runs already outside this gateway (pid " + pid + ", umid " + config.umid() + ")";
+            return name() + " runs already outside this gateway (pid " + pid + ", umid " + setup.config().umid() + ")";
         }
         try {
             FileTrees.delete(dir);
@@ -284,7 +307,7 @@ public final class GuestSupervisor {
 
     /** The pid in {@code UMID/pid} if that process lives, else 0. */
     private long livePid() {
-        Path pidFile = umlDir.resolve(config.umid()).resolve("pid");
+        Path pidFile = setup.umlDir().resolve(setup.config().umid()).resolve("pid");
         try {
             long pid = Long.parseLong(Files.readString(pidFile).trim());
             return alive(pid) ? pid : 0;
@@ -346,12 +369,12 @@ public final class GuestSupervisor {
                 line = name() + " crashed: " + why;
                 move(GuestState.CRASHED, why);
             }
-            again = bootWhenOff || (!stopRequested && config.restart().wants(exitCode != 0));
+            again = bootWhenOff || (!stopRequested && setup.config().restart().wants(exitCode != 0));
             bootWhenOff = false;
             if (again && !stopRequested && !underSpinLimit()) {
                 again = false;
-                line += "; it restarted " + config.restart().max() + " times within "
-                        + config.restart().window().toSeconds() + " s, so it stays down";
+                line += "; it restarted " + setup.config().restart().max() + " times within "
+                        + setup.config().restart().window().toSeconds() + " s, so it stays down";
             }
         }
         log.info(line);
@@ -365,10 +388,10 @@ public final class GuestSupervisor {
     /** Caller holds the monitor. Counts a restart if the policy's limit allows one more within its window. */
     private boolean underSpinLimit() {
         Instant now = Instant.now();
-        while (!restarts.isEmpty() && restarts.peekFirst().isBefore(now.minus(config.restart().window()))) {
+        while (!restarts.isEmpty() && restarts.peekFirst().isBefore(now.minus(setup.config().restart().window()))) {
             restarts.removeFirst();
         }
-        if (restarts.size() >= config.restart().max()) {
+        if (restarts.size() >= setup.config().restart().max()) {
             return false;
         }
         restarts.addLast(now);
@@ -414,7 +437,7 @@ public final class GuestSupervisor {
 
     private boolean answers(String command) {
         try {
-            return mconsole.send(command).ok();
+            return setup.mconsole().send(command).ok();
         } catch (MconsoleException e) {
             return false;
         }
@@ -442,7 +465,7 @@ public final class GuestSupervisor {
 
     private void ask(String command) {
         try {
-            mconsole.send(command);
+            setup.mconsole().send(command);
         } catch (MconsoleException e) {
             log.info("{}: {} (the deadline still applies)", name(), e.getMessage());
         }

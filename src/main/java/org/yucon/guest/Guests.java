@@ -3,12 +3,11 @@ package org.yucon.guest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import jnr.posix.POSIX;
@@ -24,40 +23,105 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every guest of this host, by name, each with its supervisor, its console hub and its link to the console keeper,
- * and the listeners that want to hear when any of them changes state (menus). Built once at start; the map never
- * changes afterwards. Guests the keeper runs already (from an earlier gateway) are taken up again, console and all.
+ * and the listeners that want to hear when any of them changes state (menus). Guests the keeper runs already
+ * (from an earlier gateway) are taken up again, console and all. The set follows the guest files while the
+ * gateway runs ({@link #follow}): new guests appear, changed ones take their settings from their next boot, removed
+ * ones go once they are off. Changes come from one thread at a time (start, then the scheduler).
  */
 public final class Guests implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Guests.class);
 
-    private final Map<String, GuestSupervisor> byName;
-    private final List<KeeperLink> links = new ArrayList<>();
+    /** One guest's parts. */
+    private record Guest(GuestSupervisor supervisor, KeeperLink link) {
+    }
+
+    private final Map<String, Guest> byName = new ConcurrentSkipListMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final Configuration config;
+    private final Path kernel;
+    private final KeeperClient keeper;
+    private final ScheduledExecutorService scheduler;
+    private final POSIX posix;
 
     public Guests(Configuration config, Path kernel, KeeperClient keeper, ScheduledExecutorService scheduler, POSIX posix)
             throws IOException {
-        Path umlDir = config.gateway().stateDir().resolve("uml");
-        Path logs = config.gateway().stateDir().resolve("logs");
+        this.config = config;
+        this.kernel = kernel;
+        this.keeper = keeper;
+        this.scheduler = scheduler;
+        this.posix = posix;
         Map<String, KeptStatus> kept = new HashMap<>();
         keeper.list().forEach(k -> kept.put(k.guest(), k));
-        Map<String, GuestSupervisor> map = new LinkedHashMap<>();
         for (GuestConfig guest : config.guests().values()) {
-            ConsoleHub hub = new ConsoleHub(guest.name(), config.gateway().console(), new ConsoleEventLog(logs, guest.name()));
-            GuestSupervisor supervisor = new GuestSupervisor(guest, guest.kernel().orElse(kernel), umlDir, hub, keeper,
-                    scheduler, posix, g -> fire());
-            KeeperLink link = keeper.attach(guest.name(), config.gateway().console().ringBytes(), guest.log(),
-                    new Relay(hub, supervisor));
-            links.add(link);
-            hub.connect(link);
-            map.put(guest.name(), supervisor);
-            KeptStatus status = kept.get(guest.name());
-            if (status != null && status.pid() != 0) {
-                supervisor.resume(status.pid());
-            } else {
-                supervisor.adoptLeftover();
+            add(guest, Optional.ofNullable(kept.get(guest.name())));
+        }
+    }
+
+    private void add(GuestConfig guest, Optional<KeptStatus> kept) throws IOException {
+        Path state = config.gateway().stateDir();
+        ConsoleHub hub = new ConsoleHub(guest.name(), config.gateway().console(),
+                new ConsoleEventLog(state.resolve("logs"), guest.name()));
+        GuestSupervisor supervisor = new GuestSupervisor(guest, kernel, state.resolve("uml"), hub, keeper, scheduler, posix,
+                g -> fire());
+        KeeperLink link = keeper.attach(guest.name(), config.gateway().console().ringBytes(), guest.log(),
+                new Relay(hub, supervisor));
+        hub.connect(link);
+        byName.put(guest.name(), new Guest(supervisor, link));
+        if (kept.isPresent() && kept.get().pid() != 0) {
+            supervisor.resume(kept.get().pid());
+        } else {
+            supervisor.adoptLeftover();
+        }
+    }
+
+    /**
+     * Brings the set in line with the guest files as they are now. A guest that runs keeps its settings (and a
+     * removed one stays) until it is off; returns false while something still waits for that, so that the caller
+     * calls again later.
+     */
+    public synchronized boolean follow(Map<String, GuestConfig> files) {
+        boolean changed = false;
+        boolean inLine = true;
+        for (GuestConfig file : files.values()) {
+            Guest guest = byName.get(file.name());
+            if (guest == null) {
+                changed |= added(file);
+            } else if (!guest.supervisor().config().equals(file)) {
+                boolean taken = guest.supervisor().reconfigure(file);
+                if (taken) {
+                    log.info("guest {} takes its new settings from {} at its next boot", file.name(), file.file());
+                }
+                changed |= taken;
+                inLine &= taken;
             }
         }
-        this.byName = Collections.unmodifiableMap(map);
+        for (Guest gone : byName.values()) {
+            if (!files.containsKey(gone.supervisor().name())) {
+                boolean off = !gone.supervisor().status().state().alive();
+                if (off) {
+                    byName.remove(gone.supervisor().name());
+                    gone.link().close();
+                    log.info("guest {} removed: its file is gone", gone.supervisor().name());
+                }
+                changed |= off;
+                inLine &= off;
+            }
+        }
+        if (changed) {
+            fire();
+        }
+        return inLine;
+    }
+
+    private boolean added(GuestConfig file) {
+        try {
+            add(file, Optional.empty());
+            log.info("guest {} added from {}", file.name(), file.file());
+            return true;
+        } catch (IOException e) {
+            log.warn("guest {} could not be added: {}", file.name(), e.getMessage());
+            return false;
+        }
     }
 
     /** What the keeper says about one guest goes to its hub (output) and supervisor (exits). */
@@ -95,16 +159,18 @@ public final class Guests implements AutoCloseable {
     /** Closes the links to the keeper; the guests and their consoles stay with it. */
     @Override
     public void close() {
-        links.forEach(KeeperLink::close);
+        byName.values().forEach(g -> g.link().close());
     }
 
     public Optional<GuestSupervisor> get(String name) {
-        return Optional.ofNullable(byName.get(name));
+        return Optional.ofNullable(byName.get(name)).map(Guest::supervisor);
     }
 
     /** All guests, sorted by name. */
     public List<GuestSupervisor> all() {
-        return new ArrayList<>(byName.values());
+        List<GuestSupervisor> all = new ArrayList<>();
+        byName.values().forEach(g -> all.add(g.supervisor()));
+        return all;
     }
 
     /** A listener's registration; closing it ends the calls. */

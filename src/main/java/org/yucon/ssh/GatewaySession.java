@@ -383,7 +383,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** Shows the menu, over the attached console if there is one (its output held meanwhile). */
     private void showMenu() throws IOException {
         if (menu == null) {
-            menu = new GuestMenu(account.name(), account.admin(), context.visibleTo(account), terminal);
+            menu = new GuestMenu(account.name(), account.admin(), () -> context.visibleTo(account), terminal);
         }
         // Window changes while the console had the screen went to the guest only; the menu must learn the size too.
         terminal.resized(columns(), rows());

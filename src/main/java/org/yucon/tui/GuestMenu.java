@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.yucon.guest.GuestState;
 import org.yucon.guest.GuestStatus;
 import org.yucon.guest.GuestSupervisor;
@@ -41,7 +42,9 @@ public final class GuestMenu {
 
     private final String account;
     private final boolean admin;
-    private final List<GuestSupervisor> guests;
+    /** The guests this login may see, asked again before each key and frame: guests come and go. */
+    private final Supplier<List<GuestSupervisor>> visible;
+    private List<GuestSupervisor> guests;
     private final SshTerminal terminal;
     private final TerminalScreen screen;
     private int selected;
@@ -55,10 +58,11 @@ public final class GuestMenu {
     private record Question(String what, GuestSupervisor guest, Function<Boolean, Outcome> action) {
     }
 
-    public GuestMenu(String account, boolean admin, List<GuestSupervisor> guests, SshTerminal terminal) throws IOException {
+    public GuestMenu(String account, boolean admin, Supplier<List<GuestSupervisor>> visible, SshTerminal terminal) throws IOException {
         this.account = account;
         this.admin = admin;
-        this.guests = List.copyOf(guests);
+        this.visible = visible;
+        this.guests = visible.get();
         this.terminal = terminal;
         this.screen = new TerminalScreen(terminal);
     }
@@ -88,6 +92,7 @@ public final class GuestMenu {
 
     /** Handles every key Lanterna can decode from the bytes fed so far. */
     public Next keys() throws IOException {
+        look();
         KeyStroke key;
         while ((key = terminal.pollInput()) != null) {
             Next next = handle(key);
@@ -196,7 +201,14 @@ public final class GuestMenu {
         return guests.get(selected);
     }
 
+    /** Takes the guests as they are now, keeping the selection on the list. */
+    private void look() {
+        guests = visible.get();
+        selected = Math.max(0, Math.min(selected, guests.size() - 1));
+    }
+
     private void redraw(boolean complete) throws IOException {
+        look();
         screen.doResizeIfNecessary();
         screen.clear();
         TextGraphics g = screen.newTextGraphics();
