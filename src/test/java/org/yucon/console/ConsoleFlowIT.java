@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -31,11 +32,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yucon.guest.GuestState;
-import org.yucon.ssh.HostKeys;
 import org.yucon.testing.Await;
 import org.yucon.testing.RawConsole;
 import org.yucon.testing.SshUser;
 import org.yucon.testing.TestHost;
+import org.yucon.testing.Uml;
 
 /**
  * How console bytes flow through the gateway and the keeper, over real SSH to a real UML guest: a viewer that
@@ -68,8 +69,9 @@ class ConsoleFlowIT {
 
     @BeforeAll
     static void bootAndLogIn() throws Exception {
-        host = TestHost.start(dir, GUEST);
-        user = SshUser.start(host.port(), host.userKey(), host.gateway().hostKeys().stream().map(HostKeys.HostKey::fingerprint).toList());
+        // One log file for the whole test: it reads the flood back by offset (rotation has a test of its own).
+        host = TestHost.startGuests(dir, Uml.image(), Map.of(GUEST, List.of("[log]", "rotate_size = \"1G\"")));
+        user = SshUser.of(host);
         assertTrue(host.guest(GUEST).boot().ok(), "boot " + GUEST);
         Await.until(GUEST + " running", BOOT_TIMEOUT, () -> host.guest(GUEST).status().state() == GuestState.RUNNING,
                 () -> host.guest(GUEST).status().toString());

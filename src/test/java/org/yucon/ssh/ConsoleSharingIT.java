@@ -9,18 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
-import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yucon.testing.Await;
+import org.yucon.testing.SshScreen;
+import org.yucon.testing.SshUser;
 import org.yucon.testing.TestHost;
 
 /**
@@ -36,24 +33,20 @@ class ConsoleSharingIT {
     @TempDir
     static Path dir;
     private static TestHost host;
-    private static SshClient client;
+    private static SshUser ssh;
 
     @BeforeAll
     static void start() throws Exception {
         host = TestHost.start(dir, "uml1");
-        client = SshClient.setUpDefaultClient();
-        Set<String> hostKeys = host.gateway().hostKeys().stream().map(k -> k.fingerprint()).collect(Collectors.toSet());
-        client.setServerKeyVerifier((session, address, key) -> hostKeys.contains(KeyUtils.getFingerPrint(key)));
-        client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
-        client.start();
+        ssh = SshUser.of(host);
         assertTrue(host.guest("uml1").boot().ok(), "uml1 boots");
     }
 
     @AfterAll
     static void stop() throws Exception {
         try {
-            if (client != null) {
-                client.stop();
+            if (ssh != null) {
+                ssh.close();
             }
         } finally {
             if (host != null) {
@@ -64,7 +57,7 @@ class ConsoleSharingIT {
 
     @Test
     void threeViewersOneWriter() throws Exception {
-        try (ClientSession s1 = login("uml1"); ClientSession s2 = login("admin"); ClientSession s3 = login("uml1");
+        try (ClientSession s1 = ssh.login("uml1"); ClientSession s2 = ssh.login("admin"); ClientSession s3 = ssh.login("uml1");
              SshScreen v1 = SshScreen.open(s1.createExecChannel("console"))) {
             v1.awaitText("uml1 login:", BOOT_TIMEOUT);
             v1.press("root\r");
@@ -162,17 +155,5 @@ class ConsoleSharingIT {
         SshScreen screen = SshScreen.open(console);
         screen.awaitText("read-only: uml1@127.0.0.1", TIMEOUT);
         return screen;
-    }
-
-    private static ClientSession login(String user) throws IOException {
-        ClientSession session = client.connect(user, "127.0.0.1", host.port()).verify(TIMEOUT).getSession();
-        session.addPublicKeyIdentity(host.userKey());
-        try {
-            session.auth().verify(TIMEOUT);
-            return session;
-        } catch (IOException | RuntimeException e) {
-            session.close(true);
-            throw e;
-        }
     }
 }

@@ -3,36 +3,29 @@ package org.yucon.ssh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.yucon.testing.SshUser.run;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.channel.ChannelExec;
-import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yucon.guest.GuestState;
+import org.yucon.testing.SshScreen;
+import org.yucon.testing.SshUser;
+import org.yucon.testing.SshUser.Result;
 import org.yucon.testing.TestHost;
 
 /**
@@ -48,24 +41,19 @@ class GatewayIT {
     @TempDir
     static Path dir;
     private static TestHost host;
-    private static SshClient client;
+    private static SshUser ssh;
 
     @BeforeAll
     static void start() throws Exception {
         host = TestHost.start(dir, "uml1", "uml2", "uml3");
-        client = SshClient.setUpDefaultClient();
-        // Only the gateway's own host keys are accepted, and nothing of the JVM user's ~/.ssh is offered or written.
-        Set<String> hostKeys = host.gateway().hostKeys().stream().map(k -> k.fingerprint()).collect(Collectors.toSet());
-        client.setServerKeyVerifier((session, address, key) -> hostKeys.contains(KeyUtils.getFingerPrint(key)));
-        client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
-        client.start();
+        ssh = SshUser.of(host);
     }
 
     @AfterAll
     static void stop() throws Exception {
         try {
-            if (client != null) {
-                client.stop();
+            if (ssh != null) {
+                ssh.close();
             }
         } finally {
             if (host != null) {
@@ -76,24 +64,24 @@ class GatewayIT {
 
     @Test
     void publicKeyLogsIn() throws Exception {
-        try (ClientSession session = withKey("uml1", host.userKey())) {
+        try (ClientSession session = ssh.login("uml1")) {
             assertTrue(session.isAuthenticated(), "public key authentication as uml1");
         }
     }
 
     @Test
     void passwordLogsInAndAWrongOneDoesNot() throws Exception {
-        try (ClientSession session = withPassword("uml1", TestHost.PASSWORD)) {
+        try (ClientSession session = ssh.loginWithPassword("uml1", TestHost.PASSWORD)) {
             assertTrue(session.isAuthenticated(), "password authentication as uml1");
         }
-        IOException refused = assertThrows(IOException.class, () -> withPassword("uml1", TestHost.PASSWORD + "x").close(),
+        IOException refused = assertThrows(IOException.class, () -> ssh.loginWithPassword("uml1", TestHost.PASSWORD + "x").close(),
                 "a wrong password must not log in");
         assertTrue(refused.getMessage() != null, "refusal should say why: " + refused);
     }
 
     @Test
     void menuBootsTheGuestAndOpensItsConsole() throws Exception {
-        try (ClientSession session = withKey("uml1", host.userKey());
+        try (ClientSession session = ssh.login("uml1");
              SshScreen screen = SshScreen.open(session.createShellChannel())) {
             screen.awaitText("User: uml1", TIMEOUT);
             screen.awaitLine("uml1 listed as Off", TIMEOUT, guestRow("uml1", "Off"));
@@ -121,7 +109,7 @@ class GatewayIT {
 
     @Test
     void statusPrintsOneLinePerVisibleGuest() throws Exception {
-        try (ClientSession uml1 = withKey("uml1", host.userKey()); ClientSession admin = withKey("admin", host.userKey())) {
+        try (ClientSession uml1 = ssh.login("uml1"); ClientSession admin = ssh.login("admin")) {
             Result own = run(uml1, "status");
             assertEquals(0, own.status(), own.toString());
             assertEquals(List.of("uml1"), guestNames(own), "uml1 sees its own guest only; " + own);
@@ -134,7 +122,7 @@ class GatewayIT {
 
     @Test
     void aGuestOfSomebodyElseLooksLikeNoGuestAtAll() throws Exception {
-        try (ClientSession session = withKey("uml1", host.userKey())) {
+        try (ClientSession session = ssh.login("uml1")) {
             Result foreign = run(session, "boot uml2");
             Result missing = run(session, "boot nosuch");
 
@@ -149,7 +137,7 @@ class GatewayIT {
 
     @Test
     void unknownVerbIsAUsageError() throws Exception {
-        try (ClientSession session = withKey("uml1", host.userKey())) {
+        try (ClientSession session = ssh.login("uml1")) {
             Result frob = run(session, "frob");
             assertEquals(2, frob.status(), frob.toString());
             assertTrue(frob.err().contains("unknown command"), frob.toString());
@@ -158,7 +146,7 @@ class GatewayIT {
 
     @Test
     void consoleWithoutATerminalIsAUsageError() throws Exception {
-        try (ClientSession session = withKey("uml1", host.userKey())) {
+        try (ClientSession session = ssh.login("uml1")) {
             Result console = run(session, "console");
             assertEquals(2, console.status(), console.toString());
             assertTrue(console.err().contains("needs a terminal") && console.err().contains("ssh -t"),
@@ -168,7 +156,7 @@ class GatewayIT {
 
     @Test
     void consoleVerbWithATerminalAttachesAndDetachEndsTheSession() throws Exception {
-        try (ClientSession session = withKey("uml3", host.userKey())) {
+        try (ClientSession session = ssh.login("uml3")) {
             Result boot = run(session, "boot");
             assertEquals(0, boot.status(), "uml3 sees one guest, so boot needs no name; " + boot);
 
@@ -185,7 +173,7 @@ class GatewayIT {
 
     @Test
     void portForwardingIsRefusedAndTheSessionStaysUsable() throws Exception {
-        try (ClientSession session = withKey("uml1", host.userKey());
+        try (ClientSession session = ssh.login("uml1");
              ServerSocket target = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             // Local forwarding: the client listens and asks the gateway for a direct-tcpip channel per connection.
             SshdSocketAddress local = session.startLocalPortForwarding(new SshdSocketAddress("127.0.0.1", 0),
@@ -224,53 +212,7 @@ class GatewayIT {
         return Pattern.compile("^(-->|   )" + Pattern.quote(guest) + " +" + label + "\\b").asPredicate();
     }
 
-    private record Result(int status, String out, String err) {
-    }
-
-    /** Runs an exec verb without a pty and waits for the gateway to close the channel. */
-    private static Result run(ClientSession session, String command) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try (ChannelExec channel = session.createExecChannel(command)) {
-            channel.setOut(out);
-            channel.setErr(err);
-            channel.open().verify(TIMEOUT);
-            Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), TIMEOUT);
-            assertTrue(events.contains(ClientChannelEvent.CLOSED), "'" + command + "' did not finish: " + events);
-            Integer status = channel.getExitStatus();
-            assertTrue(status != null, "'" + command + "' ended without an exit status");
-            return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        }
-    }
-
     private static List<String> guestNames(Result status) {
         return status.out().lines().map(line -> line.split(" ")[0]).toList();
-    }
-
-    private static ClientSession withKey(String user, KeyPair key) throws IOException {
-        ClientSession session = connect(user);
-        session.addPublicKeyIdentity(key);
-        return authenticated(session);
-    }
-
-    private static ClientSession withPassword(String user, String password) throws IOException {
-        ClientSession session = connect(user);
-        session.addPasswordIdentity(password);
-        return authenticated(session);
-    }
-
-    private static ClientSession connect(String user) throws IOException {
-        return client.connect(user, "127.0.0.1", host.port()).verify(TIMEOUT).getSession();
-    }
-
-    /** Closes the session when authentication fails, so that no test leaks a connection. */
-    private static ClientSession authenticated(ClientSession session) throws IOException {
-        try {
-            session.auth().verify(TIMEOUT);
-            return session;
-        } catch (IOException | RuntimeException e) {
-            session.close(true);
-            throw e;
-        }
     }
 }

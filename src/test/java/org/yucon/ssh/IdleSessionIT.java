@@ -16,13 +16,9 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelShell;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,6 +27,7 @@ import org.yucon.guest.GuestState;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.keeper.KeeperClient;
 import org.yucon.testing.Await;
+import org.yucon.testing.SshUser;
 import org.yucon.testing.TestHost;
 
 /**
@@ -54,23 +51,19 @@ class IdleSessionIT {
     @TempDir
     static Path dir;
     private static TestHost host;
-    private static SshClient client;
+    private static SshUser ssh;
 
     @BeforeAll
     static void start() throws Exception {
         host = TestHost.start(dir, "uml1");
-        client = SshClient.setUpDefaultClient();
-        Set<String> hostKeys = host.gateway().hostKeys().stream().map(k -> k.fingerprint()).collect(Collectors.toSet());
-        client.setServerKeyVerifier((session, address, key) -> hostKeys.contains(KeyUtils.getFingerPrint(key)));
-        client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
-        client.start();
+        ssh = SshUser.of(host);
     }
 
     @AfterAll
     static void stop() throws Exception {
         try {
-            if (client != null) {
-                client.stop();
+            if (ssh != null) {
+                ssh.close();
             }
         } finally {
             if (host != null) {
@@ -91,7 +84,7 @@ class IdleSessionIT {
         List<Menu> menus = new ArrayList<>();
         try {
             for (int i = 0; i < SESSIONS; i++) {
-                ClientSession session = login(i % 2 == 0 ? "uml1" : "admin");
+                ClientSession session = ssh.login(i % 2 == 0 ? "uml1" : "admin");
                 sessions.add(session);
                 menus.add(Menu.open(session));
             }
@@ -259,18 +252,6 @@ class IdleSessionIT {
         @Override
         public void close() {
             channel.close(true);
-        }
-    }
-
-    private static ClientSession login(String user) throws IOException {
-        ClientSession session = client.connect(user, "127.0.0.1", host.port()).verify(TIMEOUT).getSession();
-        try {
-            session.addPublicKeyIdentity(host.userKey());
-            session.auth().verify(TIMEOUT);
-            return session;
-        } catch (IOException | RuntimeException e) {
-            session.close(true);
-            throw e;
         }
     }
 }

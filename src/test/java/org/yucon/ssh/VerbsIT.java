@@ -4,23 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.yucon.testing.SshUser.run;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
-import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.channel.ChannelExec;
-import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,6 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.yucon.guest.GuestState;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.testing.Await;
+import org.yucon.testing.SshScreen;
+import org.yucon.testing.SshUser;
+import org.yucon.testing.SshUser.Result;
 import org.yucon.testing.TestHost;
 
 /**
@@ -45,27 +40,23 @@ class VerbsIT {
     @TempDir
     static Path dir;
     private static TestHost host;
-    private static SshClient client;
+    private static SshUser ssh;
     private static ClientSession uml1;
     private static ClientSession admin;
 
     @BeforeAll
     static void start() throws Exception {
         host = TestHost.start(dir, "uml1", "uml2");
-        client = SshClient.setUpDefaultClient();
-        Set<String> hostKeys = host.gateway().hostKeys().stream().map(k -> k.fingerprint()).collect(Collectors.toSet());
-        client.setServerKeyVerifier((session, address, key) -> hostKeys.contains(KeyUtils.getFingerPrint(key)));
-        client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
-        client.start();
-        uml1 = login("uml1");
-        admin = login("admin");
+        ssh = SshUser.of(host);
+        uml1 = ssh.login("uml1");
+        admin = ssh.login("admin");
     }
 
     @AfterAll
     static void stop() throws Exception {
         try {
-            if (client != null) {
-                client.stop();
+            if (ssh != null) {
+                ssh.close();
             }
         } finally {
             if (host != null) {
@@ -225,36 +216,5 @@ class VerbsIT {
 
     private static void awaitState(GuestSupervisor guest, GuestState state, Duration timeout) {
         Await.until(guest.name() + " " + state, timeout, () -> guest.status().state() == state, () -> guest.status().toString());
-    }
-
-    private record Result(int status, String out, String err) {
-    }
-
-    /** Runs an exec verb without a pty and waits for the gateway to close the channel. */
-    private static Result run(ClientSession session, String command) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try (ChannelExec channel = session.createExecChannel(command)) {
-            channel.setOut(out);
-            channel.setErr(err);
-            channel.open().verify(TIMEOUT);
-            Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), TIMEOUT);
-            assertTrue(events.contains(ClientChannelEvent.CLOSED), "'" + command + "' did not finish: " + events);
-            Integer status = channel.getExitStatus();
-            assertTrue(status != null, "'" + command + "' ended without an exit status");
-            return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        }
-    }
-
-    private static ClientSession login(String user) throws IOException {
-        ClientSession session = client.connect(user, "127.0.0.1", host.port()).verify(TIMEOUT).getSession();
-        try {
-            session.addPublicKeyIdentity(host.userKey());
-            session.auth().verify(TIMEOUT);
-            return session;
-        } catch (IOException | RuntimeException e) {
-            session.close(true);
-            throw e;
-        }
     }
 }

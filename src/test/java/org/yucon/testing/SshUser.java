@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
@@ -15,13 +16,16 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.core.CoreModuleProperties;
+import org.yucon.ssh.HostKeys;
 
 /**
  * MINA's SSH client as a test's user of one gateway: it accepts only the given host key fingerprints, offers only
- * the test's key (nothing of the JVM user's ~/.ssh), runs exec verbs and opens raw consoles.
+ * the test's key or password (nothing of the JVM user's ~/.ssh), runs exec verbs and opens raw consoles.
  */
 public final class SshUser implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** The status of a {@link Result} when the gateway ended the verb without sending one. */
+    private static final int NO_STATUS = -1;
 
     private final SshClient client;
     private final int port;
@@ -42,11 +46,26 @@ public final class SshUser implements AutoCloseable {
         return new SshUser(client, port, key);
     }
 
-    /** An authenticated session of {@code user}; the caller closes it. */
+    /** A user of {@code host}'s gateway with its {@link TestHost#userKey() key}, trusting only its host keys. */
+    public static SshUser of(TestHost host) {
+        return start(host.port(), host.userKey(), host.gateway().hostKeys().stream().map(HostKeys.HostKey::fingerprint).toList());
+    }
+
+    /** An authenticated session of {@code user} with the test's key; the caller closes it. */
     public ClientSession login(String user) throws IOException {
+        return login(user, session -> session.addPublicKeyIdentity(key));
+    }
+
+    /** An authenticated session of {@code user} with {@code password} (and no key); the caller closes it. */
+    public ClientSession loginWithPassword(String user, String password) throws IOException {
+        return login(user, session -> session.addPasswordIdentity(password));
+    }
+
+    /** Closes the session when authentication fails, so that no test leaks a connection. */
+    private ClientSession login(String user, Consumer<ClientSession> identity) throws IOException {
         ClientSession session = client.connect(user, "127.0.0.1", port).verify(TIMEOUT).getSession();
         try {
-            session.addPublicKeyIdentity(key);
+            identity.accept(session);
             session.auth().verify(TIMEOUT);
             return session;
         } catch (IOException | RuntimeException e) {
@@ -63,21 +82,40 @@ public final class SshUser implements AutoCloseable {
         }
     }
 
-    /** Runs an exec verb without a pty as {@code user} and waits for the gateway to end it. */
+    /** Runs an exec verb without a pty in {@code session}; fails unless the gateway ends it with an exit status. */
+    public static Result run(ClientSession session, String command) throws IOException {
+        Result result = exec(session, command);
+        if (result.status() == NO_STATUS) {
+            throw new AssertionError("'" + command + "' as " + session.getUsername() + " ended without an exit status; " + result);
+        }
+        return result;
+    }
+
+    /**
+     * Runs an exec verb without a pty as {@code user}, in a session of its own, and waits for the gateway to end it;
+     * the status is -1 if the gateway sent none (say, going down meanwhile).
+     */
     public Result run(String user, String command) throws IOException {
+        try (ClientSession session = login(user)) {
+            return exec(session, command);
+        }
+    }
+
+    private static Result exec(ClientSession session, String command) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try (ClientSession session = login(user); ChannelExec channel = session.createExecChannel(command)) {
+        try (ChannelExec channel = session.createExecChannel(command)) {
             channel.setOut(out);
             channel.setErr(err);
             channel.open().verify(TIMEOUT);
             Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), TIMEOUT);
             if (!events.contains(ClientChannelEvent.CLOSED)) {
-                throw new AssertionError("'" + command + "' as " + user + " did not finish within "
+                throw new AssertionError("'" + command + "' as " + session.getUsername() + " did not finish within "
                         + TIMEOUT.toSeconds() + " s: " + events + "; stdout so far: " + out.toString(StandardCharsets.UTF_8));
             }
             Integer status = channel.getExitStatus();
-            return new Result(status == null ? -1 : status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            return new Result(status == null ? NO_STATUS : status, out.toString(StandardCharsets.UTF_8),
+                    err.toString(StandardCharsets.UTF_8));
         }
     }
 

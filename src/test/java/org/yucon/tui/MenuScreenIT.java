@@ -5,21 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.yucon.guest.GuestState;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.testing.Await;
+import org.yucon.testing.SshScreen;
+import org.yucon.testing.SshUser;
 import org.yucon.testing.TestHost;
 
 /**
@@ -53,23 +49,19 @@ class MenuScreenIT {
     @TempDir
     static Path dir;
     private static TestHost host;
-    private static SshClient client;
+    private static SshUser ssh;
 
     @BeforeAll
     static void start() throws Exception {
         host = TestHost.start(dir, "uml1", "uml2", "uml3");
-        client = SshClient.setUpDefaultClient();
-        Set<String> hostKeys = host.gateway().hostKeys().stream().map(k -> k.fingerprint()).collect(Collectors.toSet());
-        client.setServerKeyVerifier((session, address, key) -> hostKeys.contains(KeyUtils.getFingerPrint(key)));
-        client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
-        client.start();
+        ssh = SshUser.of(host);
     }
 
     @AfterAll
     static void stop() throws Exception {
         try {
-            if (client != null) {
-                client.stop();
+            if (ssh != null) {
+                ssh.close();
             }
         } finally {
             if (host != null) {
@@ -80,7 +72,7 @@ class MenuScreenIT {
 
     @Test
     void adminHeaderNamesAccountHostLoadMemoryAndTimeAndTheListHasEveryGuest() throws Exception {
-        try (ClientSession session = login("admin"); MenuScreen menu = MenuScreen.open(session, "xterm", COLUMNS, ROWS)) {
+        try (ClientSession session = ssh.login("admin"); SshScreen menu = SshScreen.menu(session, "xterm", COLUMNS, ROWS)) {
             menu.awaitText("Options:", TIMEOUT);
             // The host's figures go to the second row when the first would be too long (a long host name).
             String header = menu.row(0) + "  " + menu.row(1);
@@ -98,7 +90,7 @@ class MenuScreenIT {
 
     @Test
     void aGuestLoginSeesItsGuestOnlyAndNoHostMemory() throws Exception {
-        try (ClientSession session = login("uml3"); MenuScreen menu = MenuScreen.open(session, "xterm", COLUMNS, ROWS)) {
+        try (ClientSession session = ssh.login("uml3"); SshScreen menu = SshScreen.menu(session, "xterm", COLUMNS, ROWS)) {
             menu.awaitText("Options:", TIMEOUT);
             String header = menu.row(0);
             assertTrue(header.startsWith("User: uml3  Host: "), "the header names the account; " + menu.describe());
@@ -112,7 +104,7 @@ class MenuScreenIT {
     @Test
     void bootRebootAndShutDownWithTheirQuestions() throws Exception {
         GuestSupervisor uml1 = host.guest("uml1");
-        try (ClientSession session = login("uml1"); MenuScreen menu = MenuScreen.open(session, "xterm", COLUMNS, ROWS)) {
+        try (ClientSession session = ssh.login("uml1"); SshScreen menu = SshScreen.menu(session, "xterm", COLUMNS, ROWS)) {
             menu.awaitLine("uml1 Off", TIMEOUT, guestRow("uml1", "Off"));
 
             menu.press("b");
@@ -120,8 +112,8 @@ class MenuScreenIT {
             menu.awaitLine("uml1 Running with uptime, load, memory and no viewer", BOOT_TIMEOUT, runningRow("uml1", "0"));
 
             // A viewer elsewhere is counted at the next refresh, without a key.
-            try (ClientSession other = login("admin");
-                 MenuScreen console = MenuScreen.open(other, "xterm", COLUMNS, ROWS)) {
+            try (ClientSession other = ssh.login("admin");
+                 SshScreen console = SshScreen.menu(other, "xterm", COLUMNS, ROWS)) {
                 console.press("\r");
                 console.awaitText("[yucon] console of uml1", TIMEOUT);
                 menu.awaitLine("uml1 with one viewer", REFRESH_TIMEOUT, runningRow("uml1", "1"));
@@ -165,7 +157,7 @@ class MenuScreenIT {
         assertTrue(uml3.boot().ok(), "uml3 boots");
         Await.until("uml3 running", BOOT_TIMEOUT, () -> uml3.status().state() == GuestState.RUNNING, () -> uml3.status().toString());
         long pid = uml3.status().pid();
-        try (ClientSession session = login("uml3"); MenuScreen menu = MenuScreen.open(session, "xterm", 80, 24)) {
+        try (ClientSession session = ssh.login("uml3"); SshScreen menu = SshScreen.menu(session, "xterm", 80, 24)) {
             menu.awaitLine("uml3 Running", TIMEOUT, guestRow("uml3", "Running"));
 
             menu.press("p");
@@ -197,7 +189,7 @@ class MenuScreenIT {
 
     @Test
     void questionMarkShowsTheKeysOnTheStatusLine() throws Exception {
-        try (ClientSession session = login("uml3"); MenuScreen menu = MenuScreen.open(session, "xterm", 80, 24)) {
+        try (ClientSession session = ssh.login("uml3"); SshScreen menu = SshScreen.menu(session, "xterm", 80, 24)) {
             menu.awaitText("Options:", TIMEOUT);
             menu.press("?");
             menu.awaitText("b boot", TIMEOUT);
@@ -210,7 +202,7 @@ class MenuScreenIT {
 
     @Test
     void resizingLaysTheMenuOutAgain() throws Exception {
-        try (ClientSession session = login("admin"); MenuScreen menu = MenuScreen.open(session, "xterm", COLUMNS, ROWS)) {
+        try (ClientSession session = ssh.login("admin"); SshScreen menu = SshScreen.menu(session, "xterm", COLUMNS, ROWS)) {
             awaitLaidOut(menu);
 
             for (int[] size : new int[][] {{80, 24}, {132, 43}, {80, 24}}) {
@@ -223,7 +215,7 @@ class MenuScreenIT {
     @Test
     void aGuestChangingStateIsShownWithoutAKey() throws Exception {
         GuestSupervisor uml2 = host.guest("uml2");
-        try (ClientSession session = login("admin"); MenuScreen menu = MenuScreen.open(session, "xterm", COLUMNS, ROWS)) {
+        try (ClientSession session = ssh.login("admin"); SshScreen menu = SshScreen.menu(session, "xterm", COLUMNS, ROWS)) {
             menu.awaitLine("uml2 Off", TIMEOUT, guestRow("uml2", "Off"));
 
             assertTrue(uml2.boot().ok(), "uml2 boots");
@@ -240,7 +232,7 @@ class MenuScreenIT {
     @ParameterizedTest
     @ValueSource(strings = {"xterm", "xterm-256color", "vt100", "screen", "tmux"})
     void theMenuRendersOnEveryTerm(String term) throws Exception {
-        try (ClientSession session = login("admin"); MenuScreen menu = MenuScreen.open(session, term, 80, 24)) {
+        try (ClientSession session = ssh.login("admin"); SshScreen menu = SshScreen.menu(session, term, 80, 24)) {
             menu.awaitText("Options:", TIMEOUT);
             assertTrue(menu.row(0).startsWith("User: admin"), "header on TERM=" + term + "; " + menu.describe());
             assertEquals(List.of("uml1", "uml2", "uml3"), listedGuests(menu), "the list on TERM=" + term + "; " + menu.describe());
@@ -251,13 +243,13 @@ class MenuScreenIT {
     }
 
     /** Waits until the menu is laid out for the screen's size: the old frame may linger a moment after a resize. */
-    private static void awaitLaidOut(MenuScreen menu) {
+    private static void awaitLaidOut(SshScreen menu) {
         Await.until("the menu laid out for " + menu.columns() + "x" + menu.rows(), TIMEOUT,
                 () -> layoutProblem(menu).isEmpty(), () -> layoutProblem(menu).orElse("") + "; " + menu.describe());
     }
 
     /** What any size must show: the whole header, every guest, the options 4 rows from the bottom, nothing cut. */
-    private static Optional<String> layoutProblem(MenuScreen menu) {
+    private static Optional<String> layoutProblem(SshScreen menu) {
         if (!menu.row(0).startsWith("User: admin")) {
             return Optional.of("no header at the top");
         }
@@ -277,7 +269,7 @@ class MenuScreenIT {
     }
 
     /** The guest names of the list's rows, top to bottom. */
-    private static List<String> listedGuests(MenuScreen menu) {
+    private static List<String> listedGuests(SshScreen menu) {
         Pattern row = Pattern.compile("^(?:-->|   )(uml\\d+) ");
         return menu.lines().stream().map(row::matcher).filter(Matcher::find).map(m -> m.group(1)).toList();
     }
@@ -298,7 +290,7 @@ class MenuScreenIT {
         return Pattern.compile("^ *" + pid + " [A-Z] +\\d+\\.\\d +\\d+K  \\S").asPredicate();
     }
 
-    private static List<Long> listedPids(MenuScreen menu) {
+    private static List<Long> listedPids(SshScreen menu) {
         Pattern row = Pattern.compile("^ *(\\d+) [A-Z] +\\d+\\.\\d +\\d+K  ");
         return menu.lines().stream().map(row::matcher).filter(Matcher::find).map(m -> Long.parseLong(m.group(1))).toList();
     }
@@ -312,17 +304,5 @@ class MenuScreenIT {
             p = p.get().parent();
         }
         return false;
-    }
-
-    private static ClientSession login(String user) throws IOException {
-        ClientSession session = client.connect(user, "127.0.0.1", host.port()).verify(TIMEOUT).getSession();
-        try {
-            session.addPublicKeyIdentity(host.userKey());
-            session.auth().verify(TIMEOUT);
-            return session;
-        } catch (IOException | RuntimeException e) {
-            session.close(true);
-            throw e;
-        }
     }
 }

@@ -1,4 +1,4 @@
-package org.yucon.tui;
+package org.yucon.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,50 +14,61 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.apache.sshd.client.channel.ChannelShell;
 import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.channel.PtyCapableChannelSession;
 import org.apache.sshd.client.session.ClientSession;
 import org.jline.builtins.ScreenTerminal;
-import org.yucon.testing.Await;
 
 /**
- * The menu as a user with a terminal sees it: a shell channel with a pty of a given TERM and size, its output
- * run through a VT emulator (jline's {@link ScreenTerminal}), so that tests assert on rows of text. The window
+ * What an SSH user with a terminal would see: a session channel (the menu's shell, or an exec verb) with a pty of a
+ * given TERM and size, its output run through a VT emulator (jline's {@link ScreenTerminal}), so that tests assert on
+ * rows of text rather than on escape sequences. Keys go in as the bytes a terminal sends (Enter is CR). The window
  * can be resized like a terminal emulator does it (the emulator first, then the SSH window-change).
  */
-final class MenuScreen implements AutoCloseable {
+public final class SshScreen implements AutoCloseable {
+    private static final int COLUMNS = 100;
+    private static final int ROWS = 30;
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
 
-    private final ChannelShell channel;
+    private final PtyCapableChannelSession channel;
     /** Replaced on a resize; guarded by {@code this} so that the pump never writes into a discarded one. */
     private ScreenTerminal screen;
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     private volatile int columns;
     private volatile int rows;
 
-    private MenuScreen(ChannelShell channel, int columns, int rows) throws IOException {
+    private SshScreen(PtyCapableChannelSession channel, int columns, int rows) throws IOException {
         this.channel = channel;
         this.columns = columns;
         this.rows = rows;
         this.screen = new ScreenTerminal(columns, rows);
         channel.setErr(stderr);
         channel.open().verify(OPEN_TIMEOUT);
-        Thread pump = new Thread(this::pump, "menu-screen-" + channel.getChannelId());
+        Thread pump = new Thread(this::pump, "ssh-screen-" + channel.getChannelId());
         pump.setDaemon(true);
         pump.start();
     }
 
-    /** Opens the menu (a shell channel) with a pty of type {@code term}, {@code columns} x {@code rows}. */
-    static MenuScreen open(ClientSession session, String term, int columns, int rows) throws IOException {
-        ChannelShell channel = session.createShellChannel();
+    /** Opens {@code channel} (shell, or exec with a pty) with an xterm of {@value #COLUMNS}x{@value #ROWS}. */
+    public static SshScreen open(PtyCapableChannelSession channel) throws IOException {
+        return open(channel, "xterm", COLUMNS, ROWS);
+    }
+
+    /** Opens {@code channel} (shell, or exec with a pty) with a pty of type {@code term}, {@code columns} x {@code rows}. */
+    public static SshScreen open(PtyCapableChannelSession channel, String term, int columns, int rows) throws IOException {
         channel.setUsePty(true);
         channel.setPtyType(term);
         channel.setPtyColumns(columns);
         channel.setPtyLines(rows);
-        return new MenuScreen(channel, columns, rows);
+        return new SshScreen(channel, columns, rows);
     }
 
-    /** Feeds the emulator; the reader keeps UTF-8 sequences whole across reads. */
+    /** Opens the menu (a shell channel of {@code session}) with a pty of type {@code term}, {@code columns} x {@code rows}. */
+    public static SshScreen menu(ClientSession session, String term, int columns, int rows) throws IOException {
+        return open(session.createShellChannel(), term, columns, rows);
+    }
+
+    /** Feeds the emulator; the reader keeps UTF-8 sequences whole across reads (the menu draws boxes). */
     private void pump() {
         char[] buffer = new char[8192];
         try (Reader in = new InputStreamReader(channel.getInvertedOut(), StandardCharsets.UTF_8)) {
@@ -72,10 +83,15 @@ final class MenuScreen implements AutoCloseable {
         }
     }
 
-    void press(String keys) throws IOException {
+    public void press(String keys) throws IOException {
         OutputStream in = channel.getInvertedIn();
         in.write(keys.getBytes(StandardCharsets.UTF_8));
         in.flush();
+    }
+
+    /** Ctrl-A d, the gateway's default detach. */
+    public void detach() throws IOException {
+        press("\u0001d");
     }
 
     /**
@@ -83,7 +99,7 @@ final class MenuScreen implements AutoCloseable {
      * fresh emulator because ScreenTerminal.setSize keeps rows of the old width in its scrollback and fails on them
      * when the screen grows again; the gateway redraws the whole screen after a window-change anyway.
      */
-    void resize(int newColumns, int newRows) throws IOException {
+    public void resize(int newColumns, int newRows) throws IOException {
         synchronized (this) {
             screen = new ScreenTerminal(newColumns, newRows);
             columns = newColumns;
@@ -92,16 +108,16 @@ final class MenuScreen implements AutoCloseable {
         channel.sendWindowChange(newColumns, newRows);
     }
 
-    int rows() {
+    public int rows() {
         return rows;
     }
 
-    int columns() {
+    public int columns() {
         return columns;
     }
 
     /** Every row of the screen, trailing blanks removed; blank rows are kept, so that an index is a row. */
-    List<String> lines() {
+    public List<String> lines() {
         String dump;
         synchronized (this) {
             dump = screen.toString();
@@ -109,43 +125,38 @@ final class MenuScreen implements AutoCloseable {
         return Arrays.stream(dump.split("\n", -1)).map(String::stripTrailing).toList();
     }
 
-    String text() {
+    public String text() {
         return String.join("\n", lines()).stripTrailing();
     }
 
     /** Row {@code index}, counted from the top; "" if the screen has fewer. */
-    String row(int index) {
+    public String row(int index) {
         List<String> lines = lines();
         return index < lines.size() ? lines.get(index) : "";
     }
 
-    /** The status line, the last row. */
-    String statusLine() {
-        return row(rows - 1);
-    }
-
-    void awaitLine(String what, Duration timeout, Predicate<String> line) {
+    public void awaitLine(String what, Duration timeout, Predicate<String> line) {
         Await.until(what + " on the screen", timeout, () -> lines().stream().anyMatch(line), this::describe);
     }
 
-    void awaitText(String text, Duration timeout) {
+    public void awaitText(String text, Duration timeout) {
         Await.until("'" + text + "' on the screen", timeout, () -> text().contains(text), this::describe);
     }
 
-    void awaitNoText(String text, Duration timeout) {
+    public void awaitNoText(String text, Duration timeout) {
         Await.until("'" + text + "' gone from the screen", timeout, () -> !text().contains(text), this::describe);
     }
 
     /** Waits for the gateway to end the session, then returns its exit status (null if none was sent). */
-    Integer awaitExit(Duration timeout) {
+    public Integer awaitExit(Duration timeout) {
         Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
         assertTrue(events.contains(ClientChannelEvent.CLOSED), "the session did not end within " + timeout.toSeconds()
                 + " s (" + events + "); " + describe());
         return channel.getExitStatus();
     }
 
-    /** The screen as the user sees it, framed with its size, for failure messages. */
-    String describe() {
+    /** The screen as the user sees it, framed with its size, and what came on stderr: for failure messages. */
+    public String describe() {
         List<String> lines = lines();
         StringBuilder b = new StringBuilder("screen ").append(columns).append('x').append(rows).append(":\n");
         for (int i = 0; i < lines.size(); i++) {
