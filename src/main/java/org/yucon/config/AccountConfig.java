@@ -20,7 +20,8 @@ public record AccountConfig(String name, Optional<String> passwordHash, Optional
         guests = Set.copyOf(guests);
     }
 
-    public boolean mayUse(String guest) {
+    /** Whether this login may drive the guest: boot it, stop it, type on its console. */
+    public boolean owns(String guest) {
         return admin || guests.contains(guest);
     }
 }

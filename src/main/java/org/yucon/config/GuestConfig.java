@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * One guest, from {@code etc/guests/NAME.toml}.
@@ -24,12 +25,14 @@ import java.util.OptionalLong;
  * @param shutdownTimeout how long a graceful shutdown may take before the guest is halted
  * @param restart         whether it boots again when it stops or crashes by itself
  * @param log             how its console log is kept
+ * @param watchers        accounts that may watch its console and see its state, never type or act on it
+ *                        (conserver's {@code ro})
  * @param file            where it was read from, for messages
  */
 public record GuestConfig(String name, String umid, Optional<Path> kernel, long memoryBytes, Boot boot,
                           List<Disk> disks, List<Swap> swaps, Optional<HostDir> hostfs, Optional<Network> network,
                           HostSide host, Autostart autostart, Duration shutdownTimeout, RestartPolicy restart,
-                          LogSettings log, Path file) {
+                          LogSettings log, Set<String> watchers, Path file) {
 
     /**
      * What the kernel is told besides its devices.

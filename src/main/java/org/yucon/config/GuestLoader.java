@@ -106,9 +106,15 @@ final class GuestLoader {
         Duration shutdown = root.duration("shutdown_timeout", Duration.ofSeconds(30), Duration.ofHours(1));
         RestartPolicy restart = restart(root);
         LogSettings log = log(root.sectionOrEmpty("log"));
+        Set<String> watchers = new HashSet<>(root.strings("read_only"));
+        for (String watcher : watchers) {
+            if (!ConfigLoader.NAME.matcher(watcher).matches()) {
+                throw root.error("read_only", "names \"" + watcher + "\", which is not an account name");
+            }
+        }
         root.rejectUnknownKeys();
         GuestConfig guest = new GuestConfig(name, umid, kernel, memory, boot, disks, swaps, hostfs, network, host,
-                autostart, shutdown, restart, log, file);
+                autostart, shutdown, restart, log, Set.copyOf(watchers), file);
         rejectPathsOutsideJail(root, guest);
         return guest;
     }

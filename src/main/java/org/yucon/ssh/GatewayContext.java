@@ -16,10 +16,10 @@ import org.yucon.guest.Guests;
 record GatewayContext(Guests guests, GatewaySettings settings, ScheduledExecutorService scheduler, AuditLog audit) {
 
     List<GuestSupervisor> visibleTo(AccountConfig account) {
-        return guests.all().stream().filter(g -> account.mayUse(g.name())).collect(Collectors.toList());
+        return guests.all().stream().filter(new Access(account)::sees).collect(Collectors.toList());
     }
 
     Optional<GuestSupervisor> visible(AccountConfig account, String name) {
-        return guests.get(name).filter(g -> account.mayUse(g.name()));
+        return guests.get(name).filter(new Access(account)::sees);
     }
 }

@@ -353,7 +353,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     private void attach(GuestSupervisor target, byte[] typedAhead) throws IOException {
-        console = ConsoleAttachment.attach(target, account.name() + "@" + address(), out, escape,
+        console = ConsoleAttachment.attach(target, account.name() + "@" + address(), new Access(account).drives(target), out, escape,
                 context.settings().console().replayLines(), (sink, change) -> events.offer(new Told(sink, change)));
         front = Front.CONSOLE;
         console.resize(columns(), rows());
@@ -383,7 +383,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** Shows the menu, over the attached console if there is one (its output held meanwhile). */
     private void showMenu() throws IOException {
         if (menu == null) {
-            menu = new GuestMenu(account.name(), account.admin(), () -> context.visibleTo(account), terminal);
+            menu = new GuestMenu(account.name(), account.admin(), () -> context.visibleTo(account), new Access(account)::drives, terminal);
         }
         // Window changes while the console had the screen went to the guest only; the menu must learn the size too.
         terminal.resized(columns(), rows());

@@ -147,6 +147,10 @@ final class Verbs {
         if (guest.isEmpty()) {
             return 1;
         }
+        if (!new Access(account).drives(guest.get())) {
+            print(err, account.name() + " may only watch " + guest.get().name());
+            return 1;
+        }
         Outcome outcome = action.on(guest.get());
         context.audit().record(account.name(), from, command.verb().word(), guest.get().name(), outcome.ok() ? "ok" : outcome.message());
         print(outcome.ok() ? out : err, outcome.message());

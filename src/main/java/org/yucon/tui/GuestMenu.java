@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.yucon.guest.GuestState;
 import org.yucon.guest.GuestStatus;
@@ -45,6 +46,8 @@ public final class GuestMenu {
     /** The guests this login may see, asked again before each key and frame: guests come and go. */
     private final Supplier<List<GuestSupervisor>> visible;
     private List<GuestSupervisor> guests;
+    /** Whether this login may act on a guest, not only watch it. */
+    private final Predicate<GuestSupervisor> drives;
     private final SshTerminal terminal;
     private final TerminalScreen screen;
     private int selected;
@@ -58,10 +61,12 @@ public final class GuestMenu {
     private record Question(String what, GuestSupervisor guest, Function<Boolean, Outcome> action) {
     }
 
-    public GuestMenu(String account, boolean admin, Supplier<List<GuestSupervisor>> visible, SshTerminal terminal) throws IOException {
+    public GuestMenu(String account, boolean admin, Supplier<List<GuestSupervisor>> visible, Predicate<GuestSupervisor> drives,
+                     SshTerminal terminal) throws IOException {
         this.account = account;
         this.admin = admin;
         this.visible = visible;
+        this.drives = drives;
         this.guests = visible.get();
         this.terminal = terminal;
         this.screen = new TerminalScreen(terminal);
@@ -140,6 +145,10 @@ public final class GuestMenu {
             return new Next.Stay();
         }
         GuestSupervisor guest = current();
+        if ((c == 'b' || c == 's' || c == 'r') && !drives.test(guest)) {
+            statusLine = "Error: this login may only watch " + guest.name();
+            return new Next.Stay();
+        }
         switch (c) {
             case 'k': return move(-1);
             case 'j': return move(1);

@@ -25,7 +25,7 @@ class ConfigLoaderTest {
     private static final String HASH = Sha2Crypt.sha512Crypt("secret".getBytes(UTF_8), "$6$saltsalt");
     private static final String KNOWN_GUEST_KEYS =
             "(known here: autostart, autostart_delay, autostart_order, disk, hostfs, initrd, jail, kernel, kernel_args, "
-            + "limits, log, memory, network, restart, restart_max, restart_window, runlevel, shutdown_timeout, swap, umid, user)";
+            + "limits, log, memory, network, read_only, restart, restart_max, restart_window, runlevel, shutdown_timeout, swap, umid, user)";
 
     @TempDir
     Path root;
@@ -106,7 +106,7 @@ class ConfigLoaderTest {
 
         AccountConfig bob = config.account("bob").orElseThrow();
         assertTrue(bob.admin());
-        assertTrue(bob.mayUse("uml1"));
+        assertTrue(bob.owns("uml1"));
         assertEquals(Optional.empty(), bob.passwordHash());
         assertEquals(Optional.of(etc.resolve("accounts/bob.keys")), bob.authorizedKeys());
     }
