@@ -56,6 +56,8 @@ public final class GuestMenu {
     private Question question;
     /** ps or top over the list, or null. */
     private ProcessView processes;
+    /** An admin's view of a guest's settings over the list, or null. */
+    private SettingsView settings;
 
     /** A question on the status line: y does the gentle thing, h the hard one, any other key cancels. */
     private record Question(String what, GuestSupervisor guest, Function<Boolean, Outcome> action) {
@@ -122,6 +124,10 @@ public final class GuestMenu {
         if (processes != null) {
             return processKey(key);
         }
+        if (settings != null) {
+            settings = null;
+            return key.getKeyType() == KeyType.EOF ? new Next.Quit() : new Next.Stay();
+        }
         switch (key.getKeyType()) {
             case ArrowUp: return move(-1);
             case ArrowDown: return move(1);
@@ -164,6 +170,13 @@ public final class GuestMenu {
             case 'p':
             case 't':
                 processes = new ProcessView(guest, c == 't');
+                return new Next.Stay();
+            case 'i':
+                if (admin) {
+                    settings = new SettingsView(guest);
+                } else {
+                    statusLine = "Error: a guest's settings are for admins";
+                }
                 return new Next.Stay();
             default:
                 statusLine = "Unknown key '" + c + "': " + keyHelp();
@@ -224,6 +237,8 @@ public final class GuestMenu {
         TerminalSize size = screen.getTerminalSize();
         if (processes != null) {
             processes.draw(g, size);
+        } else if (settings != null) {
+            settings.draw(g, size);
         } else {
             drawList(g, size);
         }
@@ -323,7 +338,8 @@ public final class GuestMenu {
         return stats.memory().usedKib() / 1024 + "/" + stats.memory().totalKib() / 1024 + " MB";
     }
 
-    private static String keyHelp() {
-        return "b boot, r reboot, s shutdown, p ps, t top, Enter console (Ctrl-A d returns), j/k or arrows select, q quit";
+    private String keyHelp() {
+        return "b boot, r reboot, s shutdown, p ps, t top, " + (admin ? "i settings, " : "")
+                + "Enter console (Ctrl-A d returns), j/k or arrows select, q quit";
     }
 }

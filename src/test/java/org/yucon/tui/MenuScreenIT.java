@@ -201,6 +201,24 @@ class MenuScreenIT {
     }
 
     @Test
+    void anAdminReadsAGuestsSettingsAndAnOwnerMayNot() throws Exception {
+        try (ClientSession session = ssh.login("admin"); SshScreen menu = SshScreen.menu(session, "xterm", 100, 30)) {
+            menu.awaitText("Options:", TIMEOUT);
+            menu.press("i");
+            menu.awaitText("settings of uml1", TIMEOUT);
+            menu.awaitText("ubd0: ", TIMEOUT);
+            menu.awaitText("memory 64 MB", TIMEOUT);
+            menu.press("q");
+            menu.awaitText("Options:", TIMEOUT);
+        }
+        try (ClientSession session = ssh.login("uml3"); SshScreen menu = SshScreen.menu(session, "xterm", 100, 30)) {
+            menu.awaitText("Options:", TIMEOUT);
+            menu.press("i");
+            menu.awaitText("settings are for admins", TIMEOUT);
+        }
+    }
+
+    @Test
     void resizingLaysTheMenuOutAgain() throws Exception {
         try (ClientSession session = ssh.login("admin"); SshScreen menu = SshScreen.menu(session, "xterm", COLUMNS, ROWS)) {
             awaitLaidOut(menu);
