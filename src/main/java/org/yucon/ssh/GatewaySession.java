@@ -8,6 +8,8 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -206,7 +208,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             return 2;
         }
         consoleOnly = true;
-        terminal = new SshTerminal(new KeyFeed(), out, columns(), rows());
+        terminal = new SshTerminal(new KeyFeed(), out, columns(), rows(), utf8());
         attach(target.get(), new byte[0]);
         return loop();
     }
@@ -216,7 +218,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             say(err, "the menu needs a terminal: use ssh -t, or run a command such as 'help'");
             return 2;
         }
-        terminal = new SshTerminal(new KeyFeed(), out, columns(), rows());
+        terminal = new SshTerminal(new KeyFeed(), out, columns(), rows(), utf8());
         showMenu();
         return loop();
     }
@@ -445,6 +447,21 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
 
     private boolean hasTerminal() {
         return environment.getEnv().containsKey(Environment.ENV_TERM) && !environment.getPtyModes().isEmpty();
+    }
+
+    /**
+     * Whether the client's locale is UTF-8: the first of LC_ALL, LC_CTYPE and LANG that it sent decides. A client
+     * that sends none gets UTF-8, as nearly every terminal today expects.
+     */
+    private boolean utf8() {
+        for (String name : List.of("LC_ALL", "LC_CTYPE", "LANG")) {
+            String value = environment.getEnv().getOrDefault(name, "");
+            if (!value.isEmpty()) {
+                String upper = value.toUpperCase(Locale.ROOT);
+                return upper.contains("UTF-8") || upper.contains("UTF8");
+            }
+        }
+        return true;
     }
 
     private int columns() {
