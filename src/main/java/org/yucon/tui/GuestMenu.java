@@ -31,6 +31,8 @@ import org.yucon.guest.mconsole.MconsoleException;
 public final class GuestMenu {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final int LIST_TOP = 3;
+    /** From this width on, the list has a kernel column. */
+    private static final int WIDE = 100;
 
     /** What the session must do after a key. */
     public sealed interface Next {
@@ -247,9 +249,11 @@ public final class GuestMenu {
 
     private void drawList(TextGraphics g, TerminalSize size) {
         drawHeader(g, size.getColumns());
-        g.putString(0, LIST_TOP - 1, String.format("   %-10s %-28s %-16s %-12s %s", "Guest", "Status", "Load", "Memory", "Viewers"), SGR.BOLD);
+        boolean wide = size.getColumns() >= WIDE;
+        g.putString(0, LIST_TOP - 1, String.format("   %-10s %-28s %-16s %-12s %-7s %s", "Guest", "Status", "Load", "Memory",
+                "Viewers", wide ? "Kernel" : ""), SGR.BOLD);
         for (int i = 0; i < guests.size() && LIST_TOP + i < size.getRows() - 4; i++) {
-            drawGuest(g, i);
+            drawGuest(g, i, wide);
         }
         int bottom = size.getRows();
         g.putString(0, bottom - 4, "Options: b - Boot, r - Reboot, s - Shutdown, p - ps, t - top,");
@@ -290,13 +294,14 @@ public final class GuestMenu {
         return rows;
     }
 
-    private void drawGuest(TextGraphics g, int i) {
+    /** The kernel column needs room that 80 columns do not have; p and t show it at any width. */
+    private void drawGuest(TextGraphics g, int i, boolean wide) {
         GuestSupervisor guest = guests.get(i);
         GuestStatus status = guest.status();
         Optional<GuestStats> stats = status.state() == GuestState.RUNNING ? stats(guest) : Optional.empty();
-        String line = String.format("%s%-10s %-28s %-16s %-12s %d", i == selected ? "-->" : "   ", guest.name(),
+        String line = String.format("%s%-10s %-28s %-16s %-12s %-7d %s", i == selected ? "-->" : "   ", guest.name(),
                 fit(describe(status, stats), 28), stats.map(GuestMenu::load).orElse(""), stats.map(GuestMenu::memory).orElse(""),
-                guest.console().viewerCount());
+                guest.console().viewerCount(), wide ? stats.map(GuestStats::kernelRelease).orElse("") : "");
         if (i == selected) {
             g.putString(0, LIST_TOP + i, line, SGR.REVERSE);
         } else {
