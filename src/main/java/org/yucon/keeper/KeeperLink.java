@@ -34,6 +34,8 @@ public final class KeeperLink implements GuestTty, AutoCloseable {
     private final DataOutputStream out;
     private final Listener listener;
     private final Thread reader;
+    /** Set by {@link #close}: the link's end is then ours, not news for the listener. */
+    private volatile boolean closed;
 
     KeeperLink(String guest, SocketChannel channel, DataInputStream in, DataOutputStream out, Listener listener) {
         this.channel = channel;
@@ -70,6 +72,7 @@ public final class KeeperLink implements GuestTty, AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         try {
             channel.close();
         } catch (IOException e) {
@@ -93,9 +96,13 @@ public final class KeeperLink implements GuestTty, AutoCloseable {
                 }
             }
         } catch (EOFException e) {
-            listener.lost(new IOException("the console keeper closed the link"));
+            if (!closed) {
+                listener.lost(new IOException("the console keeper closed the link"));
+            }
         } catch (IOException e) {
-            listener.lost(e);
+            if (!closed) {
+                listener.lost(e);
+            }
         }
     }
 }
