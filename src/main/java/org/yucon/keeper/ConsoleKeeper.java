@@ -117,6 +117,7 @@ public final class ConsoleKeeper {
             DataOutputStream out = new DataOutputStream(UnixStreams.out(c));
             if (!KeeperProtocol.GREETING.equals(in.readUTF())) {
                 out.writeUTF("this keeper speaks " + KeeperProtocol.GREETING);
+                out.flush();
                 return;
             }
             dispatch(in.readUTF(), c, in, out);

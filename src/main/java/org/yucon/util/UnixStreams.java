@@ -1,5 +1,7 @@
 package org.yucon.util;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,15 +9,27 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /**
- * Streams over a blocking Unix-domain socket channel that one thread may read while another writes.
+ * Buffered streams over a blocking Unix-domain socket channel that one thread may read while another writes.
  * {@code Channels.newInputStream} cannot be used for that on Java 17: reads and writes hold the same
- * blocking lock, so a writer waits for a reader that waits for data.
+ * blocking lock, so a writer waits for a reader that waits for data. Buffered, because DataOutputStream writes
+ * a frame's header field by field: writers flush once per message, so one message is one write(2) (a keystroke's
+ * round trip through the keeper is on the echo path), and readers take a frame's header from memory.
  */
 public final class UnixStreams {
     private UnixStreams() {
     }
 
+    private static final int BUFFER = 64 * 1024;
+
     public static InputStream in(SocketChannel channel) {
+        return new BufferedInputStream(raw(channel), BUFFER);
+    }
+
+    public static OutputStream out(SocketChannel channel) {
+        return new BufferedOutputStream(rawOut(channel), BUFFER);
+    }
+
+    private static InputStream raw(SocketChannel channel) {
         return new InputStream() {
             @Override
             public int read() throws IOException {
@@ -30,7 +44,7 @@ public final class UnixStreams {
         };
     }
 
-    public static OutputStream out(SocketChannel channel) {
+    private static OutputStream rawOut(SocketChannel channel) {
         return new OutputStream() {
             @Override
             public void write(int b) throws IOException {
