@@ -27,12 +27,13 @@ import java.util.Set;
  * @param log             how its console log is kept
  * @param watchers        accounts that may watch its console and see its state, never type or act on it
  *                        (conserver's {@code ro})
+ * @param hotplug         disks an admin may plug into the running guest and unplug, after its disks and swaps
  * @param file            where it was read from, for messages
  */
 public record GuestConfig(String name, String umid, Optional<Path> kernel, long memoryBytes, Boot boot,
                           List<Disk> disks, List<Swap> swaps, Optional<HostDir> hostfs, Optional<Network> network,
                           HostSide host, Autostart autostart, Duration shutdownTimeout, RestartPolicy restart,
-                          LogSettings log, Set<String> watchers, Path file) {
+                          LogSettings log, Set<String> watchers, List<Disk> hotplug, Path file) {
 
     /**
      * What the kernel is told besides its devices.

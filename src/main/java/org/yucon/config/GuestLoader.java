@@ -94,11 +94,12 @@ final class GuestLoader {
         Optional<Path> kernel = root.path("kernel");
         long memory = root.size("memory", 128 * MIB, 16 * MIB, 64L << 30);
         GuestConfig.Boot boot = boot(root);
-        List<GuestConfig.Disk> disks = disks(root);
+        List<GuestConfig.Disk> disks = disks(root, "disk");
         if (disks.isEmpty()) {
             throw new ConfigException(file, 0, "a guest needs at least one [[disk]] with an image (its root)");
         }
         List<GuestConfig.Swap> swaps = swaps(root);
+        List<GuestConfig.Disk> hotplug = disks(root, "hotplug");
         Optional<GuestConfig.HostDir> hostfs = hostfs(root);
         Optional<GuestConfig.Network> network = network(root, name);
         GuestConfig.HostSide host = hostSide(root, memory);
@@ -114,7 +115,7 @@ final class GuestLoader {
         }
         root.rejectUnknownKeys();
         GuestConfig guest = new GuestConfig(name, umid, kernel, memory, boot, disks, swaps, hostfs, network, host,
-                autostart, shutdown, restart, log, Set.copyOf(watchers), file);
+                autostart, shutdown, restart, log, Set.copyOf(watchers), hotplug, file);
         rejectPathsOutsideJail(root, guest);
         return guest;
     }
@@ -137,9 +138,10 @@ final class GuestLoader {
         return new GuestConfig.Boot(runlevel, root.path("initrd"), root.strings("kernel_args"));
     }
 
-    private static List<GuestConfig.Disk> disks(TomlSection root) throws ConfigException {
+    /** {@code [[disk]]} (attached at boot) or {@code [[hotplug]]} (plugged by an admin while the guest runs). */
+    private static List<GuestConfig.Disk> disks(TomlSection root, String key) throws ConfigException {
         List<GuestConfig.Disk> disks = new ArrayList<>();
-        for (TomlSection disk : root.sections("disk")) {
+        for (TomlSection disk : root.sections(key)) {
             Path image = disk.path("image").orElseThrow(() -> disk.missing("image"));
             // A host device passed through is a disk whose image is a block device; a typo there is not a file to create.
             if (image.startsWith("/dev") && !Files.exists(image)) {

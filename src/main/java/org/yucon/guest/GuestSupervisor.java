@@ -212,6 +212,40 @@ public final class GuestSupervisor {
         return Outcome.done(name() + " is rebooting (hard)");
     }
 
+    /**
+     * Plugs the {@code n}th of the guest's {@code [[hotplug]]} disks into it while it runs (mconsole
+     * {@code config ubdN=...}), or unplugs it ({@code remove ubdN}). The guest's file names the disks an admin
+     * may plug: no path comes from a session.
+     */
+    public Outcome hotplug(int n, boolean plug) {
+        GuestConfig config = setup.config();
+        if (n < 0 || n >= config.hotplug().size()) {
+            return Outcome.refused(name() + " has no hot-plug disk " + (n + 1));
+        }
+        if (status().state() != GuestState.RUNNING) {
+            return Outcome.refused(name() + " is " + status().state().label().toLowerCase() + ", not running");
+        }
+        int index = UmlCommandLine.hotplugIndex(config, n);
+        String command = plug ? "config " + UmlCommandLine.device(config, index, config.hotplug().get(n)) : "remove ubd" + index;
+        String what = (plug ? "plugging ubd" + index + " into " : "unplugging ubd" + index + " from ") + name();
+        try {
+            MconsoleReply reply = setup.mconsole().send(command);
+            return reply.ok() ? Outcome.done(what + ": done") : Outcome.refused(what + " failed: " + reply.text().strip());
+        } catch (MconsoleException e) {
+            return Outcome.refused(what + " failed: " + e.getMessage());
+        }
+    }
+
+    /** Whether the {@code n}th hot-plug disk is plugged, as the guest's kernel says ({@code config ubdN}). */
+    public boolean plugged(int n) {
+        try {
+            MconsoleReply reply = setup.mconsole().send("config ubd" + UmlCommandLine.hotplugIndex(setup.config(), n));
+            return reply.ok() && !reply.text().isBlank();
+        } catch (MconsoleException e) {
+            return false;
+        }
+    }
+
     /** Graceful unless {@code halt}: asks init to power off, halts at the deadline, kills if even that fails. */
     public Outcome shutdown(boolean halt) {
         return stop(halt, false);

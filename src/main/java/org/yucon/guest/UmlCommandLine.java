@@ -20,6 +20,21 @@ public final class UmlCommandLine {
      * @param kernel the UML binary
      * @param umlDir where UML keeps {@code UMID/mconsole} and {@code UMID/pid}, as the host sees it
      */
+    /**
+     * The ubd setting of one disk as UML takes it on its command line and through mconsole {@code config}:
+     * {@code ubdN[r]=[COW,]IMAGE}.
+     */
+    public static String device(GuestConfig guest, int index, GuestConfig.Disk disk) {
+        Optional<Path> jail = guest.host().jail();
+        String cow = disk.cow().map(c -> inside(jail, c) + ",").orElse("");
+        return "ubd" + index + (disk.readOnly() ? "r" : "") + "=" + cow + inside(jail, disk.image());
+    }
+
+    /** The ubd index of the {@code n}th hot-plug disk: after the disks and the swaps. */
+    public static int hotplugIndex(GuestConfig guest, int n) {
+        return guest.disks().size() + guest.swaps().size() + n;
+    }
+
     public static List<String> of(GuestConfig guest, Path kernel, Path umlDir) {
         Optional<Path> jail = guest.host().jail();
         List<String> argv = new ArrayList<>();
@@ -31,8 +46,7 @@ public final class UmlCommandLine {
         argv.add("mem=" + (guest.memoryBytes() >> 20) + "M");
         int ubd = 0;
         for (GuestConfig.Disk disk : guest.disks()) {
-            String cow = disk.cow().map(c -> inside(jail, c) + ",").orElse("");
-            argv.add("ubd" + ubd++ + (disk.readOnly() ? "r" : "") + "=" + cow + inside(jail, disk.image()));
+            argv.add(device(guest, ubd++, disk));
         }
         for (GuestConfig.Swap swap : guest.swaps()) {
             argv.add("ubd" + ubd++ + "=" + inside(jail, swap.file()));

@@ -60,6 +60,8 @@ public final class GuestMenu {
     private ProcessView processes;
     /** An admin's view of a guest's settings over the list, or null. */
     private SettingsView settings;
+    /** An admin's hot-plug screen over the list, or null. */
+    private DiskView disks;
 
     /** A question on the status line: y does the gentle thing, h the hard one, any other key cancels. */
     private record Question(String what, GuestSupervisor guest, Function<Boolean, Outcome> action) {
@@ -126,6 +128,12 @@ public final class GuestMenu {
         if (processes != null) {
             return processKey(key);
         }
+        if (disks != null) {
+            if (key.getKeyType() != KeyType.Character || !disks.key(key.getCharacter())) {
+                disks = null;
+            }
+            return key.getKeyType() == KeyType.EOF ? new Next.Quit() : new Next.Stay();
+        }
         if (settings != null) {
             settings = null;
             return key.getKeyType() == KeyType.EOF ? new Next.Quit() : new Next.Stay();
@@ -178,6 +186,15 @@ public final class GuestMenu {
                     settings = new SettingsView(guest);
                 } else {
                     statusLine = "Error: a guest's settings are for admins";
+                }
+                return new Next.Stay();
+            case 'd':
+                if (!admin) {
+                    statusLine = "Error: hot-plugging disks is for admins";
+                } else if (guest.config().hotplug().isEmpty()) {
+                    statusLine = guest.name() + " declares no [[hotplug]] disks";
+                } else {
+                    disks = new DiskView(guest);
                 }
                 return new Next.Stay();
             default:
@@ -241,6 +258,8 @@ public final class GuestMenu {
             processes.draw(g, size);
         } else if (settings != null) {
             settings.draw(g, size);
+        } else if (disks != null) {
+            disks.draw(g, size);
         } else {
             drawList(g, size);
         }
@@ -344,7 +363,7 @@ public final class GuestMenu {
     }
 
     private String keyHelp() {
-        return "b boot, r reboot, s shutdown, p ps, t top, " + (admin ? "i settings, " : "")
+        return "b boot, r reboot, s shutdown, p ps, t top, " + (admin ? "i settings, d hot-plug disks, " : "")
                 + "Enter console (Ctrl-A d returns), j/k or arrows select, q quit";
     }
 }

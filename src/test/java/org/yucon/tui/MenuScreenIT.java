@@ -211,11 +211,15 @@ class MenuScreenIT {
             menu.awaitText("memory 64 MB", TIMEOUT);
             menu.press("q");
             menu.awaitText("Options:", TIMEOUT);
+            menu.press("d");
+            menu.awaitText("uml1 declares no [[hotplug]] disks", TIMEOUT);
         }
         try (ClientSession session = ssh.login("uml3"); SshScreen menu = SshScreen.menu(session, "xterm", 100, 30)) {
             menu.awaitText("Options:", TIMEOUT);
             menu.press("i");
             menu.awaitText("settings are for admins", TIMEOUT);
+            menu.press("d");
+            menu.awaitText("hot-plugging disks is for admins", TIMEOUT);
         }
     }
 

@@ -1,0 +1,48 @@
+package org.yucon.tui;
+
+import com.googlecode.lanterna.SGR;
+import com.googlecode.lanterna.TerminalSize;
+import com.googlecode.lanterna.graphics.TextGraphics;
+import java.util.List;
+import org.yucon.config.GuestConfig;
+import org.yucon.guest.GuestSupervisor;
+import org.yucon.guest.Outcome;
+import org.yucon.guest.UmlCommandLine;
+
+/**
+ * An admin's hot-plug screen: the disks a guest's file declares as {@code [[hotplug]]}, whether its kernel has
+ * each, and a digit key to plug or unplug one. Drawn and driven on the session's thread only.
+ */
+final class DiskView {
+    private final GuestSupervisor guest;
+    private String result = "";
+
+    DiskView(GuestSupervisor guest) {
+        this.guest = guest;
+    }
+
+    /** A digit plugs or unplugs that disk; anything else returns to the list (false). */
+    boolean key(char c) {
+        int n = c - '1';
+        List<GuestConfig.Disk> disks = guest.config().hotplug();
+        if (n < 0 || n >= disks.size()) {
+            return false;
+        }
+        Outcome outcome = guest.hotplug(n, !guest.plugged(n));
+        result = outcome.ok() ? outcome.message() : "Error: " + outcome.message();
+        return true;
+    }
+
+    void draw(TextGraphics g, TerminalSize size) {
+        GuestConfig config = guest.config();
+        g.putString(0, 0, "hot-plug disks of " + guest.name() + " (" + guest.status().state().label().toLowerCase() + ")", SGR.BOLD);
+        List<GuestConfig.Disk> disks = config.hotplug();
+        for (int i = 0; i < disks.size() && 2 + i < size.getRows() - 3; i++) {
+            String line = String.format("%d  ubd%-3d %-9s %s", i + 1, UmlCommandLine.hotplugIndex(config, i),
+                    guest.plugged(i) ? "plugged" : "-", disks.get(i).image());
+            g.putString(0, 2 + i, line.length() > size.getColumns() ? line.substring(0, size.getColumns()) : line);
+        }
+        g.putString(0, size.getRows() - 2, result, SGR.BOLD);
+        g.putString(0, size.getRows() - 1, "1-9 - plug or unplug that disk, any other key - back");
+    }
+}
