@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yucon.testing.Closing;
 import org.yucon.testing.SshUser;
 import org.yucon.testing.TestHost;
 import org.yucon.testing.Uml;
@@ -41,11 +42,7 @@ class AccessIT {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            ssh.close();
-        } finally {
-            host.close();
-        }
+        Closing.all(ssh, host);
     }
 
     @Test

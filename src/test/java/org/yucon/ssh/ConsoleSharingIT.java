@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yucon.testing.Await;
 import org.yucon.testing.SshScreen;
+import org.yucon.testing.Closing;
 import org.yucon.testing.SshUser;
 import org.yucon.testing.TestHost;
 
@@ -44,15 +45,7 @@ class ConsoleSharingIT {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (ssh != null) {
-                ssh.close();
-            }
-        } finally {
-            if (host != null) {
-                host.close();
-            }
-        }
+        Closing.all(ssh, host);
     }
 
     @Test

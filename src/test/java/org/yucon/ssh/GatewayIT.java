@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yucon.guest.GuestState;
 import org.yucon.testing.SshScreen;
+import org.yucon.testing.Closing;
 import org.yucon.testing.SshUser;
 import org.yucon.testing.SshUser.Result;
 import org.yucon.testing.TestHost;
@@ -51,15 +52,7 @@ class GatewayIT {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (ssh != null) {
-                ssh.close();
-            }
-        } finally {
-            if (host != null) {
-                host.close();
-            }
-        }
+        Closing.all(ssh, host);
     }
 
     @Test

@@ -27,6 +27,7 @@ import org.yucon.guest.GuestState;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.keeper.KeeperClient;
 import org.yucon.testing.Await;
+import org.yucon.testing.Closing;
 import org.yucon.testing.SshUser;
 import org.yucon.testing.TestHost;
 
@@ -61,15 +62,7 @@ class IdleSessionIT {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (ssh != null) {
-                ssh.close();
-            }
-        } finally {
-            if (host != null) {
-                host.close();
-            }
-        }
+        Closing.all(ssh, host);
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.yucon.guest.GuestState;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.testing.Await;
 import org.yucon.testing.SshScreen;
+import org.yucon.testing.Closing;
 import org.yucon.testing.SshUser;
 import org.yucon.testing.SshUser.Result;
 import org.yucon.testing.TestHost;
@@ -54,15 +55,7 @@ class VerbsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (ssh != null) {
-                ssh.close();
-            }
-        } finally {
-            if (host != null) {
-                host.close();
-            }
-        }
+        Closing.all(ssh, host);
     }
 
     @Test

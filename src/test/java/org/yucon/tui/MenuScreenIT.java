@@ -24,6 +24,7 @@ import org.yucon.guest.GuestState;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.testing.Await;
 import org.yucon.testing.SshScreen;
+import org.yucon.testing.Closing;
 import org.yucon.testing.SshUser;
 import org.yucon.testing.TestHost;
 
@@ -59,15 +60,7 @@ class MenuScreenIT {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (ssh != null) {
-                ssh.close();
-            }
-        } finally {
-            if (host != null) {
-                host.close();
-            }
-        }
+        Closing.all(ssh, host);
     }
 
     @Test
