@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -399,12 +398,6 @@ class ConfigLoaderTest {
     }
 
     private void write(String name, String... lines) {
-        Path file = etc.resolve(name);
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, String.join("\n", lines) + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        EtcFiles.write(etc, name, lines);
     }
 }
