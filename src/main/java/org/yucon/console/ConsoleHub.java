@@ -2,6 +2,7 @@ package org.yucon.console;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -26,6 +27,11 @@ import org.yucon.config.ConsoleSettings;
  * on the thread that made the change. The viewer list is copy-on-write.
  */
 public final class ConsoleHub {
+    /**
+     * How long the guest's output may wait for a viewer that has not read it yet before that viewer is let go
+     * (and later told what it missed): viewers that keep up miss nothing, a stalled one costs a short pause.
+     */
+    private static final Duration HOLD_LIMIT = Duration.ofMillis(500);
     private final String guest;
     private final ConsoleSettings settings;
     private final ConsoleRing ring;
@@ -41,7 +47,7 @@ public final class ConsoleHub {
     public ConsoleHub(String guest, ConsoleSettings settings, ConsoleEvents events) {
         this.guest = guest;
         this.settings = settings;
-        this.ring = new ConsoleRing(settings.ringBytes());
+        this.ring = new ConsoleRing(settings.ringBytes(), HOLD_LIMIT);
         this.events = events;
     }
 

@@ -1,17 +1,30 @@
 package org.yucon.console;
 
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The last {@code capacity} bytes a guest printed, addressed by a sequence number that counts every byte ever
- * appended. One writer (the guest's console reader) appends and never waits for readers; any number of
- * readers copy out from their own cursor, and a reader whose cursor has been overwritten is told how many
- * bytes it lost. Output lost before it reached the ring (a {@link #gap}) is counted the same way, so a reader's
- * count of what it missed is exact whatever was lost where. All fields are guarded by this object's monitor,
- * held only for a copy.
+ * appended. Output lost before it reached the ring (a {@link #gap}) takes its place in the sequence, so a
+ * reader's count of what it missed is exact whatever was lost where.
+ *
+ * <p>Flow control, as on a serial line with a bounded pause: a {@link Reader} holds the appender back rather than
+ * lose bytes it has not read yet, but the appender waits at most the ring's hold limit per append. A reader that
+ * still has not made room by then is let go (it is told later how much it missed) and holds again only once it
+ * has caught up with the present. So readers that keep up see every byte however fast the guest prints (the
+ * guest is slowed to their pace, as screen slows a program to its display), while a stalled reader costs the
+ * guest one pause, not its output.
+ *
+ * <p>One appender at a time is the rule (the guest's console reader, or the keeper link's reader), plus short
+ * lines of the gateway's own; any number of readers. All state is guarded by {@link #lock}, held only for a
+ * copy or a wait.
  */
 public final class ConsoleRing {
     /** What {@link #read} copied: {@code count} bytes, after skipping {@code missed} bytes that were overwritten. */
@@ -30,60 +43,210 @@ public final class ConsoleRing {
     }
 
     private final byte[] buffer;
+    private final long holdNanos;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    private final Condition roomMade = lock.newCondition();
     private final Deque<Gap> gaps = new ArrayDeque<>();
+    private final List<Reader> readers = new ArrayList<>();
     private long end;
+    private int appendersWaiting;
     private boolean closed;
 
+    /** A ring whose appender never waits for readers. */
     public ConsoleRing(int capacity) {
-        this.buffer = new byte[capacity];
+        this(capacity, Duration.ZERO);
     }
 
-    public synchronized void append(byte[] bytes, int offset, int length) {
-        int skip = Math.max(0, length - buffer.length);
-        offset += skip;
-        length -= skip;
-        end += skip;
-        int at = (int) (end % buffer.length);
-        int first = Math.min(length, buffer.length - at);
-        System.arraycopy(bytes, offset, buffer, at, first);
-        System.arraycopy(bytes, offset + first, buffer, 0, length - first);
-        end += length;
-        forgetOldGaps();
-        notifyAll();
+    /** A ring whose appender waits up to {@code holdLimit} per append for its readers to make room. */
+    public ConsoleRing(int capacity, Duration holdLimit) {
+        this.buffer = new byte[capacity];
+        this.holdNanos = holdLimit.toNanos();
+    }
+
+    public void append(byte[] bytes, int offset, int length) {
+        lock.lock();
+        try {
+            makeRoom(length);
+            int skip = Math.max(0, length - buffer.length);
+            offset += skip;
+            length -= skip;
+            end += skip;
+            int at = (int) (end % buffer.length);
+            int first = Math.min(length, buffer.length - at);
+            System.arraycopy(bytes, offset, buffer, at, first);
+            System.arraycopy(bytes, offset + first, buffer, 0, length - first);
+            end += length;
+            forgetOldGaps();
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** {@code length} bytes of output were lost upstream: they take their place in the sequence, holding nothing. */
-    public synchronized void gap(long length) {
-        if (length > 0) {
-            gaps.addLast(new Gap(end, end + length));
-            end += length;
-            forgetOldGaps();
-            notifyAll();
+    public void gap(long length) {
+        lock.lock();
+        try {
+            if (length > 0) {
+                gaps.addLast(new Gap(end, end + length));
+                end += length;
+                forgetOldGaps();
+                arrived.signalAll();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Sequence number one past the last byte appended. */
-    public synchronized long end() {
-        return end;
+    public long end() {
+        lock.lock();
+        try {
+            return end;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Oldest sequence number still held. */
-    public synchronized long start() {
-        return Math.max(0, end - buffer.length);
+    public long start() {
+        lock.lock();
+        try {
+            return oldest();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A reader from {@code from} on that holds the appender back (see the class comment) until it is closed. */
+    public Reader reader(long from) {
+        lock.lock();
+        try {
+            Reader reader = new Reader(from);
+            readers.add(reader);
+            return reader;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
-     * Copies bytes from {@code from} on into {@code into}, waiting up to {@code waitMillis} for any to arrive.
-     * A count of 0 means nothing arrived in time, or the ring was closed.
+     * Copies bytes from {@code from} on into {@code into}, waiting up to {@code waitMillis} for any to arrive,
+     * without holding the appender. A count of 0 means nothing arrived in time, or the ring was closed.
      */
-    public synchronized Chunk read(long from, byte[] into, long waitMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
-        while (from >= end && !closed) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0) {
-                return new Chunk(from, 0, 0);
+    public Chunk read(long from, byte[] into, long waitMillis) throws InterruptedException {
+        lock.lock();
+        try {
+            return copy(from, into, waitMillis);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A copy of every byte held, oldest first, gaps left out. */
+    public byte[] held() {
+        lock.lock();
+        try {
+            ByteArrayOutputStream copy = new ByteArrayOutputStream();
+            for (long at = oldest(); at < end; ) {
+                Segment segment = segment(at);
+                byte[] part = new byte[(int) (segment.limit() - segment.at())];
+                copyOut(segment.at(), part, part.length);
+                copy.writeBytes(part);
+                at = segment.limit();
             }
-            wait(left);
+            return copy.toByteArray();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes every reader for good; used when the hub shuts down. */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * One consumer's cursor, used by one thread at a time. While it holds, the appender does not overwrite what
+     * it has not read (within the hold limit).
+     */
+    public final class Reader implements AutoCloseable {
+        /** Guarded by the ring's lock, like everything here. */
+        private long cursor;
+        private boolean holds = true;
+
+        private Reader(long from) {
+            this.cursor = from;
+        }
+
+        /** Copies what follows the cursor (waiting up to {@code waitMillis}) and moves the cursor past it. */
+        public Chunk read(byte[] into, long waitMillis) throws InterruptedException {
+            lock.lock();
+            try {
+                Chunk chunk = copy(cursor, into, waitMillis);
+                cursor = chunk.next();
+                if (cursor >= end) {
+                    holds = true;
+                }
+                if (appendersWaiting > 0) {
+                    roomMade.signalAll();
+                }
+                return chunk;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** The next sequence number this reader will read. */
+        public long cursor() {
+            lock.lock();
+            try {
+                return cursor;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Stops holding the appender until this reader has caught up with the present again. */
+        public void stopHolding() {
+            lock.lock();
+            try {
+                holds = false;
+                if (appendersWaiting > 0) {
+                    roomMade.signalAll();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Stops holding the appender, for good. */
+        @Override
+        public void close() {
+            lock.lock();
+            try {
+                readers.remove(this);
+                if (appendersWaiting > 0) {
+                    roomMade.signalAll();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Caller holds the lock. */
+    private Chunk copy(long from, byte[] into, long waitMillis) throws InterruptedException {
+        long left = TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        while (from >= end && !closed && left > 0) {
+            left = arrived.awaitNanos(left);
         }
         if (from >= end) {
             return new Chunk(from, 0, 0);
@@ -94,22 +257,56 @@ public final class ConsoleRing {
         return new Chunk(segment.at(), count, segment.missed());
     }
 
-    /** A copy of every byte held, oldest first, gaps left out. */
-    public synchronized byte[] held() {
-        ByteArrayOutputStream copy = new ByteArrayOutputStream();
-        for (long at = start(); at < end; ) {
-            Segment segment = segment(at);
-            byte[] part = new byte[(int) (segment.limit() - segment.at())];
-            copyOut(segment.at(), part, part.length);
-            copy.writeBytes(part);
-            at = segment.limit();
+    /**
+     * Caller holds the lock: waits, up to the hold limit, until appending {@code length} bytes overwrites nothing
+     * a holding reader has yet to read; readers that still would lose bytes then are let go.
+     */
+    private void makeRoom(int length) {
+        long left = holdNanos;
+        appendersWaiting++;
+        try {
+            while (blocksAppend(end + length - buffer.length)) {
+                if (left <= 0) {
+                    letGoBelow(end + length - buffer.length);
+                    return;
+                }
+                left = roomMade.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            letGoBelow(end + length - buffer.length);
+        } finally {
+            appendersWaiting--;
         }
-        return copy.toByteArray();
     }
 
-    /** Caller holds the monitor: from {@code from} on, past what was overwritten and any gap, to the next gap. */
+    /** Caller holds the lock: whether a holding reader has not read past {@code overwritten} yet. */
+    private boolean blocksAppend(long overwritten) {
+        for (Reader reader : readers) {
+            if (reader.holds && reader.cursor < overwritten) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Caller holds the lock. */
+    private void letGoBelow(long overwritten) {
+        for (Reader reader : readers) {
+            if (reader.cursor < overwritten) {
+                reader.holds = false;
+            }
+        }
+    }
+
+    /** Caller holds the lock. */
+    private long oldest() {
+        return Math.max(0, end - buffer.length);
+    }
+
+    /** Caller holds the lock: from {@code from} on, past what was overwritten and any gap, to the next gap. */
     private Segment segment(long from) {
-        long at = Math.max(from, start());
+        long at = Math.max(from, oldest());
         for (Gap gap : gaps) {
             if (gap.end() > at && gap.start() <= at) {
                 at = gap.end();
@@ -125,24 +322,18 @@ public final class ConsoleRing {
         return new Segment(at, at - from, limit);
     }
 
-    /** Caller holds the monitor: gaps wholly older than the ring's start concern nobody any more. */
+    /** Caller holds the lock: gaps wholly older than the ring's start concern nobody any more. */
     private void forgetOldGaps() {
-        while (!gaps.isEmpty() && gaps.peekFirst().end() <= start()) {
+        while (!gaps.isEmpty() && gaps.peekFirst().end() <= oldest()) {
             gaps.removeFirst();
         }
     }
 
-    /** Caller holds the monitor; {@code count} bytes from sequence number {@code at} on are held. */
+    /** Caller holds the lock; {@code count} bytes from sequence number {@code at} on are held. */
     private void copyOut(long at, byte[] into, int count) {
         int pos = (int) (at % buffer.length);
         int first = Math.min(count, buffer.length - pos);
         System.arraycopy(buffer, pos, into, 0, first);
         System.arraycopy(buffer, 0, into, first, count - first);
-    }
-
-    /** Wakes every reader for good; used when the hub shuts down. */
-    public synchronized void close() {
-        closed = true;
-        notifyAll();
     }
 }

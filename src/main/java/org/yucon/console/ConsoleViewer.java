@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One consumer of a guest's console output: an SSH viewer, the log file, a link to the gateway. It has its own
- * cursor into the hub's ring and its own pump thread, so a consumer that stops reading only falls behind (and is
- * told how much it missed); it never holds up the guest or anybody else.
+ * One SSH viewer of a guest's console. It has its own reader of the hub's ring and its own pump thread: while it
+ * keeps up, the guest's output waits for it; when it stalls it is let go after one short pause, falls behind and
+ * is told how much it missed (see {@link ConsoleRing}); it never holds up anybody else for longer.
  *
  * <p>Its role (writer, asking, read-only) is kept by the hub; the write requests here are made on the viewer's
  * session thread. {@link #detach} is the one way out, whoever notices first that the viewer is gone.
@@ -32,7 +32,7 @@ public final class ConsoleViewer {
         this.who = who;
         this.mayWrite = mayWrite;
         this.changes = changes;
-        this.pump = new RingPump("console-" + hub.guest() + "-" + who, hub.ring(), cursor, sink, this::gone);
+        this.pump = new RingPump("console-" + hub.guest() + "-" + who, hub.ring().reader(cursor), sink, this::gone);
     }
 
     /**
@@ -107,6 +107,14 @@ public final class ConsoleViewer {
     /** Tells this viewer's owner what somebody else did to its role. */
     void changed(RoleChange change) {
         changes.accept(change);
+    }
+
+    /**
+     * Its owner shows something else for a while (the menu): the guest does not wait for this viewer, which
+     * catches up afterwards (told what it missed, if it fell that far behind).
+     */
+    public void away() {
+        pump.away();
     }
 
     public void resize(int columns, int rows) throws IOException {

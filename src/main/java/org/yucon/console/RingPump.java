@@ -6,8 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves a ring's bytes to one sink on a thread of its own, from its own cursor: the sink may be as slow as it
- * likes, it only falls behind (and is told how much it missed). Stops when told to or when the sink fails.
+ * Moves a ring's bytes to one sink on a thread of its own, through its own {@link ConsoleRing.Reader}: a sink
+ * that keeps up slows the guest to its pace and misses nothing; one that stalls is let go by the ring, falls
+ * behind and is told how much it missed. Stops when told to or when the sink fails.
  */
 public final class RingPump {
     private static final Logger log = LoggerFactory.getLogger(RingPump.class);
@@ -18,19 +19,17 @@ public final class RingPump {
         void sinkFailed(IOException cause);
     }
 
-    private final ConsoleRing ring;
+    private final ConsoleRing.Reader reader;
     private final ConsoleSink sink;
     private final Ended ended;
     private final Thread thread;
     private final AtomicBoolean running = new AtomicBoolean(true);
-    /** Next sequence number to send; owned by the thread catching up before start, then by the pump thread. */
-    private long cursor;
 
-    public RingPump(String name, ConsoleRing ring, long from, ConsoleSink sink, Ended ended) {
-        this.ring = ring;
+    /** Reads through {@code reader} (used by the thread catching up before start, then by the pump thread). */
+    public RingPump(String name, ConsoleRing.Reader reader, ConsoleSink sink, Ended ended) {
+        this.reader = reader;
         this.sink = sink;
         this.ended = ended;
-        this.cursor = from;
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
     }
@@ -41,7 +40,7 @@ public final class RingPump {
      */
     public void catchUp(long end) throws IOException, InterruptedException {
         byte[] buffer = new byte[CHUNK];
-        while (cursor < end) {
+        while (reader.cursor() < end) {
             send(buffer, 0);
         }
     }
@@ -50,9 +49,18 @@ public final class RingPump {
         thread.start();
     }
 
+    /** The sink looks elsewhere for a while: the guest does not wait for it until it has caught up again. */
+    public void away() {
+        reader.stopHolding();
+    }
+
     /** Stops the pump; waits briefly for a write under way, so that nothing of it arrives after this returns. */
     public void stop() {
-        if (!running.compareAndSet(true, false) || Thread.currentThread() == thread) {
+        if (!running.compareAndSet(true, false)) {
+            return;
+        }
+        reader.close();
+        if (Thread.currentThread() == thread) {
             return;
         }
         thread.interrupt();
@@ -74,6 +82,7 @@ public final class RingPump {
         } catch (IOException e) {
             log.debug("{} stopped: {}", thread.getName(), e.toString());
             if (running.compareAndSet(true, false)) {
+                reader.close();
                 ended.sinkFailed(e);
             }
         }
@@ -81,13 +90,12 @@ public final class RingPump {
 
     /** Sends what the ring has from the cursor on, waiting up to {@code waitMillis} for something to arrive. */
     private void send(byte[] buffer, long waitMillis) throws IOException, InterruptedException {
-        ConsoleRing.Chunk chunk = ring.read(cursor, buffer, waitMillis);
+        ConsoleRing.Chunk chunk = reader.read(buffer, waitMillis);
         if (chunk.missed() > 0) {
             sink.missed(chunk.missed());
         }
         if (chunk.count() > 0) {
             sink.output(buffer, chunk.count());
         }
-        cursor = chunk.next();
     }
 }

@@ -11,9 +11,9 @@ import org.yucon.console.RingPump;
 import org.yucon.util.UnixStreams;
 
 /**
- * One gateway link to one guest inside the keeper: a pump sends the guest's output (from its own cursor, so a
- * slow gateway only falls behind), this connection's thread takes keystrokes and window sizes to the guest.
- * Frames are written by the pump and the exit watcher under the output stream's lock.
+ * One gateway link to one guest inside the keeper: a pump sends the guest's output (through its own reader of
+ * the ring, so a gateway that keeps up misses nothing and one that hangs is let go after the keeper's hold
+ * limit); this connection's thread takes keystrokes and window sizes to the guest. Frames are written by the pump and the exit watcher under the output stream's lock.
  */
 final class KeeperSession implements ConsoleSink {
     private static final Logger log = LoggerFactory.getLogger(KeeperSession.class);
@@ -34,7 +34,7 @@ final class KeeperSession implements ConsoleSink {
     void serve(long backlog, String guestName) throws IOException {
         long end = guest.ring().end();
         long from = Math.max(guest.ring().start(), end - Math.max(0, backlog));
-        RingPump pump = new RingPump("keeper-link-" + guestName, guest.ring(), from, this, e -> close());
+        RingPump pump = new RingPump("keeper-link-" + guestName, guest.ring().reader(from), this, e -> close());
         guest.linked(this);
         pump.start();
         try {

@@ -4,6 +4,7 @@ import com.pty4j.PtyProcessBuilder;
 import com.pty4j.unix.UnixPtyProcess;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,6 +27,12 @@ import org.yucon.console.RingPump;
  */
 final class KeptGuest {
     private static final Logger log = LoggerFactory.getLogger(KeptGuest.class);
+    /**
+     * How long the guest's output may wait for the log and the gateways before a consumer that does not keep up
+     * is let go. Longer than the gateway's own hold on its viewers, so that a viewer stalling in the gateway
+     * costs that one viewer its output, not every viewer of the guest.
+     */
+    private static final Duration HOLD_LIMIT = Duration.ofSeconds(2);
 
     private final String name;
     private final Path logFile;
@@ -47,7 +54,7 @@ final class KeptGuest {
     KeptGuest(String name, int ringBytes, Path logFile, ScheduledExecutorService scheduler, POSIX posix, Cgroups cgroups)
             throws IOException {
         this.name = name;
-        this.ring = new ConsoleRing(ringBytes);
+        this.ring = new ConsoleRing(ringBytes, HOLD_LIMIT);
         this.scheduler = scheduler;
         this.posix = posix;
         this.cgroups = cgroups;
@@ -69,7 +76,7 @@ final class KeptGuest {
         logSettings = settings;
         if (settings.enabled()) {
             LogFileSink sink = new LogFileSink(logFile, settings);
-            logPump = new RingPump("keeper-log-" + name, ring, logStartedOnce ? ring.end() : ring.start(), sink,
+            logPump = new RingPump("keeper-log-" + name, ring.reader(logStartedOnce ? ring.end() : ring.start()), sink,
                     e -> log.error("the console log of {} failed: {}", name, e.getMessage()));
             logPump.start();
             logStartedOnce = true;

@@ -91,6 +91,7 @@ final class ConsoleAttachment {
     /** Stops the console's output while something else has the screen. */
     void hold() {
         sink.hold();
+        viewer.away();
     }
 
     /** Back on the screen: the viewer catches up from where it stopped. */

@@ -214,18 +214,11 @@ class ConsoleFlowIT {
     }
 
     /**
-     * A reading viewer gets every line in order; or, if it fell behind by more than the gateway's ring (it shares
-     * two cores with the guest, the keeper and both ends of SSH), the design's promise holds: it is told exactly
-     * how many bytes it missed (the keeper's log has them all, checked apart).
+     * A reading viewer gets every line in order, however fast the guest prints: the guest's output waits for a
+     * viewer that keeps up (flow control), it is never skipped for it.
      */
     private static void assertKeptUp(String viewer, Flood flood) {
-        SequenceCheck check = flood.check();
-        if (check.complete()) {
-            return;
-        }
-        System.out.printf("%s fell behind the ring and was told it missed %d bytes: %s%n", viewer, check.skipped(), check);
-        assertTrue(check.skipped() > 0 && check.accountsFor(flood.bytes()), viewer + " must get every line in order, or be told "
-                + "exactly how many of the " + flood.bytes() + " bytes it missed: " + check);
+        assertTrue(flood.check().complete(), viewer + " must get every line in order: " + flood.check());
     }
 
     /** Asks the guest for its tty's size until it answers {@code rowsColumns} (a window change takes a moment). */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -154,18 +155,7 @@ class ConsoleRingTest {
     void concurrentReaderGetsCorrectBytesOrIsToldWhatItMissed() throws InterruptedException {
         ConsoleRing shared = new ConsoleRing(64 << 10);
         long total = 10_000_000;
-        Thread writer = new Thread(() -> {
-            Random random = new Random(7);
-            byte[] chunk = new byte[100_000];
-            for (long seq = 0; seq < total; ) {
-                int length = (int) Math.min(total - seq, 1 + random.nextInt(random.nextBoolean() ? 100 : chunk.length));
-                for (int i = 0; i < length; i++) {
-                    chunk[i] = expected(seq + i);
-                }
-                shared.append(chunk, 0, length);
-                seq += length;
-            }
-        });
+        Thread writer = new Thread(() -> pour(shared, total, 100_000));
         writer.start();
 
         byte[] buffer = new byte[1 << 20];
@@ -186,6 +176,124 @@ class ConsoleRingTest {
         assertEquals(total, received + missed);
     }
 
+    /**
+     * Flow control: a reader that keeps up, however slowly, gets all of 4 MB poured into a 16 KiB ring, nothing
+     * missed, because the appender waits for it.
+     */
+    @Test
+    @Timeout(60)
+    void aHoldingReaderThatKeepsUpMissesNothing() throws InterruptedException {
+        ConsoleRing held = new ConsoleRing(16 << 10, Duration.ofSeconds(30));
+        ConsoleRing.Reader reader = held.reader(0);
+        long total = 4_000_000;
+        Thread writer = new Thread(() -> pour(held, total, 16 << 10));
+        writer.start();
+
+        byte[] buffer = new byte[3000];
+        long received = 0;
+        long missed = 0;
+        Random pauses = new Random(3);
+        while (received + missed < total) {
+            ConsoleRing.Chunk chunk = reader.read(buffer, 1000);
+            assertArrayEquals(expected(chunk.from(), chunk.count()), Arrays.copyOf(buffer, chunk.count()));
+            received += chunk.count();
+            missed += chunk.missed();
+            if (pauses.nextInt(200) == 0) {
+                Thread.sleep(5);
+            }
+        }
+        writer.join();
+
+        assertEquals(0, missed);
+        assertEquals(total, received);
+    }
+
+    @Test
+    @Timeout(10)
+    void aStalledReaderCostsOnePauseThenIsToldWhatItMissed() throws InterruptedException {
+        ConsoleRing held = new ConsoleRing(8, Duration.ofMillis(300));
+        ConsoleRing.Reader stalled = held.reader(0);
+        appendTo(held, "abcdefgh");
+
+        long first = millisToAppend(held, "ijkl");
+        long second = millisToAppend(held, "mnop");
+
+        assertTrue(first >= 290, "the first append that overwrites waited " + first + " ms");
+        assertTrue(second < 250, "the reader was let go, yet the next append waited " + second + " ms");
+        ConsoleRing.Chunk chunk = stalled.read(into, 0);
+        assertEquals(new ConsoleRing.Chunk(8, 8, 8), chunk);
+    }
+
+    @Test
+    @Timeout(10)
+    void aReaderThatCaughtUpHoldsAgain() throws InterruptedException {
+        ConsoleRing held = new ConsoleRing(8, Duration.ofMillis(300));
+        ConsoleRing.Reader reader = held.reader(0);
+        appendTo(held, "abcdefgh");
+        millisToAppend(held, "ijkl");
+        reader.read(into, 0);
+        appendTo(held, "mnopqrst");
+
+        long waited = millisToAppend(held, "u");
+
+        assertTrue(waited >= 290, "a caught-up reader held the appender for " + waited + " ms");
+    }
+
+    @Test
+    @Timeout(10)
+    void aReaderLookingAwayOrClosedHoldsNothing() {
+        ConsoleRing held = new ConsoleRing(8, Duration.ofSeconds(60));
+        ConsoleRing.Reader away = held.reader(0);
+        ConsoleRing.Reader closed = held.reader(0);
+        away.stopHolding();
+        closed.close();
+
+        appendTo(held, "abcdefgh");
+
+        assertTrue(millisToAppend(held, "ijklmnop") < 5_000);
+    }
+
+    @Test
+    @Timeout(10)
+    void stopHoldingReleasesAWaitingAppender() throws InterruptedException {
+        ConsoleRing held = new ConsoleRing(8, Duration.ofSeconds(60));
+        ConsoleRing.Reader reader = held.reader(0);
+        appendTo(held, "abcdefgh");
+        Thread writer = new Thread(() -> appendTo(held, "ijkl"));
+        writer.start();
+        Thread.sleep(100);
+        assertEquals(8, held.end(), "the appender waits for the reader");
+
+        reader.stopHolding();
+        writer.join();
+
+        assertEquals(12, held.end());
+    }
+
+    private static void pour(ConsoleRing target, long total, int maxChunk) {
+        Random random = new Random(7);
+        byte[] chunk = new byte[maxChunk];
+        for (long seq = 0; seq < total; ) {
+            int length = (int) Math.min(total - seq, 1 + random.nextInt(random.nextBoolean() ? 100 : chunk.length));
+            for (int i = 0; i < length; i++) {
+                chunk[i] = expected(seq + i);
+            }
+            target.append(chunk, 0, length);
+            seq += length;
+        }
+    }
+
+    private static long millisToAppend(ConsoleRing target, String text) {
+        long started = System.nanoTime();
+        appendTo(target, text);
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+
+    private static void appendTo(ConsoleRing target, String text) {
+        byte[] bytes = text.getBytes(US_ASCII);
+        target.append(bytes, 0, bytes.length);
+    }
+
     private static byte[] expected(long from, int count) {
         byte[] bytes = new byte[count];
         for (int i = 0; i < count; i++) {
@@ -200,8 +308,7 @@ class ConsoleRingTest {
     }
 
     private void append(String text) {
-        byte[] bytes = text.getBytes(US_ASCII);
-        ring.append(bytes, 0, bytes.length);
+        appendTo(ring, text);
     }
 
     private String text(ConsoleRing.Chunk chunk) {
