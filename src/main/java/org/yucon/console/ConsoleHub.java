@@ -72,9 +72,16 @@ public final class ConsoleHub {
         ring.gap(bytes);
     }
 
-    /** The guest's output, in order, from the one thread that receives it; every run continues the same ring. */
+    /**
+     * The guest's output, in order, from the one thread that receives it; every run continues the same ring.
+     * Viewers that can take it at once get it on this thread (an echo does not wait for a pump to wake up).
+     */
     public void append(byte[] bytes, int length) {
-        ring.append(bytes, 0, length);
+        ring.appendQuietly(bytes, 0, length);
+        for (ConsoleViewer viewer : viewers) {
+            viewer.express();
+        }
+        ring.wake();
     }
 
     /** Adds a line of the gateway's own (a state change) to the console, for every viewer and the log. */

@@ -65,6 +65,15 @@ public final class ConsoleRing {
     }
 
     public void append(byte[] bytes, int offset, int length) {
+        appendQuietly(bytes, offset, length);
+        wake();
+    }
+
+    /**
+     * Appends without waking the readers waiting for output: the caller may first hand it to some of them on its
+     * own thread, then {@link #wake}s the rest.
+     */
+    public void appendQuietly(byte[] bytes, int offset, int length) {
         lock.lock();
         try {
             makeRoom(length);
@@ -78,7 +87,16 @@ public final class ConsoleRing {
             System.arraycopy(bytes, offset + first, buffer, 0, length - first);
             end += length;
             forgetOldGaps();
-            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes the readers waiting for output that have some to read now. */
+    public void wake() {
+        lock.lock();
+        try {
+            wakeBehind();
         } finally {
             lock.unlock();
         }
@@ -92,7 +110,7 @@ public final class ConsoleRing {
                 gaps.addLast(new Gap(end, end + length));
                 end += length;
                 forgetOldGaps();
-                arrived.signalAll();
+                wakeBehind();
             }
         } finally {
             lock.unlock();
@@ -138,7 +156,8 @@ public final class ConsoleRing {
     public Chunk read(long from, byte[] into, long waitMillis) throws InterruptedException {
         lock.lock();
         try {
-            return copy(from, into, waitMillis);
+            awaitBeyond(from, arrived, waitMillis);
+            return copy(from, into);
         } finally {
             lock.unlock();
         }
@@ -168,6 +187,7 @@ public final class ConsoleRing {
         try {
             closed = true;
             arrived.signalAll();
+            readers.forEach(reader -> reader.arrived.signal());
         } finally {
             lock.unlock();
         }
@@ -178,6 +198,8 @@ public final class ConsoleRing {
      * it has not read (within the hold limit).
      */
     public final class Reader implements AutoCloseable {
+        /** Signalled when output arrives for this reader alone, so that a wake-up goes only where it is needed. */
+        private final Condition arrived = lock.newCondition();
         /** Guarded by the ring's lock, like everything here. */
         private long cursor;
         private boolean holds = true;
@@ -186,11 +208,33 @@ public final class ConsoleRing {
             this.cursor = from;
         }
 
+        /** Waits up to {@code waitMillis} until there is something to read; false if there is not (or the ring closed). */
+        public boolean awaitOutput(long waitMillis) throws InterruptedException {
+            lock.lock();
+            try {
+                awaitBeyond(cursor, arrived, waitMillis);
+                return cursor < end;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** How many bytes (or gaps) follow the cursor now. */
+        public long behind() {
+            lock.lock();
+            try {
+                return end - cursor;
+            } finally {
+                lock.unlock();
+            }
+        }
+
         /** Copies what follows the cursor (waiting up to {@code waitMillis}) and moves the cursor past it. */
         public Chunk read(byte[] into, long waitMillis) throws InterruptedException {
             lock.lock();
             try {
-                Chunk chunk = copy(cursor, into, waitMillis);
+                awaitBeyond(cursor, arrived, waitMillis);
+                Chunk chunk = copy(cursor, into);
                 cursor = chunk.next();
                 if (cursor >= end) {
                     holds = true;
@@ -242,12 +286,26 @@ public final class ConsoleRing {
         }
     }
 
-    /** Caller holds the lock. */
-    private Chunk copy(long from, byte[] into, long waitMillis) throws InterruptedException {
+    /** Caller holds the lock: waits on {@code condition} up to {@code waitMillis} for output beyond {@code from}. */
+    private void awaitBeyond(long from, Condition condition, long waitMillis) throws InterruptedException {
         long left = TimeUnit.MILLISECONDS.toNanos(waitMillis);
         while (from >= end && !closed && left > 0) {
-            left = arrived.awaitNanos(left);
+            left = condition.awaitNanos(left);
         }
+    }
+
+    /** Caller holds the lock. */
+    private void wakeBehind() {
+        arrived.signalAll();
+        for (Reader reader : readers) {
+            if (reader.cursor < end) {
+                reader.arrived.signal();
+            }
+        }
+    }
+
+    /** Caller holds the lock. */
+    private Chunk copy(long from, byte[] into) {
         if (from >= end) {
             return new Chunk(from, 0, 0);
         }

@@ -54,6 +54,11 @@ public final class ConsoleViewer {
         pump.start();
     }
 
+    /** On the thread that appended: sends the new output at once if that cannot block (see {@link RingPump#express}). */
+    void express() {
+        pump.express();
+    }
+
     public String who() {
         return who;
     }

@@ -2,17 +2,24 @@ package org.yucon.console;
 
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves a ring's bytes to one sink on a thread of its own, through its own {@link ConsoleRing.Reader}: a sink
- * that keeps up slows the guest to its pace and misses nothing; one that stalls is let go by the ring, falls
- * behind and is told how much it missed. Stops when told to or when the sink fails.
+ * Moves a ring's bytes to one sink through its own {@link ConsoleRing.Reader}: a sink that keeps up slows the
+ * guest to its pace and misses nothing; one that stalls is let go by the ring, falls behind and is told how much
+ * it missed. Stops when told to or when the sink fails.
+ *
+ * <p>Bytes go out on the pump's own thread, except an interactive amount (an echo, a prompt) for a sink that is
+ * caught up and can take it without blocking: that goes out at once on the appender's thread ({@link #express}),
+ * which saves a thread wake-up on the keystroke's way back. The two never send at once ({@link #sending}).
  */
 public final class RingPump {
     private static final Logger log = LoggerFactory.getLogger(RingPump.class);
     private static final int CHUNK = 32 * 1024;
+    /** The most {@link #express} sends; more than that is a flood, which the pump thread handles. */
+    private static final int EXPRESS_BYTES = 4096;
 
     /** Told once the pump has stopped because its sink failed. */
     public interface Ended {
@@ -24,6 +31,10 @@ public final class RingPump {
     private final Ended ended;
     private final Thread thread;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Held while bytes are read from the ring and sent; guards the buffers, so that output stays in order. */
+    private final ReentrantLock sending = new ReentrantLock();
+    private final byte[] buffer = new byte[CHUNK];
+    private final byte[] expressBuffer = new byte[EXPRESS_BYTES];
 
     /** Reads through {@code reader} (used by the thread catching up before start, then by the pump thread). */
     public RingPump(String name, ConsoleRing.Reader reader, ConsoleSink sink, Ended ended) {
@@ -39,14 +50,35 @@ public final class RingPump {
      * the caller writes to the sink next comes after it, not in the middle of it.
      */
     public void catchUp(long end) throws IOException, InterruptedException {
-        byte[] buffer = new byte[CHUNK];
         while (reader.cursor() < end) {
-            send(buffer, 0);
+            sendLocked(buffer);
         }
     }
 
     public void start() {
         thread.start();
+    }
+
+    /**
+     * On the appender's thread, right after an append and before the pump is woken: sends the new output now if
+     * it is small, the pump is idle and the sink can take it without blocking. Otherwise leaves it to the pump.
+     */
+    public void express() {
+        if (!running.get() || !sending.tryLock()) {
+            return;
+        }
+        try {
+            long waiting = reader.behind();
+            if (waiting > 0 && waiting <= Math.min(EXPRESS_BYTES, sink.room())) {
+                send(expressBuffer);
+            }
+        } catch (IOException e) {
+            log.debug("{}: a direct write failed ({}); the pump will find out", thread.getName(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            sending.unlock();
+        }
     }
 
     /** The sink looks elsewhere for a while: the guest does not wait for it until it has caught up again. */
@@ -72,10 +104,11 @@ public final class RingPump {
     }
 
     private void run() {
-        byte[] buffer = new byte[CHUNK];
         try {
             while (running.get()) {
-                send(buffer, 1000);
+                if (reader.awaitOutput(1000)) {
+                    sendLocked(buffer);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -88,14 +121,23 @@ public final class RingPump {
         }
     }
 
-    /** Sends what the ring has from the cursor on, waiting up to {@code waitMillis} for something to arrive. */
-    private void send(byte[] buffer, long waitMillis) throws IOException, InterruptedException {
-        ConsoleRing.Chunk chunk = reader.read(buffer, waitMillis);
+    private void sendLocked(byte[] into) throws IOException, InterruptedException {
+        sending.lockInterruptibly();
+        try {
+            send(into);
+        } finally {
+            sending.unlock();
+        }
+    }
+
+    /** Caller holds {@link #sending}: sends what the ring has from the cursor on, up to {@code into}'s size. */
+    private void send(byte[] into) throws IOException, InterruptedException {
+        ConsoleRing.Chunk chunk = reader.read(into, 0);
         if (chunk.missed() > 0) {
             sink.missed(chunk.missed());
         }
         if (chunk.count() > 0) {
-            sink.output(buffer, chunk.count());
+            sink.output(into, chunk.count());
         }
     }
 }

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.yucon.console.ConsoleSink;
 
 /**
@@ -18,14 +19,23 @@ import org.yucon.console.ConsoleSink;
  */
 final class ChannelSink implements ConsoleSink {
     private final OutputStream out;
+    /** Bytes the client's window takes now: what the channel can send without waiting. */
+    private final LongSupplier window;
     private final Object lock = new Object();
-    /** Guarded by lock: written by the session thread, waited on by the pump. */
-    private boolean held;
+    /** Written under lock by the session thread, waited on by the pump; volatile for {@link #room}. */
+    private volatile boolean held;
     /** Guarded by lock: lines told while held, in order. */
     private final List<byte[]> waiting = new ArrayList<>();
 
-    ChannelSink(OutputStream out) {
+    ChannelSink(OutputStream out, LongSupplier window) {
         this.out = out;
+        this.window = window;
+    }
+
+    /** Nothing while held; otherwise what the client's window takes (a write of that much does not wait for it). */
+    @Override
+    public long room() {
+        return held ? 0 : window.getAsLong();
     }
 
     /** On the pump thread: blocks while the sink is held. */

@@ -1,7 +1,6 @@
 package org.yucon.ssh;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -47,9 +46,8 @@ final class ConsoleAttachment {
      * {@code roleChanges} is called on other threads, with the sink that identifies this attachment (see
      * {@link #owns}), and must only hand the change over to the session.
      */
-    static ConsoleAttachment attach(GuestSupervisor guest, String who, boolean mayWrite, OutputStream out, EscapeKeys escape,
+    static ConsoleAttachment attach(GuestSupervisor guest, String who, boolean mayWrite, ChannelSink sink, EscapeKeys escape,
                                     int replayLines, BiConsumer<ChannelSink, RoleChange> roleChanges) throws IOException {
-        ChannelSink sink = new ChannelSink(out);
         ConsoleViewer viewer = guest.console().attach(who, sink, mayWrite, change -> roleChanges.accept(sink, change));
         ConsoleAttachment attachment = new ConsoleAttachment(guest, viewer, sink, escape, replayLines);
         attachment.tell("console of " + guest.name() + " (" + guest.status().state().label().toLowerCase() + "); " + escape.hint());

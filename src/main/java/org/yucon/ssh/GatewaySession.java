@@ -355,7 +355,8 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     private void attach(GuestSupervisor target, byte[] typedAhead) throws IOException {
-        console = ConsoleAttachment.attach(target, account.name() + "@" + address(), new Access(account).drives(target), out, escape,
+        console = ConsoleAttachment.attach(target, account.name() + "@" + address(), new Access(account).drives(target),
+                new ChannelSink(out, () -> channel.getRemoteWindow().getSize()), escape,
                 context.settings().console().replayLines(), (sink, change) -> events.offer(new Told(sink, change)));
         front = Front.CONSOLE;
         console.resize(columns(), rows());

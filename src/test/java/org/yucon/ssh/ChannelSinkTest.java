@@ -16,7 +16,16 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class ChannelSinkTest {
     private final ByteArrayOutputStream channel = new ByteArrayOutputStream();
-    private final ChannelSink sink = new ChannelSink(channel);
+    private final ChannelSink sink = new ChannelSink(channel, () -> 2048);
+
+    @Test
+    void roomIsTheClientsWindowUnlessHeld() throws IOException {
+        assertEquals(2048, sink.room());
+        sink.hold();
+        assertEquals(0, sink.room(), "a held sink takes nothing at once");
+        sink.release();
+        assertEquals(2048, sink.room());
+    }
 
     @Test
     void heldOutputWaitsAndToldLinesComeFirstOnRelease() throws Exception {

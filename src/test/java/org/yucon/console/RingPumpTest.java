@@ -1,0 +1,86 @@
+package org.yucon.console;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Which thread sends: the appender for a small amount the sink takes at once, the pump for the rest. */
+@Timeout(10)
+class RingPumpTest {
+    private final ConsoleRing ring = new ConsoleRing(1 << 16);
+
+    /** Records what it got and on which thread; takes {@code room} bytes at once. */
+    private static final class Recording implements ConsoleSink {
+        private final long room;
+        private final ByteArrayOutputStream got = new ByteArrayOutputStream();
+        private final List<String> threads = new ArrayList<>();
+
+        Recording(long room) {
+            this.room = room;
+        }
+
+        @Override
+        public synchronized void output(byte[] bytes, int length) {
+            got.write(bytes, 0, length);
+            threads.add(Thread.currentThread().getName());
+        }
+
+        @Override
+        public void missed(long bytes) {
+        }
+
+        @Override
+        public long room() {
+            return room;
+        }
+
+        synchronized String text() {
+            return got.toString(US_ASCII);
+        }
+
+        synchronized List<String> threads() {
+            return List.copyOf(threads);
+        }
+    }
+
+    @Test
+    void aSmallAmountTheSinkTakesAtOnceGoesOutOnTheAppendersThread() {
+        Recording sink = new Recording(4096);
+        RingPump pump = new RingPump("pump", ring.reader(0), sink, e -> { });
+
+        append("echo");
+        pump.express();
+
+        assertEquals("echo", sink.text());
+        assertEquals(List.of(Thread.currentThread().getName()), sink.threads());
+    }
+
+    @Test
+    void whatTheSinkCannotTakeAtOnceIsLeftToThePump() throws InterruptedException {
+        Recording sink = new Recording(3);
+        RingPump pump = new RingPump("pump", ring.reader(0), sink, e -> { });
+        append("echo");
+        pump.express();
+        assertEquals("", sink.text(), "more than the room: not sent on the appender's thread");
+
+        pump.start();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (sink.text().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        pump.stop();
+
+        assertEquals("echo", sink.text());
+        assertEquals(List.of("pump"), sink.threads());
+    }
+
+    private void append(String text) {
+        byte[] bytes = text.getBytes(US_ASCII);
+        ring.append(bytes, 0, bytes.length);
+    }
+}
