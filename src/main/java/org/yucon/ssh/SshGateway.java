@@ -36,6 +36,7 @@ public final class SshGateway implements AutoCloseable {
         server.setHost(settings.listenAddress());
         server.setPort(settings.port());
         server.setKeyPairProvider(hostKeys);
+        server.setIoServiceFactoryFactory(new DirectNio2Transport());
         ciphers();
         authentication(new AccountAuthenticator(accounts, new LoginGuard(settings.limits()), audit, scheduler));
         onlyOurSessions(new GatewayContext(guests, settings, scheduler, audit), accounts);
