@@ -219,11 +219,22 @@ public final class ConsoleRing {
             }
         }
 
-        /** How many bytes (or gaps) follow the cursor now. */
-        public long behind() {
+        /** Copies what follows the cursor, without waiting and without moving the cursor (see {@link #skipTo}). */
+        public Chunk peek(byte[] into) {
             lock.lock();
             try {
-                return end - cursor;
+                return copy(cursor, into);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Moves the cursor to {@code next}, after what a {@link #peek} copied was sent. */
+        public void skipTo(long next) {
+            lock.lock();
+            try {
+                cursor = Math.max(cursor, next);
+                caughtUp();
             } finally {
                 lock.unlock();
             }
@@ -236,12 +247,7 @@ public final class ConsoleRing {
                 awaitBeyond(cursor, arrived, waitMillis);
                 Chunk chunk = copy(cursor, into);
                 cursor = chunk.next();
-                if (cursor >= end) {
-                    holds = true;
-                }
-                if (appendersWaiting > 0) {
-                    roomMade.signalAll();
-                }
+                caughtUp();
                 return chunk;
             } finally {
                 lock.unlock();
@@ -255,6 +261,16 @@ public final class ConsoleRing {
                 return cursor;
             } finally {
                 lock.unlock();
+            }
+        }
+
+        /** Caller holds the lock: the cursor moved; a reader at the present holds again; a waiting appender may go on. */
+        private void caughtUp() {
+            if (cursor >= end) {
+                holds = true;
+            }
+            if (appendersWaiting > 0) {
+                roomMade.signalAll();
             }
         }
 

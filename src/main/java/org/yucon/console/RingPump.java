@@ -61,21 +61,20 @@ public final class RingPump {
 
     /**
      * On the appender's thread, right after an append and before the pump is woken: sends the new output now if
-     * it is small, the pump is idle and the sink can take it without blocking. Otherwise leaves it to the pump.
+     * it is small, the pump is idle and the sink takes it without blocking. Otherwise leaves it to the pump.
      */
     public void express() {
         if (!running.get() || !sending.tryLock()) {
             return;
         }
         try {
-            long waiting = reader.behind();
-            if (waiting > 0 && waiting <= Math.min(EXPRESS_BYTES, sink.room())) {
-                send(expressBuffer);
+            ConsoleRing.Chunk chunk = reader.peek(expressBuffer);
+            boolean whole = chunk.count() > 0 && chunk.count() < expressBuffer.length && chunk.missed() == 0;
+            if (whole && sink.offer(expressBuffer, chunk.count())) {
+                reader.skipTo(chunk.next());
             }
         } catch (IOException e) {
             log.debug("{}: a direct write failed ({}); the pump will find out", thread.getName(), e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             sending.unlock();
         }

@@ -22,8 +22,8 @@ final class ChannelSink implements ConsoleSink {
     /** Bytes the client's window takes now: what the channel can send without waiting. */
     private final LongSupplier window;
     private final Object lock = new Object();
-    /** Written under lock by the session thread, waited on by the pump; volatile for {@link #room}. */
-    private volatile boolean held;
+    /** Guarded by lock: written by the session thread, waited on by the pump. */
+    private boolean held;
     /** Guarded by lock: lines told while held, in order. */
     private final List<byte[]> waiting = new ArrayList<>();
 
@@ -32,10 +32,19 @@ final class ChannelSink implements ConsoleSink {
         this.window = window;
     }
 
-    /** Nothing while held; otherwise what the client's window takes (a write of that much does not wait for it). */
+    /**
+     * Not while held; otherwise if the client's window takes it all, so that MINA does not wait for the client.
+     * Under the lock the window can only shrink by our own writes, so the check holds for the write.
+     */
     @Override
-    public long room() {
-        return held ? 0 : window.getAsLong();
+    public boolean offer(byte[] bytes, int length) throws IOException {
+        synchronized (lock) {
+            if (held || window.getAsLong() < length) {
+                return false;
+            }
+            write(bytes, length);
+            return true;
+        }
     }
 
     /** On the pump thread: blocks while the sink is held. */

@@ -2,6 +2,7 @@ package org.yucon.ssh;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -19,12 +20,15 @@ class ChannelSinkTest {
     private final ChannelSink sink = new ChannelSink(channel, () -> 2048);
 
     @Test
-    void roomIsTheClientsWindowUnlessHeld() throws IOException {
-        assertEquals(2048, sink.room());
+    void anOfferIsTakenOnlyWhenNotHeldAndTheClientsWindowHasRoom() throws IOException {
+        assertFalse(sink.offer(new byte[4096], 4096), "more than the window could wait for the client");
         sink.hold();
-        assertEquals(0, sink.room(), "a held sink takes nothing at once");
+        assertFalse(sink.offer("held".getBytes(US_ASCII), 4), "a held sink takes nothing at once");
         sink.release();
-        assertEquals(2048, sink.room());
+        assertEquals("", text());
+
+        assertTrue(sink.offer("echo".getBytes(US_ASCII), 4));
+        assertEquals("echo", text());
     }
 
     @Test
