@@ -860,6 +860,7 @@ class Bench:
             self.jfr("start")
         for w in a.workloads:
             n = a.flood_mb_uml * 10**6 if w == "uml" else a.flood_mb_syn * 10**6
+            self.warm_up(w, n)
             for rnd in range(1, a.rounds + 1):
                 order = PEERS if rnd % 2 else [PEERS[0]] + PEERS[:0:-1]
                 for peer in [p for p in order if p in a.peers]:
@@ -875,7 +876,15 @@ class Bench:
         if a.profile:
             self.jfr("stop")
 
-    def console_run(self, peer, w, rnd, n):
+    def warm_up(self, w, n):
+        """One unmeasured run per peer before the rounds, the same for every peer: a JVM runs its hot paths
+        interpreted until the JIT has compiled them (the gateway's AES, for one, is several times slower for its
+        first tens of MB), and a gateway runs for months; what the rounds measure is the steady state."""
+        for peer in [p for p in PEERS if p in self.args.peers]:
+            rec = self.console_run(peer, w, 0, n, keys=self.args.warmup_keys)
+            log(f"{w} warm-up {peer:9s} " + (f"failed: {rec['failed']}" if rec["failed"] else "done"))
+
+    def console_run(self, peer, w, rnd, n, keys=None):
         """One peer's run in one round: echo, then one viewer's flood. What was measured before a failure is kept;
         rec["failed"] says at which stage and why."""
         rec = {"round": rnd, "p50": None, "p99": None, "mbps": None, "got": 0, "skipped": 0, "secs": None,
@@ -891,7 +900,7 @@ class Bench:
             t.expect(self.workloads[w].prompt(), 20)
             t.quiet(0.1)
             stage = "echo"
-            lat = self.echo(t, w, self.args.keys)
+            lat = self.echo(t, w, keys or self.args.keys)
             rec.update(p50=pct(lat, 50), p99=pct(lat, 99))
             stage = "flood"
             secs, got, skipped = self.flood([t], w, n, self.args.flood_timeout)[0]
@@ -1233,7 +1242,9 @@ def report(b, command, started, elapsed):
         "client is the real client program (`ssh -tt`, `console`) on a pty driven by the harness")
     add(f"- Workloads: `uml` a real UML guest ({b.kernel.name}, 64M, busybox root, logged in as root); `syn` "
         "bench/synthetic.py on a pty (echoes keys, prints N bytes of `x` on demand) — it isolates the gateway's cost")
-    add(f"- Each console figure is the median over {a.rounds} rounds; in each round every peer runs once, in "
+    add(f"- Before the rounds every peer gets one unmeasured run ({a.warmup_keys} keys and one flood) on each "
+        "workload, so that the figures are the steady state of a running gateway, not its JIT warm-up\n"
+        f"- Each console figure is the median over {a.rounds} rounds; in each round every peer runs once, in "
         "alternating order (direct, yucon, conserver, screen / direct, screen, conserver, yucon); ratios are "
         "taken within a round, then their median. Echo: "
         f"{a.keys} keys per run. Throughput: {a.flood_mb_uml} MB (uml) / {a.flood_mb_syn} MB (syn) of `x`, timed "
@@ -1458,6 +1469,8 @@ def main():
                    help="conserver with its TLS (Debian's default); by default -E, see BENCHMARKS.md's notes")
     p.add_argument("--profile", action="store_true", help="record JFR of gateway and keeper during the console rounds")
     p.add_argument("--keys", type=int, default=1000, help="keystrokes per echo run")
+    p.add_argument("--warmup-keys", type=int, default=200,
+                   help="keystrokes of the unmeasured run each peer gets before the rounds (with one flood)")
     p.add_argument("--flood-mb-uml", type=int, default=10)
     p.add_argument("--flood-mb-syn", type=int, default=10)
     p.add_argument("--flood-timeout", type=float, default=5.0,
