@@ -858,9 +858,9 @@ class Bench:
         a = self.args
         if a.profile:
             self.jfr("start")
+        self.warm_up()
         for w in a.workloads:
             n = a.flood_mb_uml * 10**6 if w == "uml" else a.flood_mb_syn * 10**6
-            self.warm_up(w, n)
             for rnd in range(1, a.rounds + 1):
                 order = PEERS if rnd % 2 else [PEERS[0]] + PEERS[:0:-1]
                 for peer in [p for p in order if p in a.peers]:
@@ -876,15 +876,19 @@ class Bench:
         if a.profile:
             self.jfr("stop")
 
-    def warm_up(self, w, n):
-        """One unmeasured run per peer before the rounds, the same for every peer: a JVM runs its hot paths
-        interpreted until the JIT has compiled them (the gateway's AES, for one, is several times slower for its
-        first tens of MB), and a gateway runs for months; what the rounds measure is the steady state."""
+    def warm_up(self):
+        """One unmeasured run per peer before the rounds, the same for every peer, on the synthetic console (the
+        fastest): a JVM runs its hot paths interpreted or lightly compiled until the JIT has seen them thousands of
+        times (the gateway's AES-CTR reaches its AES-NI form after some 5,000 packets, about 150 MB), and a gateway
+        runs for months; what the rounds measure is the steady state."""
+        if not self.args.warmup_mb:
+            return
         for peer in [p for p in PEERS if p in self.args.peers]:
-            rec = self.console_run(peer, w, 0, n, keys=self.args.warmup_keys)
-            log(f"{w} warm-up {peer:9s} " + (f"failed: {rec['failed']}" if rec["failed"] else "done"))
+            rec = self.console_run(peer, "syn", 0, self.args.warmup_mb * 10**6, keys=self.args.warmup_keys,
+                                   timeout=60)
+            log(f"warm-up {peer:9s} " + (f"failed: {rec['failed']}" if rec["failed"] else f"{fmt(rec['mbps'], '.1f')} MB/s"))
 
-    def console_run(self, peer, w, rnd, n, keys=None):
+    def console_run(self, peer, w, rnd, n, keys=None, timeout=None):
         """One peer's run in one round: echo, then one viewer's flood. What was measured before a failure is kept;
         rec["failed"] says at which stage and why."""
         rec = {"round": rnd, "p50": None, "p99": None, "mbps": None, "got": 0, "skipped": 0, "secs": None,
@@ -903,7 +907,7 @@ class Bench:
             lat = self.echo(t, w, keys or self.args.keys)
             rec.update(p50=pct(lat, 50), p99=pct(lat, 99))
             stage = "flood"
-            secs, got, skipped = self.flood([t], w, n, self.args.flood_timeout)[0]
+            secs, got, skipped = self.flood([t], w, n, timeout or self.args.flood_timeout)[0]
             rec.update(self.flood_figures(peer, n, secs, got, skipped))
         except Exception as e:
             rec["failed"] = f"{stage}: {short_error(e)}"
@@ -1242,8 +1246,9 @@ def report(b, command, started, elapsed):
         "client is the real client program (`ssh -tt`, `console`) on a pty driven by the harness")
     add(f"- Workloads: `uml` a real UML guest ({b.kernel.name}, 64M, busybox root, logged in as root); `syn` "
         "bench/synthetic.py on a pty (echoes keys, prints N bytes of `x` on demand) — it isolates the gateway's cost")
-    add(f"- Before the rounds every peer gets one unmeasured run ({a.warmup_keys} keys and one flood) on each "
-        "workload, so that the figures are the steady state of a running gateway, not its JIT warm-up\n"
+    add(f"- Before the rounds every peer gets one unmeasured run on `syn` ({a.warmup_keys} keys, a {a.warmup_mb} MB "
+        "flood), so that the figures are the steady state of a running gateway, not its JIT warm-up (a fresh "
+        "gateway's AES runs at about half speed for its first ~150 MB)\n"
         f"- Each console figure is the median over {a.rounds} rounds; in each round every peer runs once, in "
         "alternating order (direct, yucon, conserver, screen / direct, screen, conserver, yucon); ratios are "
         "taken within a round, then their median. Echo: "
@@ -1470,7 +1475,9 @@ def main():
     p.add_argument("--profile", action="store_true", help="record JFR of gateway and keeper during the console rounds")
     p.add_argument("--keys", type=int, default=1000, help="keystrokes per echo run")
     p.add_argument("--warmup-keys", type=int, default=200,
-                   help="keystrokes of the unmeasured run each peer gets before the rounds (with one flood)")
+                   help="keystrokes of the unmeasured run each peer gets on `syn` before the rounds")
+    p.add_argument("--warmup-mb", type=int, default=150,
+                   help="MB of the unmeasured flood each peer gets on `syn` before the rounds (0: no warm-up)")
     p.add_argument("--flood-mb-uml", type=int, default=10)
     p.add_argument("--flood-mb-syn", type=int, default=10)
     p.add_argument("--flood-timeout", type=float, default=5.0,
