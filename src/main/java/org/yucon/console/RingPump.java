@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 public final class RingPump {
     private static final Logger log = LoggerFactory.getLogger(RingPump.class);
     private static final int CHUNK = 32 * 1024;
-    /** The most {@link #express} sends; more than that is a flood, which the pump thread handles. */
-    private static final int EXPRESS_BYTES = 4096;
+    /** The most {@link #express} sends: an echo, a prompt, a line; more is a flood, sent in bigger packets by the pump. */
+    private static final int EXPRESS_BYTES = 512;
 
     /** Told once the pump has stopped because its sink failed. */
     public interface Ended {
