@@ -515,14 +515,20 @@ class Bench:
             (etc / "accounts" / f"{account}.keys").write_text(pub)
         return etc
 
+    def gateway_argv(self):
+        """The gateway as users run it: through the launcher beside the jar (its JVM options, e.g. the heap bound),
+        which execs java, so the pid is the JVM's. A jar without a launcher (BENCH_JAR) runs with java's defaults."""
+        launcher = Path(self.jar).resolve().parents[1] / "dist" / "yucon"
+        if launcher.exists():
+            return [str(launcher)]
+        return ["java", "-Dorg.slf4j.simpleLogger.log.org.apache.sshd=warn", "-jar", str(self.jar)]
+
     def start_gateway(self):
         """Starts `yucon serve`; returns the milliseconds until it answers with an SSH banner."""
         t0 = time.monotonic()
         out = open(self.work / "gateway.log", "a")
-        self.gateway = self.procs.start(
-            ["java", "-Dorg.slf4j.simpleLogger.log.org.apache.sshd=warn", "-Dorg.slf4j.simpleLogger.showDateTime=true",
-             "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS", "-jar", str(self.jar),
-             "serve", "--etc", str(self.work / "etc")], stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.gateway = self.procs.start(self.gateway_argv() + ["serve", "--etc", str(self.work / "etc")],
+                                        stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         while True:
             if self.gateway.poll() is not None:
                 raise RuntimeError(f"the gateway exited ({self.gateway.returncode}); see {self.work}/gateway.log")
