@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * cursor into the hub's ring and its own pump thread, so a consumer that stops reading only falls behind (and is
  * told how much it missed); it never holds up the guest or anybody else.
  *
- * <p>Its role (writer, asking, read-only) is kept by the hub; the write requests here are made on the viewer's
- * session thread. {@link #detach} is the one way out, whoever notices first that the viewer is gone.
+ * <p>Its role (writer, asking, read-only) is kept by the hub; the write requests here are made by the viewer's
+ * session, one at a time. {@link #detach} is the one way out, whoever notices first that the viewer is gone.
  */
 public final class ConsoleViewer {
     private static final Logger log = LoggerFactory.getLogger(ConsoleViewer.class);

@@ -19,7 +19,7 @@ import org.yucon.console.ConsoleSink;
 final class ChannelSink implements ConsoleSink {
     private final OutputStream out;
     private final Object lock = new Object();
-    /** Guarded by lock: written by the session thread, waited on by the pump. */
+    /** Guarded by lock: written by the session's steps, waited on by the pump. */
     private boolean held;
     /** Guarded by lock: lines told while held, in order. */
     private final List<byte[]> waiting = new ArrayList<>();

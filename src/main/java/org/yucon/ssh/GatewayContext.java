@@ -2,6 +2,7 @@ package org.yucon.ssh;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
 import org.yucon.config.AccountConfig;
@@ -10,10 +11,12 @@ import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Guests;
 
 /**
- * What every session of the gateway shares: the guests, the settings and the scheduler. It is also the one
- * place that decides which guests an account may see: a guest it may not see does not exist for it.
+ * What every session of the gateway shares: the guests, the settings, the scheduler and the pool whose threads
+ * run the sessions' steps. It is also the one place that decides which guests an account may see: a guest it
+ * may not see does not exist for it.
  */
-record GatewayContext(Guests guests, GatewaySettings settings, ScheduledExecutorService scheduler, AuditLog audit) {
+record GatewayContext(Guests guests, GatewaySettings settings, ScheduledExecutorService scheduler, Executor sessions,
+                      AuditLog audit) {
 
     List<GuestSupervisor> visibleTo(AccountConfig account) {
         return guests.all().stream().filter(new Access(account)::sees).collect(Collectors.toList());

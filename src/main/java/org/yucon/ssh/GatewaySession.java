@@ -11,8 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,15 +33,18 @@ import org.yucon.tui.GuestMenu;
 import org.yucon.tui.KeyFeed;
 import org.yucon.tui.LogPager;
 import org.yucon.tui.SshTerminal;
+import org.yucon.util.SerialExecutor;
 
 /**
  * One SSH session channel: the menu, a console, or one exec verb.
  *
- * <p>Like a tmux client, everything the session does happens on its own thread, which sleeps on an event queue:
- * input (handed over by MINA's I/O thread, which never blocks here), window changes, and refresh requests.
- * Input is taken from the client's window only once handled, so a fast typist or a paste cannot make this
- * queue grow beyond the SSH window. What other viewers do to this one's role on a console (force, promotion)
- * arrives on their threads and is queued here too.
+ * <p>Like a tmux client, the session is an event loop, but without a thread of its own: every event is a step
+ * queued on the session's {@link SerialExecutor} and run one at a time, in order, by whichever thread of the
+ * gateway's shared session pool is free. Events are input (handed over by MINA's I/O thread, which never blocks
+ * here), window changes and refresh requests. An idle session holds no thread, so that a thousand idle menus
+ * are not a thousand sleeping threads (BENCHMARKS.md). Input is taken from the client's window only once handled, so a fast
+ * typist or a paste cannot make the queue grow beyond the SSH window. What other viewers do to this one's role
+ * on a console (force, promotion) arrives on their threads and is queued here too.
  *
  * <p>On a console, the escape keys ({@link EscapeKeys}) run conserver's commands. The menu and the log pager can
  * be shown over an attached console: the viewer stays attached, with its role, while its output is held and
@@ -53,23 +54,10 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private static final Logger log = LoggerFactory.getLogger(GatewaySession.class);
     private static final long REFRESH_SECONDS = 5;
 
-    private sealed interface Event permits Input, Resize, Refresh, Told, End {
-    }
-
-    private record Input(byte[] bytes) implements Event {
-    }
-
-    private record Resize() implements Event {
-    }
-
-    private record Refresh() implements Event {
-    }
-
-    /** Somebody changed this session's role on the console its {@code sink} belongs to (maybe one left since). */
-    private record Told(ChannelSink sink, RoleChange change) implements Event {
-    }
-
-    private record End() implements Event {
+    /** One thing the session does on an event; a step that throws ends the session. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws IOException;
     }
 
     /** What has the screen and the keyboard. */
@@ -78,9 +66,10 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private final GatewayContext context;
     private final AccountConfig account;
     private final Optional<String> commandLine;
-    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    /** Runs the steps, one at a time and in order; whatever posts a step may be on any thread. */
+    private final SerialExecutor steps;
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
-    /** The escape key parser; its state (a prefix pending) belongs to the session thread. */
+    /** The escape key parser; its state (a prefix pending) belongs to the session's steps. */
     private final EscapeKeys escape;
     private final ConsoleKeys consoleKeys = new ConsoleKeys();
 
@@ -91,7 +80,8 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private ExitCallback onExit;
     private Environment environment;
 
-    // Owned by the session thread.
+    // Owned by the session's steps: one at a time, on whichever pool thread; the serial executor hands these
+    // fields from one step to the next. Nothing else touches them.
     private SshTerminal terminal;
     /** Made when first shown. */
     private GuestMenu menu;
@@ -105,13 +95,20 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** The attached console, or null. */
     private ConsoleAttachment console;
     private boolean consoleOnly;
+    /** Set by a step when the session is done, with the exit status; the step's end closes the session. */
     private boolean finished;
+    private int exitStatus;
+    /** The session was closed: later steps do nothing. */
+    private boolean ended;
+    /** Guest state changes, while the session shows the menu or a console. */
+    private Guests.Subscription guestChanges;
 
     GatewaySession(GatewayContext context, AccountConfig account, Optional<String> commandLine) {
         this.context = context;
         this.account = account;
         this.commandLine = commandLine;
         this.escape = new EscapeKeys(account.escapeKey());
+        this.steps = new SerialExecutor(context.sessions());
     }
 
     @Override
@@ -143,121 +140,148 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     @Override
     public void start(ChannelSession session, Environment env) {
         this.environment = env;
-        env.addSignalListener((ch, signal) -> events.offer(new Resize()), Signal.WINCH);
-        Thread thread = new Thread(this::run, "session-" + account.name() + "-" + session.getSession().getIoSession().getId());
-        thread.setDaemon(true);
-        thread.start();
+        env.addSignalListener((ch, signal) -> post(this::resized), Signal.WINCH);
+        post(this::begin);
     }
 
     @Override
     public void destroy(ChannelSession session) {
-        events.offer(new End());
+        post(() -> finish(0));
     }
 
     /** On MINA's I/O thread: hand over and return at once; the window is released once the bytes are handled. */
     @Override
     public int data(ChannelSession session, byte[] buf, int start, int len) {
-        events.offer(new Input(Arrays.copyOfRange(buf, start, start + len)));
+        byte[] bytes = Arrays.copyOfRange(buf, start, start + len);
+        post(() -> typed(bytes));
         return 0;
     }
 
     /** The client sent EOF. */
     @Override
     public void close() {
-        events.offer(new End());
+        post(() -> finish(0));
     }
 
-    private void run() {
-        int status = 1;
+    /** Queues a step; returns at once, on any thread. */
+    private void post(Step step) {
+        steps.execute(() -> run(step));
+    }
+
+    private void run(Step step) {
+        if (ended) {
+            return;
+        }
         try {
-            status = commandLine.isPresent() ? exec(commandLine.get()) : menu();
+            step.run();
+            if (finished) {
+                if (front == Front.MENU && menu != null) {
+                    menu.hide();
+                }
+                end(exitStatus);
+            }
         } catch (IOException e) {
             log.debug("session of {} ended: {}", account.name(), e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            end(1);
         } catch (RuntimeException e) {
             log.error("session of {} failed", account.name(), e);
             say(err, "internal error: " + e.getClass().getSimpleName() + "; see the gateway's log");
-        } finally {
-            if (console != null) {
-                leaveConsole();
-            }
+            end(1);
+        }
+    }
+
+    /** The session's one way out, whatever the reason. */
+    private void end(int status) {
+        ended = true;
+        if (guestChanges != null) {
+            guestChanges.close();
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        if (console != null) {
+            leaveConsole();
         }
         onExit.onExit(status);
     }
 
-    private int exec(String line) throws IOException, InterruptedException {
+    private void finish(int status) {
+        exitStatus = status;
+        finished = true;
+    }
+
+    /** The first step: the verb, or the menu. */
+    private void begin() throws IOException {
+        if (commandLine.isPresent()) {
+            exec(commandLine.get());
+        } else {
+            menu();
+        }
+    }
+
+    private void exec(String line) throws IOException {
         CommandLine command;
         try {
             command = CommandLine.parse(line);
         } catch (IllegalArgumentException e) {
             say(err, e.getMessage());
-            return 2;
+            finish(2);
+            return;
         }
         log.info("{} runs: {}", account.name(), line);
         Verbs verbs = new Verbs(context, account, String.valueOf(channel.getSession().getClientAddress()), out, err);
         if (command.verb() != Verb.CONSOLE) {
-            return verbs.run(command);
+            finish(verbs.run(command));
+            return;
         }
         Optional<GuestSupervisor> target = verbs.guest(command);
         if (target.isEmpty()) {
-            return 1;
-        }
-        if (!hasTerminal()) {
+            finish(1);
+        } else if (!hasTerminal()) {
             say(err, "the console needs a terminal: use ssh -t");
-            return 2;
+            finish(2);
+        } else {
+            consoleOnly = true;
+            terminal = new SshTerminal(new KeyFeed(), out, columns(), rows(), utf8());
+            attach(target.get(), new byte[0]);
+            listen();
         }
-        consoleOnly = true;
-        terminal = new SshTerminal(new KeyFeed(), out, columns(), rows(), utf8());
-        attach(target.get(), new byte[0]);
-        return loop();
     }
 
-    private int menu() throws IOException, InterruptedException {
+    private void menu() throws IOException {
         if (!hasTerminal()) {
             say(err, "the menu needs a terminal: use ssh -t, or run a command such as 'help'");
-            return 2;
+            finish(2);
+            return;
         }
         terminal = new SshTerminal(new KeyFeed(), out, columns(), rows(), utf8());
         showMenu();
-        return loop();
+        listen();
     }
 
-    private int loop() throws IOException, InterruptedException {
-        try (Guests.Subscription subscription = context.guests().subscribe(this::requestRefresh)) {
-            scheduleRefresh();
-            while (!finished) {
-                handle(events.take());
-            }
-        } finally {
-            if (timer != null) {
-                timer.cancel(false);
-            }
-        }
+    /** From now on guest changes and the timer refresh the menu, whenever it is shown. */
+    private void listen() {
+        guestChanges = context.guests().subscribe(this::requestRefresh);
+        scheduleRefresh();
+    }
+
+    private void typed(byte[] bytes) throws IOException {
+        input(bytes);
+        channel.getLocalWindow().release(bytes.length);
+    }
+
+    private void refresh() throws IOException {
+        refreshQueued.set(false);
         if (front == Front.MENU) {
-            menu.hide();
+            menu.refresh();
         }
-        return 0;
+        scheduleRefresh();
     }
 
-    private void handle(Event event) throws IOException {
-        if (event instanceof Input input) {
-            input(input.bytes());
-            channel.getLocalWindow().release(input.bytes().length);
-        } else if (event instanceof Resize) {
-            resized();
-        } else if (event instanceof Refresh) {
-            refreshQueued.set(false);
-            if (front == Front.MENU) {
-                menu.refresh();
-            }
-            scheduleRefresh();
-        } else if (event instanceof Told told) {
-            if (console != null && console.owns(told.sink())) {
-                console.roleChanged(told.change(), columns(), rows());
-            }
-        } else {
-            finished = true;
+    /** Somebody changed this session's role on the console its {@code sink} belongs to (maybe one left since). */
+    private void told(ChannelSink sink, RoleChange change) throws IOException {
+        if (console != null && console.owns(sink)) {
+            console.roleChanged(change, columns(), rows());
         }
     }
 
@@ -278,7 +302,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             scheduleRefresh();
         }
         if (next instanceof GuestMenu.Next.Quit && console == null) {
-            finished = true;
+            finish(0);
         } else if (next instanceof GuestMenu.Next.Quit) {
             menu.hide();
             backToConsole();
@@ -356,7 +380,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
 
     private void attach(GuestSupervisor target, byte[] typedAhead) throws IOException {
         console = ConsoleAttachment.attach(target, account.name() + "@" + address(), new Access(account).drives(target), out, escape,
-                context.settings().console().replayLines(), (sink, change) -> events.offer(new Told(sink, change)));
+                context.settings().console().replayLines(), (sink, change) -> post(() -> told(sink, change)));
         front = Front.CONSOLE;
         console.resize(columns(), rows());
         log.info("{} attached to the console of {}", account.name(), target.name());
@@ -370,7 +394,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         leaveConsole();
         if (consoleOnly) {
             say(out, "\r\n[yucon] detached");
-            finished = true;
+            finish(0);
         } else {
             showMenu();
         }
@@ -441,7 +465,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
 
     private void requestRefresh() {
         if (refreshQueued.compareAndSet(false, true)) {
-            events.offer(new Refresh());
+            post(this::refresh);
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
@@ -29,14 +30,15 @@ public final class SshGateway implements AutoCloseable {
     private final SshServer server = SshServer.setUpDefaultServer();
     private final AuditLog audit;
 
+    /** {@code sessions}: the pool that runs the sessions' steps (see GatewaySession). */
     public SshGateway(GatewaySettings settings, AccountBook accounts, Guests guests, ScheduledExecutorService scheduler,
-                      KeyPairProvider hostKeys, AuditLog audit) {
+                      Executor sessions, KeyPairProvider hostKeys, AuditLog audit) {
         this.audit = audit;
         server.setHost(settings.listenAddress());
         server.setPort(settings.port());
         server.setKeyPairProvider(hostKeys);
         authentication(new AccountAuthenticator(accounts, new LoginGuard(settings.limits()), audit, scheduler));
-        onlyOurSessions(new GatewayContext(guests, settings, scheduler, audit), accounts);
+        onlyOurSessions(new GatewayContext(guests, settings, scheduler, sessions, audit), accounts);
         limits(settings.limits());
     }
 

@@ -11,7 +11,7 @@ import org.yucon.guest.UmlCommandLine;
 
 /**
  * An admin's hot-plug screen: the disks a guest's file declares as {@code [[hotplug]]}, whether its kernel has
- * each, and a digit key to plug or unplug one. Drawn and driven on the session's thread only.
+ * each, and a digit key to plug or unplug one. Drawn and driven by the session's steps only.
  */
 final class DiskView {
     private final GuestSupervisor guest;

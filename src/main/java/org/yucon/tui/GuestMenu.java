@@ -26,7 +26,7 @@ import org.yucon.guest.mconsole.MconsoleException;
 
 /**
  * The seed's text menu: a header about the account and host, one line per guest the login may see, the keys,
- * and a status line with the result of the last action. Drawn with Lanterna on the session's thread only.
+ * and a status line with the result of the last action. Drawn by the session's steps only, one at a time.
  */
 public final class GuestMenu {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * A small pager over the end of a guest's console log, for one viewer: it opens on the last screenful;
  * {@code b} or PageUp goes back, space or PageDown forward, the arrows a line, {@code q} closes. The log holds the
  * guest's raw output, so escape sequences and control characters are dropped and every line is plain text.
- * Drawn with Lanterna on the session's thread only; it shows the log as it was when opened.
+ * Drawn by the session's steps only, one at a time; it shows the log as it was when opened.
  */
 public final class LogPager {
     /** CSI and OSC sequences, and two-byte escapes (charset selection, keypad modes...). */

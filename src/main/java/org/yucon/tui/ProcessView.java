@@ -12,8 +12,8 @@ import org.yucon.guest.mconsole.MconsoleException;
 
 /**
  * ps and top of one guest: its processes as the host sees them (the UML and its {@code [uml-userspace]}
- * children) with the guest's own summary from mconsole. top redraws every second, busiest first. Drawn on the
- * session's thread only.
+ * children) with the guest's own summary from mconsole. top redraws every second, busiest first. Drawn by the
+ * session's steps only.
  */
 final class ProcessView {
     private final GuestSupervisor guest;

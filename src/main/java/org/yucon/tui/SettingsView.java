@@ -9,7 +9,7 @@ import java.util.OptionalLong;
 import org.yucon.config.GuestConfig;
 import org.yucon.guest.GuestSupervisor;
 
-/** An admin's read-only view of a guest's settings, as its file gave them. Drawn on the session's thread only. */
+/** An admin's read-only view of a guest's settings, as its file gave them. Drawn by the session's steps only. */
 final class SettingsView {
     private final GuestSupervisor guest;
 

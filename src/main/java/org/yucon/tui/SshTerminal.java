@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * A Lanterna terminal over one SSH channel. Its size comes from the client (pty-req, then window-change), never
  * from a cursor-position query, and it touches no tty or signal of the JVM's own. Input is whatever the session
- * puts into its {@link KeyFeed}. Used by the session's thread only.
+ * puts into its {@link KeyFeed}. Used by the session's steps only, one at a time.
  */
 public final class SshTerminal extends ANSITerminal {
     private final KeyFeed keys;
