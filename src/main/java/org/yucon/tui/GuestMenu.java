@@ -1,12 +1,7 @@
 package org.yucon.tui;
 
-import com.googlecode.lanterna.SGR;
-import com.googlecode.lanterna.TerminalSize;
-import com.googlecode.lanterna.graphics.TextGraphics;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
-import com.googlecode.lanterna.screen.Screen;
-import com.googlecode.lanterna.screen.TerminalScreen;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -51,7 +46,7 @@ public final class GuestMenu {
     /** Whether this login may act on a guest, not only watch it. */
     private final Predicate<GuestSupervisor> drives;
     private final SshTerminal terminal;
-    private final TerminalScreen screen;
+    private final RowScreen screen;
     private int selected;
     private String statusLine = "";
     /** A shutdown or reboot waiting for y / h, or null. */
@@ -75,30 +70,30 @@ public final class GuestMenu {
         this.drives = drives;
         this.guests = visible.get();
         this.terminal = terminal;
-        this.screen = new TerminalScreen(terminal);
+        this.screen = new RowScreen(terminal);
     }
 
     /** Takes the screen (alternate buffer) and draws; the last action's result is old news by now. */
     public void show() throws IOException {
         statusLine = "";
-        screen.startScreen();
-        screen.setCursorPosition(null);
-        redraw(true);
+        screen.start();
+        redraw();
     }
 
     /** Gives the screen back, e.g. before the console takes it. */
     public void hide() throws IOException {
-        screen.stopScreen();
+        screen.stop();
     }
 
     public void resized(int columns, int rows) throws IOException {
         terminal.resized(columns, rows);
-        redraw(true);
+        screen.forget();
+        redraw();
     }
 
-    /** Redraws what changed, e.g. after a guest changed state. */
+    /** Redraws what changed, e.g. after a guest changed state; sends nothing if nothing did. */
     public void refresh() throws IOException {
-        redraw(false);
+        redraw();
     }
 
     /** Handles every key Lanterna can decode from the bytes fed so far. */
@@ -111,7 +106,7 @@ public final class GuestMenu {
                 return next;
             }
         }
-        redraw(false);
+        redraw();
         return new Next.Stay();
     }
 
@@ -248,54 +243,51 @@ public final class GuestMenu {
         selected = Math.max(0, Math.min(selected, guests.size() - 1));
     }
 
-    private void redraw(boolean complete) throws IOException {
+    private void redraw() throws IOException {
         look();
-        screen.doResizeIfNecessary();
-        screen.clear();
-        TextGraphics g = screen.newTextGraphics();
-        TerminalSize size = screen.getTerminalSize();
+        Frame frame = new Frame(terminal.size());
         if (processes != null) {
-            processes.draw(g, size);
+            processes.draw(frame);
         } else if (settings != null) {
-            settings.draw(g, size);
+            settings.draw(frame);
         } else if (disks != null) {
-            disks.draw(g, size);
+            disks.draw(frame);
         } else {
-            drawList(g, size);
+            drawList(frame);
         }
-        screen.refresh(complete ? Screen.RefreshType.COMPLETE : Screen.RefreshType.DELTA);
+        screen.draw(frame);
     }
 
-    private void drawList(TextGraphics g, TerminalSize size) {
-        drawHeader(g, size.getColumns());
-        boolean wide = size.getColumns() >= WIDE;
-        g.putString(0, LIST_TOP - 1, String.format("   %-10s %-28s %-16s %-12s %-7s %s", "Guest", "Status", "Load", "Memory",
-                "Viewers", wide ? "Kernel" : ""), SGR.BOLD);
-        for (int i = 0; i < guests.size() && LIST_TOP + i < size.getRows() - 4; i++) {
-            drawGuest(g, i, wide);
+    private void drawList(Frame frame) {
+        drawHeader(frame);
+        boolean wide = frame.columns() >= WIDE;
+        frame.put(LIST_TOP - 1, String.format("   %-10s %-28s %-16s %-12s %-7s %s", "Guest", "Status", "Load", "Memory",
+                "Viewers", wide ? "Kernel" : ""), Frame.Style.BOLD);
+        for (int i = 0; i < guests.size() && LIST_TOP + i < frame.rows() - 4; i++) {
+            drawGuest(frame, i, wide);
         }
-        int bottom = size.getRows();
-        g.putString(0, bottom - 4, "Options: b - Boot, r - Reboot, s - Shutdown, p - ps, t - top,");
-        g.putString(0, bottom - 3, "         <enter> - Console (C-a C-d to return), j/k - Select, ? - Help, q - Quit");
+        int bottom = frame.rows();
+        frame.put(bottom - 4, "Options: b - Boot, r - Reboot, s - Shutdown, p - ps, t - top,");
+        frame.put(bottom - 3, "         <enter> - Console (C-a C-d to return), j/k - Select, ? - Help, q - Quit");
         // A long message (the help, an error naming a path) takes the blank row above too rather than being cut.
-        List<String> status = wrap(statusLine, size.getColumns(), 2);
+        List<String> status = wrap(statusLine, frame.columns(), 2);
         for (int i = 0; i < status.size(); i++) {
-            g.putString(0, bottom - status.size() + i, status.get(i), SGR.BOLD);
+            frame.put(bottom - status.size() + i, status.get(i), Frame.Style.BOLD);
         }
     }
 
     /** One row if it fits; otherwise account, host and clock first, and the host's figures on the blank row below. */
-    private void drawHeader(TextGraphics g, int columns) {
+    private void drawHeader(Frame frame) {
         HostFacts host = HostFacts.read();
         String who = "User: " + account + "  Host: " + host.hostName();
         String figures = "load: " + host.load() + (admin ? "  mem: " + host.memory() : "");
         String clock = LocalDateTime.now().format(CLOCK);
         String header = who + "  " + figures + "  " + clock;
-        if (header.length() <= columns) {
-            g.putString(0, 0, header);
+        if (header.length() <= frame.columns()) {
+            frame.put(0, header);
         } else {
-            g.putString(0, 0, who + "  " + clock);
-            g.putString(0, 1, figures);
+            frame.put(0, who + "  " + clock);
+            frame.put(1, figures);
         }
     }
 
@@ -314,18 +306,14 @@ public final class GuestMenu {
     }
 
     /** The kernel column needs room that 80 columns do not have; p and t show it at any width. */
-    private void drawGuest(TextGraphics g, int i, boolean wide) {
+    private void drawGuest(Frame frame, int i, boolean wide) {
         GuestSupervisor guest = guests.get(i);
         GuestStatus status = guest.status();
         Optional<GuestStats> stats = status.state() == GuestState.RUNNING ? stats(guest) : Optional.empty();
         String line = String.format("%s%-10s %-28s %-16s %-12s %-7d %s", i == selected ? "-->" : "   ", guest.name(),
                 fit(describe(status, stats), 28), stats.map(GuestMenu::load).orElse(""), stats.map(GuestMenu::memory).orElse(""),
                 guest.console().viewerCount(), wide ? stats.map(GuestStats::kernelRelease).orElse("") : "");
-        if (i == selected) {
-            g.putString(0, LIST_TOP + i, line, SGR.REVERSE);
-        } else {
-            g.putString(0, LIST_TOP + i, line);
-        }
+        frame.put(LIST_TOP + i, line, i == selected ? Frame.Style.REVERSE : Frame.Style.PLAIN);
     }
 
     private static Optional<GuestStats> stats(GuestSupervisor guest) {
