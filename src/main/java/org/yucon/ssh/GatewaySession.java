@@ -41,7 +41,8 @@ import org.yucon.util.SerialExecutor;
  * <p>Like a tmux client, the session is an event loop, but without a thread of its own: every event is a step
  * queued on the session's {@link SerialExecutor} and run one at a time, in order, by whichever thread of the
  * gateway's shared session pool is free. Events are input (handed over by MINA's I/O thread, which never blocks
- * here), window changes and refresh requests. An idle session holds no thread, so that a thousand idle menus
+ * here), window changes and refresh requests (the menus' shared ticker says what they show changed; top asks
+ * every second). An idle session holds no thread, so that a thousand idle menus
  * are not a thousand sleeping threads (BENCHMARKS.md). Input is taken from the client's window only once handled, so a fast
  * typist or a paste cannot make the queue grow beyond the SSH window. What other viewers do to this one's role
  * on a console (force, promotion) arrives on their threads and is queued here too.
@@ -52,8 +53,6 @@ import org.yucon.util.SerialExecutor;
  */
 final class GatewaySession implements Command, ChannelSessionAware, ChannelDataReceiver {
     private static final Logger log = LoggerFactory.getLogger(GatewaySession.class);
-    private static final long REFRESH_SECONDS = 5;
-
     /** One thing the session does on an event; a step that throws ends the session. */
     @FunctionalInterface
     private interface Step {
@@ -88,10 +87,12 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** Open while front is LOG. */
     private LogPager pager;
     private Front front = Front.MENU;
-    /** The next timed redraw; one wake-up per refresh, none in between. */
+    /** top's next redraw, or null. */
     private ScheduledFuture<?> timer;
     /** top is shown and wants a frame every second. */
     private boolean everySecond;
+    /** The menus' shared ticks, while the menu is shown. */
+    private Guests.Subscription ticks;
     /** The attached console, or null. */
     private ConsoleAttachment console;
     private boolean consoleOnly;
@@ -100,8 +101,6 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private int exitStatus;
     /** The session was closed: later steps do nothing. */
     private boolean ended;
-    /** Guest state changes, while the session shows the menu or a console. */
-    private Guests.Subscription guestChanges;
 
     GatewaySession(GatewayContext context, AccountConfig account, Optional<String> commandLine) {
         this.context = context;
@@ -176,7 +175,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             step.run();
             if (finished) {
                 if (front == Front.MENU && menu != null) {
-                    menu.hide();
+                    hideMenu();
                 }
                 end(exitStatus);
             }
@@ -193,8 +192,8 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** The session's one way out, whatever the reason. */
     private void end(int status) {
         ended = true;
-        if (guestChanges != null) {
-            guestChanges.close();
+        if (ticks != null) {
+            ticks.close();
         }
         if (timer != null) {
             timer.cancel(false);
@@ -244,7 +243,6 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             consoleOnly = true;
             terminal = new SshTerminal(new KeyFeed(), out, columns(), rows(), utf8());
             attach(target.get(), new byte[0]);
-            listen();
         }
     }
 
@@ -256,13 +254,6 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         }
         terminal = new SshTerminal(new KeyFeed(), out, columns(), rows(), utf8());
         showMenu();
-        listen();
-    }
-
-    /** From now on guest changes and the timer refresh the menu, whenever it is shown. */
-    private void listen() {
-        guestChanges = context.guests().subscribe(this::requestRefresh);
-        scheduleRefresh();
     }
 
     private void typed(byte[] bytes) throws IOException {
@@ -304,10 +295,10 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         if (next instanceof GuestMenu.Next.Quit && console == null) {
             finish(0);
         } else if (next instanceof GuestMenu.Next.Quit) {
-            menu.hide();
+            hideMenu();
             backToConsole();
         } else if (next instanceof GuestMenu.Next.Console chosen) {
-            menu.hide();
+            hideMenu();
             if (console != null && chosen.guest() != console.guest()) {
                 leaveConsole();
             }
@@ -409,12 +400,22 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** Shows the menu, over the attached console if there is one (its output held meanwhile). */
     private void showMenu() throws IOException {
         if (menu == null) {
-            menu = new GuestMenu(account.name(), account.admin(), () -> context.visibleTo(account), new Access(account)::drives, terminal);
+            menu = new GuestMenu(account.name(), account.admin(), () -> context.visibleTo(account), new Access(account)::drives,
+                    context.menuTicker(), terminal);
         }
+        // Before the first frame: the first listener makes the ticker read fresh facts.
+        ticks = context.menuTicker().subscribe(this::requestRefresh);
         // Window changes while the console had the screen went to the guest only; the menu must learn the size too.
         terminal.resized(columns(), rows());
         front = Front.MENU;
         menu.show();
+        scheduleRefresh();
+    }
+
+    private void hideMenu() throws IOException {
+        ticks.close();
+        ticks = null;
+        menu.hide();
     }
 
     /** From the menu or the pager back to the attached console, which catches up on what it missed. */
@@ -452,15 +453,12 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         }
     }
 
-    /**
-     * The menu is redrawn {@value #REFRESH_SECONDS} s after its last redraw (timed or because a guest changed), top
-     * every second; the scheduler wakes for nothing in between.
-     */
+    /** top is redrawn a second after its last frame; the rest of the menu only when the ticker says so. */
     private void scheduleRefresh() {
         if (timer != null) {
             timer.cancel(false);
         }
-        timer = context.scheduler().schedule(this::requestRefresh, everySecond ? 1 : REFRESH_SECONDS, TimeUnit.SECONDS);
+        timer = everySecond && front == Front.MENU ? context.scheduler().schedule(this::requestRefresh, 1, TimeUnit.SECONDS) : null;
     }
 
     private void requestRefresh() {

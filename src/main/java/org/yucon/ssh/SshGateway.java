@@ -20,6 +20,7 @@ import org.yucon.config.AccountConfig;
 import org.yucon.config.GatewaySettings;
 import org.yucon.config.LoginLimits;
 import org.yucon.guest.Guests;
+import org.yucon.tui.MenuTicker;
 
 /**
  * The SSH endpoint: MINA SSHD set up to offer exactly our menu, consoles and verbs. Everything else SSH can do
@@ -38,7 +39,8 @@ public final class SshGateway implements AutoCloseable {
         server.setPort(settings.port());
         server.setKeyPairProvider(hostKeys);
         authentication(new AccountAuthenticator(accounts, new LoginGuard(settings.limits()), audit, scheduler));
-        onlyOurSessions(new GatewayContext(guests, settings, scheduler, sessions, audit), accounts);
+        onlyOurSessions(new GatewayContext(guests, settings, scheduler, sessions,
+                new MenuTicker(guests, scheduler, sessions), audit), accounts);
         limits(settings.limits());
     }
 

@@ -3,28 +3,21 @@ package org.yucon.tui;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
 import java.io.IOException;
-import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import org.yucon.guest.GuestState;
-import org.yucon.guest.GuestStatus;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Outcome;
-import org.yucon.guest.mconsole.GuestStats;
-import org.yucon.guest.mconsole.MconsoleException;
 
 /**
  * The seed's text menu: a header about the account and host, one line per guest the login may see, the keys,
- * and a status line with the result of the last action. Drawn by the session's steps only, one at a time.
+ * and a status line with the result of the last action. What it shows of the host and the guests comes from the
+ * {@link MenuTicker}, read once for all menus; a redraw sends only the rows that changed. Drawn by the session's
+ * steps only, one at a time.
  */
 public final class GuestMenu {
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final int LIST_TOP = 3;
     /** From this width on, the list has a kernel column. */
     private static final int WIDE = 100;
@@ -45,6 +38,8 @@ public final class GuestMenu {
     private List<GuestSupervisor> guests;
     /** Whether this login may act on a guest, not only watch it. */
     private final Predicate<GuestSupervisor> drives;
+    /** What the rows show of the host and the guests: read for all menus at once. */
+    private final MenuTicker ticker;
     private final SshTerminal terminal;
     private final RowScreen screen;
     private int selected;
@@ -63,11 +58,12 @@ public final class GuestMenu {
     }
 
     public GuestMenu(String account, boolean admin, Supplier<List<GuestSupervisor>> visible, Predicate<GuestSupervisor> drives,
-                     SshTerminal terminal) throws IOException {
+                     MenuTicker ticker, SshTerminal terminal) {
         this.account = account;
         this.admin = admin;
         this.visible = visible;
         this.drives = drives;
+        this.ticker = ticker;
         this.guests = visible.get();
         this.terminal = terminal;
         this.screen = new RowScreen(terminal);
@@ -259,12 +255,13 @@ public final class GuestMenu {
     }
 
     private void drawList(Frame frame) {
-        drawHeader(frame);
+        MenuFacts facts = ticker.facts();
+        drawHeader(frame, facts);
         boolean wide = frame.columns() >= WIDE;
         frame.put(LIST_TOP - 1, String.format("   %-10s %-28s %-16s %-12s %-7s %s", "Guest", "Status", "Load", "Memory",
                 "Viewers", wide ? "Kernel" : ""), Frame.Style.BOLD);
         for (int i = 0; i < guests.size() && LIST_TOP + i < frame.rows() - 4; i++) {
-            drawGuest(frame, i, wide);
+            drawGuest(frame, i, wide, facts.of(guests.get(i)));
         }
         int bottom = frame.rows();
         frame.put(bottom - 4, "Options: b - Boot, r - Reboot, s - Shutdown, p - ps, t - top,");
@@ -277,11 +274,11 @@ public final class GuestMenu {
     }
 
     /** One row if it fits; otherwise account, host and clock first, and the host's figures on the blank row below. */
-    private void drawHeader(Frame frame) {
-        HostFacts host = HostFacts.read();
+    private void drawHeader(Frame frame, MenuFacts facts) {
+        HostFacts host = facts.host();
         String who = "User: " + account + "  Host: " + host.hostName();
         String figures = "load: " + host.load() + (admin ? "  mem: " + host.memory() : "");
-        String clock = LocalDateTime.now().format(CLOCK);
+        String clock = facts.clock();
         String header = who + "  " + figures + "  " + clock;
         if (header.length() <= frame.columns()) {
             frame.put(0, header);
@@ -306,48 +303,15 @@ public final class GuestMenu {
     }
 
     /** The kernel column needs room that 80 columns do not have; p and t show it at any width. */
-    private void drawGuest(Frame frame, int i, boolean wide) {
-        GuestSupervisor guest = guests.get(i);
-        GuestStatus status = guest.status();
-        Optional<GuestStats> stats = status.state() == GuestState.RUNNING ? stats(guest) : Optional.empty();
-        String line = String.format("%s%-10s %-28s %-16s %-12s %-7d %s", i == selected ? "-->" : "   ", guest.name(),
-                fit(describe(status, stats), 28), stats.map(GuestMenu::load).orElse(""), stats.map(GuestMenu::memory).orElse(""),
-                guest.console().viewerCount(), wide ? stats.map(GuestStats::kernelRelease).orElse("") : "");
+    private void drawGuest(Frame frame, int i, boolean wide, MenuFacts.GuestFacts facts) {
+        String line = String.format("%s%-10s %-28s %-16s %-12s %-7d %s", i == selected ? "-->" : "   ", guests.get(i).name(),
+                fit(facts.status(), 28), facts.load(), facts.memory(), facts.viewers(), wide ? facts.kernel() : "");
         frame.put(LIST_TOP + i, line, i == selected ? Frame.Style.REVERSE : Frame.Style.PLAIN);
-    }
-
-    private static Optional<GuestStats> stats(GuestSupervisor guest) {
-        try {
-            return Optional.of(guest.stats());
-        } catch (MconsoleException | IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static String describe(GuestStatus status, Optional<GuestStats> stats) {
-        String label = status.state().label();
-        if (stats.isPresent()) {
-            return label + " (up " + uptime(stats.get().uptime()) + ")";
-        }
-        return status.detail().isEmpty() ? label : label + " (" + status.detail() + ")";
     }
 
     /** Cuts text to a column, marking the cut, so that the columns after it stay in place. */
     private static String fit(String text, int width) {
         return text.length() <= width ? text : text.substring(0, width - 1) + "~";
-    }
-
-    private static String uptime(Duration d) {
-        long s = d.toSeconds();
-        return (s >= 86400 ? s / 86400 + "d " : "") + String.format("%d:%02d:%02d", s / 3600 % 24, s / 60 % 60, s % 60);
-    }
-
-    private static String load(GuestStats stats) {
-        return String.format("%.2f %.2f %.2f", stats.load().one(), stats.load().five(), stats.load().fifteen());
-    }
-
-    private static String memory(GuestStats stats) {
-        return stats.memory().usedKib() / 1024 + "/" + stats.memory().totalKib() / 1024 + " MB";
     }
 
     private String keyHelp() {
