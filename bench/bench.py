@@ -334,14 +334,22 @@ class Bench:
             (etc / "accounts" / f"{account}.keys").write_text(pub)
         return etc
 
+    def gateway_command(self):
+        """The launcher next to the jar when the jar is its own build (the JVM options users get, e.g. the heap
+        bound, are part of what is measured; YUCON_JAVA_OPTS replaces them), else plain java."""
+        launcher = self.jar.parent.parent / "dist" / "yucon"
+        if launcher.exists() and self.jar == (launcher.parent.parent / "target" / "yucon.jar").resolve():
+            return [str(launcher)]
+        return ["java", "-Dorg.slf4j.simpleLogger.log.org.apache.sshd=warn", "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS", "-jar", str(self.jar)]
+
     def start_gateway(self):
         """Starts `yucon serve`; returns the milliseconds until it answers with an SSH banner."""
         t0 = time.monotonic()
         out = open(self.work / "gateway.log", "a")
         self.gateway = self.procs.start(
-            ["java", "-Dorg.slf4j.simpleLogger.log.org.apache.sshd=warn", "-Dorg.slf4j.simpleLogger.showDateTime=true",
-             "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS", "-jar", str(self.jar),
-             "serve", "--etc", str(self.work / "etc")], stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            [*self.gateway_command(), "serve", "--etc", str(self.work / "etc")],
+            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         while True:
             if self.gateway.poll() is not None:
                 raise RuntimeError(f"the gateway exited ({self.gateway.returncode}); see {self.work}/gateway.log")
@@ -354,6 +362,7 @@ class Bench:
             if time.monotonic() - t0 > 60:
                 raise Timeout("the gateway did not listen within 60 s")
         ms = (time.monotonic() - t0) * 1000
+        self.gateway_jvm = jvm_options(self.gateway.pid)
         keeper_pid = self.work / "state" / "keeper.pid"
         for _ in range(100):
             if keeper_pid.exists():
@@ -841,7 +850,7 @@ def report(b, command, started, elapsed):
     add(f"- Date: {started:%Y-%m-%d %H:%M} UTC; the run took {elapsed / 60:.1f} min")
     add(f"- Machine: {machine()}; load average (1 min) at the start {b.load_start}, at the end {loadavg()} — "
         "anything above the run's own load is other work on the machine, which widens the tails")
-    add(f"- Peers: yucon (`yucon serve`, {product(b.jar)}), conserver {pkg_version('conserver-server')}, "
+    add(f"- Peers: yucon (`yucon serve`, {product(b.jar)}; JVM options: {b.gateway_jvm or 'none'}), conserver {pkg_version('conserver-server')}, "
         f"OpenSSH {pkg_version('openssh-server')} + screen {pkg_version('screen')}; all on 127.0.0.1; every "
         "client is the real client program (`ssh -tt`, `console`) on a pty driven by the harness")
     add(f"- Workloads: `uml` a real UML guest ({b.kernel.name}, 64M, busybox root, logged in as root); `syn` "
@@ -989,6 +998,12 @@ def targets(b):
         rs = med([x / y for x, y in zip(R[("login", "yucon")], R[("login", "openssh")])])
         row("login to first frame within 1.2x of OpenSSH login to prompt", f"{rs:.2f}x", rs <= 1.2)
     return lines
+
+
+def jvm_options(pid):
+    """The -X options of a running java (heap, stack, GC), as its command line gives them."""
+    argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    return " ".join(a for a in argv if a.startswith("-X"))
 
 
 def product(jar):
