@@ -98,6 +98,10 @@ public final class SshGateway implements AutoCloseable {
         CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, limits.authAttempts());
         CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(server, limits.sessionsPerAccount());
         CoreModuleProperties.SERVER_IDENTIFICATION.set(server, "yucon");
+        // Every connection holds its read buffer for as long as it is open: MINA's 32 KB was 32 MB of 1,000 idle
+        // menus (BENCHMARKS.md). Clients send keystrokes, window changes and key exchanges, all far smaller; a paste
+        // takes a few more reads.
+        CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(server, 4 * 1024);
     }
 
     private static Command session(AccountBook accounts, GatewayContext context, ChannelSession channel,
