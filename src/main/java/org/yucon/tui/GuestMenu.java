@@ -21,6 +21,9 @@ public final class GuestMenu {
     private static final int LIST_TOP = 3;
     /** From this width on, the list has a kernel column. */
     private static final int WIDE = 100;
+    /** A guest's row after the selection marker: name, status, load, memory, viewers; the kernel follows when wide. */
+    static final String COLUMNS = "%-10s %-28s %-16s %-12s %-7s ";
+    private static final String HEADINGS = "   " + String.format(COLUMNS, "Guest", "Status", "Load", "Memory", "Viewers");
 
     /** What the session must do after a key. */
     public sealed interface Next {
@@ -258,8 +261,7 @@ public final class GuestMenu {
         MenuFacts facts = ticker.facts();
         drawHeader(frame, facts);
         boolean wide = frame.columns() >= WIDE;
-        frame.put(LIST_TOP - 1, String.format("   %-10s %-28s %-16s %-12s %-7s %s", "Guest", "Status", "Load", "Memory",
-                "Viewers", wide ? "Kernel" : ""), Frame.Style.BOLD);
+        frame.put(LIST_TOP - 1, wide ? HEADINGS + "Kernel" : HEADINGS, Frame.Style.BOLD);
         for (int i = 0; i < guests.size() && LIST_TOP + i < frame.rows() - 4; i++) {
             drawGuest(frame, i, wide, facts.of(guests.get(i)));
         }
@@ -304,14 +306,8 @@ public final class GuestMenu {
 
     /** The kernel column needs room that 80 columns do not have; p and t show it at any width. */
     private void drawGuest(Frame frame, int i, boolean wide, MenuFacts.GuestFacts facts) {
-        String line = String.format("%s%-10s %-28s %-16s %-12s %-7d %s", i == selected ? "-->" : "   ", guests.get(i).name(),
-                fit(facts.status(), 28), facts.load(), facts.memory(), facts.viewers(), wide ? facts.kernel() : "");
+        String line = (i == selected ? "-->" : "   ") + facts.columns() + (wide ? facts.kernel() : "");
         frame.put(LIST_TOP + i, line, i == selected ? Frame.Style.REVERSE : Frame.Style.PLAIN);
-    }
-
-    /** Cuts text to a column, marking the cut, so that the columns after it stay in place. */
-    private static String fit(String text, int width) {
-        return text.length() <= width ? text : text.substring(0, width - 1) + "~";
     }
 
     private String keyHelp() {

@@ -23,14 +23,17 @@ import org.yucon.guest.mconsole.MconsoleException;
 record MenuFacts(HostFacts host, String clock, Map<String, GuestFacts> guests) {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
-    /** One guest's row, but for the selection: state (with uptime or why it stopped) and its own figures. */
-    record GuestFacts(String status, String load, String memory, int viewers, String kernel) {
+    /**
+     * One guest's row, laid out once for all menus: its {@link GuestMenu#COLUMNS} (name, state with uptime or why it
+     * stopped, its own load and memory, viewers), then its kernel for a wide menu.
+     */
+    record GuestFacts(String columns, String kernel) {
         static GuestFacts read(GuestSupervisor guest) {
             GuestStatus status = guest.status();
             Optional<GuestStats> stats = status.state() == GuestState.RUNNING ? stats(guest) : Optional.empty();
-            return new GuestFacts(describe(status, stats), stats.map(GuestFacts::load).orElse(""),
-                    stats.map(GuestFacts::memory).orElse(""), guest.console().viewerCount(),
-                    stats.map(GuestStats::kernelRelease).orElse(""));
+            String columns = String.format(GuestMenu.COLUMNS, guest.name(), fit(describe(status, stats), 28),
+                    stats.map(GuestFacts::load).orElse(""), stats.map(GuestFacts::memory).orElse(""), guest.console().viewerCount());
+            return new GuestFacts(columns, stats.map(GuestStats::kernelRelease).orElse(""));
         }
 
         private static Optional<GuestStats> stats(GuestSupervisor guest) {
@@ -47,6 +50,11 @@ record MenuFacts(HostFacts host, String clock, Map<String, GuestFacts> guests) {
                 return label + " (up " + uptime(stats.get().uptime()) + ")";
             }
             return status.detail().isEmpty() ? label : label + " (" + status.detail() + ")";
+        }
+
+        /** Cuts text to a column, marking the cut, so that the columns after it stay in place. */
+        private static String fit(String text, int width) {
+            return text.length() <= width ? text : text.substring(0, width - 1) + "~";
         }
 
         private static String load(GuestStats stats) {
