@@ -1,5 +1,6 @@
 package org.yucon.ssh;
 
+import com.googlecode.lanterna.TerminalSize;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -269,6 +270,32 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         scheduleRefresh();
     }
 
+    /**
+     * On the ticker's thread, which calls every menu in turn: what the menus show changed. An idle session whose
+     * menu shows the list redraws right here, since that cannot block: a few rows from the ticker's facts, to a
+     * client whose window has room for a whole frame. Handed to the pool as steps, a tick of 1,000 idle menus
+     * would start a pool thread for nearly every one of them. Anything else is a refresh step like any other.
+     */
+    private void ticked() {
+        if (!steps.runHereIfIdle(() -> run(this::tickedHere))) {
+            requestRefresh();
+        }
+    }
+
+    private void tickedHere() throws IOException {
+        if (front == Front.MENU && menu.showsList() && roomForAFrame()) {
+            menu.refresh();
+        } else {
+            requestRefresh();
+        }
+    }
+
+    /** Whether the client's SSH window takes a whole frame, so that drawing one cannot wait for the client. */
+    private boolean roomForAFrame() {
+        TerminalSize size = terminal.size();
+        return channel.getRemoteWindow().getSize() >= size.getRows() * (3L * size.getColumns() + 32);
+    }
+
     /** Somebody changed this session's role on the console its {@code sink} belongs to (maybe one left since). */
     private void told(ChannelSink sink, RoleChange change) throws IOException {
         if (console != null && console.owns(sink)) {
@@ -404,7 +431,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
                     context.menuTicker(), terminal);
         }
         // Before the first frame: the first listener makes the ticker read fresh facts.
-        ticks = context.menuTicker().subscribe(this::requestRefresh);
+        ticks = context.menuTicker().subscribe(this::ticked);
         // Window changes while the console had the screen went to the guest only; the menu must learn the size too.
         terminal.resized(columns(), rows());
         front = Front.MENU;

@@ -109,6 +109,14 @@ public final class GuestMenu {
         return new Next.Stay();
     }
 
+    /**
+     * True while the list is shown: a redraw then takes the ticker's facts and the menu's own state only, and
+     * never waits for a guest (ps and top ask the guest's mconsole).
+     */
+    public boolean showsList() {
+        return processes == null && settings == null && disks == null;
+    }
+
     /** True while top is shown: the session then refreshes every second instead of every few. */
     public boolean live() {
         return processes != null && processes.live();

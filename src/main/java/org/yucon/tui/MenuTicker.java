@@ -39,8 +39,9 @@ public final class MenuTicker {
     }
 
     /**
-     * Calls {@code listener} (on a pool thread; it must only hand over) whenever the facts changed, until closed.
-     * The facts are fresh from the start: the first listener reads them on its own thread.
+     * Calls {@code listener} whenever the facts changed, until closed: on the ticker's thread, for every menu in
+     * turn, so it must be quick and must not block. The facts are fresh from the start: the first listener reads
+     * them on its own thread.
      */
     public Guests.Subscription subscribe(Runnable listener) {
         if (listeners.isEmpty()) {

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>{@link #execute} never blocks: it queues the task and, if no task of this executor is running or waiting,
  * hands one drain to the pool. A task may block (a slow client); then it holds its pool thread, never another
- * owner's tasks.
+ * owner's tasks. {@link #runHereIfIdle} is for short work handed to many owners at once, which would otherwise
+ * start a pool thread for nearly each of them.
  */
 public final class SerialExecutor implements Executor {
     private final Executor pool;
@@ -29,6 +30,26 @@ public final class SerialExecutor implements Executor {
     public void execute(Runnable task) {
         tasks.add(task);
         drainLater();
+    }
+
+    /**
+     * Runs {@code task} on the calling thread, in this executor's order, if none of its tasks is running or
+     * waiting, and returns true; otherwise returns false and leaves the task to the caller. Tasks queued meanwhile
+     * run after it, on the pool. The task must be short and must not block: the caller is not this owner's.
+     */
+    public boolean runHereIfIdle(Runnable task) {
+        if (!draining.compareAndSet(false, true)) {
+            return false;
+        }
+        try {
+            task.run();
+        } finally {
+            draining.set(false);
+            if (!tasks.isEmpty()) {
+                drainLater();
+            }
+        }
+        return true;
     }
 
     private void drainLater() {

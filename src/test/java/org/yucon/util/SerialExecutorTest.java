@@ -1,6 +1,7 @@
 package org.yucon.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -124,6 +125,43 @@ class SerialExecutorTest {
         });
         serial.execute(after::countDown);
         assertTrue(after.await(5, TimeUnit.SECONDS), "the task after a failed one ran");
+    }
+
+    @Test
+    void anIdleExecutorRunsATaskOnTheCallersThreadAndWhatCameMeanwhileAfterIt() throws InterruptedException {
+        SerialExecutor serial = new SerialExecutor(pool);
+        List<String> done = new ArrayList<>();
+        CountDownLatch after = new CountDownLatch(1);
+        Thread caller = Thread.currentThread();
+
+        boolean ran = serial.runHereIfIdle(() -> {
+            done.add(Thread.currentThread() == caller ? "here" : "elsewhere");
+            serial.execute(() -> {
+                done.add("after");
+                after.countDown();
+            });
+        });
+
+        assertTrue(ran);
+        assertTrue(after.await(5, TimeUnit.SECONDS), "the task queued meanwhile ran");
+        assertEquals(List.of("here", "after"), done);
+    }
+
+    @Test
+    void aBusyExecutorLeavesTheTaskToTheCaller() throws InterruptedException {
+        SerialExecutor serial = new SerialExecutor(pool);
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        serial.execute(() -> {
+            running.countDown();
+            awaitQuietly(release);
+        });
+        running.await();
+
+        assertFalse(serial.runHereIfIdle(() -> {
+            throw new AssertionError("ran beside a running task");
+        }));
+        release.countDown();
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
