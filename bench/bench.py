@@ -146,6 +146,19 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
+def jit_ticks(pid):
+    """CPU ticks of a JVM's JIT compiler threads (C1, C2) so far."""
+    ticks = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            if (task / "comm").read_text().startswith(("C1 CompilerThre", "C2 CompilerThre")):
+                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass  # a thread that ended meanwhile
+    return ticks
+
+
 # ---------------------------------------------------------------------------------------------- terminals
 
 class Term:
@@ -688,13 +701,13 @@ class Bench:
                 if not line.startswith("READY"):
                     raise RuntimeError(f"idle client: {line!r}; see {self.work}/idle.log")
                 ready_secs = float(line.split()[2])
-                time.sleep(a.idle_settle)
+                settle_secs = self.settle(a.idle_settle, a.idle_settle_max, a.idle_jit_quiet)
                 if a.profile:
                     self.jcmd(f"idle{count}", "JFR.start", "name=idle", "settings=profile",
                               f"filename={self.work / f'idle{count}.jfr'}")
-                c0, t0 = cpu_ticks(self.gateway.pid), time.monotonic()
+                c0, j0, t0 = cpu_ticks(self.gateway.pid), jit_ticks(self.gateway.pid), time.monotonic()
                 time.sleep(a.idle_sample)
-                c1, t1 = cpu_ticks(self.gateway.pid), time.monotonic()
+                c1, j1, t1 = cpu_ticks(self.gateway.pid), jit_ticks(self.gateway.pid), time.monotonic()
                 if a.profile:
                     self.jcmd(f"idle{count}", "JFR.stop", "name=idle")
                     for what in ("GC.heap_info", "GC.class_histogram", "Thread.print"):
@@ -702,17 +715,32 @@ class Bench:
                     log(f"profile of {count} idle sessions: {self.work}/idle{count}*")
                 hz = os.sysconf("SC_CLK_TCK")
                 cpu = (c1 - c0) / hz / (t1 - t0) * 100
+                jit = (j1 - j0) / hz / (t1 - t0) * 100
                 rss = rss_kb(self.gateway.pid)
                 threads = len(os.listdir(f"/proc/{self.gateway.pid}/task"))
             finally:
                 client.stdin.close()
                 self.procs.stop(client.pid)
             rec = {"sessions": count, "rss_mb": rss / 1024, "base_rss_mb": base_rss / 1024, "cpu_pct": cpu,
-                   "threads": threads, "open_secs": ready_secs}
+                   "jit_pct": jit, "settle_secs": settle_secs, "threads": threads, "open_secs": ready_secs}
             self.results[("idle", count)] = rec
             log(f"idle {count}: gateway RSS {rss / 1024:.0f} MB (before {base_rss / 1024:.0f}), CPU {cpu:.2f} % of a "
-                f"core, {threads} threads; sessions open in {ready_secs:.1f} s")
+                f"core (JIT {jit:.2f}), {threads} threads; sessions open in {ready_secs:.1f} s, measured {settle_secs:.0f} s later")
             time.sleep(2)
+
+    def settle(self, least, most, quiet_pct):
+        """Waits at least `least` seconds, then until the gateway's JIT compiler has used at most `quiet_pct` % of a
+        core over 5 s, or `most` seconds in all: opening the sessions (1,000 key exchanges) leaves the compiler busy
+        for a minute or more, and that is not what idle sessions cost. Returns the seconds waited."""
+        t0 = time.monotonic()
+        time.sleep(least)
+        hz = os.sysconf("SC_CLK_TCK")
+        while time.monotonic() - t0 < most:
+            j0 = jit_ticks(self.gateway.pid)
+            time.sleep(5)
+            if (jit_ticks(self.gateway.pid) - j0) / hz / 5 * 100 <= quiet_pct:
+                break
+        return time.monotonic() - t0
 
     def run_restart(self):
         a = self.args
@@ -934,8 +962,9 @@ def report(b, command, started, elapsed):
         r = R.get(("idle", count))
         if r:
             add(f"| {count} idle menu sessions: gateway RSS / CPU | {r['rss_mb']:.0f} MB (before: "
-                f"{r['base_rss_mb']:.0f} MB) / {r['cpu_pct']:.2f} % of one core ({r['threads']} threads; "
-                f"sessions opened in {r['open_secs']:.1f} s) | |")
+                f"{r['base_rss_mb']:.0f} MB) / {r['cpu_pct']:.2f} % of one core, of which the JIT compiler "
+                f"{r['jit_pct']:.2f} % ({r['threads']} threads; sessions opened in {r['open_secs']:.1f} s; measured over "
+                f"{a.idle_sample:.0f} s from {r['settle_secs']:.0f} s later, once the JIT compiler was quiet) | |")
     if "start_cold_ms" in R:
         warm = R.get("start_warm_ms", [])
         add(f"| gateway start to SSH banner (ms) | first start (also starts the keeper) {R['start_cold_ms']:.0f}; "
@@ -1042,7 +1071,11 @@ def main():
     p.add_argument("--screen-fanout-max", type=int, default=10,
                    help="screen with more viewers than this is left out (100 displays: over a minute per round)")
     p.add_argument("--idle", type=int, nargs="*", default=[100, 1000])
-    p.add_argument("--idle-settle", type=float, default=5.0)
+    p.add_argument("--idle-settle", type=float, default=5.0, help="seconds at least between opening and measuring")
+    p.add_argument("--idle-settle-max", type=float, default=90.0,
+                   help="seconds at most to wait for the gateway's JIT compiler to go quiet before measuring")
+    p.add_argument("--idle-jit-quiet", type=float, default=1.0,
+                   help="%% of a core over 5 s below which the JIT compiler counts as quiet")
     p.add_argument("--idle-sample", type=float, default=10.0)
     p.add_argument("--login-rounds", type=int, default=10)
     p.add_argument("--restart-rounds", type=int, default=3)
