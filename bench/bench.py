@@ -730,15 +730,16 @@ class Bench:
 
     def settle(self, least, most, quiet_pct):
         """Waits at least `least` seconds, then until the gateway's JIT compiler has used at most `quiet_pct` % of a
-        core over 5 s, or `most` seconds in all: opening the sessions (1,000 key exchanges) leaves the compiler busy
-        for a minute or more, and that is not what idle sessions cost. Returns the seconds waited."""
+        core over 10 s (two of the menus' ticks), or `most` seconds in all: opening the sessions (1,000 key exchanges)
+        and their first ticks keep the compiler busy for a minute or so, and that is not what idle sessions cost.
+        Returns the seconds waited."""
         t0 = time.monotonic()
         time.sleep(least)
         hz = os.sysconf("SC_CLK_TCK")
         while time.monotonic() - t0 < most:
             j0 = jit_ticks(self.gateway.pid)
-            time.sleep(5)
-            if (jit_ticks(self.gateway.pid) - j0) / hz / 5 * 100 <= quiet_pct:
+            time.sleep(10)
+            if (jit_ticks(self.gateway.pid) - j0) / hz / 10 * 100 <= quiet_pct:
                 break
         return time.monotonic() - t0
 
@@ -1072,10 +1073,10 @@ def main():
                    help="screen with more viewers than this is left out (100 displays: over a minute per round)")
     p.add_argument("--idle", type=int, nargs="*", default=[100, 1000])
     p.add_argument("--idle-settle", type=float, default=5.0, help="seconds at least between opening and measuring")
-    p.add_argument("--idle-settle-max", type=float, default=90.0,
+    p.add_argument("--idle-settle-max", type=float, default=120.0,
                    help="seconds at most to wait for the gateway's JIT compiler to go quiet before measuring")
-    p.add_argument("--idle-jit-quiet", type=float, default=1.0,
-                   help="%% of a core over 5 s below which the JIT compiler counts as quiet")
+    p.add_argument("--idle-jit-quiet", type=float, default=0.5,
+                   help="%% of a core over 10 s below which the JIT compiler counts as quiet")
     p.add_argument("--idle-sample", type=float, default=10.0)
     p.add_argument("--login-rounds", type=int, default=10)
     p.add_argument("--restart-rounds", type=int, default=3)
