@@ -43,10 +43,10 @@ import org.yucon.util.SerialExecutor;
  * queued on the session's {@link SerialExecutor} and run one at a time, in order, by whichever thread of the
  * gateway's shared session pool is free. Events are input (handed over by MINA's I/O thread, which never blocks
  * here), window changes and refresh requests (the menus' shared ticker says what they show changed; top asks
- * every second). An idle session holds no thread, so that a thousand idle menus
- * are not a thousand sleeping threads (BENCHMARKS.md). Input is taken from the client's window only once handled, so a fast
- * typist or a paste cannot make the queue grow beyond the SSH window. What other viewers do to this one's role
- * on a console (force, promotion) arrives on their threads and is queued here too.
+ * every second). An idle session holds no thread, so that a thousand idle menus are not a thousand sleeping
+ * threads (BENCHMARKS.md). Input is taken from the client's window only once handled, so a fast typist or a
+ * paste cannot make the queue grow beyond the SSH window. What other viewers do to this one's role on a console
+ * (force, promotion) arrives on their threads and is queued here too.
  *
  * <p>On a console, the escape keys ({@link EscapeKeys}) run conserver's commands. The menu and the log pager can
  * be shown over an attached console: the viewer stays attached, with its role, while its output is held and
@@ -485,7 +485,8 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         if (timer != null) {
             timer.cancel(false);
         }
-        timer = everySecond && front == Front.MENU ? context.scheduler().schedule(this::requestRefresh, 1, TimeUnit.SECONDS) : null;
+        boolean top = everySecond && front == Front.MENU;
+        timer = top ? context.scheduler().schedule(this::requestRefresh, 1, TimeUnit.SECONDS) : null;
     }
 
     private void requestRefresh() {

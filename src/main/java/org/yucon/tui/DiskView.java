@@ -32,7 +32,8 @@ final class DiskView {
 
     void draw(Frame frame) {
         GuestConfig config = guest.config();
-        frame.put(0, "hot-plug disks of " + guest.name() + " (" + guest.status().state().label().toLowerCase() + ")", Frame.Style.BOLD);
+        String state = guest.status().state().label().toLowerCase();
+        frame.put(0, "hot-plug disks of " + guest.name() + " (" + state + ")", Frame.Style.BOLD);
         List<GuestConfig.Disk> disks = config.hotplug();
         for (int i = 0; i < disks.size() && 2 + i < frame.rows() - 3; i++) {
             frame.put(2 + i, String.format("%d  ubd%-3d %-9s %s", i + 1, UmlCommandLine.hotplugIndex(config, i),

@@ -32,7 +32,8 @@ record MenuFacts(HostFacts host, String clock, Map<String, GuestFacts> guests) {
             GuestStatus status = guest.status();
             Optional<GuestStats> stats = status.state() == GuestState.RUNNING ? stats(guest) : Optional.empty();
             String columns = String.format(GuestMenu.COLUMNS, guest.name(), fit(describe(status, stats), 28),
-                    stats.map(GuestFacts::load).orElse(""), stats.map(GuestFacts::memory).orElse(""), guest.console().viewerCount());
+                    stats.map(GuestFacts::load).orElse(""), stats.map(GuestFacts::memory).orElse(""),
+                    guest.console().viewerCount());
             return new GuestFacts(columns, stats.map(GuestStats::kernelRelease).orElse(""));
         }
 

@@ -68,7 +68,7 @@ final class RowScreen {
 
     private void paint(int y, Frame.Row row) throws IOException {
         boolean ascii = plainAscii(row.text());
-        String text = ascii ? cut(row.text(), shownColumns) : TerminalTextUtils.fitString(CONTROLS.matcher(row.text()).replaceAll(""), shownColumns);
+        String text = ascii ? cut(row.text(), shownColumns) : fitWide(row.text(), shownColumns);
         int width = ascii ? text.length() : TerminalTextUtils.getColumnWidth(text);
         terminal.setCursorPosition(0, y);
         if (row.style().sgr().isPresent()) {
@@ -97,5 +97,10 @@ final class RowScreen {
 
     private static String cut(String text, int columns) {
         return text.length() <= columns ? text : text.substring(0, columns);
+    }
+
+    /** Lanterna's cut, which counts a CJK character as two columns; control characters are dropped first. */
+    private static String fitWide(String text, int columns) {
+        return TerminalTextUtils.fitString(CONTROLS.matcher(text).replaceAll(""), columns);
     }
 }
