@@ -21,7 +21,7 @@ import org.yucon.util.SerialExecutor;
  * answer holds a pool thread for the timeout, never the guests' timers.
  */
 public final class MenuTicker {
-    static final long TICK_SECONDS = 5;
+    private static final long TICK_SECONDS = 5;
     private static final Logger log = LoggerFactory.getLogger(MenuTicker.class);
 
     private final Guests guests;
