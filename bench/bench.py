@@ -216,6 +216,19 @@ def write_all(fd, data, timeout=10.0):
                 raise Timeout(f"the console took no input for {timeout:.0f} s")
 
 
+def jit_ticks(pid):
+    """CPU ticks of a JVM's JIT compiler threads (C1, C2) so far."""
+    ticks = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            if (task / "comm").read_text().startswith(("C1 CompilerThre", "C2 CompilerThre")):
+                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass  # a thread that ended meanwhile
+    return ticks
+
+
 # ---------------------------------------------------------------------------------------------- terminals
 
 class InputPacer:
@@ -515,20 +528,22 @@ class Bench:
             (etc / "accounts" / f"{account}.keys").write_text(pub)
         return etc
 
-    def gateway_argv(self):
-        """The gateway as users run it: through the launcher beside the jar (its JVM options, e.g. the heap bound),
-        which execs java, so the pid is the JVM's. A jar without a launcher (BENCH_JAR) runs with java's defaults."""
-        launcher = Path(self.jar).resolve().parents[1] / "dist" / "yucon"
-        if launcher.exists():
+    def gateway_command(self):
+        """The launcher next to the jar when the jar is its own build (the JVM options users get, e.g. the heap
+        bound, are part of what is measured; YUCON_JAVA_OPTS replaces them), else plain java."""
+        launcher = self.jar.parent.parent / "dist" / "yucon"
+        if launcher.exists() and self.jar == (launcher.parent.parent / "target" / "yucon.jar").resolve():
             return [str(launcher)]
-        return ["java", "-Dorg.slf4j.simpleLogger.log.org.apache.sshd=warn", "-jar", str(self.jar)]
+        return ["java", "-Dorg.slf4j.simpleLogger.log.org.apache.sshd=warn", "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS", "-jar", str(self.jar)]
 
     def start_gateway(self):
         """Starts `yucon serve`; returns the milliseconds until it answers with an SSH banner."""
         t0 = time.monotonic()
         out = open(self.work / "gateway.log", "a")
-        self.gateway = self.procs.start(self.gateway_argv() + ["serve", "--etc", str(self.work / "etc")],
-                                        stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.gateway = self.procs.start(
+            [*self.gateway_command(), "serve", "--etc", str(self.work / "etc")],
+            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         while True:
             if self.gateway.poll() is not None:
                 raise RuntimeError(f"the gateway exited ({self.gateway.returncode}); see {self.work}/gateway.log")
@@ -541,6 +556,7 @@ class Bench:
             if time.monotonic() - t0 > 60:
                 raise Timeout("the gateway did not listen within 60 s")
         ms = (time.monotonic() - t0) * 1000
+        self.gateway_jvm = jvm_options(self.gateway.pid)
         keeper_pid = self.work / "state" / "keeper.pid"
         for _ in range(100):
             if keeper_pid.exists():
@@ -1064,13 +1080,13 @@ class Bench:
             if not line.startswith("READY"):
                 raise RuntimeError(f"idle client: {line!r}; see {self.work}/idle.log")
             ready_secs = float(line.split()[2])
-            time.sleep(a.idle_settle)
+            settle_secs = self.settle(a.idle_settle, a.idle_settle_max, a.idle_jit_quiet)
             if a.profile:
                 self.jcmd(f"idle{count}", "JFR.start", "name=idle", "settings=profile",
                           f"filename={self.work / f'idle{count}.jfr'}")
-            c0, t0 = cpu_ticks(self.gateway.pid), time.monotonic()
+            c0, j0, t0 = cpu_ticks(self.gateway.pid), jit_ticks(self.gateway.pid), time.monotonic()
             time.sleep(a.idle_sample)
-            c1, t1 = cpu_ticks(self.gateway.pid), time.monotonic()
+            c1, j1, t1 = cpu_ticks(self.gateway.pid), jit_ticks(self.gateway.pid), time.monotonic()
             if a.profile:
                 self.jcmd(f"idle{count}", "JFR.stop", "name=idle")
                 for what in ("GC.heap_info", "GC.class_histogram", "Thread.print"):
@@ -1078,16 +1094,32 @@ class Bench:
                 log(f"profile of {count} idle sessions: {self.work}/idle{count}*")
             hz = os.sysconf("SC_CLK_TCK")
             cpu = (c1 - c0) / hz / (t1 - t0) * 100
+            jit = (j1 - j0) / hz / (t1 - t0) * 100
             rss = rss_kb(self.gateway.pid)
             threads = len(os.listdir(f"/proc/{self.gateway.pid}/task"))
         finally:
             client.stdin.close()
             self.procs.stop(client.pid)
         rec = {"sessions": count, "rss_mb": rss / 1024, "base_rss_mb": base_rss / 1024, "cpu_pct": cpu,
-               "threads": threads, "open_secs": ready_secs}
+               "jit_pct": jit, "settle_secs": settle_secs, "threads": threads, "open_secs": ready_secs}
         self.results[("idle", count)] = rec
         log(f"idle {count}: gateway RSS {rss / 1024:.0f} MB (before {base_rss / 1024:.0f}), CPU {cpu:.2f} % of a "
-            f"core, {threads} threads; sessions open in {ready_secs:.1f} s")
+            f"core (JIT {jit:.2f}), {threads} threads; sessions open in {ready_secs:.1f} s, measured {settle_secs:.0f} s later")
+
+    def settle(self, least, most, quiet_pct):
+        """Waits at least `least` seconds, then until the gateway's JIT compiler has used at most `quiet_pct` % of a
+        core over 10 s (two of the menus' ticks), or `most` seconds in all: opening the sessions (1,000 key exchanges)
+        and their first ticks keep the compiler busy for a minute or so, and that is not what idle sessions cost.
+        Returns the seconds waited."""
+        t0 = time.monotonic()
+        time.sleep(least)
+        hz = os.sysconf("SC_CLK_TCK")
+        while time.monotonic() - t0 < most:
+            j0 = jit_ticks(self.gateway.pid)
+            time.sleep(10)
+            if (jit_ticks(self.gateway.pid) - j0) / hz / 10 * 100 <= quiet_pct:
+                break
+        return time.monotonic() - t0
 
     def run_restart(self):
         a = self.args
@@ -1246,7 +1278,7 @@ def report(b, command, started, elapsed):
         "anything above the run's own load is other work on the machine, which widens the tails")
     if b.failures:
         add(f"- **{len(b.failures)} measurement(s) failed**: listed under Failures below")
-    add(f"- Peers: yucon (`yucon serve`, {product(b.jar)}), conserver {pkg_version('conserver-server')}, "
+    add(f"- Peers: yucon (`yucon serve`, {product(b.jar)}; JVM options: {b.gateway_jvm or 'none'}), conserver {pkg_version('conserver-server')}, "
         f"OpenSSH {pkg_version('openssh-server')} + screen {pkg_version('screen')}; all on 127.0.0.1; every "
         "client is the real client program (`ssh -tt`, `console`) on a pty driven by the harness")
     add(f"- Workloads: `uml` a real UML guest ({b.kernel.name}, 64M, busybox root, logged in as root); `syn` "
@@ -1333,8 +1365,9 @@ def report(b, command, started, elapsed):
         r = R.get(("idle", count))
         if r:
             add(f"| {count} idle menu sessions: gateway RSS / CPU | {r['rss_mb']:.0f} MB (before: "
-                f"{r['base_rss_mb']:.0f} MB) / {r['cpu_pct']:.2f} % of one core ({r['threads']} threads; "
-                f"sessions opened in {r['open_secs']:.1f} s) | |")
+                f"{r['base_rss_mb']:.0f} MB) / {r['cpu_pct']:.2f} % of one core, of which the JIT compiler "
+                f"{r['jit_pct']:.2f} % ({r['threads']} threads; sessions opened in {r['open_secs']:.1f} s; measured over "
+                f"{a.idle_sample:.0f} s from {r['settle_secs']:.0f} s later, once the JIT compiler was quiet) | |")
     if "start_cold_ms" in R:
         warm = R.get("start_warm_ms", [])
         restart = (f"restart with the keeper and guests running {med(warm):.0f} (median of {len(warm)})" if warm
@@ -1454,6 +1487,12 @@ def throughput_target(w, y, d, row):
     row(f"`{w}`: one-viewer throughput ≥ 0.9 of direct in every round", figure, None if met and failed else met)
 
 
+def jvm_options(pid):
+    """The -X options of a running java (heap, stack, GC), as its command line gives them."""
+    argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    return " ".join(a for a in argv if a.startswith("-X"))
+
+
 def product(jar):
     """Which yucon was measured: the commit the jar was built from, when it was built from a clone."""
     r = subprocess.run(["git", "-C", str(jar.parent.parent), "log", "-1", "--format=%h %s"], capture_output=True, text=True)
@@ -1494,7 +1533,11 @@ def main():
     p.add_argument("--screen-fanout-max", type=int, default=10,
                    help="screen with more viewers than this is left out (100 displays: over a minute per round)")
     p.add_argument("--idle", type=int, nargs="*", default=[100, 1000])
-    p.add_argument("--idle-settle", type=float, default=5.0)
+    p.add_argument("--idle-settle", type=float, default=5.0, help="seconds at least between opening and measuring")
+    p.add_argument("--idle-settle-max", type=float, default=120.0,
+                   help="seconds at most to wait for the gateway's JIT compiler to go quiet before measuring")
+    p.add_argument("--idle-jit-quiet", type=float, default=0.5,
+                   help="%% of a core over 10 s below which the JIT compiler counts as quiet")
     p.add_argument("--idle-sample", type=float, default=10.0)
     p.add_argument("--login-rounds", type=int, default=10)
     p.add_argument("--restart-rounds", type=int, default=3)

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import jnr.posix.POSIX;
@@ -32,6 +35,11 @@ import org.yucon.ssh.SshGateway;
 public final class Gateway implements AutoCloseable {
     /** How often the guest files are looked at, for changes made while the gateway runs. */
     private static final Duration FOLLOW_EVERY = Duration.ofSeconds(2);
+    /**
+     * How long a session thread with nothing to do lives on: longer than the menus' refresh period, so that the
+     * few threads that one refresh of every menu needs are the same ones each time, not new ones.
+     */
+    private static final Duration SESSION_THREAD_KEEP_ALIVE = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
@@ -40,14 +48,16 @@ public final class Gateway implements AutoCloseable {
     private final SshGateway ssh;
     private final List<HostKeys.HostKey> hostKeys;
     private final ScheduledExecutorService scheduler;
+    private final ExecutorService sessions;
 
     private Gateway(Guests guests, KeeperClient keeper, SshGateway ssh, List<HostKeys.HostKey> hostKeys,
-                    ScheduledExecutorService scheduler) {
+                    ScheduledExecutorService scheduler, ExecutorService sessions) {
         this.guests = guests;
         this.keeper = keeper;
         this.ssh = ssh;
         this.hostKeys = hostKeys;
         this.scheduler = scheduler;
+        this.sessions = sessions;
     }
 
     /** Starts serving; {@code kernel} is what guests boot unless their configuration names another. */
@@ -55,6 +65,7 @@ public final class Gateway implements AutoCloseable {
         HostKeys keys = new HostKeys(config.gateway().hostKeyDir());
         List<HostKeys.HostKey> hostKeys = keys.ensure();
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, named("scheduler"));
+        ExecutorService sessions = sessionPool();
         POSIX posix = POSIXFactory.getNativePOSIX();
         try {
             KeeperClient keeper = KeeperClient.connectOrStart(config.gateway().stateDir(), config.gateway().console().ringBytes());
@@ -64,11 +75,13 @@ public final class Gateway implements AutoCloseable {
             scheduler.scheduleWithFixedDelay(new GuestFilesWatch(new ConfigLoader(config.etc()), guests),
                     FOLLOW_EVERY.toSeconds(), FOLLOW_EVERY.toSeconds(), TimeUnit.SECONDS);
             AuditLog audit = new AuditLog(config.gateway().stateDir().resolve("audit.log"));
-            SshGateway ssh = new SshGateway(config.gateway(), new AccountBook(config), guests, scheduler, keys.provider(hostKeys), audit);
+            SshGateway ssh = new SshGateway(config.gateway(), new AccountBook(config), guests, scheduler, sessions,
+                    keys.provider(hostKeys), audit);
             ssh.start();
-            return new Gateway(guests, keeper, ssh, hostKeys, scheduler);
+            return new Gateway(guests, keeper, ssh, hostKeys, scheduler, sessions);
         } catch (IOException | RuntimeException e) {
             scheduler.shutdownNow();
+            sessions.shutdownNow();
             throw e;
         }
     }
@@ -96,7 +109,18 @@ public final class Gateway implements AutoCloseable {
         } finally {
             guests.close();
             scheduler.shutdownNow();
+            sessions.shutdownNow();
         }
+    }
+
+    /**
+     * The threads that run the SSH sessions' steps: as many as there are sessions with something to do at the same
+     * moment (a step may block on a slow client, so the pool grows rather than making the others wait), none once
+     * all are idle. Handing a step over never waits. Once the gateway is closed, steps are dropped.
+     */
+    private static ExecutorService sessionPool() {
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, SESSION_THREAD_KEEP_ALIVE.toSeconds(), TimeUnit.SECONDS,
+                new SynchronousQueue<>(), named("session"), new ThreadPoolExecutor.DiscardPolicy());
     }
 
     private static ThreadFactory named(String name) {

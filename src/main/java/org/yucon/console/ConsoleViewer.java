@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * keeps up, the guest's output waits for it; when it stalls it is let go after one short pause, falls behind and
  * is told how much it missed (see {@link ConsoleRing}); it never holds up anybody else for longer.
  *
- * <p>Its role (writer, asking, read-only) is kept by the hub; the write requests here are made on the viewer's
- * session thread. {@link #detach} is the one way out, whoever notices first that the viewer is gone.
+ * <p>Its role (writer, asking, read-only) is kept by the hub; the write requests here are made by the viewer's
+ * session, one at a time. {@link #detach} is the one way out, whoever notices first that the viewer is gone.
  */
 public final class ConsoleViewer {
     private static final Logger log = LoggerFactory.getLogger(ConsoleViewer.class);

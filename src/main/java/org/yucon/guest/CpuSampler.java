@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * CPU% of processes from the difference of their CPU time between two samples, as top computes it. Owned by one
- * screen on one session thread.
+ * screen of one session.
  */
 public final class CpuSampler {
     /** Linux reports times in /proc in USER_HZ ticks, 100 a second whatever the kernel's HZ. */

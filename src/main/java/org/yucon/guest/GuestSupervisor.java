@@ -35,7 +35,7 @@ import org.yucon.util.FileTrees;
  * then SIGKILL).
  *
  * <p>The state machine is {@link GuestState}; every transition happens under this object's monitor, through
- * {@link #move}. Callers are session threads (boot, shutdown), the keeper link's reader (exits) and the shared
+ * {@link #move}. Callers are sessions' steps (boot, shutdown), the keeper link's reader (exits) and the shared
  * scheduler (readiness polls, shutdown deadlines).
  */
 public final class GuestSupervisor {

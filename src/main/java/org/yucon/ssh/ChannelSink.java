@@ -22,7 +22,7 @@ final class ChannelSink implements ConsoleSink {
     /** Bytes the client's window takes now: what the channel can send without waiting. */
     private final LongSupplier window;
     private final Object lock = new Object();
-    /** Guarded by lock: written by the session thread, waited on by the pump. */
+    /** Guarded by lock: written by the session's steps, waited on by the pump. */
     private boolean held;
     /** Guarded by lock: lines told while held, in order. */
     private final List<byte[]> waiting = new ArrayList<>();

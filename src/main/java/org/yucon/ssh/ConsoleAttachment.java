@@ -18,7 +18,7 @@ import org.yucon.guest.mconsole.MconsoleReply;
 
 /**
  * One session's attachment to one guest's console: its viewer, its channel sink, and the escape commands that
- * act on that console (write arbitration, who, replay, SysRq). Owned by the session's thread; the session decides
+ * act on that console (write arbitration, who, replay, SysRq). Owned by the session's steps (one at a time); the session decides
  * what has the screen, this decides what happens on the console.
  */
 final class ConsoleAttachment {

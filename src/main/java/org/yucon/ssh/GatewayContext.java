@@ -2,18 +2,22 @@ package org.yucon.ssh;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
 import org.yucon.config.AccountConfig;
 import org.yucon.config.GatewaySettings;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Guests;
+import org.yucon.tui.MenuTicker;
 
 /**
- * What every session of the gateway shares: the guests, the settings and the scheduler. It is also the one
- * place that decides which guests an account may see: a guest it may not see does not exist for it.
+ * What every session of the gateway shares: the guests, the settings, the scheduler, the pool whose threads
+ * run the sessions' steps and the menus' ticker. It is also the one place that decides which guests an account may see: a guest it
+ * may not see does not exist for it.
  */
-record GatewayContext(Guests guests, GatewaySettings settings, ScheduledExecutorService scheduler, AuditLog audit) {
+record GatewayContext(Guests guests, GatewaySettings settings, ScheduledExecutorService scheduler, Executor sessions,
+                      MenuTicker menuTicker, AuditLog audit) {
 
     List<GuestSupervisor> visibleTo(AccountConfig account) {
         return guests.all().stream().filter(new Access(account)::sees).collect(Collectors.toList());

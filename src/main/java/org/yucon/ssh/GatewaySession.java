@@ -1,5 +1,6 @@
 package org.yucon.ssh;
 
+import com.googlecode.lanterna.TerminalSize;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,8 +12,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,15 +34,19 @@ import org.yucon.tui.GuestMenu;
 import org.yucon.tui.KeyFeed;
 import org.yucon.tui.LogPager;
 import org.yucon.tui.SshTerminal;
+import org.yucon.util.SerialExecutor;
 
 /**
  * One SSH session channel: the menu, a console, or one exec verb.
  *
- * <p>Like a tmux client, everything the session does happens on its own thread, which sleeps on an event queue:
- * input (handed over by MINA's I/O thread, which never blocks here), window changes, and refresh requests.
- * Input is taken from the client's window only once handled, so a fast typist or a paste cannot make this
- * queue grow beyond the SSH window. What other viewers do to this one's role on a console (force, promotion)
- * arrives on their threads and is queued here too.
+ * <p>Like a tmux client, the session is an event loop, but without a thread of its own: every event is a step
+ * queued on the session's {@link SerialExecutor} and run one at a time, in order, by whichever thread of the
+ * gateway's shared session pool is free. Events are input (handed over by MINA's I/O thread, which never blocks
+ * here), window changes and refresh requests (the menus' shared ticker says what they show changed; top asks
+ * every second). An idle session holds no thread, so that a thousand idle menus are not a thousand sleeping
+ * threads (BENCHMARKS.md). Input is taken from the client's window only once handled, so a fast typist or a
+ * paste cannot make the queue grow beyond the SSH window. What other viewers do to this one's role on a console
+ * (force, promotion) arrives on their threads and is queued here too.
  *
  * <p>On a console, the escape keys ({@link EscapeKeys}) run conserver's commands. The menu and the log pager can
  * be shown over an attached console: the viewer stays attached, with its role, while its output is held and
@@ -51,25 +54,10 @@ import org.yucon.tui.SshTerminal;
  */
 final class GatewaySession implements Command, ChannelSessionAware, ChannelDataReceiver {
     private static final Logger log = LoggerFactory.getLogger(GatewaySession.class);
-    private static final long REFRESH_SECONDS = 5;
-
-    private sealed interface Event permits Input, Resize, Refresh, Told, End {
-    }
-
-    private record Input(byte[] bytes) implements Event {
-    }
-
-    private record Resize() implements Event {
-    }
-
-    private record Refresh() implements Event {
-    }
-
-    /** Somebody changed this session's role on the console its {@code sink} belongs to (maybe one left since). */
-    private record Told(ChannelSink sink, RoleChange change) implements Event {
-    }
-
-    private record End() implements Event {
+    /** One thing the session does on an event; a step that throws ends the session. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws IOException;
     }
 
     /** What has the screen and the keyboard. */
@@ -78,9 +66,10 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private final GatewayContext context;
     private final AccountConfig account;
     private final Optional<String> commandLine;
-    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    /** Runs the steps, one at a time and in order; whatever posts a step may be on any thread. */
+    private final SerialExecutor steps;
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
-    /** The escape key parser; its state (a prefix pending) belongs to the session thread. */
+    /** The escape key parser; its state (a prefix pending) belongs to the session's steps. */
     private final EscapeKeys escape;
     private final ConsoleKeys consoleKeys = new ConsoleKeys();
 
@@ -91,27 +80,35 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private ExitCallback onExit;
     private Environment environment;
 
-    // Owned by the session thread.
+    // Owned by the session's steps: one at a time, on whichever pool thread; the serial executor hands these
+    // fields from one step to the next. Nothing else touches them.
     private SshTerminal terminal;
     /** Made when first shown. */
     private GuestMenu menu;
     /** Open while front is LOG. */
     private LogPager pager;
     private Front front = Front.MENU;
-    /** The next timed redraw; one wake-up per refresh, none in between. */
+    /** top's next redraw, or null. */
     private ScheduledFuture<?> timer;
     /** top is shown and wants a frame every second. */
     private boolean everySecond;
+    /** The menus' shared ticks, while the menu is shown. */
+    private Guests.Subscription ticks;
     /** The attached console, or null. */
     private ConsoleAttachment console;
     private boolean consoleOnly;
+    /** Set by a step when the session is done, with the exit status; the step's end closes the session. */
     private boolean finished;
+    private int exitStatus;
+    /** The session was closed: later steps do nothing. */
+    private boolean ended;
 
     GatewaySession(GatewayContext context, AccountConfig account, Optional<String> commandLine) {
         this.context = context;
         this.account = account;
         this.commandLine = commandLine;
         this.escape = new EscapeKeys(account.escapeKey());
+        this.steps = new SerialExecutor(context.sessions());
     }
 
     @Override
@@ -143,121 +140,166 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     @Override
     public void start(ChannelSession session, Environment env) {
         this.environment = env;
-        env.addSignalListener((ch, signal) -> events.offer(new Resize()), Signal.WINCH);
-        Thread thread = new Thread(this::run, "session-" + account.name() + "-" + session.getSession().getIoSession().getId());
-        thread.setDaemon(true);
-        thread.start();
+        env.addSignalListener((ch, signal) -> post(this::resized), Signal.WINCH);
+        post(this::begin);
     }
 
     @Override
     public void destroy(ChannelSession session) {
-        events.offer(new End());
+        post(() -> finish(0));
     }
 
     /** On MINA's I/O thread: hand over and return at once; the window is released once the bytes are handled. */
     @Override
     public int data(ChannelSession session, byte[] buf, int start, int len) {
-        events.offer(new Input(Arrays.copyOfRange(buf, start, start + len)));
+        byte[] bytes = Arrays.copyOfRange(buf, start, start + len);
+        post(() -> typed(bytes));
         return 0;
     }
 
     /** The client sent EOF. */
     @Override
     public void close() {
-        events.offer(new End());
+        post(() -> finish(0));
     }
 
-    private void run() {
-        int status = 1;
+    /** Queues a step; returns at once, on any thread. */
+    private void post(Step step) {
+        steps.execute(() -> run(step));
+    }
+
+    private void run(Step step) {
+        if (ended) {
+            return;
+        }
         try {
-            status = commandLine.isPresent() ? exec(commandLine.get()) : menu();
+            step.run();
+            if (finished) {
+                if (front == Front.MENU && menu != null) {
+                    hideMenu();
+                }
+                end(exitStatus);
+            }
         } catch (IOException e) {
             log.debug("session of {} ended: {}", account.name(), e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            end(1);
         } catch (RuntimeException e) {
             log.error("session of {} failed", account.name(), e);
             say(err, "internal error: " + e.getClass().getSimpleName() + "; see the gateway's log");
-        } finally {
-            if (console != null) {
-                leaveConsole();
-            }
+            end(1);
+        }
+    }
+
+    /** The session's one way out, whatever the reason. */
+    private void end(int status) {
+        ended = true;
+        if (ticks != null) {
+            ticks.close();
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        if (console != null) {
+            leaveConsole();
         }
         onExit.onExit(status);
     }
 
-    private int exec(String line) throws IOException, InterruptedException {
+    private void finish(int status) {
+        exitStatus = status;
+        finished = true;
+    }
+
+    /** The first step: the verb, or the menu. */
+    private void begin() throws IOException {
+        if (commandLine.isPresent()) {
+            exec(commandLine.get());
+        } else {
+            menu();
+        }
+    }
+
+    private void exec(String line) throws IOException {
         CommandLine command;
         try {
             command = CommandLine.parse(line);
         } catch (IllegalArgumentException e) {
             say(err, e.getMessage());
-            return 2;
+            finish(2);
+            return;
         }
         log.info("{} runs: {}", account.name(), line);
         Verbs verbs = new Verbs(context, account, String.valueOf(channel.getSession().getClientAddress()), out, err);
         if (command.verb() != Verb.CONSOLE) {
-            return verbs.run(command);
+            finish(verbs.run(command));
+            return;
         }
         Optional<GuestSupervisor> target = verbs.guest(command);
         if (target.isEmpty()) {
-            return 1;
-        }
-        if (!hasTerminal()) {
+            finish(1);
+        } else if (!hasTerminal()) {
             say(err, "the console needs a terminal: use ssh -t");
-            return 2;
+            finish(2);
+        } else {
+            consoleOnly = true;
+            terminal = new SshTerminal(new KeyFeed(), out, columns(), rows(), utf8());
+            attach(target.get(), new byte[0]);
         }
-        consoleOnly = true;
-        terminal = new SshTerminal(new KeyFeed(), out, columns(), rows(), utf8());
-        attach(target.get(), new byte[0]);
-        return loop();
     }
 
-    private int menu() throws IOException, InterruptedException {
+    private void menu() throws IOException {
         if (!hasTerminal()) {
             say(err, "the menu needs a terminal: use ssh -t, or run a command such as 'help'");
-            return 2;
+            finish(2);
+            return;
         }
         terminal = new SshTerminal(new KeyFeed(), out, columns(), rows(), utf8());
         showMenu();
-        return loop();
     }
 
-    private int loop() throws IOException, InterruptedException {
-        try (Guests.Subscription subscription = context.guests().subscribe(this::requestRefresh)) {
-            scheduleRefresh();
-            while (!finished) {
-                handle(events.take());
-            }
-        } finally {
-            if (timer != null) {
-                timer.cancel(false);
-            }
-        }
+    private void typed(byte[] bytes) throws IOException {
+        input(bytes);
+        channel.getLocalWindow().release(bytes.length);
+    }
+
+    private void refresh() throws IOException {
+        refreshQueued.set(false);
         if (front == Front.MENU) {
-            menu.hide();
+            menu.refresh();
         }
-        return 0;
+        scheduleRefresh();
     }
 
-    private void handle(Event event) throws IOException {
-        if (event instanceof Input input) {
-            input(input.bytes());
-            channel.getLocalWindow().release(input.bytes().length);
-        } else if (event instanceof Resize) {
-            resized();
-        } else if (event instanceof Refresh) {
-            refreshQueued.set(false);
-            if (front == Front.MENU) {
-                menu.refresh();
-            }
-            scheduleRefresh();
-        } else if (event instanceof Told told) {
-            if (console != null && console.owns(told.sink())) {
-                console.roleChanged(told.change(), columns(), rows());
-            }
+    /**
+     * On the ticker's thread, which calls every menu in turn: what the menus show changed. An idle session whose
+     * menu shows the list redraws right here, since that cannot block: a few rows from the ticker's facts, to a
+     * client whose window has room for a whole frame. Handed to the pool as steps, a tick of 1,000 idle menus
+     * would start a pool thread for nearly every one of them. Anything else is a refresh step like any other.
+     */
+    private void ticked() {
+        if (!steps.runHereIfIdle(() -> run(this::tickedHere))) {
+            requestRefresh();
+        }
+    }
+
+    private void tickedHere() throws IOException {
+        if (front == Front.MENU && menu.showsList() && roomForAFrame()) {
+            menu.refresh();
         } else {
-            finished = true;
+            requestRefresh();
+        }
+    }
+
+    /** Whether the client's SSH window takes a whole frame, so that drawing one cannot wait for the client. */
+    private boolean roomForAFrame() {
+        TerminalSize size = terminal.size();
+        return channel.getRemoteWindow().getSize() >= size.getRows() * (3L * size.getColumns() + 32);
+    }
+
+    /** Somebody changed this session's role on the console its {@code sink} belongs to (maybe one left since). */
+    private void told(ChannelSink sink, RoleChange change) throws IOException {
+        if (console != null && console.owns(sink)) {
+            console.roleChanged(change, columns(), rows());
         }
     }
 
@@ -278,12 +320,12 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             scheduleRefresh();
         }
         if (next instanceof GuestMenu.Next.Quit && console == null) {
-            finished = true;
+            finish(0);
         } else if (next instanceof GuestMenu.Next.Quit) {
-            menu.hide();
+            hideMenu();
             backToConsole();
         } else if (next instanceof GuestMenu.Next.Console chosen) {
-            menu.hide();
+            hideMenu();
             if (console != null && chosen.guest() != console.guest()) {
                 leaveConsole();
             }
@@ -357,7 +399,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private void attach(GuestSupervisor target, byte[] typedAhead) throws IOException {
         console = ConsoleAttachment.attach(target, account.name() + "@" + address(), new Access(account).drives(target),
                 new ChannelSink(out, () -> channel.getRemoteWindow().getSize()), escape,
-                context.settings().console().replayLines(), (sink, change) -> events.offer(new Told(sink, change)));
+                context.settings().console().replayLines(), (sink, change) -> post(() -> told(sink, change)));
         front = Front.CONSOLE;
         console.resize(columns(), rows());
         log.info("{} attached to the console of {}", account.name(), target.name());
@@ -371,7 +413,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         leaveConsole();
         if (consoleOnly) {
             say(out, "\r\n[yucon] detached");
-            finished = true;
+            finish(0);
         } else {
             showMenu();
         }
@@ -386,12 +428,22 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** Shows the menu, over the attached console if there is one (its output held meanwhile). */
     private void showMenu() throws IOException {
         if (menu == null) {
-            menu = new GuestMenu(account.name(), account.admin(), () -> context.visibleTo(account), new Access(account)::drives, terminal);
+            menu = new GuestMenu(account.name(), account.admin(), () -> context.visibleTo(account), new Access(account)::drives,
+                    context.menuTicker(), terminal);
         }
+        // Before the first frame: the first listener makes the ticker read fresh facts.
+        ticks = context.menuTicker().subscribe(this::ticked);
         // Window changes while the console had the screen went to the guest only; the menu must learn the size too.
         terminal.resized(columns(), rows());
         front = Front.MENU;
         menu.show();
+        scheduleRefresh();
+    }
+
+    private void hideMenu() throws IOException {
+        ticks.close();
+        ticks = null;
+        menu.hide();
     }
 
     /** From the menu or the pager back to the attached console, which catches up on what it missed. */
@@ -429,20 +481,18 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         }
     }
 
-    /**
-     * The menu is redrawn {@value #REFRESH_SECONDS} s after its last redraw (timed or because a guest changed), top
-     * every second; the scheduler wakes for nothing in between.
-     */
+    /** top is redrawn a second after its last frame; the rest of the menu only when the ticker says so. */
     private void scheduleRefresh() {
         if (timer != null) {
             timer.cancel(false);
         }
-        timer = context.scheduler().schedule(this::requestRefresh, everySecond ? 1 : REFRESH_SECONDS, TimeUnit.SECONDS);
+        boolean top = everySecond && front == Front.MENU;
+        timer = top ? context.scheduler().schedule(this::requestRefresh, 1, TimeUnit.SECONDS) : null;
     }
 
     private void requestRefresh() {
         if (refreshQueued.compareAndSet(false, true)) {
-            events.offer(new Refresh());
+            post(this::refresh);
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
@@ -20,6 +21,7 @@ import org.yucon.config.AccountConfig;
 import org.yucon.config.GatewaySettings;
 import org.yucon.config.LoginLimits;
 import org.yucon.guest.Guests;
+import org.yucon.tui.MenuTicker;
 
 /**
  * The SSH endpoint: MINA SSHD set up to offer exactly our menu, consoles and verbs. Everything else SSH can do
@@ -30,8 +32,9 @@ public final class SshGateway implements AutoCloseable {
     private final SshServer server = SshServer.setUpDefaultServer();
     private final AuditLog audit;
 
+    /** {@code sessions}: the pool that runs the sessions' steps (see GatewaySession). */
     public SshGateway(GatewaySettings settings, AccountBook accounts, Guests guests, ScheduledExecutorService scheduler,
-                      KeyPairProvider hostKeys, AuditLog audit) {
+                      Executor sessions, KeyPairProvider hostKeys, AuditLog audit) {
         this.audit = audit;
         server.setHost(settings.listenAddress());
         server.setPort(settings.port());
@@ -39,7 +42,8 @@ public final class SshGateway implements AutoCloseable {
         server.setIoServiceFactoryFactory(new DirectNio2Transport());
         ciphers();
         authentication(new AccountAuthenticator(accounts, new LoginGuard(settings.limits()), audit, scheduler));
-        onlyOurSessions(new GatewayContext(guests, settings, scheduler, audit), accounts);
+        onlyOurSessions(new GatewayContext(guests, settings, scheduler, sessions,
+                new MenuTicker(guests, scheduler, sessions), audit), accounts);
         limits(settings.limits());
     }
 
@@ -108,6 +112,10 @@ public final class SshGateway implements AutoCloseable {
         CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, limits.authAttempts());
         CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(server, limits.sessionsPerAccount());
         CoreModuleProperties.SERVER_IDENTIFICATION.set(server, "yucon");
+        // Every connection holds its read buffer for as long as it is open: MINA's 32 KB was 32 MB of 1,000 idle
+        // menus (BENCHMARKS.md). Clients send keystrokes, window changes and key exchanges, all far smaller; a paste
+        // takes a few more reads.
+        CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(server, 4 * 1024);
     }
 
     private static Command session(AccountBook accounts, GatewayContext context, ChannelSession channel,

@@ -1,8 +1,5 @@
 package org.yucon.tui;
 
-import com.googlecode.lanterna.SGR;
-import com.googlecode.lanterna.TerminalSize;
-import com.googlecode.lanterna.graphics.TextGraphics;
 import java.util.List;
 import org.yucon.config.GuestConfig;
 import org.yucon.guest.GuestSupervisor;
@@ -11,7 +8,7 @@ import org.yucon.guest.UmlCommandLine;
 
 /**
  * An admin's hot-plug screen: the disks a guest's file declares as {@code [[hotplug]]}, whether its kernel has
- * each, and a digit key to plug or unplug one. Drawn and driven on the session's thread only.
+ * each, and a digit key to plug or unplug one. Drawn and driven by the session's steps only.
  */
 final class DiskView {
     private final GuestSupervisor guest;
@@ -33,16 +30,16 @@ final class DiskView {
         return true;
     }
 
-    void draw(TextGraphics g, TerminalSize size) {
+    void draw(Frame frame) {
         GuestConfig config = guest.config();
-        g.putString(0, 0, "hot-plug disks of " + guest.name() + " (" + guest.status().state().label().toLowerCase() + ")", SGR.BOLD);
+        String state = guest.status().state().label().toLowerCase();
+        frame.put(0, "hot-plug disks of " + guest.name() + " (" + state + ")", Frame.Style.BOLD);
         List<GuestConfig.Disk> disks = config.hotplug();
-        for (int i = 0; i < disks.size() && 2 + i < size.getRows() - 3; i++) {
-            String line = String.format("%d  ubd%-3d %-9s %s", i + 1, UmlCommandLine.hotplugIndex(config, i),
-                    guest.plugged(i) ? "plugged" : "-", disks.get(i).image());
-            g.putString(0, 2 + i, line.length() > size.getColumns() ? line.substring(0, size.getColumns()) : line);
+        for (int i = 0; i < disks.size() && 2 + i < frame.rows() - 3; i++) {
+            frame.put(2 + i, String.format("%d  ubd%-3d %-9s %s", i + 1, UmlCommandLine.hotplugIndex(config, i),
+                    guest.plugged(i) ? "plugged" : "-", disks.get(i).image()));
         }
-        g.putString(0, size.getRows() - 2, result, SGR.BOLD);
-        g.putString(0, size.getRows() - 1, "1-9 - plug or unplug that disk, any other key - back");
+        frame.put(frame.rows() - 2, result, Frame.Style.BOLD);
+        frame.put(frame.rows() - 1, "1-9 - plug or unplug that disk, any other key - back");
     }
 }

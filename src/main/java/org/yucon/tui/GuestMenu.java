@@ -1,38 +1,29 @@
 package org.yucon.tui;
 
-import com.googlecode.lanterna.SGR;
-import com.googlecode.lanterna.TerminalSize;
-import com.googlecode.lanterna.graphics.TextGraphics;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
-import com.googlecode.lanterna.screen.Screen;
-import com.googlecode.lanterna.screen.TerminalScreen;
 import java.io.IOException;
-import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import org.yucon.guest.GuestState;
-import org.yucon.guest.GuestStatus;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Outcome;
-import org.yucon.guest.mconsole.GuestStats;
-import org.yucon.guest.mconsole.MconsoleException;
 
 /**
  * The seed's text menu: a header about the account and host, one line per guest the login may see, the keys,
- * and a status line with the result of the last action. Drawn with Lanterna on the session's thread only.
+ * and a status line with the result of the last action. What it shows of the host and the guests comes from the
+ * {@link MenuTicker}, read once for all menus; a redraw sends only the rows that changed. Drawn by the session's
+ * steps only, one at a time.
  */
 public final class GuestMenu {
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final int LIST_TOP = 3;
     /** From this width on, the list has a kernel column. */
     private static final int WIDE = 100;
+    /** A guest's row after the selection marker: name, status, load, memory, viewers; the kernel follows when wide. */
+    static final String COLUMNS = "%-10s %-28s %-16s %-12s %-7s ";
+    private static final String HEADINGS = "   " + String.format(COLUMNS, "Guest", "Status", "Load", "Memory", "Viewers");
 
     /** What the session must do after a key. */
     public sealed interface Next {
@@ -50,8 +41,10 @@ public final class GuestMenu {
     private List<GuestSupervisor> guests;
     /** Whether this login may act on a guest, not only watch it. */
     private final Predicate<GuestSupervisor> drives;
+    /** What the rows show of the host and the guests: read for all menus at once. */
+    private final MenuTicker ticker;
     private final SshTerminal terminal;
-    private final TerminalScreen screen;
+    private final RowScreen screen;
     private int selected;
     private String statusLine = "";
     /** A shutdown or reboot waiting for y / h, or null. */
@@ -68,37 +61,38 @@ public final class GuestMenu {
     }
 
     public GuestMenu(String account, boolean admin, Supplier<List<GuestSupervisor>> visible, Predicate<GuestSupervisor> drives,
-                     SshTerminal terminal) throws IOException {
+                     MenuTicker ticker, SshTerminal terminal) {
         this.account = account;
         this.admin = admin;
         this.visible = visible;
         this.drives = drives;
+        this.ticker = ticker;
         this.guests = visible.get();
         this.terminal = terminal;
-        this.screen = new TerminalScreen(terminal);
+        this.screen = new RowScreen(terminal);
     }
 
     /** Takes the screen (alternate buffer) and draws; the last action's result is old news by now. */
     public void show() throws IOException {
         statusLine = "";
-        screen.startScreen();
-        screen.setCursorPosition(null);
-        redraw(true);
+        screen.start();
+        redraw();
     }
 
     /** Gives the screen back, e.g. before the console takes it. */
     public void hide() throws IOException {
-        screen.stopScreen();
+        screen.stop();
     }
 
     public void resized(int columns, int rows) throws IOException {
         terminal.resized(columns, rows);
-        redraw(true);
+        screen.forget();
+        redraw();
     }
 
-    /** Redraws what changed, e.g. after a guest changed state. */
+    /** Redraws what changed, e.g. after a guest changed state; sends nothing if nothing did. */
     public void refresh() throws IOException {
-        redraw(false);
+        redraw();
     }
 
     /** Handles every key Lanterna can decode from the bytes fed so far. */
@@ -111,8 +105,16 @@ public final class GuestMenu {
                 return next;
             }
         }
-        redraw(false);
+        redraw();
         return new Next.Stay();
+    }
+
+    /**
+     * True while the list is shown: a redraw then takes the ticker's facts and the menu's own state only, and
+     * never waits for a guest (ps and top ask the guest's mconsole).
+     */
+    public boolean showsList() {
+        return processes == null && settings == null && disks == null;
     }
 
     /** True while top is shown: the session then refreshes every second instead of every few. */
@@ -248,54 +250,51 @@ public final class GuestMenu {
         selected = Math.max(0, Math.min(selected, guests.size() - 1));
     }
 
-    private void redraw(boolean complete) throws IOException {
+    private void redraw() throws IOException {
         look();
-        screen.doResizeIfNecessary();
-        screen.clear();
-        TextGraphics g = screen.newTextGraphics();
-        TerminalSize size = screen.getTerminalSize();
+        Frame frame = new Frame(terminal.size());
         if (processes != null) {
-            processes.draw(g, size);
+            processes.draw(frame);
         } else if (settings != null) {
-            settings.draw(g, size);
+            settings.draw(frame);
         } else if (disks != null) {
-            disks.draw(g, size);
+            disks.draw(frame);
         } else {
-            drawList(g, size);
+            drawList(frame);
         }
-        screen.refresh(complete ? Screen.RefreshType.COMPLETE : Screen.RefreshType.DELTA);
+        screen.draw(frame);
     }
 
-    private void drawList(TextGraphics g, TerminalSize size) {
-        drawHeader(g, size.getColumns());
-        boolean wide = size.getColumns() >= WIDE;
-        g.putString(0, LIST_TOP - 1, String.format("   %-10s %-28s %-16s %-12s %-7s %s", "Guest", "Status", "Load", "Memory",
-                "Viewers", wide ? "Kernel" : ""), SGR.BOLD);
-        for (int i = 0; i < guests.size() && LIST_TOP + i < size.getRows() - 4; i++) {
-            drawGuest(g, i, wide);
+    private void drawList(Frame frame) {
+        MenuFacts facts = ticker.facts();
+        drawHeader(frame, facts);
+        boolean wide = frame.columns() >= WIDE;
+        frame.put(LIST_TOP - 1, wide ? HEADINGS + "Kernel" : HEADINGS, Frame.Style.BOLD);
+        for (int i = 0; i < guests.size() && LIST_TOP + i < frame.rows() - 4; i++) {
+            drawGuest(frame, i, wide, facts.of(guests.get(i)));
         }
-        int bottom = size.getRows();
-        g.putString(0, bottom - 4, "Options: b - Boot, r - Reboot, s - Shutdown, p - ps, t - top,");
-        g.putString(0, bottom - 3, "         <enter> - Console (C-a C-d to return), j/k - Select, ? - Help, q - Quit");
+        int bottom = frame.rows();
+        frame.put(bottom - 4, "Options: b - Boot, r - Reboot, s - Shutdown, p - ps, t - top,");
+        frame.put(bottom - 3, "         <enter> - Console (C-a C-d to return), j/k - Select, ? - Help, q - Quit");
         // A long message (the help, an error naming a path) takes the blank row above too rather than being cut.
-        List<String> status = wrap(statusLine, size.getColumns(), 2);
+        List<String> status = wrap(statusLine, frame.columns(), 2);
         for (int i = 0; i < status.size(); i++) {
-            g.putString(0, bottom - status.size() + i, status.get(i), SGR.BOLD);
+            frame.put(bottom - status.size() + i, status.get(i), Frame.Style.BOLD);
         }
     }
 
     /** One row if it fits; otherwise account, host and clock first, and the host's figures on the blank row below. */
-    private void drawHeader(TextGraphics g, int columns) {
-        HostFacts host = HostFacts.read();
+    private void drawHeader(Frame frame, MenuFacts facts) {
+        HostFacts host = facts.host();
         String who = "User: " + account + "  Host: " + host.hostName();
         String figures = "load: " + host.load() + (admin ? "  mem: " + host.memory() : "");
-        String clock = LocalDateTime.now().format(CLOCK);
+        String clock = facts.clock();
         String header = who + "  " + figures + "  " + clock;
-        if (header.length() <= columns) {
-            g.putString(0, 0, header);
+        if (header.length() <= frame.columns()) {
+            frame.put(0, header);
         } else {
-            g.putString(0, 0, who + "  " + clock);
-            g.putString(0, 1, figures);
+            frame.put(0, who + "  " + clock);
+            frame.put(1, figures);
         }
     }
 
@@ -314,52 +313,9 @@ public final class GuestMenu {
     }
 
     /** The kernel column needs room that 80 columns do not have; p and t show it at any width. */
-    private void drawGuest(TextGraphics g, int i, boolean wide) {
-        GuestSupervisor guest = guests.get(i);
-        GuestStatus status = guest.status();
-        Optional<GuestStats> stats = status.state() == GuestState.RUNNING ? stats(guest) : Optional.empty();
-        String line = String.format("%s%-10s %-28s %-16s %-12s %-7d %s", i == selected ? "-->" : "   ", guest.name(),
-                fit(describe(status, stats), 28), stats.map(GuestMenu::load).orElse(""), stats.map(GuestMenu::memory).orElse(""),
-                guest.console().viewerCount(), wide ? stats.map(GuestStats::kernelRelease).orElse("") : "");
-        if (i == selected) {
-            g.putString(0, LIST_TOP + i, line, SGR.REVERSE);
-        } else {
-            g.putString(0, LIST_TOP + i, line);
-        }
-    }
-
-    private static Optional<GuestStats> stats(GuestSupervisor guest) {
-        try {
-            return Optional.of(guest.stats());
-        } catch (MconsoleException | IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static String describe(GuestStatus status, Optional<GuestStats> stats) {
-        String label = status.state().label();
-        if (stats.isPresent()) {
-            return label + " (up " + uptime(stats.get().uptime()) + ")";
-        }
-        return status.detail().isEmpty() ? label : label + " (" + status.detail() + ")";
-    }
-
-    /** Cuts text to a column, marking the cut, so that the columns after it stay in place. */
-    private static String fit(String text, int width) {
-        return text.length() <= width ? text : text.substring(0, width - 1) + "~";
-    }
-
-    private static String uptime(Duration d) {
-        long s = d.toSeconds();
-        return (s >= 86400 ? s / 86400 + "d " : "") + String.format("%d:%02d:%02d", s / 3600 % 24, s / 60 % 60, s % 60);
-    }
-
-    private static String load(GuestStats stats) {
-        return String.format("%.2f %.2f %.2f", stats.load().one(), stats.load().five(), stats.load().fifteen());
-    }
-
-    private static String memory(GuestStats stats) {
-        return stats.memory().usedKib() / 1024 + "/" + stats.memory().totalKib() / 1024 + " MB";
+    private void drawGuest(Frame frame, int i, boolean wide, MenuFacts.GuestFacts facts) {
+        String line = (i == selected ? "-->" : "   ") + facts.columns() + (wide ? facts.kernel() : "");
+        frame.put(LIST_TOP + i, line, i == selected ? Frame.Style.REVERSE : Frame.Style.PLAIN);
     }
 
     private String keyHelp() {

@@ -6,7 +6,7 @@ import java.util.Arrays;
 /**
  * The bytes a client typed while the menu has the screen, handed to Lanterna one byte per read so that it never
  * reads ahead: whatever is left when the user switches to the console goes to the console, not lost in a decoder.
- * Never blocks. Used by the session's thread only.
+ * Never blocks. Used by the session's steps only, one at a time.
  */
 public final class KeyFeed extends InputStream {
     private byte[] pending = new byte[0];

@@ -1,10 +1,6 @@
 package org.yucon.tui;
 
-import com.googlecode.lanterna.SGR;
-import com.googlecode.lanterna.graphics.TextGraphics;
 import com.googlecode.lanterna.input.KeyStroke;
-import com.googlecode.lanterna.screen.Screen;
-import com.googlecode.lanterna.screen.TerminalScreen;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,7 +11,7 @@ import java.util.regex.Pattern;
  * A small pager over the end of a guest's console log, for one viewer: it opens on the last screenful;
  * {@code b} or PageUp goes back, space or PageDown forward, the arrows a line, {@code q} closes. The log holds the
  * guest's raw output, so escape sequences and control characters are dropped and every line is plain text.
- * Drawn with Lanterna on the session's thread only; it shows the log as it was when opened.
+ * Drawn by the session's steps only, one at a time; it shows the log as it was when opened.
  */
 public final class LogPager {
     /** CSI and OSC sequences, and two-byte escapes (charset selection, keypad modes...). */
@@ -24,7 +20,7 @@ public final class LogPager {
     private static final Pattern CONTROLS = Pattern.compile("[\\x00-\\x08\\x0b-\\x1f\\x7f]");
 
     private final SshTerminal terminal;
-    private final TerminalScreen screen;
+    private final RowScreen screen;
     private final String name;
     private final List<String> lines;
     /** Index of the first line shown. */
@@ -33,38 +29,38 @@ public final class LogPager {
     /** {@code output}: the end of the log of guest {@code name}, as read from its file. */
     public LogPager(SshTerminal terminal, String name, byte[] output) throws IOException {
         this.terminal = terminal;
-        this.screen = new TerminalScreen(terminal);
+        this.screen = new RowScreen(terminal);
         this.name = name;
         this.lines = lines(output);
     }
 
     /** Takes the screen (alternate buffer) on the last screenful. */
     public void show() throws IOException {
-        screen.startScreen();
-        screen.setCursorPosition(null);
+        screen.start();
         top = Integer.MAX_VALUE;  // drawing clamps it to the last screenful
-        draw(Screen.RefreshType.COMPLETE);
+        draw();
     }
 
     /** Gives the screen back: the terminal shows the console as it was when the pager opened. */
     public void hide() throws IOException {
-        screen.stopScreen();
+        screen.stop();
     }
 
     public void resized(int columns, int rows) throws IOException {
         terminal.resized(columns, rows);
-        draw(Screen.RefreshType.COMPLETE);
+        screen.forget();
+        draw();
     }
 
     /** Handles every key decoded so far; false once the viewer closed the pager. */
     public boolean keys() throws IOException {
         KeyStroke key;
-        while ((key = screen.pollInput()) != null) {
+        while ((key = terminal.pollInput()) != null) {
             if (!handle(key)) {
                 return false;
             }
         }
-        draw(Screen.RefreshType.DELTA);
+        draw();
         return true;
     }
 
@@ -87,24 +83,22 @@ public final class LogPager {
         }
     }
 
-    private void draw(Screen.RefreshType refresh) throws IOException {
-        screen.doResizeIfNecessary();
-        screen.clear();
+    private void draw() throws IOException {
+        Frame frame = new Frame(terminal.size());
         int page = page();
         top = Math.max(0, Math.min(top, lines.size() - page));
-        TextGraphics g = screen.newTextGraphics();
         for (int row = 0; row < page && top + row < lines.size(); row++) {
-            g.putString(0, row, lines.get(top + row));
+            frame.put(row, lines.get(top + row));
         }
         String where = lines.isEmpty() ? "empty" : "lines " + (top + 1) + "-" + Math.min(lines.size(), top + page)
                 + " of " + lines.size();
-        g.putString(0, page, name + ".log, " + where + "  b back, space forward, q back to the console", SGR.REVERSE);
-        screen.refresh(refresh);
+        frame.put(page, name + ".log, " + where + "  b back, space forward, q back to the console", Frame.Style.REVERSE);
+        screen.draw(frame);
     }
 
     /** Rows of log text: all but the status line. */
     private int page() {
-        return Math.max(1, screen.getTerminalSize().getRows() - 1);
+        return Math.max(1, terminal.size().getRows() - 1);
     }
 
     /**

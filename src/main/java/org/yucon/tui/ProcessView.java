@@ -1,8 +1,5 @@
 package org.yucon.tui;
 
-import com.googlecode.lanterna.SGR;
-import com.googlecode.lanterna.TerminalSize;
-import com.googlecode.lanterna.graphics.TextGraphics;
 import java.util.List;
 import org.yucon.guest.CpuSampler;
 import org.yucon.guest.GuestSupervisor;
@@ -12,8 +9,8 @@ import org.yucon.guest.mconsole.MconsoleException;
 
 /**
  * ps and top of one guest: its processes as the host sees them (the UML and its {@code [uml-userspace]}
- * children) with the guest's own summary from mconsole. top redraws every second, busiest first. Drawn on the
- * session's thread only.
+ * children) with the guest's own summary from mconsole. top redraws every second, busiest first. Drawn by the
+ * session's steps only.
  */
 final class ProcessView {
     private final GuestSupervisor guest;
@@ -32,25 +29,24 @@ final class ProcessView {
         return live;
     }
 
-    void draw(TextGraphics g, TerminalSize size) {
+    void draw(Frame frame) {
         long pid = guest.status().pid();
         // The summary takes the blank row below too when the screen is narrow (80 columns), rather than losing the kernel.
-        List<String> title = GuestMenu.wrap((live ? "top" : "ps") + " of " + guest.name() + ": " + summary(), size.getColumns(), 2);
+        List<String> title = GuestMenu.wrap((live ? "top" : "ps") + " of " + guest.name() + ": " + summary(), frame.columns(), 2);
         for (int i = 0; i < title.size(); i++) {
-            g.putString(0, i, title.get(i), SGR.BOLD);
+            frame.put(i, title.get(i), Frame.Style.BOLD);
         }
-        g.putString(0, 2, String.format("%7s %s %6s %9s  %s", "PID", "S", "%CPU", "RSS", "COMMAND"), SGR.BOLD);
+        frame.put(2, String.format("%7s %s %6s %9s  %s", "PID", "S", "%CPU", "RSS", "COMMAND"), Frame.Style.BOLD);
         List<CpuSampler.Row> rows = sampler.sample(HostProcesses.tree(pid), System.nanoTime());
         if (rows.isEmpty()) {
-            g.putString(0, 3, "  " + guest.name() + " has no process on this host (" + guest.status().state().label().toLowerCase() + ")");
+            frame.put(3, "  " + guest.name() + " has no process on this host (" + guest.status().state().label().toLowerCase() + ")");
         }
-        for (int i = 0; i < rows.size() && 3 + i < size.getRows() - 2; i++) {
+        for (int i = 0; i < rows.size() && 3 + i < frame.rows() - 2; i++) {
             CpuSampler.Row r = rows.get(i);
-            String line = String.format("%7d %c %6.1f %8dK  %s", r.process().pid(), r.process().state(), r.cpuPercent(),
-                    r.process().rssKib(), r.process().command());
-            g.putString(0, 3 + i, line.length() > size.getColumns() ? line.substring(0, size.getColumns()) : line);
+            frame.put(3 + i, String.format("%7d %c %6.1f %8dK  %s", r.process().pid(), r.process().state(), r.cpuPercent(),
+                    r.process().rssKib(), r.process().command()));
         }
-        g.putString(0, size.getRows() - 1, live ? "q - back (refreshes every second, busiest first)" : "q - back, p - again");
+        frame.put(frame.rows() - 1, live ? "q - back (refreshes every second, busiest first)" : "q - back, p - again");
     }
 
     private String summary() {

@@ -1,15 +1,12 @@
 package org.yucon.tui;
 
-import com.googlecode.lanterna.SGR;
-import com.googlecode.lanterna.TerminalSize;
-import com.googlecode.lanterna.graphics.TextGraphics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import org.yucon.config.GuestConfig;
 import org.yucon.guest.GuestSupervisor;
 
-/** An admin's read-only view of a guest's settings, as its file gave them. Drawn on the session's thread only. */
+/** An admin's read-only view of a guest's settings, as its file gave them. Drawn by the session's steps only. */
 final class SettingsView {
     private final GuestSupervisor guest;
 
@@ -17,15 +14,14 @@ final class SettingsView {
         this.guest = guest;
     }
 
-    void draw(TextGraphics g, TerminalSize size) {
+    void draw(Frame frame) {
         GuestConfig c = guest.config();
-        g.putString(0, 0, "settings of " + c.name() + " (" + c.file() + ")", SGR.BOLD);
+        frame.put(0, "settings of " + c.name() + " (" + c.file() + ")", Frame.Style.BOLD);
         List<String> lines = lines(c);
-        for (int i = 0; i < lines.size() && 2 + i < size.getRows() - 2; i++) {
-            String line = lines.get(i);
-            g.putString(0, 2 + i, line.length() > size.getColumns() ? line.substring(0, size.getColumns()) : line);
+        for (int i = 0; i < lines.size() && 2 + i < frame.rows() - 2; i++) {
+            frame.put(2 + i, lines.get(i));
         }
-        g.putString(0, size.getRows() - 1, "q - back (changes to the file count from the guest's next boot)");
+        frame.put(frame.rows() - 1, "q - back (changes to the file count from the guest's next boot)");
     }
 
     static List<String> lines(GuestConfig c) {

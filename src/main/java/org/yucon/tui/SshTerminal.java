@@ -5,19 +5,20 @@ import com.googlecode.lanterna.input.BasicCharacterPattern;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
 import com.googlecode.lanterna.terminal.ansi.ANSITerminal;
+import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
  * A Lanterna terminal over one SSH channel. Its size comes from the client (pty-req, then window-change), never
  * from a cursor-position query, and it touches no tty or signal of the JVM's own. Input is whatever the session
- * puts into its {@link KeyFeed}. Used by the session's thread only.
+ * puts into its {@link KeyFeed}. Used by the session's steps only, one at a time.
  */
 public final class SshTerminal extends ANSITerminal {
+    private static final byte[] ERASE_TO_END_OF_ROW = "\u001b[K".getBytes(StandardCharsets.US_ASCII);
+
     private final KeyFeed keys;
-    private final boolean utf8;
     private TerminalSize size;
 
     /**
@@ -25,32 +26,34 @@ public final class SshTerminal extends ANSITerminal {
      *             become '?'), so that a client in another locale never gets bytes it would misread
      */
     public SshTerminal(KeyFeed keys, OutputStream out, int columns, int rows, boolean utf8) {
-        // UTF_8 itself: Lanterna compares the charset by identity to decide whether it may draw boxes.
         super(keys, out, utf8 ? StandardCharsets.UTF_8 : StandardCharsets.US_ASCII);
         this.keys = keys;
-        this.utf8 = utf8;
         this.size = new TerminalSize(columns, rows);
         // SSH clients send a bare CR for Enter; Lanterna knows only LF and CR NUL.
         getInputDecoder().addProfile(() -> List.of(new BasicCharacterPattern(new KeyStroke(KeyType.Enter), '\r')));
     }
 
     /**
-     * Lanterna 3.1.3 sends a UTF-8 character as the encoder's whole backing array, which ends in NUL bytes for
-     * anything beyond ASCII; only the encoded bytes go out here.
+     * Writes a row's text in one piece, in the client's charset: a character outside it becomes '?'. Not
+     * Lanterna's putString, which writes character by character and, in 3.1.3, sends each non-ASCII character in
+     * UTF-8 as the encoder's whole backing array, NUL bytes and all. The text holds no control characters.
      */
-    @Override
-    protected byte[] translateCharacter(char input) {
-        if (!utf8) {
-            return super.translateCharacter(input);
-        }
-        ByteBuffer encoded = StandardCharsets.UTF_8.encode(Character.toString(input));
-        byte[] bytes = new byte[encoded.remaining()];
-        encoded.get(bytes);
-        return bytes;
+    public void putText(String text) throws IOException {
+        writeToTerminal(text.getBytes(getCharset()));
+    }
+
+    /** Erases from the cursor to the end of its row (EL). */
+    public void eraseToEndOfRow() throws IOException {
+        writeToTerminal(ERASE_TO_END_OF_ROW);
     }
 
     public KeyFeed keys() {
         return keys;
+    }
+
+    /** The client's window, as it last said. */
+    public TerminalSize size() {
+        return size;
     }
 
     @Override

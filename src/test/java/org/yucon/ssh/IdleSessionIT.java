@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -32,9 +33,10 @@ import org.yucon.testing.SshUser;
 import org.yucon.testing.TestHost;
 
 /**
- * An idle menu costs (almost) no CPU: the session thread sleeps until input, a resize, a state change or the
- * 5-second refresh. Twenty menus sit idle over a running guest (so each refresh also asks its mconsole for load
- * and memory) for {@value #WINDOW_SECONDS} s, against a baseline of the same gateway with no session over as long.
+ * An idle menu costs (almost) no CPU and holds no thread: its steps run on the shared session pool only for input,
+ * a resize, or a change of what it shows (the menus' ticker reads the figures for all of them every 5 s, asking the
+ * guest's mconsole for load and memory). Twenty menus sit idle over a running guest for {@value #WINDOW_SECONDS} s,
+ * against a baseline of the same gateway with no session over as long.
  * The gateway runs in this JVM, so the CPU time of the JVM's threads is its cost, plus the MINA client's (an upper
  * bound); the gateway's threads alone are reported too. The JIT compiler and GC are not threads of Java: the whole
  * JVM's figure is printed as well, but the compiler keeps working on the drawing code for minutes after a warm-up,
@@ -88,14 +90,17 @@ class IdleSessionIT {
             long[] before = menus.stream().mapToLong(Menu::bytes).toArray();
 
             Cpu idle = measure(SESSIONS + " idle menus", uml1);
+            long inSessions = threadsIn(GatewaySession.class);
 
             long sent = 0;
             for (int i = 0; i < menus.size(); i++) {
                 assertFalse(menus.get(i).channel().isClosed(), "menu " + i + " is still open");
-                long bytes = menus.get(i).bytes() - before[i];
-                assertTrue(bytes > 0, "menu " + i + " was refreshed during the window (the 5 s timer)");
-                sent += bytes;
+                sent += menus.get(i).bytes() - before[i];
             }
+            System.out.printf("idle sessions: %d threads in a session's code, %d session pool threads%n", inSessions,
+                    Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("session-")).count());
+            // One parked thread per idle menu, as a thread per session would have; a step that happens to run is fine.
+            assertTrue(inSessions < SESSIONS / 2, inSessions + " threads are in a session's code while " + SESSIONS + " menus are idle");
             double threadsPercent = percentOfACore(idle.threads() - baseline.threads());
             System.out.printf("idle sessions: %d menus over %d s: %.2f %% of one core in the JVM's threads (gateway and"
                             + " client; %.2f %% the gateway's alone), %.1f ms per session per minute; %.2f %% for the whole JVM"
@@ -184,6 +189,12 @@ class IdleSessionIT {
                         + " JIT %d ms, GC %d ms; console keeper %.0f ms; the UML %.0f ms; busiest threads:%n%s%n", what, WINDOW_SECONDS,
                 process / 1e6, percentOfACore(process), all / 1e6, gateway / 1e6, jit, gc, keeper / 1e6, uml / 1e6, busiest);
         return new Cpu(process, all, gateway, busiest);
+    }
+
+    /** How many threads have {@code type}'s code on their stack now. */
+    private static long threadsIn(Class<?> type) {
+        return Thread.getAllStackTraces().values().stream()
+                .filter(stack -> Arrays.stream(stack).anyMatch(frame -> frame.getClassName().equals(type.getName()))).count();
     }
 
     /** Wall time in collections (the collectors' CPU is not visible per thread). */

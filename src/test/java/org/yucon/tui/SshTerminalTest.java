@@ -14,7 +14,7 @@ class SshTerminalTest {
     void aClientOutsideUtf8GetsPlainAscii() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SshTerminal terminal = new SshTerminal(new KeyFeed(), out, 80, 24, false);
-        terminal.putString("café");
+        terminal.putText("café");
         terminal.flush();
         assertArrayEquals("caf?".getBytes(StandardCharsets.US_ASCII), out.toByteArray());
     }
@@ -23,7 +23,7 @@ class SshTerminalTest {
     void aUtf8ClientGetsUtf8() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SshTerminal terminal = new SshTerminal(new KeyFeed(), out, 80, 24, true);
-        terminal.putString("café");
+        terminal.putText("café");
         terminal.flush();
         assertArrayEquals("café".getBytes(StandardCharsets.UTF_8), out.toByteArray(), "no stray NUL after é");
     }
