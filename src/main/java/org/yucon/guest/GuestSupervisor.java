@@ -41,6 +41,9 @@ import org.yucon.util.FileTrees;
 public final class GuestSupervisor {
     private static final Logger log = LoggerFactory.getLogger(GuestSupervisor.class);
     private static final Duration READY_POLL = Duration.ofMillis(250);
+    /** After this long booting, the guest's mconsole is asked less often: a guest without one would be polled for ever. */
+    private static final Duration READY_POLL_PATIENCE = Duration.ofSeconds(30);
+    private static final Duration READY_POLL_SLOW = Duration.ofSeconds(2);
     private static final Duration HALT_GRACE = Duration.ofSeconds(5);
     private static final long STATS_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -461,8 +464,17 @@ public final class GuestSupervisor {
             }
             changed();
         } else {
-            scheduler.schedule(() -> pollReady(thisRun), READY_POLL.toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> pollReady(thisRun), readyPollDelay(bootingFor()).toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** A boot takes seconds; one that has not answered for half a minute is asked every 2 s, not 4 times a second. */
+    static Duration readyPollDelay(Duration booting) {
+        return booting.compareTo(READY_POLL_PATIENCE) < 0 ? READY_POLL : READY_POLL_SLOW;
+    }
+
+    private synchronized Duration bootingFor() {
+        return Duration.between(status.since(), Instant.now());
     }
 
     private synchronized boolean isBooting(long thisRun) {

@@ -1,0 +1,23 @@
+package org.yucon.guest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The lifecycle's pure parts; the lifecycle itself is proven on real guests (GuestLifecycleIT). */
+class GuestSupervisorTest {
+    @Test
+    void aBootingGuestIsAskedOftenAtFirstThenEveryTwoSeconds() {
+        assertEquals(Duration.ofMillis(250), GuestSupervisor.readyPollDelay(Duration.ZERO));
+        assertEquals(Duration.ofMillis(250), GuestSupervisor.readyPollDelay(Duration.ofSeconds(29)));
+        assertEquals(Duration.ofSeconds(2), GuestSupervisor.readyPollDelay(Duration.ofSeconds(30)));
+        assertEquals(Duration.ofSeconds(2), GuestSupervisor.readyPollDelay(Duration.ofHours(5)));
+    }
+
+    @Test
+    void aSignalDeathIsNamed() {
+        assertEquals("killed by signal 9 (SIGKILL)", GuestSupervisor.describe(137));
+        assertEquals("UML exited with status 1", GuestSupervisor.describe(1));
+    }
+}
