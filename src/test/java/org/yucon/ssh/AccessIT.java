@@ -3,16 +3,13 @@ package org.yucon.ssh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.yucon.testing.Closing;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.yucon.testing.SshUser;
+import org.yucon.testing.GatewayFixture;
 import org.yucon.testing.TestHost;
 import org.yucon.testing.Uml;
 
@@ -28,22 +25,9 @@ class AccessIT {
     private static final List<String> ACTIONS = List.of("status", "shutdown", "shutdown --halt", "reboot", "reboot --hard",
             "sysrq s", "log -n 1");
 
-    @TempDir
-    static Path dir;
-    private static TestHost host;
-    private static SshUser ssh;
-
-    @BeforeAll
-    static void start() throws Exception {
-        host = TestHost.startGuests(dir, Uml.image(), Map.of("uml1", List.of("read_only = [\"uml2\"]"),
-                "uml2", List.of(), "uml3", List.of()));
-        ssh = SshUser.of(host);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Closing.all(ssh, host);
-    }
+    @RegisterExtension
+    static final GatewayFixture gateway = GatewayFixture.startedBy(dir -> TestHost.startGuests(dir, Uml.image(),
+            Map.of("uml1", List.of("read_only = [\"uml2\"]"), "uml2", List.of(), "uml3", List.of())));
 
     @Test
     void everyLoginReachesWhatItMayAndNothingElse() throws Exception {
@@ -51,7 +35,7 @@ class AccessIT {
         for (String login : LOGINS) {
             for (String guest : GUESTS) {
                 for (String action : ACTIONS) {
-                    SshUser.Result r = ssh.run(login, action + " " + guest);
+                    SshUser.Result r = gateway.ssh().run(login, action + " " + guest);
                     String seen = verdict(r, guest);
                     String expected = expected(login, guest, action);
                     if (!seen.equals(expected)) {
@@ -65,8 +49,8 @@ class AccessIT {
 
     @Test
     void aWatcherSeesTheGuestInItsStatus() throws Exception {
-        assertEquals("uml1 off\numl2 off\n", ssh.run("uml2", "status").out());
-        assertEquals("uml3 off\n", ssh.run("uml3", "status").out());
+        assertEquals("uml1 off\numl2 off\n", gateway.ssh().run("uml2", "status").out());
+        assertEquals("uml3 off\n", gateway.ssh().run("uml3", "status").out());
     }
 
     private static String expected(String login, String guest, String action) {

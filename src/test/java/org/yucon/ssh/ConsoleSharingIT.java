@@ -6,19 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.session.ClientSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.yucon.testing.Await;
 import org.yucon.testing.SshScreen;
-import org.yucon.testing.Closing;
-import org.yucon.testing.SshUser;
+import org.yucon.testing.GatewayFixture;
 import org.yucon.testing.TestHost;
 
 /**
@@ -31,26 +28,18 @@ class ConsoleSharingIT {
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(30);
     private static final String PREFIX = "\u0001";
 
-    @TempDir
-    static Path dir;
-    private static TestHost host;
-    private static SshUser ssh;
+    @RegisterExtension
+    static final GatewayFixture gateway = GatewayFixture.of("uml1");
 
     @BeforeAll
     static void start() throws Exception {
-        host = TestHost.start(dir, "uml1");
-        ssh = SshUser.of(host);
-        assertTrue(host.guest("uml1").boot().ok(), "uml1 boots");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Closing.all(ssh, host);
+        assertTrue(gateway.host().guest("uml1").boot().ok(), "uml1 boots");
     }
 
     @Test
     void threeViewersOneWriter() throws Exception {
-        try (ClientSession s1 = ssh.login("uml1"); ClientSession s2 = ssh.login("admin"); ClientSession s3 = ssh.login("uml1");
+        try (ClientSession s1 = gateway.ssh().login("uml1"); ClientSession s2 = gateway.ssh().login("admin");
+             ClientSession s3 = gateway.ssh().login("uml1");
              SshScreen v1 = SshScreen.open(s1.createExecChannel("console"))) {
             v1.awaitText("uml1 login:", BOOT_TIMEOUT);
             v1.press("root\r");
@@ -105,7 +94,7 @@ class ConsoleSharingIT {
                 v1.awaitText("nobody writes now", TIMEOUT);
             }
         }
-        String events = Files.readString(host.config().gateway().stateDir().resolve("logs/uml1.events"));
+        String events = Files.readString(gateway.host().config().gateway().stateDir().resolve("logs/uml1.events"));
         for (String event : List.of(" uml1 uml1@127.0.0.1:\\d+ attach writer", " uml1 admin@127.0.0.1:\\d+ attach read-only",
                 " uml1 admin@127.0.0.1:\\d+ force write from uml1@", " uml1 uml1@127.0.0.1:\\d+ promoted after admin@",
                 " uml1 admin@127.0.0.1:\\d+ detach")) {
@@ -129,7 +118,7 @@ class ConsoleSharingIT {
         // The pager takes the screen; the console's output is held meanwhile and caught up after q.
         screen.press(PREFIX + "l");
         screen.awaitText("uml1.log, lines", TIMEOUT);
-        host.guest("uml1").console().announce("printed while paging");
+        gateway.host().guest("uml1").console().announce("printed while paging");
         screen.press("b ");
         assertFalse(screen.text().contains("printed while paging"), "output went over the pager; " + screen.describe());
         screen.press("q");

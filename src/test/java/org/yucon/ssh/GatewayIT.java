@@ -11,22 +11,19 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.yucon.guest.GuestState;
 import org.yucon.testing.SshScreen;
-import org.yucon.testing.Closing;
 import org.yucon.testing.SshUser;
 import org.yucon.testing.SshUser.Result;
+import org.yucon.testing.GatewayFixture;
 import org.yucon.testing.TestHost;
 
 /**
@@ -39,42 +36,30 @@ class GatewayIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(30);
 
-    @TempDir
-    static Path dir;
-    private static TestHost host;
-    private static SshUser ssh;
-
-    @BeforeAll
-    static void start() throws Exception {
-        host = TestHost.start(dir, "uml1", "uml2", "uml3");
-        ssh = SshUser.of(host);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Closing.all(ssh, host);
-    }
+    @RegisterExtension
+    static final GatewayFixture gateway = GatewayFixture.of("uml1", "uml2", "uml3");
 
     @Test
     void publicKeyLogsIn() throws Exception {
-        try (ClientSession session = ssh.login("uml1")) {
+        try (ClientSession session = gateway.ssh().login("uml1")) {
             assertTrue(session.isAuthenticated(), "public key authentication as uml1");
         }
     }
 
     @Test
     void passwordLogsInAndAWrongOneDoesNot() throws Exception {
-        try (ClientSession session = ssh.loginWithPassword("uml1", TestHost.PASSWORD)) {
+        try (ClientSession session = gateway.ssh().loginWithPassword("uml1", TestHost.PASSWORD)) {
             assertTrue(session.isAuthenticated(), "password authentication as uml1");
         }
-        IOException refused = assertThrows(IOException.class, () -> ssh.loginWithPassword("uml1", TestHost.PASSWORD + "x").close(),
+        IOException refused = assertThrows(IOException.class,
+                () -> gateway.ssh().loginWithPassword("uml1", TestHost.PASSWORD + "x").close(),
                 "a wrong password must not log in");
         assertTrue(refused.getMessage() != null, "refusal should say why: " + refused);
     }
 
     @Test
     void menuBootsTheGuestAndOpensItsConsole() throws Exception {
-        try (ClientSession session = ssh.login("uml1");
+        try (ClientSession session = gateway.ssh().login("uml1");
              SshScreen screen = SshScreen.open(session.createShellChannel())) {
             screen.awaitText("User: uml1", TIMEOUT);
             screen.awaitLine("uml1 listed as Off", TIMEOUT, guestRow("uml1", "Off"));
@@ -102,7 +87,7 @@ class GatewayIT {
 
     @Test
     void statusPrintsOneLinePerVisibleGuest() throws Exception {
-        try (ClientSession uml1 = ssh.login("uml1"); ClientSession admin = ssh.login("admin")) {
+        try (ClientSession uml1 = gateway.ssh().login("uml1"); ClientSession admin = gateway.ssh().login("admin")) {
             Result own = run(uml1, "status");
             assertEquals(0, own.status(), own.toString());
             assertEquals(List.of("uml1"), guestNames(own), "uml1 sees its own guest only; " + own);
@@ -115,7 +100,7 @@ class GatewayIT {
 
     @Test
     void aGuestOfSomebodyElseLooksLikeNoGuestAtAll() throws Exception {
-        try (ClientSession session = ssh.login("uml1")) {
+        try (ClientSession session = gateway.ssh().login("uml1")) {
             Result foreign = run(session, "boot uml2");
             Result missing = run(session, "boot nosuch");
 
@@ -124,13 +109,13 @@ class GatewayIT {
             assertEquals("", foreign.out(), foreign.toString());
             // Byte for byte the same answer but for the name the user typed: nothing tells that uml2 exists.
             assertEquals(missing.err().replace("nosuch", "NAME"), foreign.err().replace("uml2", "NAME"));
-            assertEquals(GuestState.OFF, host.guest("uml2").status().state(), "uml2 must not have been booted");
+            assertEquals(GuestState.OFF, gateway.host().guest("uml2").status().state(), "uml2 must not have been booted");
         }
     }
 
     @Test
     void unknownVerbIsAUsageError() throws Exception {
-        try (ClientSession session = ssh.login("uml1")) {
+        try (ClientSession session = gateway.ssh().login("uml1")) {
             Result frob = run(session, "frob");
             assertEquals(2, frob.status(), frob.toString());
             assertTrue(frob.err().contains("unknown command"), frob.toString());
@@ -139,7 +124,7 @@ class GatewayIT {
 
     @Test
     void consoleWithoutATerminalIsAUsageError() throws Exception {
-        try (ClientSession session = ssh.login("uml1")) {
+        try (ClientSession session = gateway.ssh().login("uml1")) {
             Result console = run(session, "console");
             assertEquals(2, console.status(), console.toString());
             assertTrue(console.err().contains("needs a terminal") && console.err().contains("ssh -t"),
@@ -149,7 +134,7 @@ class GatewayIT {
 
     @Test
     void consoleVerbWithATerminalAttachesAndDetachEndsTheSession() throws Exception {
-        try (ClientSession session = ssh.login("uml3")) {
+        try (ClientSession session = gateway.ssh().login("uml3")) {
             Result boot = run(session, "boot");
             assertEquals(0, boot.status(), "uml3 sees one guest, so boot needs no name; " + boot);
 
@@ -166,7 +151,7 @@ class GatewayIT {
 
     @Test
     void portForwardingIsRefusedAndTheSessionStaysUsable() throws Exception {
-        try (ClientSession session = ssh.login("uml1");
+        try (ClientSession session = gateway.ssh().login("uml1");
              ServerSocket target = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             // Local forwarding: the client listens and asks the gateway for a direct-tcpip channel per connection.
             SshdSocketAddress local = session.startLocalPortForwarding(new SshdSocketAddress("127.0.0.1", 0),

@@ -9,7 +9,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,16 +19,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.sshd.client.channel.ChannelShell;
 import org.apache.sshd.client.session.ClientSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.yucon.guest.GuestState;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.keeper.KeeperClient;
 import org.yucon.testing.Await;
-import org.yucon.testing.Closing;
-import org.yucon.testing.SshUser;
+import org.yucon.testing.GatewayFixture;
 import org.yucon.testing.TestHost;
 
 /**
@@ -51,25 +47,12 @@ class IdleSessionIT {
     /** At most 3 % of one core for all the sessions together. */
     private static final double BOUND_PERCENT_OF_A_CORE = 3.0;
 
-    @TempDir
-    static Path dir;
-    private static TestHost host;
-    private static SshUser ssh;
-
-    @BeforeAll
-    static void start() throws Exception {
-        host = TestHost.start(dir, "uml1");
-        ssh = SshUser.of(host);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Closing.all(ssh, host);
-    }
+    @RegisterExtension
+    static final GatewayFixture gateway = GatewayFixture.of("uml1");
 
     @Test
     void twentyIdleMenusCostAlmostNoCpu() throws Exception {
-        GuestSupervisor uml1 = host.guest("uml1");
+        GuestSupervisor uml1 = gateway.host().guest("uml1");
         assertTrue(uml1.boot().ok(), "uml1 boots");
         Await.until("uml1 running", BOOT_TIMEOUT, () -> uml1.status().state() == GuestState.RUNNING, () -> uml1.status().toString());
 
@@ -79,7 +62,7 @@ class IdleSessionIT {
         List<Menu> menus = new ArrayList<>();
         try {
             for (int i = 0; i < SESSIONS; i++) {
-                ClientSession session = ssh.login(i % 2 == 0 ? "uml1" : "admin");
+                ClientSession session = gateway.ssh().login(i % 2 == 0 ? "uml1" : "admin");
                 sessions.add(session);
                 menus.add(Menu.open(session));
             }
@@ -214,7 +197,7 @@ class IdleSessionIT {
     }
 
     private static ProcessHandle keeper() throws IOException {
-        return ProcessHandle.of(KeeperClient.pid(host.config().gateway().stateDir())).orElseThrow();
+        return ProcessHandle.of(KeeperClient.pid(gateway.host().config().gateway().stateDir())).orElseThrow();
     }
 
     private static long processCpu(ProcessHandle process) {

@@ -7,23 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.yucon.testing.SshUser.run;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.sshd.client.session.ClientSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.yucon.guest.GuestState;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.testing.Await;
 import org.yucon.testing.SshScreen;
-import org.yucon.testing.Closing;
 import org.yucon.testing.SshUser;
 import org.yucon.testing.SshUser.Result;
+import org.yucon.testing.GatewayFixture;
 import org.yucon.testing.TestHost;
 
 /**
@@ -38,24 +36,15 @@ class VerbsIT {
     /** shutdown_timeout is 10 s in TestHost, then halt, then 5 s to SIGKILL. */
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(25);
 
-    @TempDir
-    static Path dir;
-    private static TestHost host;
-    private static SshUser ssh;
+    @RegisterExtension
+    static final GatewayFixture gateway = GatewayFixture.of("uml1", "uml2");
     private static ClientSession uml1;
     private static ClientSession admin;
 
     @BeforeAll
     static void start() throws Exception {
-        host = TestHost.start(dir, "uml1", "uml2");
-        ssh = SshUser.of(host);
-        uml1 = ssh.login("uml1");
-        admin = ssh.login("admin");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Closing.all(ssh, host);
+        uml1 = gateway.ssh().login("uml1");
+        admin = gateway.ssh().login("admin");
     }
 
     @Test
@@ -102,7 +91,7 @@ class VerbsIT {
     /** uml1's whole life through verbs, from the login that owns it and so needs no guest name. */
     @Test
     void bootLogSysrqRebootsAndShutdowns() throws Exception {
-        GuestSupervisor guest = host.guest("uml1");
+        GuestSupervisor guest = gateway.host().guest("uml1");
 
         assertEquals(new Result(0, "uml1 is booting\n", ""), run(uml1, "boot"));
         awaitState(guest, GuestState.RUNNING, BOOT_TIMEOUT);
@@ -154,7 +143,7 @@ class VerbsIT {
         Result console = run(uml1, "console");
         assertOneLineError(console, 2);
         assertTrue(console.err().contains("ssh -t"), console.toString());
-        assertEquals(GuestState.OFF, host.guest("uml2").status().state(), "nothing booted uml2");
+        assertEquals(GuestState.OFF, gateway.host().guest("uml2").status().state(), "nothing booted uml2");
     }
 
     @Test
@@ -184,7 +173,7 @@ class VerbsIT {
             assertEquals(1, status, "console uml2 with a terminal; " + console.describe());
             assertTrue(console.describe().contains("no guest named 'uml2'"), console.describe());
         }
-        assertEquals(GuestState.OFF, host.guest("uml2").status().state(), "uml2 must not have been booted");
+        assertEquals(GuestState.OFF, gateway.host().guest("uml2").status().state(), "uml2 must not have been booted");
     }
 
     private static void assertOneLineError(Result result, int status) {

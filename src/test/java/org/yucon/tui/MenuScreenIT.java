@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -14,18 +13,15 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.sshd.client.session.ClientSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.yucon.guest.GuestState;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.testing.Await;
 import org.yucon.testing.SshScreen;
-import org.yucon.testing.Closing;
-import org.yucon.testing.SshUser;
+import org.yucon.testing.GatewayFixture;
 import org.yucon.testing.TestHost;
 
 /**
@@ -47,30 +43,18 @@ class MenuScreenIT {
     private static final Pattern CLOCK = Pattern.compile("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d");
     private static final Pattern LOAD = Pattern.compile("\\d+\\.\\d\\d \\d+\\.\\d\\d \\d+\\.\\d\\d");
 
-    @TempDir
-    static Path dir;
-    private static TestHost host;
-    private static SshUser ssh;
-
-    @BeforeAll
-    static void start() throws Exception {
-        host = TestHost.start(dir, "uml1", "uml2", "uml3");
-        ssh = SshUser.of(host);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Closing.all(ssh, host);
-    }
+    @RegisterExtension
+    static final GatewayFixture gateway = GatewayFixture.of("uml1", "uml2", "uml3");
 
     @Test
     void adminHeaderNamesAccountHostLoadMemoryAndTimeAndTheListHasEveryGuest() throws Exception {
-        try (ClientSession session = ssh.login("admin"); SshScreen menu = SshScreen.menu(session, "xterm", COLUMNS, ROWS)) {
+        try (ClientSession session = gateway.ssh().login("admin");
+             SshScreen menu = SshScreen.menu(session, "xterm", COLUMNS, ROWS)) {
             menu.awaitText("Options:", TIMEOUT);
             // The host's figures go to the second row when the first would be too long (a long host name).
             String header = menu.row(0) + "  " + menu.row(1);
             assertTrue(header.startsWith("User: admin  Host: " + InetAddress.getLocalHost().getHostName() + "  "),
-                    "the header names account and host; " + menu.describe());
+                    "the header names account and gateway.host(); " + menu.describe());
             assertTrue(Pattern.compile("load: " + LOAD).matcher(header).find(), "host load in the header; " + menu.describe());
             assertTrue(Pattern.compile("mem: \\d+/\\d+ MB").matcher(header).find(), "an admin sees host memory; " + menu.describe());
             assertTrue(CLOCK.matcher(header).find(), "date and time in the header; " + menu.describe());
@@ -83,7 +67,8 @@ class MenuScreenIT {
 
     @Test
     void aGuestLoginSeesItsGuestOnlyAndNoHostMemory() throws Exception {
-        try (ClientSession session = ssh.login("uml3"); SshScreen menu = SshScreen.menu(session, "xterm", COLUMNS, ROWS)) {
+        try (ClientSession session = gateway.ssh().login("uml3");
+             SshScreen menu = SshScreen.menu(session, "xterm", COLUMNS, ROWS)) {
             menu.awaitText("Options:", TIMEOUT);
             String header = menu.row(0);
             assertTrue(header.startsWith("User: uml3  Host: "), "the header names the account; " + menu.describe());
@@ -96,8 +81,9 @@ class MenuScreenIT {
     /** uml1's whole life from its owner's menu: boot, viewers, reboot (graceful, then hard), cancel, shut down. */
     @Test
     void bootRebootAndShutDownWithTheirQuestions() throws Exception {
-        GuestSupervisor uml1 = host.guest("uml1");
-        try (ClientSession session = ssh.login("uml1"); SshScreen menu = SshScreen.menu(session, "xterm", COLUMNS, ROWS)) {
+        GuestSupervisor uml1 = gateway.host().guest("uml1");
+        try (ClientSession session = gateway.ssh().login("uml1");
+             SshScreen menu = SshScreen.menu(session, "xterm", COLUMNS, ROWS)) {
             menu.awaitLine("uml1 Off", TIMEOUT, guestRow("uml1", "Off"));
 
             menu.press("b");
@@ -105,7 +91,7 @@ class MenuScreenIT {
             menu.awaitLine("uml1 Running with uptime, load, memory and no viewer", BOOT_TIMEOUT, runningRow("uml1", "0"));
 
             // A viewer elsewhere is counted at the next refresh, without a key.
-            try (ClientSession other = ssh.login("admin");
+            try (ClientSession other = gateway.ssh().login("admin");
                  SshScreen console = SshScreen.menu(other, "xterm", COLUMNS, ROWS)) {
                 console.press("\r");
                 console.awaitText("[yucon] console of uml1", TIMEOUT);
@@ -146,11 +132,11 @@ class MenuScreenIT {
     /** ps and top of uml3 as its owner sees them: its UML and that UML's children only, with the guest's figures. */
     @Test
     void psAndTopShowTheGuestsProcessesOnTheHost() throws Exception {
-        GuestSupervisor uml3 = host.guest("uml3");
+        GuestSupervisor uml3 = gateway.host().guest("uml3");
         assertTrue(uml3.boot().ok(), "uml3 boots");
         Await.until("uml3 running", BOOT_TIMEOUT, () -> uml3.status().state() == GuestState.RUNNING, () -> uml3.status().toString());
         long pid = uml3.status().pid();
-        try (ClientSession session = ssh.login("uml3"); SshScreen menu = SshScreen.menu(session, "xterm", 80, 24)) {
+        try (ClientSession session = gateway.ssh().login("uml3"); SshScreen menu = SshScreen.menu(session, "xterm", 80, 24)) {
             menu.awaitLine("uml3 Running", TIMEOUT, guestRow("uml3", "Running"));
 
             menu.press("p");
@@ -183,7 +169,7 @@ class MenuScreenIT {
 
     @Test
     void questionMarkShowsTheKeysOnTheStatusLine() throws Exception {
-        try (ClientSession session = ssh.login("uml3"); SshScreen menu = SshScreen.menu(session, "xterm", 80, 24)) {
+        try (ClientSession session = gateway.ssh().login("uml3"); SshScreen menu = SshScreen.menu(session, "xterm", 80, 24)) {
             menu.awaitText("Options:", TIMEOUT);
             menu.press("?");
             menu.awaitText("b boot", TIMEOUT);
@@ -196,7 +182,7 @@ class MenuScreenIT {
 
     @Test
     void anAdminReadsAGuestsSettingsAndAnOwnerMayNot() throws Exception {
-        try (ClientSession session = ssh.login("admin"); SshScreen menu = SshScreen.menu(session, "xterm", 100, 30)) {
+        try (ClientSession session = gateway.ssh().login("admin"); SshScreen menu = SshScreen.menu(session, "xterm", 100, 30)) {
             menu.awaitText("Options:", TIMEOUT);
             menu.press("i");
             menu.awaitText("settings of uml1", TIMEOUT);
@@ -207,7 +193,7 @@ class MenuScreenIT {
             menu.press("d");
             menu.awaitText("uml1 declares no [[hotplug]] disks", TIMEOUT);
         }
-        try (ClientSession session = ssh.login("uml3"); SshScreen menu = SshScreen.menu(session, "xterm", 100, 30)) {
+        try (ClientSession session = gateway.ssh().login("uml3"); SshScreen menu = SshScreen.menu(session, "xterm", 100, 30)) {
             menu.awaitText("Options:", TIMEOUT);
             menu.press("i");
             menu.awaitText("settings are for admins", TIMEOUT);
@@ -218,7 +204,8 @@ class MenuScreenIT {
 
     @Test
     void resizingLaysTheMenuOutAgain() throws Exception {
-        try (ClientSession session = ssh.login("admin"); SshScreen menu = SshScreen.menu(session, "xterm", COLUMNS, ROWS)) {
+        try (ClientSession session = gateway.ssh().login("admin");
+             SshScreen menu = SshScreen.menu(session, "xterm", COLUMNS, ROWS)) {
             awaitLaidOut(menu);
 
             for (int[] size : new int[][] {{80, 24}, {132, 43}, {80, 24}}) {
@@ -230,8 +217,9 @@ class MenuScreenIT {
 
     @Test
     void aGuestChangingStateIsShownWithoutAKey() throws Exception {
-        GuestSupervisor uml2 = host.guest("uml2");
-        try (ClientSession session = ssh.login("admin"); SshScreen menu = SshScreen.menu(session, "xterm", COLUMNS, ROWS)) {
+        GuestSupervisor uml2 = gateway.host().guest("uml2");
+        try (ClientSession session = gateway.ssh().login("admin");
+             SshScreen menu = SshScreen.menu(session, "xterm", COLUMNS, ROWS)) {
             menu.awaitLine("uml2 Off", TIMEOUT, guestRow("uml2", "Off"));
 
             assertTrue(uml2.boot().ok(), "uml2 boots");
@@ -248,7 +236,7 @@ class MenuScreenIT {
     @ParameterizedTest
     @ValueSource(strings = {"xterm", "xterm-256color", "vt100", "screen", "tmux"})
     void theMenuRendersOnEveryTerm(String term) throws Exception {
-        try (ClientSession session = ssh.login("admin"); SshScreen menu = SshScreen.menu(session, term, 80, 24)) {
+        try (ClientSession session = gateway.ssh().login("admin"); SshScreen menu = SshScreen.menu(session, term, 80, 24)) {
             menu.awaitText("Options:", TIMEOUT);
             assertTrue(menu.row(0).startsWith("User: admin"), "header on TERM=" + term + "; " + menu.describe());
             assertEquals(List.of("uml1", "uml2", "uml3"), listedGuests(menu), "the list on TERM=" + term + "; " + menu.describe());
