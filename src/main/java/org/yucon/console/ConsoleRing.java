@@ -27,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * copy or a wait.
  */
 public final class ConsoleRing {
-    /** What {@link #read} copied: {@code count} bytes, after skipping {@code missed} bytes that were overwritten. */
+    /** What a {@link Reader} copied: {@code count} bytes, after skipping {@code missed} bytes that were overwritten. */
     public record Chunk(long from, int count, long missed) {
         public long next() {
             return from + count;
@@ -45,7 +45,6 @@ public final class ConsoleRing {
     private final byte[] buffer;
     private final long holdNanos;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition arrived = lock.newCondition();
     private final Condition roomMade = lock.newCondition();
     private final Deque<Gap> gaps = new ArrayDeque<>();
     private final List<Reader> readers = new ArrayList<>();
@@ -149,20 +148,6 @@ public final class ConsoleRing {
         }
     }
 
-    /**
-     * Copies bytes from {@code from} on into {@code into}, waiting up to {@code waitMillis} for any to arrive,
-     * without holding the appender. A count of 0 means nothing arrived in time, or the ring was closed.
-     */
-    public Chunk read(long from, byte[] into, long waitMillis) throws InterruptedException {
-        lock.lock();
-        try {
-            awaitBeyond(from, arrived, waitMillis);
-            return copy(from, into);
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** A copy of every byte held, oldest first, gaps left out. */
     public byte[] held() {
         lock.lock();
@@ -186,7 +171,6 @@ public final class ConsoleRing {
         lock.lock();
         try {
             closed = true;
-            arrived.signalAll();
             readers.forEach(reader -> reader.arrived.signal());
         } finally {
             lock.unlock();
@@ -200,7 +184,7 @@ public final class ConsoleRing {
     public final class Reader implements AutoCloseable {
         /** Signalled when output arrives for this reader alone, so that a wake-up goes only where it is needed. */
         private final Condition arrived = lock.newCondition();
-        /** Guarded by the ring's lock, like everything here. */
+            /** Guarded by the ring's lock, like everything here. */
         private long cursor;
         private boolean holds = true;
 
@@ -212,7 +196,7 @@ public final class ConsoleRing {
         public boolean awaitOutput(long waitMillis) throws InterruptedException {
             lock.lock();
             try {
-                awaitBeyond(cursor, arrived, waitMillis);
+                awaitOutputLocked(waitMillis);
                 return cursor < end;
             } finally {
                 lock.unlock();
@@ -244,7 +228,7 @@ public final class ConsoleRing {
         public Chunk read(byte[] into, long waitMillis) throws InterruptedException {
             lock.lock();
             try {
-                awaitBeyond(cursor, arrived, waitMillis);
+                awaitOutputLocked(waitMillis);
                 Chunk chunk = copy(cursor, into);
                 cursor = chunk.next();
                 caughtUp();
@@ -264,14 +248,20 @@ public final class ConsoleRing {
             }
         }
 
+        /** Caller holds the lock: waits up to {@code waitMillis} for output beyond the cursor. */
+        private void awaitOutputLocked(long waitMillis) throws InterruptedException {
+            long left = TimeUnit.MILLISECONDS.toNanos(waitMillis);
+            while (cursor >= end && !closed && left > 0) {
+                left = arrived.awaitNanos(left);
+            }
+        }
+
         /** Caller holds the lock: the cursor moved; a reader at the present holds again; a waiting appender may go on. */
         private void caughtUp() {
             if (cursor >= end) {
                 holds = true;
             }
-            if (appendersWaiting > 0) {
-                roomMade.signalAll();
-            }
+            roomMayBeMade();
         }
 
         /** Stops holding the appender until this reader has caught up with the present again. */
@@ -279,9 +269,7 @@ public final class ConsoleRing {
             lock.lock();
             try {
                 holds = false;
-                if (appendersWaiting > 0) {
-                    roomMade.signalAll();
-                }
+                roomMayBeMade();
             } finally {
                 lock.unlock();
             }
@@ -293,26 +281,22 @@ public final class ConsoleRing {
             lock.lock();
             try {
                 readers.remove(this);
-                if (appendersWaiting > 0) {
-                    roomMade.signalAll();
-                }
+                roomMayBeMade();
             } finally {
                 lock.unlock();
             }
         }
     }
 
-    /** Caller holds the lock: waits on {@code condition} up to {@code waitMillis} for output beyond {@code from}. */
-    private void awaitBeyond(long from, Condition condition, long waitMillis) throws InterruptedException {
-        long left = TimeUnit.MILLISECONDS.toNanos(waitMillis);
-        while (from >= end && !closed && left > 0) {
-            left = condition.awaitNanos(left);
+    /** Caller holds the lock: a reader moved on or stopped holding; an appender waiting for room looks again. */
+    private void roomMayBeMade() {
+        if (appendersWaiting > 0) {
+            roomMade.signalAll();
         }
     }
 
     /** Caller holds the lock. */
     private void wakeBehind() {
-        arrived.signalAll();
         for (Reader reader : readers) {
             if (reader.cursor < end) {
                 reader.arrived.signal();

@@ -21,7 +21,7 @@ class ConsoleRingTest {
         append("abc");
         append("de");
 
-        ConsoleRing.Chunk chunk = ring.read(0, into, 0);
+        ConsoleRing.Chunk chunk = ring.reader(0).read(into, 0);
 
         assertEquals(new ConsoleRing.Chunk(0, 5, 0), chunk);
         assertEquals("abcde", text(chunk));
@@ -35,9 +35,9 @@ class ConsoleRingTest {
         ring.gap(3);
         append("cd");
 
-        ConsoleRing.Chunk before = ring.read(0, into, 0);
+        ConsoleRing.Chunk before = ring.reader(0).read(into, 0);
         assertEquals(new ConsoleRing.Chunk(0, 2, 0), before, "a read stops where the gap begins");
-        ConsoleRing.Chunk after = ring.read(before.next(), into, 0);
+        ConsoleRing.Chunk after = ring.reader(before.next()).read(into, 0);
         assertEquals(new ConsoleRing.Chunk(5, 2, 3), after, "the gap is missed, then the output after it");
         assertEquals("cd", text(after));
         assertEquals("abcd", new String(ring.held(), US_ASCII), "held output leaves the gap out");
@@ -49,28 +49,28 @@ class ConsoleRingTest {
         ring.gap(100);
         append("xy");
 
-        assertEquals(new ConsoleRing.Chunk(103, 2, 103), ring.read(0, into, 0));
+        assertEquals(new ConsoleRing.Chunk(103, 2, 103), ring.reader(0).read(into, 0));
         assertEquals("xy", new String(ring.held(), US_ASCII));
     }
 
     @Test
     void readingFromACursorReturnsOnlyWhatFollowsIt() throws InterruptedException {
         append("abcde");
-        assertEquals("de", text(ring.read(3, into, 0)));
+        assertEquals("de", text(ring.reader(3).read(into, 0)));
     }
 
     @Test
     void appendsWrapAroundTheEndOfTheBuffer() throws InterruptedException {
         append("abcdef");
-        ConsoleRing.Chunk first = ring.read(0, into, 0);
+        ConsoleRing.Chunk first = ring.reader(0).read(into, 0);
         append("ghijk");
 
-        ConsoleRing.Chunk chunk = ring.read(first.next(), into, 0);
+        ConsoleRing.Chunk chunk = ring.reader(first.next()).read(into, 0);
 
         assertEquals(new ConsoleRing.Chunk(6, 5, 0), chunk);
         assertEquals("ghijk", text(chunk));
         assertEquals(3, ring.start());
-        assertEquals("defghijk", text(ring.read(3, into, 0)));
+        assertEquals("defghijk", text(ring.reader(3).read(into, 0)));
     }
 
     @Test
@@ -79,7 +79,7 @@ class ConsoleRingTest {
         append("defghij");
         append("klm");
 
-        ConsoleRing.Chunk chunk = ring.read(1, into, 0);
+        ConsoleRing.Chunk chunk = ring.reader(1).read(into, 0);
 
         assertEquals(new ConsoleRing.Chunk(5, 8, 4), chunk);
         assertEquals("fghijklm", text(chunk));
@@ -90,7 +90,7 @@ class ConsoleRingTest {
         append("ab");
         append("0123456789");
 
-        ConsoleRing.Chunk chunk = ring.read(0, into, 0);
+        ConsoleRing.Chunk chunk = ring.reader(0).read(into, 0);
 
         assertEquals(new ConsoleRing.Chunk(4, 8, 4), chunk);
         assertEquals("23456789", text(chunk));
@@ -101,7 +101,7 @@ class ConsoleRingTest {
     void smallBufferGetsTheOldestBytesFirst() throws InterruptedException {
         append("abcdef");
         byte[] small = new byte[4];
-        ConsoleRing.Chunk chunk = ring.read(0, small, 0);
+        ConsoleRing.Chunk chunk = ring.reader(0).read(small, 0);
         assertEquals(new ConsoleRing.Chunk(0, 4, 0), chunk);
         assertEquals("abcd", new String(small, US_ASCII));
     }
@@ -111,7 +111,7 @@ class ConsoleRingTest {
         append("abc");
         long started = System.nanoTime();
 
-        ConsoleRing.Chunk chunk = ring.read(3, into, 200);
+        ConsoleRing.Chunk chunk = ring.reader(3).read(into, 200);
 
         long waitedMillis = (System.nanoTime() - started) / 1_000_000;
         assertEquals(new ConsoleRing.Chunk(3, 0, 0), chunk);
@@ -127,7 +127,7 @@ class ConsoleRingTest {
         });
         writer.start();
 
-        ConsoleRing.Chunk chunk = ring.read(0, into, 60_000);
+        ConsoleRing.Chunk chunk = ring.reader(0).read(into, 60_000);
 
         assertEquals("x", text(chunk));
         writer.join();
@@ -142,7 +142,7 @@ class ConsoleRingTest {
         });
         closer.start();
 
-        assertEquals(new ConsoleRing.Chunk(0, 0, 0), ring.read(0, into, 60_000));
+        assertEquals(new ConsoleRing.Chunk(0, 0, 0), ring.reader(0).read(into, 60_000));
         closer.join();
     }
 
@@ -162,8 +162,9 @@ class ConsoleRingTest {
         long cursor = 0;
         long received = 0;
         long missed = 0;
+        ConsoleRing.Reader reader = shared.reader(0);
         while (cursor < total) {
-            ConsoleRing.Chunk chunk = shared.read(cursor, buffer, 1000);
+            ConsoleRing.Chunk chunk = reader.read(buffer, 1000);
             assertEquals(cursor + chunk.missed(), chunk.from());
             assertArrayEquals(expected(chunk.from(), chunk.count()), Arrays.copyOf(buffer, chunk.count()));
             received += chunk.count();
