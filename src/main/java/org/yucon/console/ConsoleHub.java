@@ -77,11 +77,7 @@ public final class ConsoleHub {
      * Viewers that can take it at once get it on this thread (an echo does not wait for a pump to wake up).
      */
     public void append(byte[] bytes, int length) {
-        ring.appendQuietly(bytes, 0, length);
-        for (ConsoleViewer viewer : viewers) {
-            viewer.express();
-        }
-        ring.wake();
+        ring.append(bytes, 0, length, () -> viewers.forEach(ConsoleViewer::express));
     }
 
     /** Adds a line of the gateway's own (a state change) to the console, for every viewer and the log. */
@@ -244,6 +240,12 @@ public final class ConsoleHub {
         if (target != null) {
             target.write(bytes, offset, length);
         }
+    }
+
+    /** Like {@link #input}, but only if the keys go to the guest at once; false when nothing was sent. */
+    boolean offerInput(ConsoleViewer from, byte[] bytes, int offset, int length) throws IOException {
+        GuestTty target = ttyFor(from);
+        return target != null && target.offer(bytes, offset, length);
     }
 
     void resize(ConsoleViewer from, int columns, int rows) throws IOException {

@@ -20,10 +20,15 @@ import jnr.posix.POSIX;
  * <p>UML stalls its console when the pty is not drained at once, and can miss a wake-up for good (FIELD-NOTES):
  * so reads are plain read(2) calls on the master in large chunks, and when output stops right after activity
  * the guest is sent SIGIO a few times with growing pauses (20, 40, 80 ... ms), never while it is quiet for long.
- * Reads happen on the hub's reader thread; writes and resizes on the writer's session thread; the kick timer
+ * Reads happen on the keeper's console reader thread; writes and resizes on the link's thread; the kick timer
  * runs on the shared scheduler and only reads the volatile activity stamp.
  */
 public final class ConsolePort {
+    /** Where the guest's output goes as it is read; the bytes are the reader's own again once this returns. */
+    public interface Output {
+        void received(byte[] bytes, int length);
+    }
+
     private static final long FIRST_KICK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final int KICKS_PER_LULL = 7;
     /**
@@ -60,10 +65,10 @@ public final class ConsolePort {
     }
 
     /** Reads the guest's output into {@code ring} as fast as it comes, until the guest closes its console. */
-    public void drainInto(ConsoleRing ring) {
+    public void drainInto(Output output) {
         byte[] buffer = new byte[64 * 1024];
         for (int n = read(buffer); n > 0; n = read(buffer)) {
-            ring.append(buffer, 0, n);
+            output.received(buffer, n);
         }
     }
 

@@ -64,15 +64,15 @@ public final class ConsoleRing {
     }
 
     public void append(byte[] bytes, int offset, int length) {
-        appendQuietly(bytes, offset, length);
-        wake();
+        append(bytes, offset, length, () -> { });
     }
 
     /**
-     * Appends without waking the readers waiting for output: the caller may first hand it to some of them on its
-     * own thread, then {@link #wake}s the rest.
+     * Appends, then runs {@code beforeWake} on this thread before the readers still waiting for output are woken:
+     * the appender may hand small output to some readers itself ({@link RingPump#express}), which saves them a
+     * thread wake-up.
      */
-    public void appendQuietly(byte[] bytes, int offset, int length) {
+    public void append(byte[] bytes, int offset, int length, Runnable beforeWake) {
         lock.lock();
         try {
             makeRoom(length);
@@ -89,10 +89,7 @@ public final class ConsoleRing {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Wakes the readers waiting for output that have some to read now. */
-    public void wake() {
+        beforeWake.run();
         lock.lock();
         try {
             wakeBehind();

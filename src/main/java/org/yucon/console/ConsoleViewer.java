@@ -94,6 +94,14 @@ public final class ConsoleViewer {
         return true;
     }
 
+    /**
+     * Sends keystrokes to the guest if this viewer writes and they go at once, without waiting for anything; false
+     * when nothing was sent (then {@link #type} them).
+     */
+    public boolean offer(byte[] bytes, int offset, int length) throws IOException {
+        return hub.offerInput(this, bytes, offset, length);
+    }
+
     /** Writes at once if nobody does, else joins the queue; the role afterwards. */
     public Role askWrite() {
         return hub.ask(this);

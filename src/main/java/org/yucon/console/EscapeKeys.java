@@ -50,6 +50,19 @@ public final class EscapeKeys {
         return prefix;
     }
 
+    /** Whether feeding {@code bytes} would only forward them: no escape under way and no prefix among them. */
+    public boolean plain(byte[] bytes) {
+        if (state != State.TEXT) {
+            return false;
+        }
+        for (byte b : bytes) {
+            if (b == prefix) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The prefix as people write it: {@code ^A}. */
     public String prefixName() {
         return "^" + (char) (prefix ^ 0x40);

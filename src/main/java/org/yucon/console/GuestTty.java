@@ -6,5 +6,11 @@ import java.io.IOException;
 public interface GuestTty {
     void write(byte[] bytes, int offset, int length) throws IOException;
 
+    /**
+     * Sends keystrokes now if that cannot block, and says so; false (nothing sent) when it could. For a thread that
+     * must never wait, such as the SSH transport's with keys in hand.
+     */
+    boolean offer(byte[] bytes, int offset, int length) throws IOException;
+
     void resize(int columns, int rows) throws IOException;
 }

@@ -21,7 +21,6 @@ import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.yucon.util.UnixStreams;
 
 /**
  * The console keeper: a small process per host that outlives the gateway, as virtlogd outlives libvirtd. It
@@ -112,44 +111,43 @@ public final class ConsoleKeeper {
     }
 
     private void handle(SocketChannel connection) {
-        try (SocketChannel c = connection) {
-            DataInputStream in = new DataInputStream(UnixStreams.in(c));
-            DataOutputStream out = new DataOutputStream(UnixStreams.out(c));
+        try (KeeperSocket socket = new KeeperSocket(connection)) {
+            DataInputStream in = socket.in();
             if (!KeeperProtocol.GREETING.equals(in.readUTF())) {
-                out.writeUTF("this keeper speaks " + KeeperProtocol.GREETING);
-                out.flush();
+                socket.send(out -> out.writeUTF("this keeper speaks " + KeeperProtocol.GREETING));
                 return;
             }
-            dispatch(in.readUTF(), c, in, out);
+            dispatch(in.readUTF(), socket);
         } catch (IOException e) {
             log.debug("a keeper connection ended: {}", e.toString());
         }
     }
 
-    private void dispatch(String op, SocketChannel c, DataInputStream in, DataOutputStream out) throws IOException {
+    private void dispatch(String op, KeeperSocket socket) throws IOException {
+        DataInputStream in = socket.in();
         switch (op) {
             case KeeperProtocol.SPAWN:
-                spawn(in, out);
+                spawn(in, socket);
                 break;
             case KeeperProtocol.LIST:
-                list(out);
+                socket.send(this::list);
                 break;
             case KeeperProtocol.ATTACH:
                 String name = in.readUTF();
                 long backlog = in.readLong();
                 KeptGuest guest = guest(name);
                 guest.configureLog(KeeperProtocol.readLogSettings(in));
-                new KeeperSession(guest, c, in).serve(backlog, name);
+                new KeeperSession(guest, socket).serve(backlog, name);
                 break;
             case KeeperProtocol.QUIT:
-                quit(out);
+                quit(socket);
                 break;
             default:
                 throw new IOException("unknown operation " + op);
         }
     }
 
-    private void spawn(DataInputStream in, DataOutputStream out) throws IOException {
+    private void spawn(DataInputStream in, KeeperSocket socket) throws IOException {
         String name = in.readUTF();
         Path directory = Path.of(in.readUTF());
         List<String> argv = KeeperProtocol.readStrings(in);
@@ -161,16 +159,21 @@ public final class ConsoleKeeper {
         int columns = in.readInt();
         int rows = in.readInt();
         Confinement confinement = KeeperProtocol.readConfinement(in);
+        Spawned spawned;
         try {
-            Spawned spawned = guest(name).spawn(argv, env, directory, columns, rows, confinement);
+            spawned = guest(name).spawn(argv, env, directory, columns, rows, confinement);
+        } catch (IOException e) {
+            socket.send(out -> {
+                out.writeBoolean(false);
+                out.writeUTF(e.getMessage() == null ? e.toString() : e.getMessage());
+            });
+            return;
+        }
+        socket.send(out -> {
             out.writeBoolean(true);
             out.writeLong(spawned.pid());
             KeeperProtocol.writeStrings(out, spawned.unapplied());
-        } catch (IOException e) {
-            out.writeBoolean(false);
-            out.writeUTF(e.getMessage() == null ? e.toString() : e.getMessage());
-        }
-        out.flush();
+        });
     }
 
     private void list(DataOutputStream out) throws IOException {
@@ -183,15 +186,15 @@ public final class ConsoleKeeper {
             out.writeInt(s.lastExit());
             out.writeLong(s.end());
         }
-        out.flush();
     }
 
-    private void quit(DataOutputStream out) throws IOException {
+    private void quit(KeeperSocket socket) throws IOException {
         List<String> running = new ArrayList<>();
         guests.values().stream().filter(g -> g.status().pid() != 0).forEach(g -> running.add(g.status().guest()));
-        out.writeBoolean(running.isEmpty());
-        out.writeUTF(running.isEmpty() ? "the console keeper stops" : "the console keeper stays: guests run (" + String.join(", ", running) + ")");
-        out.flush();
+        socket.send(out -> {
+            out.writeBoolean(running.isEmpty());
+            out.writeUTF(running.isEmpty() ? "the console keeper stops" : "the console keeper stays: guests run (" + String.join(", ", running) + ")");
+        });
         if (running.isEmpty()) {
             server.close();
         }

@@ -3,8 +3,6 @@ package org.yucon.keeper;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +13,6 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yucon.config.LogSettings;
-import org.yucon.util.UnixStreams;
 
 /**
  * The gateway's client of the console keeper of one state directory. If no keeper serves it yet, one is
@@ -47,19 +44,20 @@ public final class KeeperClient {
 
     public Spawned spawn(String guest, Path directory, List<String> argv, Map<String, String> env, int columns, int rows,
                          Confinement confinement) throws IOException {
-        try (SocketChannel c = open()) {
-            DataOutputStream out = request(c, KeeperProtocol.SPAWN);
-            out.writeUTF(guest);
-            out.writeUTF(directory.toString());
-            KeeperProtocol.writeStrings(out, argv);
-            List<String> pairs = new ArrayList<>();
-            env.forEach((k, v) -> pairs.add(k + "=" + v));
-            KeeperProtocol.writeStrings(out, pairs);
-            out.writeInt(columns);
-            out.writeInt(rows);
-            KeeperProtocol.writeConfinement(out, confinement);
-            out.flush();
-            DataInputStream in = new DataInputStream(UnixStreams.in(c));
+        List<String> pairs = new ArrayList<>();
+        env.forEach((k, v) -> pairs.add(k + "=" + v));
+        try (KeeperSocket c = open()) {
+            c.send(out -> {
+                request(out, KeeperProtocol.SPAWN);
+                out.writeUTF(guest);
+                out.writeUTF(directory.toString());
+                KeeperProtocol.writeStrings(out, argv);
+                KeeperProtocol.writeStrings(out, pairs);
+                out.writeInt(columns);
+                out.writeInt(rows);
+                KeeperProtocol.writeConfinement(out, confinement);
+            });
+            DataInputStream in = c.in();
             if (in.readBoolean()) {
                 return new Spawned(in.readLong(), KeeperProtocol.readStrings(in));
             }
@@ -68,9 +66,9 @@ public final class KeeperClient {
     }
 
     public List<KeptStatus> list() throws IOException {
-        try (SocketChannel c = open()) {
-            request(c, KeeperProtocol.LIST).flush();
-            DataInputStream in = new DataInputStream(UnixStreams.in(c));
+        try (KeeperSocket c = open()) {
+            c.send(out -> request(out, KeeperProtocol.LIST));
+            DataInputStream in = c.in();
             int n = in.readInt();
             List<KeptStatus> all = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -85,14 +83,15 @@ public final class KeeperClient {
      * keeper keeps the guest's log as {@code log} says from now on.
      */
     public KeeperLink attach(String guest, long backlog, LogSettings log, KeeperLink.Listener listener) throws IOException {
-        SocketChannel c = open();
+        KeeperSocket c = open();
         try {
-            DataOutputStream out = request(c, KeeperProtocol.ATTACH);
-            out.writeUTF(guest);
-            out.writeLong(backlog);
-            KeeperProtocol.writeLogSettings(out, log);
-            out.flush();
-            KeeperLink link = new KeeperLink(guest, c, new DataInputStream(UnixStreams.in(c)), out, listener);
+            c.send(out -> {
+                request(out, KeeperProtocol.ATTACH);
+                out.writeUTF(guest);
+                out.writeLong(backlog);
+                KeeperProtocol.writeLogSettings(out, log);
+            });
+            KeeperLink link = new KeeperLink(guest, c, listener);
             link.start();
             return link;
         } catch (IOException e) {
@@ -103,27 +102,25 @@ public final class KeeperClient {
 
     /** Asks the keeper to end; it does only when no guest runs. Returns its answer as a sentence. */
     public String quit() throws IOException {
-        try (SocketChannel c = open()) {
-            request(c, KeeperProtocol.QUIT).flush();
-            DataInputStream in = new DataInputStream(UnixStreams.in(c));
+        try (KeeperSocket c = open()) {
+            c.send(out -> request(out, KeeperProtocol.QUIT));
+            DataInputStream in = c.in();
             in.readBoolean();
             return in.readUTF();
         }
     }
 
-    private SocketChannel open() throws IOException {
+    private KeeperSocket open() throws IOException {
         try {
-            return SocketChannel.open(UnixDomainSocketAddress.of(socket));
+            return KeeperSocket.connect(socket);
         } catch (IOException e) {
             throw new IOException("the console keeper at " + socket + " does not answer (" + e.getMessage() + ")", e);
         }
     }
 
-    private static DataOutputStream request(SocketChannel c, String op) throws IOException {
-        DataOutputStream out = new DataOutputStream(UnixStreams.out(c));
+    private static void request(DataOutputStream out, String op) throws IOException {
         out.writeUTF(KeeperProtocol.GREETING);
         out.writeUTF(op);
-        return out;
     }
 
     private boolean answers() {

@@ -4,19 +4,13 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.yucon.console.GuestTty;
-import org.yucon.util.UnixStreams;
 
 /**
  * The gateway's end of one guest's console in the keeper: a reader thread hands everything the keeper sends to
- * a {@link Listener}; keystrokes and window sizes go the other way, written under the stream's lock.
+ * a {@link Listener}; keystrokes and window sizes go the other way, from whichever thread has them.
  */
 public final class KeeperLink implements GuestTty, AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(KeeperLink.class);
-
     /** Called on the link's reader thread, in the order the keeper sent things. */
     public interface Listener {
         void output(byte[] bytes, int length);
@@ -29,18 +23,14 @@ public final class KeeperLink implements GuestTty, AutoCloseable {
         void lost(IOException cause);
     }
 
-    private final SocketChannel channel;
-    private final DataInputStream in;
-    private final DataOutputStream out;
+    private final KeeperSocket socket;
     private final Listener listener;
     private final Thread reader;
     /** Set by {@link #close}: the link's end is then ours, not news for the listener. */
     private volatile boolean closed;
 
-    KeeperLink(String guest, SocketChannel channel, DataInputStream in, DataOutputStream out, Listener listener) {
-        this.channel = channel;
-        this.in = in;
-        this.out = out;
+    KeeperLink(String guest, KeeperSocket socket, Listener listener) {
+        this.socket = socket;
         this.listener = listener;
         this.reader = new Thread(this::read, "keeper-link-" + guest);
         reader.setDaemon(true);
@@ -52,35 +42,37 @@ public final class KeeperLink implements GuestTty, AutoCloseable {
 
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
-        synchronized (out) {
-            out.writeByte(KeeperProtocol.INPUT);
-            out.writeInt(length);
-            out.write(bytes, offset, length);
-            out.flush();
-        }
+        socket.send(out -> input(out, bytes, offset, length));
+    }
+
+    @Override
+    public boolean offer(byte[] bytes, int offset, int length) throws IOException {
+        return socket.offer(out -> input(out, bytes, offset, length));
     }
 
     @Override
     public void resize(int columns, int rows) throws IOException {
-        synchronized (out) {
+        socket.send(out -> {
             out.writeByte(KeeperProtocol.RESIZE);
             out.writeInt(columns);
             out.writeInt(rows);
-            out.flush();
-        }
+        });
     }
 
     @Override
     public void close() {
         closed = true;
-        try {
-            channel.close();
-        } catch (IOException e) {
-            log.debug("closing a keeper link: {}", e.toString());
-        }
+        socket.close();
+    }
+
+    private static void input(DataOutputStream out, byte[] bytes, int offset, int length) throws IOException {
+        out.writeByte(KeeperProtocol.INPUT);
+        out.writeInt(length);
+        out.write(bytes, offset, length);
     }
 
     private void read() {
+        DataInputStream in = socket.in();
         try {
             while (true) {
                 byte type = in.readByte();

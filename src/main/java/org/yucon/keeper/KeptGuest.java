@@ -20,7 +20,8 @@ import org.yucon.console.RingPump;
 
 /**
  * One guest as the keeper holds it: its UML process (the keeper is its parent), the master of its console pty,
- * a reader that drains that pty into the ring at once, the log, and the gateway links attached to it.
+ * a reader that drains that pty into the ring at once (handing an echo to the gateway links itself), the log,
+ * and the gateway links attached to it.
  *
  * <p>Threads: one reader and one exit watcher per run, one pump per link and for the log; the run's fields are
  * guarded by this object's monitor.
@@ -123,13 +124,18 @@ final class KeptGuest {
         }
         log.info("{} started, pid {}", name, started.pid());
         enclosure.unapplied().forEach(line -> log.warn("{}: {}", name, line));
-        Thread reader = new Thread(() -> console.drainInto(ring), "keeper-reader-" + name);
+        Thread reader = new Thread(() -> console.drainInto(this::received), "keeper-reader-" + name);
         reader.setDaemon(true);
         reader.start();
         Thread watcher = new Thread(() -> watch(started, console, reader, enclosure), "keeper-exit-" + name);
         watcher.setDaemon(true);
         watcher.start();
         return new Spawned(started.pid(), enclosure.unapplied());
+    }
+
+    /** On the console reader: into the ring, and at once to the links that are caught up and can take it. */
+    private void received(byte[] bytes, int length) {
+        ring.append(bytes, 0, length, () -> links.forEach(KeeperSession::express));
     }
 
     void input(byte[] bytes) throws IOException {

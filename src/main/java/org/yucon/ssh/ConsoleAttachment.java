@@ -82,6 +82,21 @@ final class ConsoleAttachment {
         }
     }
 
+    /**
+     * Plain keys (no escape in them) sent to the guest at once if that needs no waiting; false when nothing was
+     * sent: then they go through {@link #type} like any other keys, which also says what went wrong, if anything.
+     */
+    boolean offer(byte[] bytes) {
+        if (!escape.plain(bytes)) {
+            return false;
+        }
+        try {
+            return viewer.offer(bytes, 0, bytes.length);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     void resize(int columns, int rows) throws IOException {
         viewer.resize(columns, rows);
     }

@@ -44,8 +44,10 @@ import org.yucon.util.SerialExecutor;
  * gateway's shared session pool is free. Events are input (handed over by MINA's I/O thread, which never blocks
  * here), window changes and refresh requests (the menus' shared ticker says what they show changed; top asks
  * every second). An idle session holds no thread, so that a thousand idle menus are not a thousand sleeping
- * threads (BENCHMARKS.md). Input is taken from the client's window only once handled, so a fast typist or a
- * paste cannot make the queue grow beyond the SSH window. What other viewers do to this one's role on a console
+ * threads (BENCHMARKS.md). Two kinds of step run on the thread that has the event instead, when no other step
+ * runs and the step cannot block: keys for the console that go to the guest at once, and a tick of an idle menu.
+ * Input is taken from the client's window only once handled, so a fast typist or a paste cannot make the queue
+ * grow beyond the SSH window. What other viewers do to this one's role on a console
  * (force, promotion) arrives on their threads and is queued here too.
  *
  * <p>On a console, the escape keys ({@link EscapeKeys}) run conserver's commands. The menu and the log pager can
@@ -149,11 +151,17 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         post(() -> finish(0));
     }
 
-    /** On MINA's I/O thread: hand over and return at once; the window is released once the bytes are handled. */
+    /**
+     * On MINA's I/O thread, which must not wait: keys for the console that can go to the guest at once go right
+     * here, if no step is running (an echo comes back a thread wake-up sooner); anything else is handed over as a
+     * step. The window is released once the bytes are handled.
+     */
     @Override
     public int data(ChannelSession session, byte[] buf, int start, int len) {
         byte[] bytes = Arrays.copyOfRange(buf, start, start + len);
-        post(() -> typed(bytes));
+        if (!steps.runHereIfIdle(() -> run(() -> typedHere(bytes)))) {
+            post(() -> typed(bytes));
+        }
         return 0;
     }
 
@@ -260,6 +268,15 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private void typed(byte[] bytes) throws IOException {
         input(bytes);
         channel.getLocalWindow().release(bytes.length);
+    }
+
+    /** A step on MINA's thread: see {@link #data}. */
+    private void typedHere(byte[] bytes) throws IOException {
+        if (front == Front.CONSOLE && console.offer(bytes)) {
+            channel.getLocalWindow().release(bytes.length);
+        } else {
+            post(() -> typed(bytes));
+        }
     }
 
     private void refresh() throws IOException {

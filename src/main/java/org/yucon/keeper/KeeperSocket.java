@@ -1,0 +1,229 @@
+package org.yucon.keeper;
+
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One connection between the gateway and the keeper, either end: one thread reads it while others write whole
+ * messages to it. Non-blocking underneath, so that a thread that must never wait (MINA's I/O thread with a
+ * keystroke, the keeper's console reader with an echo) can {@link #offer} a small message: sent now, or not at all.
+ * Waits for the socket happen in selectors of its own, one for the reader and one for the writers.
+ *
+ * <p>Threads: {@link #in} belongs to the one reading thread (so does the readable selector); the outgoing buffer
+ * and the writable selector are guarded by {@link #writing}; {@link #close} may come from any thread.
+ */
+final class KeeperSocket implements Closeable {
+    /** What one message is: written to the socket's buffer, which goes out whole once it returns. */
+    interface Message {
+        void writeTo(DataOutputStream out) throws IOException;
+    }
+
+    private static final int BUFFER = 64 * 1024;
+
+    private final SocketChannel channel;
+    private final Selector readable;
+    private final Selector writable;
+    private final ReentrantLock writing = new ReentrantLock();
+    private final Outgoing outgoing = new Outgoing();
+    private final DataOutputStream out = new DataOutputStream(outgoing);
+    private final DataInputStream in = new DataInputStream(new Incoming());
+
+    KeeperSocket(SocketChannel channel) throws IOException {
+        this.channel = channel;
+        try {
+            channel.configureBlocking(false);
+            readable = Selector.open();
+            writable = Selector.open();
+            channel.register(readable, SelectionKey.OP_READ);
+            channel.register(writable, SelectionKey.OP_WRITE);
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
+    }
+
+    static KeeperSocket connect(Path socket) throws IOException {
+        return new KeeperSocket(SocketChannel.open(UnixDomainSocketAddress.of(socket)));
+    }
+
+    /** For the one thread that reads this connection. */
+    DataInputStream in() {
+        return in;
+    }
+
+    /** Sends a message, waiting for room in the socket as long as it takes. */
+    void send(Message message) throws IOException {
+        writing.lock();
+        try {
+            message.writeTo(out);
+            outgoing.drain();
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /**
+     * Sends a small message now if that needs no waiting, and says whether it did; nothing is sent otherwise (another
+     * writer is at it, or the socket is full). Linux takes a write this small on a Unix stream socket whole or not at
+     * all (one buffer is allocated for it, or none), so what follows a first write that took anything does not wait.
+     */
+    boolean offer(Message message) throws IOException {
+        if (!writing.tryLock()) {
+            return false;
+        }
+        try {
+            message.writeTo(out);
+            return outgoing.drainIfRoom();
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /** Closes the socket; a thread waiting to read or write wakes up to an exception. */
+    @Override
+    public void close() {
+        closeQuietly(channel);
+        closeQuietly(readable);
+        closeQuietly(writable);
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        if (closeable != null) {
+            try {
+                closeable.close();
+            } catch (IOException e) {
+                // Closing is all that was left to do with it.
+            }
+        }
+    }
+
+    /** Waits until {@code selector} says the socket is ready; an interrupt closes the connection (a message may be half sent). */
+    private void await(Selector selector) throws IOException {
+        try {
+            selector.select();
+            selector.selectedKeys().clear();
+        } catch (ClosedSelectorException e) {
+            throw new AsynchronousCloseException();
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            close();
+            throw new InterruptedIOException("interrupted while waiting for the keeper's socket");
+        }
+    }
+
+    /** Messages are gathered here and go out in one write(2): a keystroke's frame is one packet, not three. */
+    private final class Outgoing extends OutputStream {
+        private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
+
+        @Override
+        public void write(int b) throws IOException {
+            if (!buffer.hasRemaining()) {
+                drain();
+            }
+            buffer.put((byte) b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            while (length > 0) {
+                if (!buffer.hasRemaining()) {
+                    drain();
+                }
+                int n = Math.min(length, buffer.remaining());
+                buffer.put(bytes, offset, n);
+                offset += n;
+                length -= n;
+            }
+        }
+
+        /** Sends everything gathered, waiting for room as long as it takes. */
+        void drain() throws IOException {
+            buffer.flip();
+            try {
+                writeRest();
+            } finally {
+                buffer.clear();
+            }
+        }
+
+        /** Sends everything gathered if the socket takes any of it now; otherwise drops it and says so. */
+        boolean drainIfRoom() throws IOException {
+            buffer.flip();
+            try {
+                if (channel.write(buffer) == 0) {
+                    return false;
+                }
+                writeRest();
+                return true;
+            } finally {
+                buffer.clear();
+            }
+        }
+
+        private void writeRest() throws IOException {
+            while (buffer.hasRemaining()) {
+                if (channel.write(buffer) == 0) {
+                    await(writable);
+                }
+            }
+        }
+    }
+
+    /** Reads in large gulps; a read that finds nothing waits in the reader's selector. */
+    private final class Incoming extends InputStream {
+        private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER).flip();
+
+        @Override
+        public int read() throws IOException {
+            return fill() ? buffer.get() & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            if (!fill()) {
+                return -1;
+            }
+            int n = Math.min(length, buffer.remaining());
+            buffer.get(bytes, offset, n);
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return buffer.remaining();
+        }
+
+        /** False at the end of the stream. */
+        private boolean fill() throws IOException {
+            while (!buffer.hasRemaining()) {
+                buffer.clear();
+                int n = channel.read(buffer);
+                buffer.flip();
+                if (n < 0) {
+                    return false;
+                }
+                if (n == 0) {
+                    await(readable);
+                }
+            }
+            return true;
+        }
+    }
+}
