@@ -3,6 +3,7 @@ package org.yucon.ssh;
 import java.io.IOException;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.FactoryManager;
 import org.apache.sshd.common.io.IoAcceptor;
@@ -18,12 +19,16 @@ import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 
 /**
- * MINA's NIO2 transport on a channel group with a fixed thread pool. MINA's own factory builds its group over an
- * executor service, and the JDK then polls on a thread of its own and hands every completed read to that executor:
- * one more thread wake-up in front of every keystroke. On a fixed-pool group the thread that polled runs MINA's
- * handler itself (measured with strace: the hand-off took 0.1–0.15 ms of a keystroke's echo). MINA's acceptor takes
- * its factory as a {@link Nio2ServiceFactory}, whose constructor still builds its own group: that one stays unused
- * (an idle JDK thread).
+ * MINA's NIO2 transport on a channel group whose polling threads run MINA's handlers themselves. MINA's own factory
+ * builds its group over an executor service: the JDK then polls on an internal thread and hands every completed
+ * read to that executor, one more thread wake-up in front of every keystroke (strace: 0.1–0.15 ms of an echo).
+ * Here one thread per core of a cached pool polls and handles what it polled. Not a fixed-pool group
+ * either: that one never tries a write from a thread of its own (a console's output, on its keeper link's reader)
+ * at once, but leaves it to a polling thread, one more wake-up behind every echo; on this group the write goes out
+ * on the writer's thread and only its completion is handed to the pool. The JDK adds internal polling threads
+ * that hand off what they poll, one by default: the launcher sets {@code sun.nio.ch.internalThreadPoolSize} to 0.
+ * MINA's acceptor takes its factory as a {@link Nio2ServiceFactory}, whose constructor still builds its own group:
+ * that one stays unused (an idle JDK thread).
  */
 final class DirectNio2Transport implements IoServiceFactoryFactory {
     @Override
@@ -50,7 +55,9 @@ final class DirectNio2Transport implements IoServiceFactoryFactory {
             super(manager, null, resuming);
             this.resuming = resuming;
             try {
-                group = AsynchronousChannelGroup.withFixedThreadPool(workers(manager), new SshdThreadFactory(manager + "-nio2"));
+                // -1: as many polling threads as the host has cores (the JDK ignores any other number for a cached pool).
+                group = AsynchronousChannelGroup.withCachedThreadPool(
+                        Executors.newCachedThreadPool(new SshdThreadFactory(manager + "-nio2")), -1);
             } catch (IOException e) {
                 throw new IllegalStateException("could not start the SSH transport's threads: " + e.getMessage(), e);
             }
