@@ -490,6 +490,7 @@ class Bench:
         self.direct = {}       # workload -> Term holding the workload itself
         self.results = {}
         self.failures = []     # {"what", "reason", "after"}: measurements that failed, in order (the report lists them)
+        self.cold = None       # the warm-up's console_run record: a cold gateway's figures
         self.broken = {}       # (peer, workload) -> why its console is down for good: later runs on it are skipped
         self.generation = {}   # (prefix, workload) -> how many times that console was booted afresh (its umid)
         self.load_start = loadavg()
@@ -902,12 +903,16 @@ class Bench:
         """One unmeasured run of yucon before the rounds, on the synthetic console (the fastest): a JVM runs its hot
         paths interpreted or lightly compiled until the JIT has seen them thousands of times (the gateway's AES-CTR
         takes its AES-NI form once the method has run some 5,000 times: a packet each, about 160 MB; until then the
-        gateway spends 3-4 times the CPU per byte), and a gateway runs for months; the rounds measure the steady
-        state. The other peers are C programs, which have no warm-up."""
+        gateway spends 3-4 times the CPU per byte; the keystroke path keeps the compiler busy for some 10,000 keys,
+        and the compiler's time slices then delay the threads an echo passes through), and a gateway runs for
+        months; the rounds measure the steady state. The warm-up's own figures (a cold gateway) are reported
+        beside them. The other peers are C programs, which have no warm-up."""
         if not self.args.warmup_mb or "yucon" not in self.args.peers:
             return
         rec = self.console_run("yucon", "syn", 0, self.args.warmup_mb * 10**6, keys=self.args.warmup_keys, timeout=90)
-        log("warm-up yucon " + (f"failed: {rec['failed']}" if rec["failed"] else f"{fmt(rec['mbps'], '.1f')} MB/s"))
+        self.cold = rec
+        log("warm-up yucon " + (f"failed: {rec['failed']}" if rec["failed"] else
+                                f"echo p50 {fmt(rec['p50'], '.3f')} p99 {fmt(rec['p99'], '.3f')} ms; {fmt(rec['mbps'], '.1f')} MB/s"))
 
     def console_run(self, peer, w, rnd, n, keys=None, timeout=None):
         """One peer's run in one round: echo, then one viewer's flood. What was measured before a failure is kept;
@@ -1265,6 +1270,17 @@ def machine():
     return f"{os.cpu_count()} CPUs, {model}, {mem / 1024 / 1024:.1f} GiB RAM, Linux {os.uname().release}"
 
 
+def cold_figures(b):
+    """The warm-up's own figures: what a freshly started gateway does."""
+    rec = b.cold
+    if rec is None:
+        return "There was no warm-up."
+    if rec["failed"]:
+        return f"The warm-up failed ({rec['failed']})."
+    return (f"The warm-up itself, a cold gateway: echo p50 {fmt(rec['p50'], '.3f')} ms, p99 {fmt(rec['p99'], '.3f')} ms; "
+            f"{fmt(rec['mbps'], '.1f')} MB/s")
+
+
 def report(b, command, started, elapsed):
     R, a = b.results, b.args
     out = []
@@ -1286,7 +1302,8 @@ def report(b, command, started, elapsed):
     add(f"- Before the rounds yucon gets one unmeasured run on `syn` ({a.warmup_keys} keys, a {a.warmup_mb} MB "
         "flood), so that the figures are the steady state of a running gateway, not the JVM's warm-up (a fresh "
         "gateway spends 3-4 times the CPU per byte until the JIT has compiled its AES-CTR to AES-NI, after some "
-        "160 MB); the other peers are C programs\n"
+        "160 MB; its compiler works on the keystroke path for some 10,000 keys, and its time slices then delay "
+        "the threads an echo passes through); the other peers are C programs. " + cold_figures(b) + "\n"
         f"- Each console figure is the median over {a.rounds} rounds; in each round every peer runs once, in "
         "alternating order (direct, yucon, conserver, screen / direct, screen, conserver, yucon); ratios are "
         "taken within a round, then their median. Echo: "
@@ -1519,7 +1536,7 @@ def main():
                    help="conserver with its TLS (Debian's default); by default -E, see BENCHMARKS.md's notes")
     p.add_argument("--profile", action="store_true", help="record JFR of gateway and keeper during the console rounds")
     p.add_argument("--keys", type=int, default=1000, help="keystrokes per echo run")
-    p.add_argument("--warmup-keys", type=int, default=200,
+    p.add_argument("--warmup-keys", type=int, default=10000,
                    help="keystrokes of yucon's unmeasured run on `syn` before the rounds")
     p.add_argument("--warmup-mb", type=int, default=300,
                    help="MB of yucon's unmeasured flood on `syn` before the rounds, for the JIT (0: no warm-up)")
