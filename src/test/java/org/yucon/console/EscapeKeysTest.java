@@ -3,6 +3,7 @@ package org.yucon.console;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -33,6 +34,18 @@ class EscapeKeysTest {
         assertEquals(typed.length, feed(typed));
         assertEquals(List.of("ls -l\r"), recorder.forwards);
         assertEquals(List.of(), recorder.commands);
+    }
+
+    /** What may skip the parser (keys sent straight from the SSH thread): plain text only, never mid-escape. */
+    @Test
+    void onlyTextWithoutThePrefixIsPlain() throws IOException {
+        assertTrue(keys.plain("ls -l\r".getBytes(US_ASCII)));
+        assertFalse(keys.plain(bytes('x', CTRL_A, 'y')));
+        byte[] prefixAlone = bytes(CTRL_A);
+        keys.feed(prefixAlone, 0, 1, recorder);
+        assertFalse(keys.plain(bytes('d')), "the key after a prefix read earlier is a command");
+        keys.feed(bytes(CTRL_A), 0, 1, recorder);
+        assertTrue(keys.plain(bytes('d')));
     }
 
     /** Every binding of the table: prefix then its key runs it, and neither byte reaches the guest. */
