@@ -13,6 +13,7 @@ import org.yucon.console.GuestTty;
 public final class KeeperLink implements GuestTty, AutoCloseable {
     /** Called on the link's reader thread, in the order the keeper sent things. */
     public interface Listener {
+        /** The bytes are the link's own again once this returns. */
         void output(byte[] bytes, int length);
 
         void missed(long bytes);
@@ -73,12 +74,18 @@ public final class KeeperLink implements GuestTty, AutoCloseable {
 
     private void read() {
         DataInputStream in = socket.in();
+        // One buffer for all frames, grown to the largest: a flood is some thousands of frames a second.
+        byte[] frame = new byte[32 * 1024];
         try {
             while (true) {
                 byte type = in.readByte();
                 if (type == KeeperProtocol.DATA) {
-                    byte[] bytes = KeeperProtocol.readFrameBytes(in);
-                    listener.output(bytes, bytes.length);
+                    int length = KeeperProtocol.readFrameLength(in);
+                    if (length > frame.length) {
+                        frame = new byte[length];
+                    }
+                    in.readFully(frame, 0, length);
+                    listener.output(frame, length);
                 } else if (type == KeeperProtocol.MISSED) {
                     listener.missed(in.readLong());
                 } else if (type == KeeperProtocol.EXITED) {

@@ -126,12 +126,16 @@ final class KeeperProtocol {
     }
 
     static byte[] readFrameBytes(DataInputStream in) throws IOException {
+        byte[] bytes = new byte[readFrameLength(in)];
+        in.readFully(bytes);
+        return bytes;
+    }
+
+    static int readFrameLength(DataInputStream in) throws IOException {
         int length = in.readInt();
         if (length < 0 || length > MAX_FRAME) {
             throw new IOException("a frame of " + length + " bytes is not plausible");
         }
-        byte[] bytes = new byte[length];
-        in.readFully(bytes);
-        return bytes;
+        return length;
     }
 }
