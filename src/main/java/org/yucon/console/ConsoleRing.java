@@ -181,7 +181,7 @@ public final class ConsoleRing {
     public final class Reader implements AutoCloseable {
         /** Signalled when output arrives for this reader alone, so that a wake-up goes only where it is needed. */
         private final Condition arrived = lock.newCondition();
-            /** Guarded by the ring's lock, like everything here. */
+        /** Guarded by the ring's lock, like everything here. */
         private long cursor;
         private boolean holds = true;
 
@@ -193,7 +193,10 @@ public final class ConsoleRing {
         public boolean awaitOutput(long waitMillis) throws InterruptedException {
             lock.lock();
             try {
-                awaitOutputLocked(waitMillis);
+                long left = TimeUnit.MILLISECONDS.toNanos(waitMillis);
+                while (cursor >= end && !closed && left > 0) {
+                    left = arrived.awaitNanos(left);
+                }
                 return cursor < end;
             } finally {
                 lock.unlock();
@@ -221,11 +224,10 @@ public final class ConsoleRing {
             }
         }
 
-        /** Copies what follows the cursor (waiting up to {@code waitMillis}) and moves the cursor past it. */
-        public Chunk read(byte[] into, long waitMillis) throws InterruptedException {
+        /** Copies what follows the cursor, without waiting (see {@link #awaitOutput}), and moves the cursor past it. */
+        public Chunk read(byte[] into) {
             lock.lock();
             try {
-                awaitOutputLocked(waitMillis);
                 Chunk chunk = copy(cursor, into);
                 cursor = chunk.next();
                 caughtUp();
@@ -242,14 +244,6 @@ public final class ConsoleRing {
                 return cursor;
             } finally {
                 lock.unlock();
-            }
-        }
-
-        /** Caller holds the lock: waits up to {@code waitMillis} for output beyond the cursor. */
-        private void awaitOutputLocked(long waitMillis) throws InterruptedException {
-            long left = TimeUnit.MILLISECONDS.toNanos(waitMillis);
-            while (cursor >= end && !closed && left > 0) {
-                left = arrived.awaitNanos(left);
             }
         }
 

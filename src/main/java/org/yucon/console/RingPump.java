@@ -130,8 +130,8 @@ public final class RingPump {
     }
 
     /** Caller holds {@link #sending}: sends what the ring has from the cursor on, up to {@code into}'s size. */
-    private void send(byte[] into) throws IOException, InterruptedException {
-        ConsoleRing.Chunk chunk = reader.read(into, 0);
+    private void send(byte[] into) throws IOException {
+        ConsoleRing.Chunk chunk = reader.read(into);
         if (chunk.missed() > 0) {
             sink.missed(chunk.missed());
         }

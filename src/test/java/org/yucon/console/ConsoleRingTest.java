@@ -21,7 +21,7 @@ class ConsoleRingTest {
         append("abc");
         append("de");
 
-        ConsoleRing.Chunk chunk = ring.reader(0).read(into, 0);
+        ConsoleRing.Chunk chunk = ring.reader(0).read(into);
 
         assertEquals(new ConsoleRing.Chunk(0, 5, 0), chunk);
         assertEquals("abcde", text(chunk));
@@ -35,9 +35,9 @@ class ConsoleRingTest {
         ring.gap(3);
         append("cd");
 
-        ConsoleRing.Chunk before = ring.reader(0).read(into, 0);
+        ConsoleRing.Chunk before = ring.reader(0).read(into);
         assertEquals(new ConsoleRing.Chunk(0, 2, 0), before, "a read stops where the gap begins");
-        ConsoleRing.Chunk after = ring.reader(before.next()).read(into, 0);
+        ConsoleRing.Chunk after = ring.reader(before.next()).read(into);
         assertEquals(new ConsoleRing.Chunk(5, 2, 3), after, "the gap is missed, then the output after it");
         assertEquals("cd", text(after));
         assertEquals("abcd", new String(ring.held(), US_ASCII), "held output leaves the gap out");
@@ -49,28 +49,28 @@ class ConsoleRingTest {
         ring.gap(100);
         append("xy");
 
-        assertEquals(new ConsoleRing.Chunk(103, 2, 103), ring.reader(0).read(into, 0));
+        assertEquals(new ConsoleRing.Chunk(103, 2, 103), ring.reader(0).read(into));
         assertEquals("xy", new String(ring.held(), US_ASCII));
     }
 
     @Test
     void readingFromACursorReturnsOnlyWhatFollowsIt() throws InterruptedException {
         append("abcde");
-        assertEquals("de", text(ring.reader(3).read(into, 0)));
+        assertEquals("de", text(ring.reader(3).read(into)));
     }
 
     @Test
     void appendsWrapAroundTheEndOfTheBuffer() throws InterruptedException {
         append("abcdef");
-        ConsoleRing.Chunk first = ring.reader(0).read(into, 0);
+        ConsoleRing.Chunk first = ring.reader(0).read(into);
         append("ghijk");
 
-        ConsoleRing.Chunk chunk = ring.reader(first.next()).read(into, 0);
+        ConsoleRing.Chunk chunk = ring.reader(first.next()).read(into);
 
         assertEquals(new ConsoleRing.Chunk(6, 5, 0), chunk);
         assertEquals("ghijk", text(chunk));
         assertEquals(3, ring.start());
-        assertEquals("defghijk", text(ring.reader(3).read(into, 0)));
+        assertEquals("defghijk", text(ring.reader(3).read(into)));
     }
 
     @Test
@@ -79,7 +79,7 @@ class ConsoleRingTest {
         append("defghij");
         append("klm");
 
-        ConsoleRing.Chunk chunk = ring.reader(1).read(into, 0);
+        ConsoleRing.Chunk chunk = ring.reader(1).read(into);
 
         assertEquals(new ConsoleRing.Chunk(5, 8, 4), chunk);
         assertEquals("fghijklm", text(chunk));
@@ -90,7 +90,7 @@ class ConsoleRingTest {
         append("ab");
         append("0123456789");
 
-        ConsoleRing.Chunk chunk = ring.reader(0).read(into, 0);
+        ConsoleRing.Chunk chunk = ring.reader(0).read(into);
 
         assertEquals(new ConsoleRing.Chunk(4, 8, 4), chunk);
         assertEquals("23456789", text(chunk));
@@ -101,17 +101,19 @@ class ConsoleRingTest {
     void smallBufferGetsTheOldestBytesFirst() throws InterruptedException {
         append("abcdef");
         byte[] small = new byte[4];
-        ConsoleRing.Chunk chunk = ring.reader(0).read(small, 0);
+        ConsoleRing.Chunk chunk = ring.reader(0).read(small);
         assertEquals(new ConsoleRing.Chunk(0, 4, 0), chunk);
         assertEquals("abcd", new String(small, US_ASCII));
     }
 
     @Test
-    void readWithNothingNewWaitsForTheTimeoutThenReturnsNothing() throws InterruptedException {
+    void awaitWithNothingNewWaitsForTheTimeoutThenThereIsNothing() throws InterruptedException {
         append("abc");
+        ConsoleRing.Reader reader = ring.reader(3);
         long started = System.nanoTime();
 
-        ConsoleRing.Chunk chunk = ring.reader(3).read(into, 200);
+        reader.awaitOutput(200);
+        ConsoleRing.Chunk chunk = reader.read(into);
 
         long waitedMillis = (System.nanoTime() - started) / 1_000_000;
         assertEquals(new ConsoleRing.Chunk(3, 0, 0), chunk);
@@ -127,7 +129,9 @@ class ConsoleRingTest {
         });
         writer.start();
 
-        ConsoleRing.Chunk chunk = ring.reader(0).read(into, 60_000);
+        ConsoleRing.Reader reader = ring.reader(0);
+        reader.awaitOutput(60_000);
+        ConsoleRing.Chunk chunk = reader.read(into);
 
         assertEquals("x", text(chunk));
         writer.join();
@@ -142,7 +146,9 @@ class ConsoleRingTest {
         });
         closer.start();
 
-        assertEquals(new ConsoleRing.Chunk(0, 0, 0), ring.reader(0).read(into, 60_000));
+        ConsoleRing.Reader reader = ring.reader(0);
+        reader.awaitOutput(60_000);
+        assertEquals(new ConsoleRing.Chunk(0, 0, 0), reader.read(into));
         closer.join();
     }
 
@@ -164,7 +170,8 @@ class ConsoleRingTest {
         long missed = 0;
         ConsoleRing.Reader reader = shared.reader(0);
         while (cursor < total) {
-            ConsoleRing.Chunk chunk = reader.read(buffer, 1000);
+            reader.awaitOutput(1000);
+            ConsoleRing.Chunk chunk = reader.read(buffer);
             assertEquals(cursor + chunk.missed(), chunk.from());
             assertArrayEquals(expected(chunk.from(), chunk.count()), Arrays.copyOf(buffer, chunk.count()));
             received += chunk.count();
@@ -195,7 +202,8 @@ class ConsoleRingTest {
         long missed = 0;
         Random pauses = new Random(3);
         while (received + missed < total) {
-            ConsoleRing.Chunk chunk = reader.read(buffer, 1000);
+            reader.awaitOutput(1000);
+            ConsoleRing.Chunk chunk = reader.read(buffer);
             assertArrayEquals(expected(chunk.from(), chunk.count()), Arrays.copyOf(buffer, chunk.count()));
             received += chunk.count();
             missed += chunk.missed();
@@ -221,7 +229,7 @@ class ConsoleRingTest {
 
         assertTrue(first >= 290, "the first append that overwrites waited " + first + " ms");
         assertTrue(second < 250, "the reader was let go, yet the next append waited " + second + " ms");
-        ConsoleRing.Chunk chunk = stalled.read(into, 0);
+        ConsoleRing.Chunk chunk = stalled.read(into);
         assertEquals(new ConsoleRing.Chunk(8, 8, 8), chunk);
     }
 
@@ -232,7 +240,7 @@ class ConsoleRingTest {
         ConsoleRing.Reader reader = held.reader(0);
         appendTo(held, "abcdefgh");
         millisToAppend(held, "ijkl");
-        reader.read(into, 0);
+        reader.read(into);
         appendTo(held, "mnopqrst");
 
         long waited = millisToAppend(held, "u");
