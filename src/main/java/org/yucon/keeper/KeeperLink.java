@@ -1,7 +1,6 @@
 package org.yucon.keeper;
 
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import org.yucon.console.GuestTty;
@@ -43,12 +42,12 @@ public final class KeeperLink implements GuestTty, AutoCloseable {
 
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
-        socket.send(out -> input(out, bytes, offset, length));
+        socket.send(out -> KeeperProtocol.writeFrame(out, KeeperProtocol.INPUT, bytes, offset, length));
     }
 
     @Override
     public boolean offer(byte[] bytes, int offset, int length) throws IOException {
-        return socket.offer(out -> input(out, bytes, offset, length));
+        return socket.offer(out -> KeeperProtocol.writeFrame(out, KeeperProtocol.INPUT, bytes, offset, length));
     }
 
     @Override
@@ -64,12 +63,6 @@ public final class KeeperLink implements GuestTty, AutoCloseable {
     public void close() {
         closed = true;
         socket.close();
-    }
-
-    private static void input(DataOutputStream out, byte[] bytes, int offset, int length) throws IOException {
-        out.writeByte(KeeperProtocol.INPUT);
-        out.writeInt(length);
-        out.write(bytes, offset, length);
     }
 
     private void read() {

@@ -125,6 +125,13 @@ final class KeeperProtocol {
         return new LogSettings(in.readBoolean(), in.readLong(), in.readInt(), Duration.ofMillis(in.readLong()));
     }
 
+    /** A frame that carries bytes ({@link #DATA}, {@link #INPUT}): its type, the length, the bytes. */
+    static void writeFrame(DataOutputStream out, byte type, byte[] bytes, int offset, int length) throws IOException {
+        out.writeByte(type);
+        out.writeInt(length);
+        out.write(bytes, offset, length);
+    }
+
     static byte[] readFrameBytes(DataInputStream in) throws IOException {
         byte[] bytes = new byte[readFrameLength(in)];
         in.readFully(bytes);

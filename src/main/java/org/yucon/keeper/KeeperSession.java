@@ -1,7 +1,6 @@
 package org.yucon.keeper;
 
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,12 +58,12 @@ final class KeeperSession implements ConsoleSink {
 
     @Override
     public void output(byte[] bytes, int length) throws IOException {
-        socket.send(out -> data(out, bytes, length));
+        socket.send(out -> KeeperProtocol.writeFrame(out, KeeperProtocol.DATA, bytes, 0, length));
     }
 
     @Override
     public boolean offer(byte[] bytes, int length) throws IOException {
-        return socket.offer(out -> data(out, bytes, length));
+        return socket.offer(out -> KeeperProtocol.writeFrame(out, KeeperProtocol.DATA, bytes, 0, length));
     }
 
     @Override
@@ -84,11 +83,5 @@ final class KeeperSession implements ConsoleSink {
         } catch (IOException e) {
             log.debug("could not report an exit to a gateway: {}", e.toString());
         }
-    }
-
-    private static void data(DataOutputStream out, byte[] bytes, int length) throws IOException {
-        out.writeByte(KeeperProtocol.DATA);
-        out.writeInt(length);
-        out.write(bytes, 0, length);
     }
 }
