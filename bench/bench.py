@@ -263,32 +263,51 @@ class InputPacer:
 
 
 class StallKicks:
-    """yucon's keeper's answer to UML's lost console wake-up (ConsolePort.kickIfStalled): when output stops after
-    activity, SIGIO at 20, 40, 80 ... ms of quiet, at most 7 per lull, and only to a process that catches SIGIO."""
+    """yucon's keeper's answer to UML's lost console wake-ups (ConsolePort): when output stops after activity,
+    SIGIO at 20, 40, 80 ... ms of quiet, at most 7 per lull; and one SIGIO when typed input gets no output within
+    0.5 ms (a key that reaches the guest as it goes idle otherwise waits for its next tick, 10 ms). Only ever to a
+    process that catches SIGIO."""
     FIRST = 0.020
     PER_LULL = 7
+    ANSWER = 0.0005
 
     def __init__(self, pid):
         self.pid = pid
         self.last = time.monotonic()
-        self.kicks = 0       # in this lull
-        self.sent = 0        # in all, for the log
+        self.kicks = 0           # in this lull
+        self.unanswered = None   # when input was typed that no output has followed yet
+        self.sent = 0            # in all, for the log
+
+    def typed(self):
+        self.activity()
+        self.unanswered = self.last
+
+    def output(self):
+        self.activity()
+        self.unanswered = None
 
     def activity(self):
         self.last = time.monotonic()
         self.kicks = 0
 
     def due_in(self):
-        """Seconds until the next kick (<= 0: now), or None when this lull has had all of its kicks."""
-        if self.kicks >= self.PER_LULL:
-            return None
-        return self.last + self.FIRST * (1 << self.kicks) - time.monotonic()
+        """Seconds until the next kick (<= 0: now), or None when none is coming."""
+        now = time.monotonic()
+        dues = [] if self.unanswered is None else [self.unanswered + self.ANSWER - now]
+        if self.kicks < self.PER_LULL:
+            dues.append(self.last + self.FIRST * (1 << self.kicks) - now)
+        return min(dues) if dues else None
 
     def kick_if_due(self):
-        due = self.due_in()
-        if due is None or due > 0:
-            return
-        self.kicks += 1      # the slot is used even when the process cannot take a kick yet (booting)
+        now = time.monotonic()
+        if self.unanswered is not None and now >= self.unanswered + self.ANSWER:
+            self.unanswered = None
+            self.kick()
+        if self.kicks < self.PER_LULL and now >= self.last + self.FIRST * (1 << self.kicks):
+            self.kicks += 1      # the slot is used even when the process cannot take a kick yet (booting)
+            self.kick()
+
+    def kick(self):
         if catches_sigio(self.pid):
             kill(self.pid, signal.SIGIO)
             self.sent += 1
@@ -328,17 +347,14 @@ class Term:
             self.pacer.write(self.fd, data)
         else:
             write_all(self.fd, data)
-        self.activity()
+        if self.kicks:
+            self.kicks.typed()
 
     def input_room(self):
         """Waits until the pacer would write at once (nothing for a client): a keystroke's echo is timed from its
         write(2), not from the harness's wish to type faster than a console takes input."""
         if self.pacer:
             self.pacer.wait()
-
-    def activity(self):
-        if self.kicks:
-            self.kicks.activity()
 
     def kick_if_stalled(self):
         if self.kicks:
@@ -369,7 +385,8 @@ class Term:
             data = b""      # EIO: the other side of the pty is closed
         if not data:
             raise EOFError(f"{self.name}: the program ended; last output: {bytes(self.buf[-300:])!r}")
-        self.activity()
+        if self.kicks:
+            self.kicks.output()
         return data
 
     def read(self, timeout):
@@ -1337,7 +1354,7 @@ def report(b, command, started, elapsed):
         "from Enter until the end marker reaches the client; `direct` reads and writes the workload's pty master "
         "itself, as yucon's keeper does: input paced like the keeper's (at most 128 bytes per write, 12.8 KB/s on "
         "average; a key's echo is timed from its write), and for UML SIGIO when output stops (after 20, 40, 80 ... ms, "
-        "at most 7 times).\n")
+        "at most 7 times) and when a key gets no output within 0.5 ms.\n")
 
     def console(w, peer, key):
         return [r[key] for r in R.get(("console", w, peer), []) if r[key] is not None]
