@@ -20,11 +20,8 @@ import jnr.posix.POSIX;
  * <p>UML stalls its console when the pty is not drained at once, and can miss a wake-up for good (FIELD-NOTES):
  * so reads are plain read(2) calls on the master in large chunks, and when output stops right after activity
  * the guest is sent SIGIO a few times with growing pauses (20, 40, 80 ... ms), never while it is quiet for long.
- * It also misses the wake-up for input now and then: a key that arrives while the guest is going idle waits for
- * its next timer tick (measured: 1-4 % of keys typed in a row took 9-10 ms instead of 0.1, in phases, for any
- * reader of the pty); so input that gets no output within {@link #ANSWER_NANOS} earns the guest one SIGIO.
  * Reads happen on the keeper's console reader thread; writes and resizes on the link's thread; the kick timer
- * and the input's answer checks run on the shared scheduler and only read the volatile stamps.
+ * runs on the shared scheduler and only reads the volatile activity stamp.
  */
 public final class ConsolePort {
     /** Where the guest's output goes as it is read; the bytes are the reader's own again once this returns. */
@@ -34,8 +31,6 @@ public final class ConsolePort {
 
     private static final long FIRST_KICK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final int KICKS_PER_LULL = 7;
-    /** Longer than the guest's usual echo at the pty (0.1 ms, 0.4 at p99), far shorter than its tick (10 ms). */
-    private static final long ANSWER_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
     /**
      * Input pacing. A UML guest takes console input far slower than a pty accepts it, and input that outruns it
      * does not just wait: the guest's console stops taking input for good (measured: a 4 KiB paste in one write
@@ -49,12 +44,9 @@ public final class ConsolePort {
     private final PtyProcess process;
     private final int masterFd;
     private final POSIX posix;
-    private final ScheduledExecutorService scheduler;
     private final ScheduledFuture<?> kickTimer;
     /** When bytes last moved either way (System.nanoTime); written by reader and writer, read by the kick timer. */
     private volatile long lastActivity = System.nanoTime();
-    /** When the guest last printed (System.nanoTime); written by the reader, read by the answer checks. */
-    private volatile long lastOutput = System.nanoTime();
     /** When the input written so far will have been taken at the paced rate (System.nanoTime); guarded by this. */
     private long inputDrained = System.nanoTime();
     /** Kicks sent since lastActivity; owned by the kick timer. */
@@ -65,7 +57,6 @@ public final class ConsolePort {
         this.process = process;
         this.masterFd = process.getPty().getMasterFD();
         this.posix = posix;
-        this.scheduler = scheduler;
         this.kickTimer = scheduler.scheduleWithFixedDelay(this::kickIfStalled, 20, 20, TimeUnit.MILLISECONDS);
     }
 
@@ -88,28 +79,19 @@ public final class ConsolePort {
             n = posix.read(masterFd, buffer, buffer.length);
         } while (n < 0 && posix.errno() == Errno.EINTR.intValue());
         if (n > 0) {
-            long now = System.nanoTime();
-            lastOutput = now;
-            lastActivity = now;
+            lastActivity = System.nanoTime();
         }
         return n;
     }
 
-    /**
-     * Types into the guest, paced (see {@link #INPUT_BURST}): returns once the last byte is written to the pty.
-     * Then watches for the guest's answer (see the class comment).
-     */
+    /** Types into the guest, paced (see {@link #INPUT_BURST}): returns once the last byte is written to the pty. */
     public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
-        long typed = System.nanoTime();
         for (int at = 0; at < length; at += INPUT_BURST) {
             int n = Math.min(INPUT_BURST, length - at);
             awaitInputRoom();
-            typed = System.nanoTime();
             writeFully(Arrays.copyOfRange(bytes, offset + at, offset + at + n));
             inputDrained = Math.max(inputDrained, System.nanoTime()) + n * INPUT_NANOS_PER_BYTE;
         }
-        long sent = typed;
-        scheduler.schedule(() -> kickIfUnanswered(sent), ANSWER_NANOS, TimeUnit.NANOSECONDS);
     }
 
     /** Waits until earlier input has had its time at the paced rate. */
@@ -149,13 +131,6 @@ public final class ConsolePort {
         kickTimer.cancel(false);
     }
 
-    /** One SIGIO when the guest printed nothing since the input written at {@code typed}. */
-    private void kickIfUnanswered(long typed) {
-        if (lastOutput - typed < 0) {
-            kick();
-        }
-    }
-
     private void kickIfStalled() {
         long activity = lastActivity;
         if (activity != kickedFor) {
@@ -166,13 +141,9 @@ public final class ConsolePort {
         if (kicks < KICKS_PER_LULL && idle >= FIRST_KICK_NANOS << kicks) {
             // Counted whether or not it is sent: a guest that does not take SIGIO (yet) is asked as rarely.
             kicks++;
-            kick();
-        }
-    }
-
-    private void kick() {
-        if (catchesSigio()) {
-            posix.kill((int) process.pid(), Signal.SIGIO.intValue());
+            if (catchesSigio()) {
+                posix.kill((int) process.pid(), Signal.SIGIO.intValue());
+            }
         }
     }
 
