@@ -264,13 +264,13 @@ class InputPacer:
 
 class StallKicks:
     """yucon's keeper's answer to UML's lost console wake-up (ConsolePort.kickIfStalled): when output stops after
-    activity, SIGIO at 20, 40, 80 ... ms of quiet, at most 7 per lull. And one the keeper does not need: SIGIO when
+    activity, SIGIO at 2, 4, 8 ... ms of quiet, at most 7 per lull. And one the keeper does not need: SIGIO when
     typed input gets no output within 0.5 ms. UML misses the wake-up for a key that reaches it just as it goes idle
     (the key then waits for its next tick, 10 ms); a reader whose round trip is as short as this one's (0.1 ms) lands
     1-4 % of keys typed in a row there, in phases, so without the kick `direct` measured that race rather than the
     pty; through yucon (round trip 0.2 ms and more) 0-2 keys in 10,000 land there. Only ever to a process that
     catches SIGIO."""
-    FIRST = 0.020
+    FIRST = 0.002
     PER_LULL = 7
     ANSWER = 0.0005
 
@@ -877,13 +877,14 @@ class Bench:
             t.quiet(0.05, limit=2)
         state = {t.fd: {"t": t, "x": 0, "skipped": 0, "tail": b"", "end": None} for t in terms}
         open_fds = set(state)
+        poll = StallKicks.FIRST if any(t.kicks for t in terms) else 0.02   # a stalled console is kicked in time
         t0 = time.perf_counter()
         writer.send(b"\r")
         while open_fds:
             now = time.perf_counter()
             if now - t0 > timeout:
                 break
-            r, _, _ = select.select(list(open_fds), [], [], 0.02)
+            r, _, _ = select.select(list(open_fds), [], [], poll)
             for t in terms:
                 t.kick_if_stalled()   # direct only: UML can lose a console wake-up (FIELD-NOTES); the keeper kicks too
             for fd in r:
@@ -1356,7 +1357,7 @@ def report(b, command, started, elapsed):
         f"{a.keys} keys per run. Throughput: {a.flood_mb_uml} MB (uml) / {a.flood_mb_syn} MB (syn) of `x`, timed "
         "from Enter until the end marker reaches the client; `direct` reads and writes the workload's pty master "
         "itself, as yucon's keeper does: input paced like the keeper's (at most 128 bytes per write, 12.8 KB/s on "
-        "average; a key's echo is timed from its write), and for UML SIGIO when output stops (after 20, 40, 80 ... ms, "
+        "average; a key's echo is timed from its write), and for UML SIGIO when output stops (after 2, 4, 8 ... ms, "
         "at most 7 times); `direct` also kicks UML when a key gets no output within 0.5 ms (see the notes).\n")
 
     def console(w, peer, key):
