@@ -58,8 +58,20 @@ class LoginThrottleIT {
         }
         assertFalse(passwordLogin("127.0.0.1", "uml1", TestHost.PASSWORD), "the throttled address is refused even the right password");
         assertTrue(passwordLogin("127.0.0.2", "uml1", TestHost.PASSWORD), "the right password from another address logs in");
-        String audit = Files.readString(host.config().gateway().stateDir().resolve("audit.log"));
+        String audit = auditLogOnceItHas("user=uml1 from=/127.0.0.2");
         assertTrue(audit.contains("user=uml1 from=/127.0.0.2"), "the audit log names the successful login:\n" + audit);
+    }
+
+    /** The audit log as soon as it holds {@code text}, or after a few seconds: its own thread appends the lines. */
+    private static String auditLogOnceItHas(String text) throws IOException, InterruptedException {
+        Path log = host.config().gateway().stateDir().resolve("audit.log");
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        String audit = Files.readString(log);
+        while (!audit.contains(text) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            audit = Files.readString(log);
+        }
+        return audit;
     }
 
     @Test
