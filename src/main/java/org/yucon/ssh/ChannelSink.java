@@ -16,30 +16,40 @@ import org.yucon.console.ConsoleSink;
  * <p>While something else has the screen (the menu, the log pager) the sink is {@linkplain #hold held}: the pump
  * waits inside {@link #output} with its cursor where it was, the guest's output keeps going into the ring, and on
  * {@link #release} the viewer catches up from where it stopped. Lines told meanwhile wait and come first.
+ *
+ * <p>Output goes out only while few of the channel's packets wait in MINA's queue ({@link PacketsInFlight}): an
+ * offer only when none does, the pump once fewer than {@value #PACKETS_AHEAD} do; what the guest prints meanwhile
+ * waits in the ring and goes in the pump's next, bigger write.
  */
 final class ChannelSink implements ConsoleSink {
+    /** One packet on its way to the socket while the pump prepares the next: the pump never waits on an idle socket. */
+    private static final int PACKETS_AHEAD = 2;
+
     private final OutputStream out;
     /** Bytes the client's window takes now: what the channel can send without waiting. */
     private final LongSupplier window;
+    private final PacketsInFlight inFlight;
     private final Object lock = new Object();
     /** Guarded by lock: written by the session's steps, waited on by the pump. */
     private boolean held;
     /** Guarded by lock: lines told while held, in order. */
     private final List<byte[]> waiting = new ArrayList<>();
 
-    ChannelSink(OutputStream out, LongSupplier window) {
+    ChannelSink(OutputStream out, LongSupplier window, PacketsInFlight inFlight) {
         this.out = out;
         this.window = window;
+        this.inFlight = inFlight;
     }
 
     /**
-     * Not while held; otherwise if the client's window takes it all, so that MINA does not wait for the client.
-     * Under the lock the window can only shrink by our own writes, so the check holds for the write.
+     * Not while held or while packets wait to go out; otherwise if the client's window takes it all, so that MINA
+     * does not wait for the client. Under the lock the window can only shrink by our own writes, so the check holds
+     * for the write.
      */
     @Override
     public boolean offer(byte[] bytes, int length) throws IOException {
         synchronized (lock) {
-            if (held || window.getAsLong() < length) {
+            if (held || inFlight.packets() > 0 || window.getAsLong() < length) {
                 return false;
             }
             write(bytes, length);
@@ -47,9 +57,10 @@ final class ChannelSink implements ConsoleSink {
         }
     }
 
-    /** On the pump thread: blocks while the sink is held. */
+    /** On the pump thread: blocks while the client is slow to take what was sent, and while the sink is held. */
     @Override
     public void output(byte[] bytes, int length) throws IOException {
+        inFlight.awaitFewerThan(PACKETS_AHEAD);
         synchronized (lock) {
             while (held) {
                 try {

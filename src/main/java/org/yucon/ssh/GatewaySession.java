@@ -415,7 +415,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
 
     private void attach(GuestSupervisor target, byte[] typedAhead) throws IOException {
         console = ConsoleAttachment.attach(target, account.name() + "@" + address(), new Access(account).drives(target),
-                new ChannelSink(out, () -> channel.getRemoteWindow().getSize()), escape,
+                new ChannelSink(out, () -> channel.getRemoteWindow().getSize(), PacketsInFlight.of(channel)), escape,
                 context.settings().console().replayLines(), (sink, change) -> post(() -> told(sink, change)));
         front = Front.CONSOLE;
         console.resize(columns(), rows());

@@ -40,6 +40,7 @@ public final class SshGateway implements AutoCloseable {
         server.setPort(settings.port());
         server.setKeyPairProvider(hostKeys);
         server.setIoServiceFactoryFactory(new DirectNio2Transport());
+        PacketsInFlight.countOn(server);
         ciphers();
         authentication(new AccountAuthenticator(accounts, new LoginGuard(settings.limits()), audit, scheduler));
         onlyOurSessions(new GatewayContext(guests, settings, scheduler, sessions,

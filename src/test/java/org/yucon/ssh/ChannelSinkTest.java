@@ -8,16 +8,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.sshd.common.channel.throttle.ChannelStreamWriter;
+import org.apache.sshd.common.io.AbstractIoWriteFuture;
+import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Holding a viewer's channel while the menu or pager has the screen: output waits, told lines queue. */
+/**
+ * Holding a viewer's channel while the menu or pager has the screen: output waits, told lines queue. And output
+ * waits while the channel's packets wait in MINA's queue (here a queue whose writes the test completes).
+ */
 @Timeout(10)
 class ChannelSinkTest {
     private final ByteArrayOutputStream channel = new ByteArrayOutputStream();
-    private final ChannelSink sink = new ChannelSink(channel, () -> 2048);
+    private final Deque<AbstractIoWriteFuture> queued = new ArrayDeque<>();
+    private final PacketsInFlight inFlight = new PacketsInFlight(new QueueOfWrites());
+    private final ChannelSink sink = new ChannelSink(channel, () -> 2048, inFlight);
 
     @Test
     void anOfferIsTakenOnlyWhenNotHeldAndTheClientsWindowHasRoom() throws IOException {
@@ -75,6 +87,52 @@ class ChannelSinkTest {
 
         assertTrue(failure.get(5, TimeUnit.SECONDS) instanceof InterruptedIOException);
         assertEquals("", text());
+    }
+
+    @Test
+    void anOfferWaitsUntilNoPacketIsInFlight() throws IOException {
+        inFlight.writeData(new ByteArrayBuffer(new byte[] {'m'}));
+        assertFalse(sink.offer("echo".getBytes(US_ASCII), 4), "an echo behind a queued packet goes with the pump");
+        written();
+        assertTrue(sink.offer("echo".getBytes(US_ASCII), 4));
+        assertEquals("echo", text());
+    }
+
+    @Test
+    void thePumpWaitsWhileTwoPacketsAreInFlight() throws Exception {
+        inFlight.writeData(new ByteArrayBuffer(new byte[] {'a'}));
+        inFlight.writeData(new ByteArrayBuffer(new byte[] {'b'}));
+        CompletableFuture<Void> pump = CompletableFuture.runAsync(() -> output("more"));
+
+        Thread.sleep(100);
+        assertEquals("", text(), "the pump must wait for the client to take what was sent");
+        written();
+        pump.get(5, TimeUnit.SECONDS);
+        assertEquals("more", text());
+    }
+
+    private void written() {
+        queued.removeFirst().setValue(Boolean.TRUE);
+    }
+
+    /** MINA's write queue as far as the count sees it: writes done when the test says so. */
+    private final class QueueOfWrites implements ChannelStreamWriter {
+        @Override
+        public IoWriteFuture writeData(Buffer buffer) {
+            AbstractIoWriteFuture future = new AbstractIoWriteFuture(buffer, null) {
+            };
+            queued.addLast(future);
+            return future;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private void output(String text) {
