@@ -33,6 +33,11 @@ final class KeeperSocket implements Closeable {
     }
 
     private static final int BUFFER = 64 * 1024;
+    /**
+     * The most an offer sends: a keystroke's frame or an echo's is far smaller. Linux sends a write on a Unix stream
+     * socket whole or not at all only up to one socket buffer (some 36 KB); a paste goes with {@link #send}.
+     */
+    static final int OFFER_BYTES = 4096;
 
     private final SocketChannel channel;
     private final Selector readable;
@@ -78,8 +83,9 @@ final class KeeperSocket implements Closeable {
 
     /**
      * Sends a small message now if that needs no waiting, and says whether it did; nothing is sent otherwise (another
-     * writer is at it, or the socket is full). Linux takes a write this small on a Unix stream socket whole or not at
-     * all (one buffer is allocated for it, or none), so what follows a first write that took anything does not wait.
+     * writer is at it, the socket is full, or the message is more than {@value #OFFER_BYTES} bytes). Linux takes a
+     * write this small on a Unix stream socket whole or not at all (one buffer is allocated for it, or none), so what
+     * follows a first write that took anything does not wait.
      */
     boolean offer(Message message) throws IOException {
         if (!writing.tryLock()) {
@@ -87,6 +93,10 @@ final class KeeperSocket implements Closeable {
         }
         try {
             message.writeTo(out);
+            if (outgoing.size() > OFFER_BYTES) {
+                outgoing.discard();
+                return false;
+            }
             return outgoing.drainIfRoom();
         } finally {
             writing.unlock();
@@ -148,6 +158,14 @@ final class KeeperSocket implements Closeable {
                 offset += n;
                 length -= n;
             }
+        }
+
+        int size() {
+            return buffer.position();
+        }
+
+        void discard() {
+            buffer.clear();
         }
 
         /** Sends everything gathered, waiting for room as long as it takes. */

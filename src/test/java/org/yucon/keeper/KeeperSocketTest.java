@@ -60,6 +60,17 @@ class KeeperSocketTest {
         assertEquals(-1, in.read(), "an offer that was refused sent nothing");
     }
 
+    /** More than an offer may carry is refused, even into an empty socket, and none of it is sent. */
+    @Test
+    void aLargeOfferIsRefusedWhole() throws IOException {
+        assertFalse(writer.offer(out -> out.write(new byte[KeeperSocket.OFFER_BYTES + 1])), "a paste goes with send");
+        writer.send(out -> message(out, 0));
+        writer.close();
+        DataInputStream in = reader.in();
+        assertEquals(0, readMessage(in));
+        assertEquals(-1, in.read(), "the refused offer sent nothing");
+    }
+
     @Test
     void aSendWaitsForRoomAndThenGoesOut() throws Exception {
         int taken = fillWithOffers();
