@@ -298,15 +298,19 @@ class StallKicks:
         now = time.monotonic()
         dues = [] if self.unanswered is None else [self.unanswered + self.ANSWER - now]
         if self.kicks < self.PER_LULL:
-            dues.append(self.last + self.FIRST * (1 << self.kicks) - now)
+            dues.append(self.stall_kick_at() - now)
         return min(dues) if dues else None
+
+    def stall_kick_at(self):
+        """When this lull's next kick is due."""
+        return self.last + self.FIRST * (1 << self.kicks)
 
     def kick_if_due(self):
         now = time.monotonic()
         if self.unanswered is not None and now >= self.unanswered + self.ANSWER:
             self.unanswered = None
             self.kick()
-        if self.kicks < self.PER_LULL and now >= self.last + self.FIRST * (1 << self.kicks):
+        if self.kicks < self.PER_LULL and now >= self.stall_kick_at():
             self.kicks += 1      # the slot is used even when the process cannot take a kick yet (booting)
             self.kick()
 
