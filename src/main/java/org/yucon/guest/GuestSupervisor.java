@@ -376,7 +376,7 @@ public final class GuestSupervisor {
 
     /**
      * At start: the keeper runs this guest already (an earlier gateway booted it). Its console is ours again
-     * through the keeper; it is running once its mconsole answers.
+     * through the keeper; it is running once its kernel has its disks.
      */
     public void resume(long pid) {
         long thisRun;
@@ -456,7 +456,7 @@ public final class GuestSupervisor {
         if (!isBooting(thisRun)) {
             return;
         }
-        if (answers("version")) {
+        if (hasItsRootDisk()) {
             synchronized (this) {
                 if (isBooting(thisRun)) {
                     move(GuestState.RUNNING, unapplied);
@@ -481,9 +481,14 @@ public final class GuestSupervisor {
         return run == thisRun && status.state() == GuestState.BOOTING;
     }
 
-    private boolean answers(String command) {
+    /**
+     * Running once the kernel has set up its disks, not when mconsole first answers: that is earlier in the boot,
+     * and a disk plugged before the ubd driver's own start is added twice, which panics the kernel (UML 7.2).
+     */
+    private boolean hasItsRootDisk() {
         try {
-            return setup.mconsole().send(command).ok();
+            MconsoleReply reply = setup.mconsole().send("proc partitions");
+            return reply.ok() && GuestProc.listsDevice(reply.text(), "ubda");
         } catch (MconsoleException e) {
             return false;
         }

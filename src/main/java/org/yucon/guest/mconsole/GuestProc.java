@@ -70,6 +70,11 @@ public final class GuestProc {
         return new GuestStats.Memory(total, available);
     }
 
+    /** Whether {@code /proc/partitions} ("major minor #blocks name" per line) lists the block device {@code name}. */
+    public static boolean listsDevice(String partitions, String name) {
+        return partitions.lines().map(GuestProc::fields).anyMatch(fields -> fields[fields.length - 1].equals(name));
+    }
+
     /** Lines like "MemTotal:   51776 kB"; lines of another shape are skipped. */
     private static Map<String, Long> meminfoValues(String meminfo) {
         Map<String, Long> values = new HashMap<>();

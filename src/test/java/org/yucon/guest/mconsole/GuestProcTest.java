@@ -1,7 +1,9 @@
 package org.yucon.guest.mconsole;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 
@@ -22,6 +24,15 @@ class GuestProcTest {
     @Test
     void releaseNeedsThreeFields() {
         assertThrows(IllegalArgumentException.class, () -> GuestProc.parseRelease("Linux"));
+    }
+
+    @Test
+    void partitionsListTheirDevicesByName() {
+        String partitions = "\nmajor minor  #blocks  name\n\n  98        0     524288 ubda\n  98       16       8192 ubdb\n";
+        assertTrue(GuestProc.listsDevice(partitions, "ubda"));
+        assertTrue(GuestProc.listsDevice(partitions, "ubdb"));
+        assertFalse(GuestProc.listsDevice(partitions, "ubd"));
+        assertFalse(GuestProc.listsDevice("\nmajor minor  #blocks  name\n\n", "ubda"));
     }
 
     @Test
