@@ -156,14 +156,14 @@ public final class ConsolePort {
             kickedFor = activity;
             kicks = 0;
         }
-        long wait = activity + (FIRST_KICK_NANOS << kicks) - System.nanoTime();
+        long wait = kickDueAt(activity) - System.nanoTime();
         if (wait <= 0) {
             // Counted whether or not it is sent: a guest that does not take SIGIO (yet) is asked as rarely.
             kicks++;
             if (catchesSigio()) {
                 posix.kill((int) process.pid(), Signal.SIGIO.intValue());
             }
-            wait = activity + (FIRST_KICK_NANOS << kicks) - System.nanoTime();
+            wait = kickDueAt(activity) - System.nanoTime();
         }
         if (!closed && kicks < KICKS_PER_LULL) {
             watchIn(Math.max(wait, 0));
@@ -173,6 +173,11 @@ public final class ConsolePort {
         if (!closed && lastActivity != activity && watching.compareAndSet(false, true)) {
             watchIn(FIRST_KICK_NANOS);   // activity came as the watch was ending
         }
+    }
+
+    /** When the lull that began with {@code activity} has its next kick due (System.nanoTime). */
+    private long kickDueAt(long activity) {
+        return activity + (FIRST_KICK_NANOS << kicks);
     }
 
     /**
