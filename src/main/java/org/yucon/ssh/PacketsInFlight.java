@@ -6,7 +6,7 @@ import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.throttle.ChannelStreamWriter;
-import org.apache.sshd.common.channel.throttle.DefaultChannelStreamWriter;
+import org.apache.sshd.common.channel.throttle.ChannelStreamWriterResolver;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.SshServer;
@@ -32,10 +32,10 @@ final class PacketsInFlight implements ChannelStreamWriter {
         this.writer = writer;
     }
 
-    /** Counts the packets of every channel's data stream (its stderr stream is left as it was). */
+    /** Counts the packets of every channel's data stream around MINA's own writer (stderr is left as it was). */
     static void countOn(SshServer server) {
         server.setChannelStreamWriterResolver((channel, cmd) -> {
-            ChannelStreamWriter writer = new DefaultChannelStreamWriter(channel);
+            ChannelStreamWriter writer = ChannelStreamWriterResolver.NONE.resolveChannelStreamWriter(channel, cmd);
             if (cmd != SshConstants.SSH_MSG_CHANNEL_DATA) {
                 return writer;
             }
