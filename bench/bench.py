@@ -296,7 +296,7 @@ class StallKicks:
     def due_in(self):
         """Seconds until the next kick (<= 0: now), or None when none is coming."""
         now = time.monotonic()
-        dues = [] if self.unanswered is None else [self.unanswered + self.ANSWER - now]
+        dues = [] if self.unanswered is None else [self.answer_kick_at() - now]
         if self.kicks < self.PER_LULL:
             dues.append(self.stall_kick_at() - now)
         return min(dues) if dues else None
@@ -305,9 +305,13 @@ class StallKicks:
         """When this lull's next kick is due."""
         return self.last + self.FIRST * (1 << self.kicks)
 
+    def answer_kick_at(self):
+        """When unanswered input gets its kick."""
+        return self.unanswered + self.ANSWER
+
     def kick_if_due(self):
         now = time.monotonic()
-        if self.unanswered is not None and now >= self.unanswered + self.ANSWER:
+        if self.unanswered is not None and now >= self.answer_kick_at():
             self.unanswered = None
             self.kick()
         if self.kicks < self.PER_LULL and now >= self.stall_kick_at():
