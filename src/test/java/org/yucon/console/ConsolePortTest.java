@@ -1,5 +1,6 @@
 package org.yucon.console;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pty4j.PtyProcessBuilder;
@@ -111,6 +112,15 @@ class ConsolePortTest {
         }
         assertTrue(fastest < TimeUnit.MILLISECONDS.toNanos(15),
                 "the first kick of a lull came " + fastest / 1_000_000 + " ms after the key at best");
+    }
+
+    /** The mask is read as Linux writes it (hex after a tab); a status without one, or garbled, means "catches none". */
+    @Test
+    void readsTheCaughtSignalsFromProcStatus() {
+        String status = "Name:\tlinux\nSigBlk:\t0000000000000000\nSigCgt:\t0000000010004a02\nCapInh:\t0\n";
+        assertEquals(0x10004a02L, ConsolePort.caughtSignals(status.getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(0, ConsolePort.caughtSignals("Name:\tx\n".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(0, ConsolePort.caughtSignals("Name:\tx\nSigCgt:\tzz\n".getBytes(StandardCharsets.US_ASCII)));
     }
 
     /**
