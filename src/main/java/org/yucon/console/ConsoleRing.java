@@ -184,6 +184,8 @@ public final class ConsoleRing {
         /** Guarded by the ring's lock, like everything here. */
         private long cursor;
         private boolean holds = true;
+        /** How many unread bytes wake this reader: 1 (any output), or more while it {@link #awaitGathered gathers}. */
+        private long wakeAt = 1;
 
         private Reader(long from) {
             this.cursor = from;
@@ -198,6 +200,35 @@ public final class ConsoleRing {
                     left = arrived.awaitNanos(left);
                 }
                 return cursor < end;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * Waits up to {@code nanos} until at least {@code bytes} follow the cursor; returns how many do. Appends of
+         * less do not wake this reader, so the pieces of a flood gather without a thread wake-up each.
+         */
+        public long awaitGathered(long bytes, long nanos) throws InterruptedException {
+            lock.lock();
+            try {
+                wakeAt = bytes;
+                long left = nanos;
+                while (end - cursor < bytes && !closed && left > 0) {
+                    left = arrived.awaitNanos(left);
+                }
+                return end - cursor;
+            } finally {
+                wakeAt = 1;
+                lock.unlock();
+            }
+        }
+
+        /** How many bytes follow the cursor (any already overwritten included). */
+        public long unread() {
+            lock.lock();
+            try {
+                return end - cursor;
             } finally {
                 lock.unlock();
             }
@@ -289,7 +320,7 @@ public final class ConsoleRing {
     /** Caller holds the lock. */
     private void wakeBehind() {
         for (Reader reader : readers) {
-            if (reader.cursor < end) {
+            if (end - reader.cursor >= reader.wakeAt) {
                 reader.arrived.signal();
             }
         }

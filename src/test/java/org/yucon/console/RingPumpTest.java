@@ -2,10 +2,12 @@ package org.yucon.console;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -81,6 +83,47 @@ class RingPumpTest {
 
         assertEquals("echo", sink.text());
         assertEquals(List.of("pump"), sink.threads());
+    }
+
+    /** A flood's pieces wait for the rest and go out as one chunk (the gathering here lasts 10 s: time cannot end it). */
+    @Test
+    void aFloodsPiecesGoOutGatheredIntoAChunk() throws InterruptedException {
+        Recording sink = new Recording(0);
+        RingPump pump = new RingPump("pump", ring.reader(0), sink, e -> { }, TimeUnit.SECONDS.toNanos(10));
+        pump.start();
+        append("x".repeat(2048));
+        Thread.sleep(200);
+        assertEquals(0, sink.text().length(), "a flood's first piece is held for the rest");
+
+        for (int piece = 1; piece < 16; piece++) {
+            append("x".repeat(2048));
+        }
+        awaitText(sink, 16 * 2048);
+        pump.stop();
+
+        assertEquals(List.of("pump"), sink.threads(), "one send for the whole chunk");
+    }
+
+    /** An echo that the sink could not take at once is sent by the pump without gathering. */
+    @Test
+    void anEchoLeftToThePumpIsNotHeld() throws InterruptedException {
+        Recording sink = new Recording(0);
+        RingPump pump = new RingPump("pump", ring.reader(0), sink, e -> { }, TimeUnit.SECONDS.toNanos(10));
+        pump.start();
+        append("echo");
+        pump.express();
+        awaitText(sink, 4);
+        pump.stop();
+
+        assertEquals("echo", sink.text());
+    }
+
+    private static void awaitText(Recording sink, int length) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (sink.text().length() < length) {
+            assertTrue(System.nanoTime() < deadline, "got " + sink.text().length() + " of " + length + " bytes");
+            Thread.sleep(10);
+        }
     }
 
     private void append(String text) {
