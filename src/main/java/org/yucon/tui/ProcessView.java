@@ -1,5 +1,7 @@
 package org.yucon.tui;
 
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.yucon.guest.CpuSampler;
 import org.yucon.guest.GuestSupervisor;
@@ -9,10 +11,13 @@ import org.yucon.guest.mconsole.MconsoleException;
 
 /**
  * ps and top of one guest: its processes as the host sees them (the UML and its {@code [uml-userspace]}
- * children) with the guest's own summary from mconsole. top redraws every second, busiest first. Drawn by the
+ * children) with the guest's own summary from mconsole. top redraws every second, busiest first, and its title
+ * has the time as top(1)'s has: a live screen visibly moves on even when nothing in the guest does. Drawn by the
  * session's steps only.
  */
 final class ProcessView {
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
     private final GuestSupervisor guest;
     private final boolean live;
     private final CpuSampler sampler = new CpuSampler();
@@ -32,7 +37,8 @@ final class ProcessView {
     void draw(Frame frame) {
         long pid = guest.status().pid();
         // The summary takes the blank row below too when the screen is narrow (80 columns), rather than losing the kernel.
-        List<String> title = GuestMenu.wrap((live ? "top" : "ps") + " of " + guest.name() + ": " + summary(), frame.columns(), 2);
+        String what = live ? "top of " + guest.name() + " at " + LocalTime.now().format(CLOCK) : "ps of " + guest.name();
+        List<String> title = GuestMenu.wrap(what + ": " + summary(), frame.columns(), 2);
         for (int i = 0; i < title.size(); i++) {
             frame.put(i, title.get(i), Frame.Style.BOLD);
         }
