@@ -32,7 +32,7 @@ public final class SshGateway implements AutoCloseable {
     private final SshServer server = SshServer.setUpDefaultServer();
     private final AuditLog audit;
 
-    /** {@code sessions}: the pool that runs the sessions' steps (see GatewaySession). */
+    /** {@code sessions}: the pool that runs the sessions' steps (see GatewaySession) and hashes passwords. */
     public SshGateway(GatewaySettings settings, AccountBook accounts, Guests guests, ScheduledExecutorService scheduler,
                       Executor sessions, KeyPairProvider hostKeys, AuditLog audit) {
         this.audit = audit;
@@ -42,7 +42,7 @@ public final class SshGateway implements AutoCloseable {
         server.setIoServiceFactoryFactory(new DirectNio2Transport());
         PacketsInFlight.countOn(server);
         ciphers();
-        authentication(new AccountAuthenticator(accounts, new LoginGuard(settings.limits()), audit, scheduler));
+        authentication(new AccountAuthenticator(accounts, new LoginGuard(settings.limits()), audit, scheduler, sessions));
         onlyOurSessions(new GatewayContext(guests, settings, scheduler, sessions,
                 new MenuTicker(guests, scheduler, sessions), audit), accounts);
         limits(settings.limits());
