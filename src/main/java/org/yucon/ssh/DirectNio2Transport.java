@@ -67,8 +67,8 @@ final class DirectNio2Transport implements IoServiceFactoryFactory {
         }
 
         /**
-         * A cached pool, bounded only so that the JDK takes the polling threads' number from us: for a pool whose
-         * maximum is Integer.MAX_VALUE it starts one per core whatever it is told.
+         * A cached pool, bounded only so that the JDK takes the number of polling threads from us: for a pool whose
+         * maximum is Integer.MAX_VALUE it ignores the number (a negative one means one per core, any other none).
          */
         private static ExecutorService threads(FactoryManager manager) {
             return new ThreadPoolExecutor(0, Integer.MAX_VALUE - 1, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
