@@ -191,25 +191,28 @@ public final class ConsoleRing {
             this.cursor = from;
         }
 
-        /** Waits up to {@code waitMillis} until there is something to read; false if there is not (or the ring closed). */
-        public boolean awaitOutput(long waitMillis) throws InterruptedException {
+        /**
+         * Waits up to {@code waitMillis} until there is something to read; returns how many bytes follow the cursor
+         * (any already overwritten included), 0 if none came (or the ring closed).
+         */
+        public long awaitOutput(long waitMillis) throws InterruptedException {
             lock.lock();
             try {
                 long left = TimeUnit.MILLISECONDS.toNanos(waitMillis);
                 while (cursor >= end && !closed && left > 0) {
                     left = arrived.awaitNanos(left);
                 }
-                return cursor < end;
+                return Math.max(0, end - cursor);
             } finally {
                 lock.unlock();
             }
         }
 
         /**
-         * Waits up to {@code nanos} until at least {@code bytes} follow the cursor; returns how many do. Appends of
-         * less do not wake this reader, so the pieces of a flood gather without a thread wake-up each.
+         * Waits up to {@code nanos} until at least {@code bytes} follow the cursor. Appends of less do not wake this
+         * reader, so the pieces of a flood gather without a thread wake-up each.
          */
-        public long awaitGathered(long bytes, long nanos) throws InterruptedException {
+        public void awaitGathered(long bytes, long nanos) throws InterruptedException {
             lock.lock();
             try {
                 wakeAt = bytes;
@@ -217,19 +220,8 @@ public final class ConsoleRing {
                 while (end - cursor < bytes && !closed && left > 0) {
                     left = arrived.awaitNanos(left);
                 }
-                return end - cursor;
             } finally {
                 wakeAt = 1;
-                lock.unlock();
-            }
-        }
-
-        /** How many bytes follow the cursor (any already overwritten included). */
-        public long unread() {
-            lock.lock();
-            try {
-                return end - cursor;
-            } finally {
                 lock.unlock();
             }
         }

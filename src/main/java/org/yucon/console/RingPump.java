@@ -120,8 +120,9 @@ public final class RingPump {
     private void run() {
         try {
             while (running.get()) {
-                if (reader.awaitOutput(1000)) {
-                    gather();
+                long unread = reader.awaitOutput(1000);
+                if (unread > 0) {
+                    gather(unread);
                     sendLocked(buffer);
                 }
             }
@@ -137,8 +138,7 @@ public final class RingPump {
     }
 
     /** More than an echo but less than a chunk: a flood's piece, which waits a moment for the rest. */
-    private void gather() throws InterruptedException {
-        long unread = reader.unread();
+    private void gather(long unread) throws InterruptedException {
         if (unread >= EXPRESS_BYTES && unread < CHUNK) {
             reader.awaitGathered(CHUNK, gatherNanos);
         }
