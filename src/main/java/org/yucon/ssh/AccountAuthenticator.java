@@ -58,14 +58,15 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
     }
 
     private void answer(AsyncAuthException answer, String username, String password, ServerSession session) {
-        boolean ok = passwordMatches(username, password) && !guard.blocked(address(session), Instant.now());
+        String address = address(session);
+        boolean ok = passwordMatches(username, password) && !guard.blocked(address, Instant.now());
         audit.record(username, String.valueOf(session.getClientAddress()), "password-auth", "", ok ? "accepted" : "refused");
         if (ok) {
-            guard.succeeded(address(session));
+            guard.succeeded(address);
             answer.setAuthed(true);
             return;
         }
-        guard.failed(address(session), Instant.now());
+        guard.failed(address, Instant.now());
         scheduler.schedule(() -> answer.setAuthed(false), guard.failureDelay().toMillis(), TimeUnit.MILLISECONDS);
     }
 
