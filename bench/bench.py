@@ -524,6 +524,7 @@ class Bench:
         self.results = {}
         self.failures = []     # {"what", "reason", "after"}: measurements that failed, in order (the report lists them)
         self.cold = None       # the warm-up's console_run record: a cold gateway's figures
+        self.warming = []      # (workload, console_run record) of the warm-up's runs like a round's
         self.broken = {}       # (peer, workload) -> why its console is down for good: later runs on it are skipped
         self.generation = {}   # (prefix, workload) -> how many times that console was booted afresh (its umid)
         self.load_start = loadavg()
@@ -932,7 +933,7 @@ class Bench:
             self.jfr("start")
         self.warm_up()
         for w in a.workloads:
-            n = a.flood_mb_uml * 10**6 if w == "uml" else a.flood_mb_syn * 10**6
+            n = self.flood_bytes(w)
             for rnd in range(1, a.rounds + 1):
                 order = PEERS if rnd % 2 else [PEERS[0]] + PEERS[:0:-1]
                 peers = [p for p in order if p in a.peers]
@@ -958,13 +959,30 @@ class Bench:
         gateway spends 3-4 times the CPU per byte; the keystroke path keeps the compiler busy for some 10,000 keys,
         and the compiler's time slices then delay the threads an echo passes through), and a gateway runs for
         months; the rounds measure the steady state. The warm-up's own figures (a cold gateway) are reported
-        beside them. The other peers are C programs, which have no warm-up."""
+        beside them. The other peers are C programs, which have no warm-up.
+
+        Then a few runs of yucon on each workload as in a round (a login, the keys, a flood): the first rounds
+        after such a warm-up still set both JVMs' compilers to work. A probe on `uml` (3,000 keys and a flood to
+        warm up, 60 s idle, then rounds of a login, 1,000 keys and a 40 MB flood): compiler CPU per round in the
+        gateway / the keeper 0.85 / 0.11 s, 0.51 / 0.28, 0.20 / 0.42, 0.15 / 0.10, 0.04 / 0.01; the rounds' echo p99
+        4.4, 5.0, 5.5, 1.8, 0.6 ms."""
         if not self.args.warmup_mb or "yucon" not in self.args.peers:
             return
         rec = self.console_run("yucon", "syn", 0, self.args.warmup_mb * 10**6, keys=self.args.warmup_keys, timeout=90)
         self.cold = rec
         log("warm-up yucon " + (f"failed: {rec['failed']}" if rec["failed"] else
                                 f"echo p50 {fmt(rec['p50'], '.3f')} p99 {fmt(rec['p99'], '.3f')} ms; {fmt(rec['mbps'], '.1f')} MB/s"))
+        for w in self.args.workloads:
+            for _ in range(self.args.warmup_runs):
+                rec = self.console_run("yucon", w, 0, self.flood_bytes(w))
+                self.warming.append((w, rec))
+                if rec["failed"] and not rec.get("skipped_run"):
+                    self.recover("yucon", w)   # reported with the warm-up's figures; the rounds need the console
+                log(f"warm-up yucon {w} " + (f"failed: {rec['failed']}" if rec["failed"] else
+                                             f"echo p99 {fmt(rec['p99'], '.3f')} ms; {fmt(rec['mbps'], '.1f')} MB/s"))
+
+    def flood_bytes(self, w):
+        return (self.args.flood_mb_uml if w == "uml" else self.args.flood_mb_syn) * 10**6
 
     def console_run(self, peer, w, rnd, n, keys=None, timeout=None):
         """One peer's run in one round: echo, then one viewer's flood. What was measured before a failure is kept;
@@ -1329,8 +1347,10 @@ def cold_figures(b):
         return "There was no warm-up."
     if rec["failed"]:
         return f"The warm-up failed ({rec['failed']})."
+    runs = "; ".join(f"`{w}` " + ", ".join("failed" if r["failed"] else fmt(r["p99"], ".2f") for v, r in b.warming if v == w)
+                     for w in b.args.workloads if any(v == w for v, _ in b.warming))
     return (f"The warm-up itself, a cold gateway: echo p50 {fmt(rec['p50'], '.3f')} ms, p99 {fmt(rec['p99'], '.3f')} ms; "
-            f"{fmt(rec['mbps'], '.1f')} MB/s")
+            f"{fmt(rec['mbps'], '.1f')} MB/s" + (f"; echo p99 (ms) of the runs like a round's that follow it: {runs}" if runs else ""))
 
 
 def report(b, command, started, elapsed):
@@ -1355,10 +1375,12 @@ def report(b, command, started, elapsed):
         "a second one, read like `direct`. Every remote console has those two ptys (the guest's, and the terminal "
         "the client writes to), so relay/direct is what the second pty alone leaves of the direct rate")
     add(f"- Before the rounds yucon gets one unmeasured run on `syn` ({a.warmup_keys} keys, a {a.warmup_mb} MB "
-        "flood), so that the figures are the steady state of a running gateway, not the JVM's warm-up (a fresh "
-        "gateway spends 3-4 times the CPU per byte until the JIT has compiled its AES-CTR to AES-NI, after some "
-        "160 MB; its compiler works on the keystroke path for some 10,000 keys, and its time slices then delay "
-        "the threads an echo passes through); the other peers are C programs. " + cold_figures(b) + "\n"
+        f"flood), then {a.warmup_runs} per workload like a round's, so that the figures are the steady state of a "
+        "running gateway, not the JVM's warm-up (a fresh gateway spends 3-4 times the CPU per byte until the JIT "
+        "has compiled its AES-CTR to AES-NI, after some 160 MB; its compiler works on the keystroke path for some "
+        "10,000 keys, and its time slices then delay the threads an echo passes through; each of the next few "
+        "logins, echo runs and floods still keeps the compilers of both JVMs busy for tenths of a second); the "
+        "other peers are C programs. " + cold_figures(b) + "\n"
         f"- Each console figure is the median over {a.rounds} rounds; in each round every peer runs once, in "
         "alternating order (direct, yucon, conserver, screen / direct, screen, conserver, yucon); ratios are "
         "taken within a round, then their median. Echo: "
@@ -1601,6 +1623,8 @@ def main():
                    help="keystrokes of yucon's unmeasured run on `syn` before the rounds")
     p.add_argument("--warmup-mb", type=int, default=300,
                    help="MB of yucon's unmeasured flood on `syn` before the rounds, for the JIT (0: no warm-up)")
+    p.add_argument("--warmup-runs", type=int, default=3,
+                   help="then unmeasured runs of yucon on each workload, each like a round's, until the compilers are quiet")
     # 40 MB: a flood of 1.5-2 s on `uml`, 0.3-0.6 s on `syn`; 10 MB floods (0.4 s, 0.07 s) varied by a third
     # between rounds for `direct` itself, too much for a figure that must hold in every round.
     p.add_argument("--flood-mb-uml", type=int, default=40)
