@@ -979,7 +979,8 @@ class Bench:
         after such a warm-up still set both JVMs' compilers to work. A probe on `uml` (3,000 keys and a flood to
         warm up, 60 s idle, then rounds of a login, 1,000 keys and a 40 MB flood): compiler CPU per round in the
         gateway / the keeper 0.85 / 0.11 s, 0.51 / 0.28, 0.20 / 0.42, 0.15 / 0.10, 0.04 / 0.01; the rounds' echo p99
-        4.4, 5.0, 5.5, 1.8, 0.6 ms."""
+        4.4, 5.0, 5.5, 1.8, 0.6 ms. Every other peer then gets one run on `uml`, so that yucon's guest is not the
+        only one that has run the shell, the keys and a flood before the rounds."""
         if not self.args.warmup_mb or "yucon" not in self.args.peers:
             return
         rec = self.console_run("yucon", "syn", 0, self.args.warmup_mb * 10**6, keys=self.args.warmup_keys, timeout=90)
@@ -994,6 +995,13 @@ class Bench:
                     self.recover("yucon", w)   # reported with the warm-up's figures; the rounds need the console
                 log(f"warm-up yucon {w} " + (f"failed: {rec['failed']}" if rec["failed"] else
                                              f"echo p99 {fmt(rec['p99'], '.3f')} ms; {fmt(rec['mbps'], '.1f')} MB/s"))
+        # So that yucon's UML guest is not the only one that has run a shell, the keys and a flood before the rounds.
+        if "uml" in self.args.workloads and self.args.warmup_runs:
+            for peer in (p for p in self.args.peers if p != "yucon"):
+                rec = self.console_run(peer, "uml", 0, self.flood_bytes("uml"))
+                if rec["failed"] and not rec.get("skipped_run"):
+                    self.recover(peer, "uml")
+                log(f"warm-up {peer} uml " + (f"failed: {rec['failed']}" if rec["failed"] else "done"))
 
     def flood_bytes(self, w):
         return (self.args.flood_mb_uml if w == "uml" else self.args.flood_mb_syn) * 10**6
@@ -1388,7 +1396,8 @@ def report(b, command, started, elapsed):
         "a second one, read like `direct`. Every remote console has those two ptys (the guest's, and the terminal "
         "the client writes to), so relay/direct is what the second pty alone leaves of the direct rate")
     add(f"- Before the rounds yucon gets one unmeasured run on `syn` ({a.warmup_keys} keys, a {a.warmup_mb} MB "
-        f"flood), then {a.warmup_runs} per workload like a round's, so that the figures are the steady state of a "
+        f"flood), then {a.warmup_runs} per workload like a round's (and every other peer one on `uml`, so that no "
+        "guest is fresher than yucon's), so that the figures are the steady state of a "
         "running gateway, not the JVM's warm-up (a fresh gateway spends 3-4 times the CPU per byte until the JIT "
         "has compiled its AES-CTR to AES-NI, after some 160 MB; its compiler works on the keystroke path for some "
         "10,000 keys, and its time slices then delay the threads an echo passes through; each of the next few "
