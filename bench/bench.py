@@ -1396,8 +1396,8 @@ def report(b, command, started, elapsed):
         "a second one, read like `direct`. Every remote console has those two ptys (the guest's, and the terminal "
         "the client writes to), so relay/direct is what the second pty alone leaves of the direct rate")
     add(f"- Before the rounds yucon gets one unmeasured run on `syn` ({a.warmup_keys} keys, a {a.warmup_mb} MB "
-        f"flood), then {a.warmup_runs} per workload like a round's (and every other peer one on `uml`, so that no "
-        "guest is fresher than yucon's), so that the figures are the steady state of a "
+        f"flood), then {a.warmup_runs} per workload like a round's (and every other peer one on `uml`: no guest "
+        "is fresher than yucon's), so that the figures are the steady state of a "
         "running gateway, not the JVM's warm-up (a fresh gateway spends 3-4 times the CPU per byte until the JIT "
         "has compiled its AES-CTR to AES-NI, after some 160 MB; its compiler works on the keystroke path for some "
         "10,000 keys, and its time slices then delay the threads an echo passes through; each of the next few "
