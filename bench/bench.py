@@ -967,12 +967,12 @@ class Bench:
             self.jfr("stop")
 
     def warm_up(self):
-        """One unmeasured run of yucon before the rounds, on the synthetic console (the fastest): a JVM runs its hot
-        paths interpreted or lightly compiled until the JIT has seen them thousands of times (the gateway's AES-CTR
-        takes its AES-NI form once the method has run some 5,000 times: a packet each, about 160 MB; until then the
-        gateway spends 3-4 times the CPU per byte; the keystroke path keeps the compiler busy for some 10,000 keys,
-        and the compiler's time slices then delay the threads an echo passes through), and a gateway runs for
-        months; the rounds measure the steady state. The warm-up's own figures (a cold gateway) are reported
+        """Unmeasured runs before the rounds. First one of yucon on the synthetic console (the fastest): a JVM runs
+        its hot paths interpreted or lightly compiled until the JIT has seen them thousands of times (the gateway's
+        AES-CTR takes its AES-NI form once the method has run some 5,000 times: a packet each, about 160 MB; until
+        then the gateway spends 3-4 times the CPU per byte; the keystroke path keeps the compiler busy for some
+        10,000 keys, and the compiler's time slices then delay the threads an echo passes through), and a gateway
+        runs for months; the rounds measure the steady state. The warm-up's own figures (a cold gateway) are reported
         beside them. The other peers are C programs, which have no warm-up.
 
         Then a few runs of yucon on each workload as in a round (a login, the keys, a flood): the first rounds
@@ -989,19 +989,19 @@ class Bench:
                                 f"echo p50 {fmt(rec['p50'], '.3f')} p99 {fmt(rec['p99'], '.3f')} ms; {fmt(rec['mbps'], '.1f')} MB/s"))
         for w in self.args.workloads:
             for _ in range(self.args.warmup_runs):
-                rec = self.console_run("yucon", w, 0, self.flood_bytes(w))
-                self.warming.append((w, rec))
-                if rec["failed"] and not rec.get("skipped_run"):
-                    self.recover("yucon", w)   # reported with the warm-up's figures; the rounds need the console
-                log(f"warm-up yucon {w} " + (f"failed: {rec['failed']}" if rec["failed"] else
-                                             f"echo p99 {fmt(rec['p99'], '.3f')} ms; {fmt(rec['mbps'], '.1f')} MB/s"))
-        # So that yucon's UML guest is not the only one that has run a shell, the keys and a flood before the rounds.
+                self.warming.append((w, self.unmeasured_run("yucon", w)))
         if "uml" in self.args.workloads and self.args.warmup_runs:
             for peer in (p for p in self.args.peers if p != "yucon"):
-                rec = self.console_run(peer, "uml", 0, self.flood_bytes("uml"))
-                if rec["failed"] and not rec.get("skipped_run"):
-                    self.recover(peer, "uml")
-                log(f"warm-up {peer} uml " + (f"failed: {rec['failed']}" if rec["failed"] else "done"))
+                self.unmeasured_run(peer, "uml")
+
+    def unmeasured_run(self, peer, w):
+        """A run like a round's that counts for nothing; a console it leaves dead is booted afresh for the rounds."""
+        rec = self.console_run(peer, w, 0, self.flood_bytes(w))
+        if rec["failed"] and not rec.get("skipped_run"):
+            self.recover(peer, w)
+        log(f"warm-up {peer} {w} " + (f"failed: {rec['failed']}" if rec["failed"] else
+                                      f"echo p99 {fmt(rec['p99'], '.3f')} ms; {fmt(rec['mbps'], '.1f')} MB/s"))
+        return rec
 
     def flood_bytes(self, w):
         return (self.args.flood_mb_uml if w == "uml" else self.args.flood_mb_syn) * 10**6
@@ -1375,10 +1375,12 @@ def cold_figures(b):
         return "There was no warm-up."
     if rec["failed"]:
         return f"The warm-up failed ({rec['failed']})."
-    runs = "; ".join(f"`{w}` " + ", ".join("failed" if r["failed"] else fmt(r["p99"], ".2f") for v, r in b.warming if v == w)
+    runs = "; ".join(f"`{w}` " + ", ".join("failed" if r["failed"] else fmt(r["p99"], ".2f")
+                                           for v, r in b.warming if v == w)
                      for w in b.args.workloads if any(v == w for v, _ in b.warming))
-    return (f"The warm-up itself, a cold gateway: echo p50 {fmt(rec['p50'], '.3f')} ms, p99 {fmt(rec['p99'], '.3f')} ms; "
-            f"{fmt(rec['mbps'], '.1f')} MB/s" + (f"; echo p99 (ms) of the runs like a round's that follow it: {runs}" if runs else ""))
+    then = f"; echo p99 (ms) of the runs like a round's that follow it: {runs}" if runs else ""
+    return (f"The warm-up itself, a cold gateway: echo p50 {fmt(rec['p50'], '.3f')} ms, p99 {fmt(rec['p99'], '.3f')} "
+            f"ms; {fmt(rec['mbps'], '.1f')} MB/s{then}")
 
 
 def report(b, command, started, elapsed):
@@ -1402,9 +1404,10 @@ def report(b, command, started, elapsed):
     add("- `relay` (on `syn`, a reference like `direct`): socat between a `syn` of its own on one pty and the harness on "
         "a second one, read like `direct`. Every remote console has those two ptys (the guest's, and the terminal "
         "the client writes to), so relay/direct is what the second pty alone leaves of the direct rate")
+    rounds_like = (f", then {a.warmup_runs} per workload like a round's (and every other peer one on `uml`: no guest "
+                   "is fresher than yucon's)") if a.warmup_runs else ""
     add(f"- Before the rounds yucon gets one unmeasured run on `syn` ({a.warmup_keys} keys, a {a.warmup_mb} MB "
-        f"flood), then {a.warmup_runs} per workload like a round's (and every other peer one on `uml`: no guest "
-        "is fresher than yucon's), so that the figures are the steady state of a "
+        f"flood){rounds_like}, so that the figures are the steady state of a "
         "running gateway, not the JVM's warm-up (a fresh gateway spends 3-4 times the CPU per byte until the JIT "
         "has compiled its AES-CTR to AES-NI, after some 160 MB; its compiler works on the keystroke path for some "
         "10,000 keys, and its time slices then delay the threads an echo passes through; each of the next few "
@@ -1433,7 +1436,7 @@ def report(b, command, started, elapsed):
         add("| peer | echo p50 ms | echo p99 ms | p99 worst round | throughput MB/s | worst round | bytes lost | "
             "yucon/peer p99 | yucon/peer MB/s | failed rounds |")
         add("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-        n = (a.flood_mb_uml if w == "uml" else a.flood_mb_syn) * 10**6
+        n = b.flood_bytes(w)
         for peer in [PEERS[0], RELAY, *PEERS[1:]]:
             recs = R.get(("console", w, peer), [])
             if not recs:
@@ -1653,7 +1656,8 @@ def main():
     p.add_argument("--warmup-mb", type=int, default=300,
                    help="MB of yucon's unmeasured flood on `syn` before the rounds, for the JIT (0: no warm-up)")
     p.add_argument("--warmup-runs", type=int, default=3,
-                   help="then unmeasured runs of yucon on each workload, each like a round's, until the compilers are quiet")
+                   help="then unmeasured runs of yucon on each workload, each like a round's, and one of every "
+                        "other peer on `uml` (0: none)")
     # 40 MB: a flood of 1.5-2 s on `uml`, 0.3-0.6 s on `syn`; 10 MB floods (0.4 s, 0.07 s) varied by a third
     # between rounds for `direct` itself, too much for a figure that must hold in every round.
     p.add_argument("--flood-mb-uml", type=int, default=40)
