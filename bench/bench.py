@@ -1177,28 +1177,15 @@ class Bench:
             if not line.startswith("READY"):
                 raise RuntimeError(f"idle client: {line!r}; see {self.work}/idle.log")
             ready_secs = float(line.split()[2])
-            settle_secs = self.settle(a.idle_settle, a.idle_settle_max, a.idle_jit_quiet)
             if a.profile:
                 self.jcmd(f"idle{count}", "JFR.start", "name=idle", "settings=profile",
                           f"filename={self.work / f'idle{count}.jfr'}")
-            hz = os.sysconf("SC_CLK_TCK")
-            # The compiler can wake again after it was quiet (the 09:33 run: 2.1 % of a core in the 10 s measured):
-            # then the next window, at most three.
-            for window in range(1, 4):
-                c0, j0, t0 = cpu_ticks(self.gateway.pid), jit_ticks(self.gateway.pid), time.monotonic()
-                time.sleep(a.idle_sample)
-                c1, j1, t1 = cpu_ticks(self.gateway.pid), jit_ticks(self.gateway.pid), time.monotonic()
-                jit = (j1 - j0) / hz / (t1 - t0) * 100
-                if jit <= a.idle_jit_quiet or window == 3:
-                    break
-                log(f"idle {count}: the JIT compiler used {jit:.2f} % of a core in the window; the next one")
-                settle_secs += t1 - t0
+            cpu, jit, settle_secs = self.quiet_window()
             if a.profile:
                 self.jcmd(f"idle{count}", "JFR.stop", "name=idle")
                 for what in ("GC.heap_info", "GC.class_histogram", "Thread.print"):
                     self.jcmd(f"idle{count}-{what}", what)
                 log(f"profile of {count} idle sessions: {self.work}/idle{count}*")
-            cpu = (c1 - c0) / hz / (t1 - t0) * 100
             rss = rss_kb(self.gateway.pid)
             threads = len(os.listdir(f"/proc/{self.gateway.pid}/task"))
         finally:
@@ -1210,20 +1197,24 @@ class Bench:
         log(f"idle {count}: gateway RSS {rss / 1024:.0f} MB (before {base_rss / 1024:.0f}), CPU {cpu:.2f} % of a "
             f"core (JIT {jit:.2f}), {threads} threads; sessions open in {ready_secs:.1f} s, measured {settle_secs:.0f} s later")
 
-    def settle(self, least, most, quiet_pct):
-        """Waits at least `least` seconds, then until the gateway's JIT compiler has used at most `quiet_pct` % of a
-        core over 10 s (two of the menus' ticks), or `most` seconds in all: opening the sessions (1,000 key exchanges)
-        and their first ticks keep the compiler busy for a minute or so, and that is not what idle sessions cost.
-        Returns the seconds waited."""
-        t0 = time.monotonic()
-        time.sleep(least)
+    def quiet_window(self):
+        """The gateway's CPU and its JIT compiler's share (% of a core) over the first window of `--idle-sample`
+        seconds, from `--idle-settle` seconds on, in which the compiler used at most `--idle-jit-quiet` % (else the
+        window that ends past `--idle-settle-max`): opening the sessions (1,000 key exchanges) and their first ticks
+        keep the compiler busy for a minute or so, and that is not what idle sessions cost. The window measured is
+        itself the quiet one: the compiler can wake again after a quiet window (the 09:33 run measured the window
+        after one, and the compiler took 2.1 % of a core in it). Returns (cpu, jit, seconds before the window)."""
+        a = self.args
         hz = os.sysconf("SC_CLK_TCK")
-        while time.monotonic() - t0 < most:
-            j0 = jit_ticks(self.gateway.pid)
-            time.sleep(10)
-            if (jit_ticks(self.gateway.pid) - j0) / hz / 10 * 100 <= quiet_pct:
-                break
-        return time.monotonic() - t0
+        start = time.monotonic()
+        time.sleep(a.idle_settle)
+        while True:
+            c0, j0, t0 = cpu_ticks(self.gateway.pid), jit_ticks(self.gateway.pid), time.monotonic()
+            time.sleep(a.idle_sample)
+            c1, j1, t1 = cpu_ticks(self.gateway.pid), jit_ticks(self.gateway.pid), time.monotonic()
+            jit = (j1 - j0) / hz / (t1 - t0) * 100
+            if jit <= a.idle_jit_quiet or t1 - start >= a.idle_settle_max:
+                return (c1 - c0) / hz / (t1 - t0) * 100, jit, t0 - start
 
     def run_restart(self):
         a = self.args
