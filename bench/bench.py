@@ -175,16 +175,16 @@ def rss_kb(pid):
     return 0
 
 
-def steady_rss_kb(pid, most=30.0):
-    """RSS once it has held within 1 MB for 3 s (at most `most` seconds): a JVM gives memory back for a while after
-    work (the compilers' arenas, the buffers of threads that ended), and a run measured 18 MB less for the keeper
-    after booting 4 guests than before."""
+def steady_rss_kb(*pids, most=30.0):
+    """Each process's RSS once every one has held within 1 MB for 3 s (at most `most` seconds): a JVM gives memory
+    back for a while after work (the compilers' arenas, the buffers of threads that ended), and a run measured 18 MB
+    less for the keeper after booting 4 guests than before."""
     deadline = time.monotonic() + most
-    seen = [rss_kb(pid)]
+    seen = [[rss_kb(pid) for pid in pids]]
     while time.monotonic() < deadline:
         time.sleep(1)
-        seen = (seen + [rss_kb(pid)])[-4:]
-        if len(seen) == 4 and max(seen) - min(seen) < 1024:
+        seen = (seen + [[rss_kb(pid) for pid in pids]])[-4:]
+        if len(seen) == 4 and all(max(column) - min(column) < 1024 for column in zip(*seen)):
             break
     return seen[-1]
 
@@ -1246,7 +1246,7 @@ class Bench:
                     log(f"memory: halting m{i}: {short_error(e)}")
 
     def measure_memory(self, k):
-        g_before, k_before = steady_rss_kb(self.gateway.pid), steady_rss_kb(self.keeper)
+        g_before, k_before = steady_rss_kb(self.gateway.pid, self.keeper)
         before = g_before + k_before
         for i in range(1, k + 1):
             r = self.yucon_verb("boot", f"m{i}")
@@ -1260,7 +1260,7 @@ class Bench:
             time.sleep(1)
         else:
             raise Timeout(f"the memory guests did not all run: {st}")
-        g_after, k_after = steady_rss_kb(self.gateway.pid), steady_rss_kb(self.keeper)
+        g_after, k_after = steady_rss_kb(self.gateway.pid, self.keeper)
         after = g_after + k_after
         uml_rss = sum(rss_kb(p) for p in descendants(self.keeper)) / 1024
         self.results["memory"] = {
