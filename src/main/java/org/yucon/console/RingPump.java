@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * <p>Bytes go out on the pump's own thread, except an interactive amount (an echo, a prompt) for a sink that is
  * caught up and can take it without blocking: that goes out at once on the appender's thread ({@link #express}),
  * which saves a thread wake-up on the keystroke's way back. The two never send at once ({@link #sending}). More
- * than that but less than a chunk is a flood's piece: the pump lets the rest gather for a moment first.
+ * than that but less than a chunk is a flood's piece: the pump lets the rest gather for a moment first. A sink
+ * that nobody reads as it is written (the log) is {@link #unhurried}: all of its output gathers.
  */
 public final class RingPump {
     private static final Logger log = LoggerFactory.getLogger(RingPump.class);
@@ -29,6 +30,12 @@ public final class RingPump {
      * 28 KB. Less than {@link #EXPRESS_BYTES} (an echo, a prompt) is never held.
      */
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * How long output for an {@link #unhurried} sink gathers, however little: written as it came, every keystroke's
+     * echo was one more thread wake-up and write(2) beside its way back to the user (a ninth of the keeper's CPU in
+     * an echo run, on a machine with two CPUs). Far below the ring's hold on its readers.
+     */
+    private static final long UNHURRIED_GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /** Told once the pump has stopped because its sink failed. */
     public interface Ended {
@@ -44,20 +51,28 @@ public final class RingPump {
     private final ReentrantLock sending = new ReentrantLock();
     private final byte[] buffer = new byte[CHUNK];
     private final byte[] expressBuffer = new byte[EXPRESS_BYTES];
+    /** From how many unread bytes output waits for more, and how long. */
+    private final long gatherFrom;
     private final long gatherNanos;
 
     /** Reads through {@code reader} (used by the thread catching up before start, then by the pump thread). */
     public RingPump(String name, ConsoleRing.Reader reader, ConsoleSink sink, Ended ended) {
-        this(name, reader, sink, ended, GATHER_NANOS);
+        this(name, reader, sink, ended, EXPRESS_BYTES, GATHER_NANOS);
     }
 
-    RingPump(String name, ConsoleRing.Reader reader, ConsoleSink sink, Ended ended, long gatherNanos) {
+    RingPump(String name, ConsoleRing.Reader reader, ConsoleSink sink, Ended ended, long gatherFrom, long gatherNanos) {
         this.reader = reader;
         this.sink = sink;
         this.ended = ended;
+        this.gatherFrom = gatherFrom;
         this.gatherNanos = gatherNanos;
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
+    }
+
+    /** A pump whose sink need not have output at once: everything gathers for a while; see {@link #finish}. */
+    public static RingPump unhurried(String name, ConsoleRing.Reader reader, ConsoleSink sink, Ended ended) {
+        return new RingPump(name, reader, sink, ended, 1, UNHURRIED_GATHER_NANOS);
     }
 
     /**
@@ -100,6 +115,21 @@ public final class RingPump {
         reader.stopHolding();
     }
 
+    /**
+     * Stops the pump, then sends on the caller's thread what came before {@code end} and was not sent yet (what an
+     * {@link #unhurried} pump was still gathering).
+     */
+    public void finish(long end) {
+        stop();
+        try {
+            catchUp(end);
+        } catch (IOException e) {
+            log.warn("{}: the last output could not be written: {}", thread.getName(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops the pump; waits briefly for a write under way, so that nothing of it arrives after this returns. */
     public void stop() {
         if (!running.compareAndSet(true, false)) {
@@ -137,9 +167,9 @@ public final class RingPump {
         }
     }
 
-    /** More than an echo but less than a chunk: a flood's piece, which waits a moment for the rest. */
+    /** Less than a chunk, but enough to gather (a flood's piece): waits a moment for the rest. */
     private void gather(long unread) throws InterruptedException {
-        if (unread >= EXPRESS_BYTES && unread < CHUNK) {
+        if (unread >= gatherFrom && unread < CHUNK) {
             reader.awaitGathered(CHUNK, gatherNanos);
         }
     }

@@ -65,6 +65,9 @@ public final class ConsoleKeeper {
         server = bind();
         Files.writeString(pidFile(stateDir), ProcessHandle.current().pid() + "\n");
         log.info("console keeper {} serving {}", ProcessHandle.current().pid(), socket(stateDir));
+        // The logs' last output is written on a signal too, not only on a quit.
+        Thread closingLogs = new Thread(this::closeLogs, "keeper-exit");
+        Runtime.getRuntime().addShutdownHook(closingLogs);
         try {
             while (server.isOpen()) {
                 SocketChannel connection;
@@ -81,10 +84,16 @@ public final class ConsoleKeeper {
                 handler.start();
             }
         } finally {
+            Runtime.getRuntime().removeShutdownHook(closingLogs);
+            closeLogs();
             Files.deleteIfExists(socket(stateDir));
             Files.deleteIfExists(pidFile(stateDir));
             log.info("console keeper stopped");
         }
+    }
+
+    private void closeLogs() {
+        guests.values().forEach(KeptGuest::closeLog);
     }
 
     private ServerSocketChannel bind() throws IOException {

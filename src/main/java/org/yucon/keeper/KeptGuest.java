@@ -49,6 +49,7 @@ final class KeptGuest {
     private int lastExit = -1;
     private LogSettings logSettings;
     private RingPump logPump;
+    private LogFileSink logSink;
     /** Whether a log pump ran before: a new one then starts at the present, not at the ring's start. */
     private boolean logStartedOnce;
 
@@ -63,25 +64,37 @@ final class KeptGuest {
     }
 
     /**
-     * Keeps the log as the gateway says (every attach says it again): a change of settings restarts the log's
-     * pump from the present, so nothing is written twice.
+     * Keeps the log as the gateway says (every attach says it again): a change of settings finishes the log's
+     * pump and starts a new one from the present, so nothing is written twice or left out.
      */
     synchronized void configureLog(LogSettings settings) throws IOException {
         if (settings.equals(logSettings)) {
             return;
         }
-        if (logPump != null) {
-            logPump.stop();
-            logPump = null;
-        }
+        closeLog();
         logSettings = settings;
         if (settings.enabled()) {
-            LogFileSink sink = new LogFileSink(logFile, settings);
-            logPump = new RingPump("keeper-log-" + name, ring.reader(logStartedOnce ? ring.end() : ring.start()), sink,
-                    e -> log.error("the console log of {} failed: {}", name, e.getMessage()));
+            logSink = new LogFileSink(logFile, settings);
+            logPump = RingPump.unhurried("keeper-log-" + name, ring.reader(logStartedOnce ? ring.end() : ring.start()),
+                    logSink, e -> log.error("the console log of {} failed: {}", name, e.getMessage()));
             logPump.start();
             logStartedOnce = true;
         }
+    }
+
+    /** Writes what the log has not written yet and closes it (a change of settings, or the keeper's exit). */
+    synchronized void closeLog() {
+        if (logPump == null) {
+            return;
+        }
+        logPump.finish(ring.end());
+        try {
+            logSink.close();
+        } catch (IOException e) {
+            log.warn("closing the console log of {}: {}", name, e.getMessage());
+        }
+        logPump = null;
+        logSink = null;
     }
 
     ConsoleRing ring() {

@@ -89,7 +89,7 @@ class RingPumpTest {
     @Test
     void aFloodsPiecesGoOutGatheredIntoAChunk() throws InterruptedException {
         Recording sink = new Recording(0);
-        RingPump pump = new RingPump("pump", ring.reader(0), sink, e -> { }, TimeUnit.SECONDS.toNanos(10));
+        RingPump pump = new RingPump("pump", ring.reader(0), sink, e -> { }, 512, TimeUnit.SECONDS.toNanos(10));
         pump.start();
         append("x".repeat(2048));
         Thread.sleep(200);
@@ -108,7 +108,7 @@ class RingPumpTest {
     @Test
     void anEchoLeftToThePumpIsNotHeld() throws InterruptedException {
         Recording sink = new Recording(0);
-        RingPump pump = new RingPump("pump", ring.reader(0), sink, e -> { }, TimeUnit.SECONDS.toNanos(10));
+        RingPump pump = new RingPump("pump", ring.reader(0), sink, e -> { }, 512, TimeUnit.SECONDS.toNanos(10));
         pump.start();
         append("echo");
         pump.express();
@@ -116,6 +116,21 @@ class RingPumpTest {
         pump.stop();
 
         assertEquals("echo", sink.text());
+    }
+
+    /** An unhurried pump (the log's) holds even an echo for a while; finishing it writes what it held. */
+    @Test
+    void anUnhurriedPumpGathersEvenAnEchoAndFinishingItWritesWhatItHeld() {
+        Recording sink = new Recording(0);
+        RingPump pump = RingPump.unhurried("log", ring.reader(0), sink, e -> { });
+        pump.start();
+        append("echo");
+        append("ed");
+        pump.finish(ring.end());
+
+        assertEquals("echoed", sink.text());
+        assertEquals(List.of(Thread.currentThread().getName()), sink.threads(),
+                "the pump wrote nothing of it on its own; the finishing thread wrote it at once");
     }
 
     private static void awaitText(Recording sink, int length) throws InterruptedException {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,9 +134,10 @@ class GatewayRestartIT {
                     lastBefore, atAttach, live, lastSeen);
         }
 
-        List<Long> logged = seqNumbers(Files.readString(logFile(), StandardCharsets.ISO_8859_1));
-        assertTrue(!logged.isEmpty() && logged.get(logged.size() - 1) >= lastSeen,
-                "the log " + logFile() + " must hold SEQ lines up to " + lastSeen + " at least; its SEQ lines: " + summary(logged));
+        long seen = lastSeen;
+        Await.until("SEQ lines up to " + seen + " in the log " + logFile() + " (written in gathered pieces)", TIMEOUT,
+                () -> loggedSeq().stream().anyMatch(n -> n >= seen), () -> summary(loggedSeq()));
+        List<Long> logged = loggedSeq();
         for (int i = 0; i < logged.size(); i++) {
             if (logged.get(i) != i + 1) {
                 fail("the log " + logFile() + " must hold SEQ-1 to SEQ-" + logged.get(logged.size() - 1)
@@ -248,6 +250,14 @@ class GatewayRestartIT {
 
     private Path umlDir() {
         return stateDir().resolve("uml").resolve(config.guests().get(GUEST).umid());
+    }
+
+    private List<Long> loggedSeq() {
+        try {
+            return seqNumbers(Files.readString(logFile(), StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Path logFile() {
