@@ -66,8 +66,7 @@ public final class RingPump {
         this.ended = ended;
         this.gatherFrom = gatherFrom;
         this.gatherNanos = gatherNanos;
-        this.thread = new Thread(this::run, name);
-        thread.setDaemon(true);
+        this.thread = new OutputThread(this::run, name);
     }
 
     /** A pump whose sink need not have output at once: everything gathers for a while; see {@link #finish}. */

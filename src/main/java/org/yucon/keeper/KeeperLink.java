@@ -4,6 +4,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import org.yucon.console.GuestTty;
+import org.yucon.console.OutputThread;
 
 /**
  * The gateway's end of one guest's console in the keeper: a reader thread hands everything the keeper sends to
@@ -32,8 +33,7 @@ public final class KeeperLink implements GuestTty, AutoCloseable {
     KeeperLink(String guest, KeeperSocket socket, Listener listener) {
         this.socket = socket;
         this.listener = listener;
-        this.reader = new Thread(this::read, "keeper-link-" + guest);
-        reader.setDaemon(true);
+        this.reader = new OutputThread(this::read, "keeper-link-" + guest);
     }
 
     void start() {

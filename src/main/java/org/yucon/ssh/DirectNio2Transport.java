@@ -2,6 +2,8 @@ package org.yucon.ssh;
 
 import java.io.IOException;
 import java.nio.channels.AsynchronousChannelGroup;
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -18,6 +20,7 @@ import org.apache.sshd.common.util.threads.CloseableExecutorService;
 import org.apache.sshd.common.util.threads.SshdThreadFactory;
 import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.apache.sshd.core.CoreModuleProperties;
+import org.yucon.console.OutputThread;
 
 /**
  * MINA's NIO2 transport on a channel group whose polling threads run MINA's handlers themselves. MINA's own factory
@@ -34,6 +37,13 @@ import org.apache.sshd.core.CoreModuleProperties;
  * that hand off what they poll, one by default: the launcher sets {@code sun.nio.ch.internalThreadPoolSize} to 0.
  * MINA's acceptor takes its factory as a {@link Nio2ServiceFactory}, whose constructor still builds its own group:
  * that one stays unused (an idle JDK thread).
+ *
+ * <p>A write that completes at once on a thread outside the pool has its completion handed to the pool: a thread
+ * wake-up behind every echo, beside the echo's way to the client, and on two CPUs often in its way (perf: the
+ * pool thread preempting the SSH client as it was to read the echo; a tenth of the gateway's CPU per key). A
+ * console's {@link OutputThread} runs that completion itself ({@link CompletingExecutor}); running a task of the
+ * group makes it one of the group's threads, which the JDK then lets complete its next writes directly, a few
+ * deep, as it lets its own threads.
  */
 final class DirectNio2Transport implements IoServiceFactoryFactory {
     @Override
@@ -67,12 +77,14 @@ final class DirectNio2Transport implements IoServiceFactoryFactory {
         }
 
         /**
-         * A cached pool, bounded only so that the JDK takes the number of polling threads from us: for a pool whose
-         * maximum is Integer.MAX_VALUE it ignores the number (a negative one means one per core, any other none).
+         * A cached pool, whose completions of a console output thread's own writes that thread runs itself. Not a
+         * ThreadPoolExecutor to the JDK, which so takes the number of polling threads from us as it is (for a
+         * ThreadPoolExecutor of unbounded size it would ignore the number: a negative one means one per core, any
+         * other none).
          */
         private static ExecutorService threads(FactoryManager manager) {
-            return new ThreadPoolExecutor(0, Integer.MAX_VALUE - 1, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                    new SshdThreadFactory(manager + "-nio2"));
+            return new CompletingExecutor(new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+                    new SynchronousQueue<>(), new SshdThreadFactory(manager + "-nio2")));
         }
 
         private static int workers(FactoryManager manager) {
@@ -101,6 +113,50 @@ final class DirectNio2Transport implements IoServiceFactoryFactory {
             } finally {
                 super.doCloseImmediately();
             }
+        }
+    }
+
+    /**
+     * The group's pool. After the group has started its polling thread, the group gives its pool only completions to
+     * run; one that a console's output thread hands it (its own write, completed at once) runs on that thread.
+     */
+    private static final class CompletingExecutor extends AbstractExecutorService {
+        private final ExecutorService pool;
+
+        CompletingExecutor(ExecutorService pool) {
+            this.pool = pool;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            if (!(Thread.currentThread() instanceof OutputThread output) || !output.completeHere(task)) {
+                pool.execute(task);
+            }
+        }
+
+        @Override
+        public void shutdown() {
+            pool.shutdown();
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return pool.shutdownNow();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return pool.isShutdown();
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return pool.isTerminated();
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+            return pool.awaitTermination(timeout, unit);
         }
     }
 }
