@@ -120,7 +120,7 @@ final class DirectNio2Transport implements IoServiceFactoryFactory {
      * The group's pool. After the group has started its polling thread, the group gives its pool only completions to
      * run; one that a console's output thread hands it (its own write, completed at once) runs on that thread.
      */
-    private static final class CompletingExecutor extends AbstractExecutorService {
+    static final class CompletingExecutor extends AbstractExecutorService {
         private final ExecutorService pool;
 
         CompletingExecutor(ExecutorService pool) {
