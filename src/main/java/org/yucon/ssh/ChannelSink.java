@@ -128,9 +128,17 @@ final class ChannelSink implements ConsoleSink {
         }
     }
 
-    /** Caller holds the lock. */
+    /**
+     * Caller holds the lock. MINA may fail a write with an unchecked exception, also from the completion of an
+     * earlier write that the writing thread runs (see {@code DirectNio2Transport}): that is this channel's failure,
+     * not the thread's, which serves the guest's other viewers too.
+     */
     private void write(byte[] bytes, int length) throws IOException {
-        out.write(bytes, 0, length);
-        out.flush();
+        try {
+            out.write(bytes, 0, length);
+            out.flush();
+        } catch (RuntimeException e) {
+            throw new IOException("the SSH channel failed: " + e, e);
+        }
     }
 }

@@ -3,11 +3,13 @@ package org.yucon.ssh;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
@@ -109,6 +111,22 @@ class ChannelSinkTest {
         written();
         pump.get(5, TimeUnit.SECONDS);
         assertEquals("more", text());
+    }
+
+    /** MINA's unchecked failures of a write reach the pump as the channel's failure, not as its thread's death. */
+    @Test
+    void aWriteThatFailsUncheckedFailsAsTheChannels() {
+        OutputStream broken = new OutputStream() {
+            @Override
+            public void write(int b) {
+                throw new IllegalStateException("broken");
+            }
+        };
+        ChannelSink failing = new ChannelSink(broken, () -> 2048, inFlight);
+
+        IOException offered = assertThrows(IOException.class, () -> failing.offer(new byte[1], 1));
+        assertTrue(offered.getMessage().contains("broken"), offered.getMessage());
+        assertThrows(IOException.class, () -> failing.output(new byte[1], 1));
     }
 
     private void written() {
