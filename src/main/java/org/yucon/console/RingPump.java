@@ -22,7 +22,7 @@ public final class RingPump {
     private static final Logger log = LoggerFactory.getLogger(RingPump.class);
     private static final int CHUNK = 32 * 1024;
     /** The most {@link #express} sends: an echo, a prompt, a line; more is a flood, sent in bigger packets by the pump. */
-    private static final int EXPRESS_BYTES = 512;
+    static final int EXPRESS_BYTES = 512;
     /**
      * How long a flood's output may gather before less than a chunk of it is sent. UML prints a flood in writes of
      * some 2 KB; sent as they came, each was a frame to the gateway, a write to the log and an SSH packet (20,000 of

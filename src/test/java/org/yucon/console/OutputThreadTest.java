@@ -18,13 +18,12 @@ class OutputThreadTest {
         List<String> ran = new ArrayList<>();
         AtomicBoolean nestedTaken = new AtomicBoolean(true);
         AtomicBoolean outerTaken = new AtomicBoolean();
-        OutputThread[] self = new OutputThread[1];
-        self[0] = new OutputThread(() -> outerTaken.set(self[0].completeHere(() -> {
+        OutputThread output = new OutputThread(() -> outerTaken.set(self().completeHere(() -> {
             ran.add(Thread.currentThread().getName());
-            nestedTaken.set(self[0].completeHere(() -> ran.add("nested")));
+            nestedTaken.set(self().completeHere(() -> ran.add("nested")));
         })), "output");
-        self[0].start();
-        self[0].join();
+        output.start();
+        output.join();
 
         assertTrue(outerTaken.get(), "the first completion runs on the output thread");
         assertEquals(List.of("output"), ran);
@@ -34,14 +33,18 @@ class OutputThreadTest {
     @Test
     void runsTheNextCompletionOnceTheFirstIsDone() throws InterruptedException {
         List<Boolean> taken = new ArrayList<>();
-        OutputThread[] self = new OutputThread[1];
-        self[0] = new OutputThread(() -> {
-            taken.add(self[0].completeHere(() -> { }));
-            taken.add(self[0].completeHere(() -> { }));
+        OutputThread output = new OutputThread(() -> {
+            taken.add(self().completeHere(() -> { }));
+            taken.add(self().completeHere(() -> { }));
         }, "output");
-        self[0].start();
-        self[0].join();
+        output.start();
+        output.join();
 
         assertEquals(List.of(true, true), taken);
+    }
+
+    /** completeHere is called by the output thread itself. */
+    private static OutputThread self() {
+        return (OutputThread) Thread.currentThread();
     }
 }

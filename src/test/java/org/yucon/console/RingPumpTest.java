@@ -89,7 +89,7 @@ class RingPumpTest {
     @Test
     void aFloodsPiecesGoOutGatheredIntoAChunk() throws InterruptedException {
         Recording sink = new Recording(0);
-        RingPump pump = new RingPump("pump", ring.reader(0), sink, e -> { }, 512, TimeUnit.SECONDS.toNanos(10));
+        RingPump pump = new RingPump("pump", ring.reader(0), sink, e -> { }, RingPump.EXPRESS_BYTES, TimeUnit.SECONDS.toNanos(10));
         pump.start();
         append("x".repeat(2048));
         Thread.sleep(200);
@@ -108,7 +108,7 @@ class RingPumpTest {
     @Test
     void anEchoLeftToThePumpIsNotHeld() throws InterruptedException {
         Recording sink = new Recording(0);
-        RingPump pump = new RingPump("pump", ring.reader(0), sink, e -> { }, 512, TimeUnit.SECONDS.toNanos(10));
+        RingPump pump = new RingPump("pump", ring.reader(0), sink, e -> { }, RingPump.EXPRESS_BYTES, TimeUnit.SECONDS.toNanos(10));
         pump.start();
         append("echo");
         pump.express();
