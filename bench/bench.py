@@ -194,6 +194,16 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
+def machine_ticks():
+    """The whole machine's CPU time so far, in clock ticks (100 a second): (busy, stolen). Busy is every process,
+    interrupt and kernel thread, the harness included, so that a peer's figure holds all the work its path does
+    (a C peer's one process against yucon's two JVMs, `ssh`, the pty's kernel work); stolen is time the hypervisor
+    gave to other machines while this one wanted to run."""
+    cpu = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = cpu
+    return user + nice + system + irq + softirq, steal
+
+
 def catches_sigio(pid):
     """Whether pid has a SIGIO handler (SigCgt): SIGIO's default action is to terminate, and UML installs its
     handler only some way into its boot (yucon's ConsolePort checks the same before a kick)."""
@@ -890,7 +900,8 @@ class Bench:
     def flood(self, terms, w, n, timeout):
         """Asks terms[0]'s console to print n bytes; reads every term until the end marker.
 
-        Returns per term (seconds or None on timeout, 'x' bytes received, bytes the gateway said were skipped)."""
+        Returns per term (seconds or None on timeout, 'x' bytes received, bytes the gateway said were skipped),
+        and the machine's CPU ticks (busy, stolen) from Enter until the last term had the marker."""
         writer = terms[0]
         cmd = self.workloads[w].flood_command(n)
         writer.send(cmd)
@@ -902,6 +913,7 @@ class Bench:
         open_fds = set(state)
         poll = StallKicks.FIRST if any(t.kicks for t in terms) else 0.02   # a stalled console is kicked in time
         t0 = time.perf_counter()
+        before = machine_ticks()
         writer.send(b"\r")
         while open_fds:
             now = time.perf_counter()
@@ -929,6 +941,7 @@ class Bench:
                     s["end"] = time.perf_counter() - t0
                     open_fds.discard(fd)
                 s["tail"] = window[-200:]
+        spent = ticks_since(before)
         if any(s["end"] is None for s in state.values()):
             writer.send(b"\x03")   # stop a flood that ran out of time
         for t in terms:
@@ -938,7 +951,7 @@ class Bench:
         writer.expect(self.workloads[w].prompt(), 30)
         for t in terms:
             t.quiet(0.1, limit=10)
-        return [(state[t.fd]["end"], state[t.fd]["x"], state[t.fd]["skipped"]) for t in terms]
+        return [(state[t.fd]["end"], state[t.fd]["x"], state[t.fd]["skipped"]) for t in terms], spent
 
     def run_console_rounds(self):
         """Echo latency and one-viewer throughput, per workload, peers in alternation, round after round."""
@@ -958,7 +971,9 @@ class Bench:
                     self.results.setdefault(("console", w, peer), []).append(rec)
                     log(f"{w} round {rnd} {peer:9s} echo p50 {fmt(rec['p50'], '.3f')} p99 {fmt(rec['p99'], '.3f')} ms; "
                         f"{n / 1e6:.0f} MB in {fmt(rec['secs'], '.2f', 'timeout')} s = {fmt(rec['mbps'], '.1f')} MB/s, "
-                        f"x received {rec['got']}, skipped {rec['skipped']}" + self.kicks_note(peer, w))
+                        f"x received {rec['got']}, skipped {rec['skipped']}; machine CPU {fmt(rec['cpu_us_key'], '.0f')} "
+                        f"us/key (stolen {fmt(rec['steal_us_key'], '.0f')}), {fmt(rec['cpu_ms_mb'], '.1f')} ms/MB "
+                        f"(stolen {fmt(rec['steal_ms_mb'], '.1f')})" + self.kicks_note(peer, w))
                     if rec["failed"]:
                         failure = self.failed(f"`{w}` round {rnd}, {peer}", rec["failed"])
                         if not rec.get("skipped_run"):
@@ -1010,6 +1025,7 @@ class Bench:
         """One peer's run in one round: echo, then one viewer's flood. What was measured before a failure is kept;
         rec["failed"] says at which stage and why."""
         rec = {"round": rnd, "p50": None, "p99": None, "mbps": None, "got": 0, "skipped": 0, "secs": None,
+               "cpu_us_key": None, "steal_us_key": None, "cpu_ms_mb": None, "steal_ms_mb": None,
                "corrupt": False, "failed": None}
         if (peer, w) in self.broken:
             rec.update(failed=f"not run: the console is {self.broken[(peer, w)]}", skipped_run=True)
@@ -1022,11 +1038,12 @@ class Bench:
             t.expect(self.workloads[w].prompt(), 20)
             t.quiet(0.1)
             stage = "echo"
+            before = machine_ticks()
             lat = self.echo(t, w, keys or self.args.keys)
-            rec.update(p50=pct(lat, 50), p99=pct(lat, 99))
+            rec.update(p50=pct(lat, 50), p99=pct(lat, 99), **machine_cost(ticks_since(before), "us_key", len(lat) / 1e6))
             stage = "flood"
-            secs, got, skipped = self.flood([t], w, n, timeout or self.args.flood_timeout)[0]
-            rec.update(self.flood_figures(peer, n, secs, got, skipped))
+            [(secs, got, skipped)], spent = self.flood([t], w, n, timeout or self.args.flood_timeout)
+            rec.update(self.flood_figures(peer, n, secs, got, skipped, spent))
         except Exception as e:
             rec["failed"] = f"{stage}: {short_error(e)}"
             if not isinstance(e, (Timeout, EOFError, OSError)):
@@ -1036,7 +1053,7 @@ class Bench:
                 self.disconnect(peer, t)
         return rec
 
-    def flood_figures(self, peer, n, secs, got, skipped):
+    def flood_figures(self, peer, n, secs, got, skipped, spent):
         # A flood that timed out is credited with what arrived in the time.
         # Delivered bytes: a viewer that was skipped ahead gets no credit for what it never saw (screen
         # redraws, so its bytes cannot be counted: there the time to the marker is all there is).
@@ -1045,7 +1062,9 @@ class Bench:
         corrupt = peer != "screen" and got > n
         if corrupt:
             rate = None    # more bytes than printed: the peer repeated output (see the notes)
-        return {"mbps": rate, "got": got, "skipped": skipped, "secs": secs, "corrupt": corrupt}
+        # CPU per MB the guest printed, for floods that ended: a timed-out one spent its time waiting.
+        cost = machine_cost(spent, "ms_mb", n / 1e9) if secs and not corrupt else {}
+        return {"mbps": rate, "got": got, "skipped": skipped, "secs": secs, "corrupt": corrupt, **cost}
 
     def kicks_note(self, peer, w):
         """For the log: how many SIGIO kicks the harness's direct reader has sent that UML so far."""
@@ -1103,7 +1122,7 @@ class Bench:
             failed += settle(terms, 1.0)
             if not terms:
                 raise RuntimeError(f"all {viewers} clients ended before the flood")
-            res = self.flood(terms, w, n, a.flood_timeout + 0.25 * viewers)
+            res, _ = self.flood(terms, w, n, a.flood_timeout + 0.25 * viewers)
         finally:
             for t in terms:
                 self.disconnect(peer, t)
@@ -1338,6 +1357,17 @@ def pct(values, p):
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
+def ticks_since(before):
+    return tuple(now - then for now, then in zip(machine_ticks(), before))
+
+
+def machine_cost(spent, unit, per):
+    """Machine CPU time spent (busy and stolen ticks), in seconds divided by `per`, as rec keys `cpu_<unit>` and
+    `steal_<unit>` (µs per key: per = keys / 1e6; ms per MB: per = bytes / 1e9)."""
+    busy, steal = spent
+    return {f"cpu_{unit}": busy / 100 / per, f"steal_{unit}": steal / 100 / per}
+
+
 def fmt(v, spec, none="–"):
     return none if v is None else format(v, spec)
 
@@ -1411,10 +1441,19 @@ def report(b, command, started, elapsed):
         "from Enter until the end marker reaches the client; `direct` reads and writes the workload's pty master "
         "itself, as yucon's keeper does: input paced like the keeper's (at most 128 bytes per write, 12.8 KB/s on "
         "average; a key's echo is timed from its write), and for UML SIGIO when output stops (after 2, 4, 8 ... ms, "
-        "at most 7 times); `direct` also kicks UML when a key gets no output within 0.5 ms (see the notes).\n")
+        "at most 7 times); `direct` also kicks UML when a key gets no output within 0.5 ms (see the notes). "
+        "Machine CPU: the CPU time of the whole machine (`/proc/stat`: every process, the harness and the kernel "
+        "included, in 10 ms ticks) during the echo run per key, and from Enter to the end marker per MB printed: "
+        "all the work a peer's path does, beside the time it takes; stolen: time the hypervisor kept this VM "
+        "waiting.\n")
 
     def console(w, peer, key):
         return [r[key] for r in R.get(("console", w, peer), []) if r[key] is not None]
+
+    def cost(w, peer, unit, spec):
+        """Median machine CPU, with the median stolen by the hypervisor beside it when there was any."""
+        busy, stolen = med(console(w, peer, "cpu_" + unit)), med(console(w, peer, "steal_" + unit))
+        return fmt(busy, spec) + (f" (stolen {stolen:{spec}})" if stolen else "")
 
     def ratio(w, peer, key, base="yucon"):
         """Median of base/peer, taken within each round in which both have the figure."""
@@ -1425,8 +1464,8 @@ def report(b, command, started, elapsed):
     for w in a.workloads:
         add(f"## Console `{w}`: echo latency and one viewer\n")
         add("| peer | echo p50 ms | echo p99 ms | p99 worst round | throughput MB/s | worst round | bytes lost | "
-            "yucon/peer p99 | yucon/peer MB/s | failed rounds |")
-        add("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+            "yucon/peer p99 | yucon/peer MB/s | machine CPU µs per key | machine CPU ms per MB | failed rounds |")
+        add("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         n = b.flood_bytes(w)
         for peer in [PEERS[0], RELAY, *PEERS[1:]]:
             recs = R.get(("console", w, peer), [])
@@ -1449,6 +1488,7 @@ def report(b, command, started, elapsed):
                 f"{fmt(max(p99s) if p99s else None, '.3f')} | {fmt(med(rates), '.3g')} | {worst_rate} | {lost} | "
                 f"{fmt(ratio(w, peer, 'p99'), '.2f') if peer != 'yucon' else ''} | "
                 f"{fmt(ratio(w, peer, 'mbps'), '.2f') if peer != 'yucon' else ''} | "
+                f"{cost(w, peer, 'us_key', '.0f')} | {cost(w, peer, 'ms_mb', '.1f')} | "
                 f"{f'{failed} of {len(recs)}' if failed else 0} |")
         add("")
 
