@@ -973,7 +973,8 @@ class Bench:
                         f"{n / 1e6:.0f} MB in {fmt(rec['secs'], '.2f', 'timeout')} s = {fmt(rec['mbps'], '.1f')} MB/s, "
                         f"x received {rec['got']}, skipped {rec['skipped']}; machine CPU {fmt(rec['cpu_us_key'], '.0f')} "
                         f"us/key (stolen {fmt(rec['steal_us_key'], '.0f')}), {fmt(rec['cpu_ms_mb'], '.1f')} ms/MB "
-                        f"(stolen {fmt(rec['steal_ms_mb'], '.1f')})" + self.kicks_note(peer, w))
+                        f"(stolen {fmt(rec['steal_ms_mb'], '.1f')})" + self.kicks_note(peer, w) +
+                        (f"; JIT compilers during the echo {rec['compiler_ms']} ms" if "compiler_ms" in rec else ""))
                     if rec["failed"]:
                         failure = self.failed(f"`{w}` round {rnd}, {peer}", rec["failed"])
                         if not rec.get("skipped_run"):
@@ -1038,9 +1039,12 @@ class Bench:
             t.expect(self.workloads[w].prompt(), 20)
             t.quiet(0.1)
             stage = "echo"
-            before = machine_ticks()
+            before, compiled = machine_ticks(), self.compiler_ticks(peer)
             lat = self.echo(t, w, keys or self.args.keys)
             rec.update(p50=pct(lat, 50), p99=pct(lat, 99), **machine_cost(ticks_since(before), "us_key", len(lat) / 1e6))
+            compiled_after = self.compiler_ticks(peer)
+            if compiled is not None and compiled_after is not None:
+                rec["compiler_ms"] = (compiled_after - compiled) * 10
             stage = "flood"
             [(secs, got, skipped)], spent = self.flood([t], w, n, timeout or self.args.flood_timeout)
             rec.update(self.flood_figures(peer, n, secs, got, skipped, spent))
@@ -1052,6 +1056,16 @@ class Bench:
             if t:
                 self.disconnect(peer, t)
         return rec
+
+    def compiler_ticks(self, peer):
+        """yucon's JIT compilers (gateway and keeper) so far, None for the other peers: the compilers' share of a
+        run's machine CPU, which a gateway that has run for long would not spend."""
+        if peer != "yucon":
+            return None
+        try:
+            return jit_ticks(self.gateway.pid) + jit_ticks(self.keeper)
+        except OSError:
+            return None   # a process gone: the run itself will say what happened
 
     def flood_figures(self, peer, n, secs, got, skipped, spent):
         # A flood that timed out is credited with what arrived in the time.
