@@ -40,6 +40,9 @@ PEERS = ["direct", "yucon", "conserver", "screen"]
 # A reference beside direct on `syn`: a C relay (socat) between the workload's pty and a second one, as every
 # remote console has (the guest's pty and the client's terminal): what the second pty alone costs.
 RELAY = "relay"
+# Another on `syn`: OpenSSH's sshd running the workload itself in the SSH session's pty, no console server at all:
+# the path every SSH console has (client, encryption, sshd, the session's pty), what any of them costs at least.
+SSHD = "sshd"
 SSH_OPTS = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
             "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "ControlMaster=no", "-o", "ControlPath=none"]
 KEYS = b"abceijknopqstuvwyz"   # no letters that end common escape sequences (h l m r d f) and no 'x'
@@ -782,7 +785,8 @@ class Bench:
     def restart_console(self, peer, w):
         """Stops the workload's process of this peer by pid and boots a fresh one (new umid, new COW file)."""
         {"direct": self.restart_direct, "screen": self.restart_screen, "conserver": self.restart_conserver,
-         "yucon": self.restart_yucon, RELAY: self.restart_relay}[peer](w)
+         "yucon": self.restart_yucon, RELAY: self.restart_relay,
+         SSHD: lambda w: None}[peer](w)   # sshd starts a console of its own for every client
 
     def restart_relay(self, w):
         self.relay.close()
@@ -847,6 +851,9 @@ class Bench:
         if peer == "screen":
             return ["ssh", "-tt", *SSH_OPTS, "-i", str(self.key), "-p", str(self.sshd_port), "root@127.0.0.1",
                     f"SCREENDIR={self.screendir} exec screen -x bench-{w}"]
+        if peer == SSHD:
+            return ["ssh", "-tt", *SSH_OPTS, "-i", str(self.key), "-p", str(self.sshd_port), "root@127.0.0.1",
+                    "exec " + " ".join(self.workloads[w].argv(self.umid("sh", w)))]
         raise ValueError(peer)
 
     def connect(self, peer, w, spy=False, settle=True):
@@ -965,7 +972,7 @@ class Bench:
                 order = PEERS if rnd % 2 else [PEERS[0]] + PEERS[:0:-1]
                 peers = [p for p in order if p in a.peers]
                 if w == "syn" and "direct" in peers:
-                    peers.insert(peers.index("direct") + 1, RELAY)
+                    peers[peers.index("direct") + 1:peers.index("direct") + 1] = [RELAY, SSHD]
                 for peer in peers:
                     rec = self.console_run(peer, w, rnd, n)
                     self.results.setdefault(("console", w, peer), []).append(rec)
@@ -1439,6 +1446,10 @@ def report(b, command, started, elapsed):
     add("- `relay` (on `syn`, a reference like `direct`): socat between a `syn` of its own on one pty and the harness on "
         "a second one, read like `direct`. Every remote console has those two ptys (the guest's, and the terminal "
         "the client writes to), so relay/direct is what the second pty alone leaves of the direct rate")
+    add("- `sshd` (on `syn`, a reference too): `ssh -tt` to the same OpenSSH sshd as screen's, which runs a `syn` of "
+        "its own as the session's command, on the session's pty: no console server at all, only what every SSH "
+        "console has on its way (the client, encryption both ways, sshd, the session's pty), so no SSH console can "
+        "be quicker")
     rounds_like = (f", then {a.warmup_runs} per workload like a round's (and every other peer one on `uml`: no guest "
                    "is fresher than yucon's)") if a.warmup_runs else ""
     add(f"- Before the rounds yucon gets one unmeasured run on `syn` ({a.warmup_keys} keys, a {a.warmup_mb} MB "
@@ -1481,7 +1492,7 @@ def report(b, command, started, elapsed):
             "yucon/peer p99 | yucon/peer MB/s | machine CPU µs per key | machine CPU ms per MB | failed rounds |")
         add("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         n = b.flood_bytes(w)
-        for peer in [PEERS[0], RELAY, *PEERS[1:]]:
+        for peer in [PEERS[0], RELAY, SSHD, *PEERS[1:]]:
             recs = R.get(("console", w, peer), [])
             if not recs:
                 continue
@@ -1605,8 +1616,10 @@ def targets(b):
         if yp99 is None:
             row(f"`{w}`: echo p99", f"no figure: yucon's echo failed in {len(y)} of {len(y)} rounds", None)
         else:
+            floor = med([r["p99"] for r in c(w, SSHD)])
             row(f"`{w}`: echo p99 below both peers", f"yucon {yp99:.3f} ms; " +
-                (", ".join(f"{p} {v:.3f} ms" for p, v in peers99.items()) or "no peer figure"),
+                (", ".join(f"{p} {v:.3f} ms" for p, v in peers99.items()) or "no peer figure") +
+                (f" (`sshd` alone: {floor:.3f} ms)" if floor is not None else ""),
                 all(yp99 < v for v in peers99.values()) if peers99 else None)
             row(f"`{w}`: echo p99 within 0.3 ms of the direct read",
                 f"yucon {yp99:.3f} ms, direct {dp99:.3f} ms (+{yp99 - dp99:.3f})" if dp99 is not None
