@@ -1448,8 +1448,8 @@ def report(b, command, started, elapsed):
         "the client writes to), so relay/direct is what the second pty alone leaves of the direct rate")
     add("- `sshd` (on `syn`, a reference too): `ssh -tt` to the same OpenSSH sshd as screen's, which runs a `syn` of "
         "its own as the session's command, on the session's pty: no console server at all, only what every SSH "
-        "console has on its way (the client, encryption both ways, sshd, the session's pty), so no SSH console can "
-        "be quicker")
+        "console has on its way (the client, encryption both ways, sshd, the session's pty): the least any SSH console "
+        "does")
     rounds_like = (f", then {a.warmup_runs} per workload like a round's (and every other peer one on `uml`: no guest "
                    "is fresher than yucon's)") if a.warmup_runs else ""
     add(f"- Before the rounds yucon gets one unmeasured run on `syn` ({a.warmup_keys} keys, a {a.warmup_mb} MB "
