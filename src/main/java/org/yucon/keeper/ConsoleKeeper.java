@@ -84,11 +84,20 @@ public final class ConsoleKeeper {
                 handler.start();
             }
         } finally {
-            Runtime.getRuntime().removeShutdownHook(closingLogs);
+            forget(closingLogs);
             closeLogs();
             Files.deleteIfExists(socket(stateDir));
             Files.deleteIfExists(pidFile(stateDir));
             log.info("console keeper stopped");
+        }
+    }
+
+    /** The JVM refuses once it is exiting (a signal came as the keeper quit): then the hook closes the logs itself. */
+    private static void forget(Thread shutdownHook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException exiting) {
+            log.debug("exiting on a signal while quitting: the shutdown hook closes the logs");
         }
     }
 
