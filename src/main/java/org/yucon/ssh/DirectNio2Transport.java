@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.FactoryManager;
@@ -57,6 +58,17 @@ final class DirectNio2Transport implements IoServiceFactoryFactory {
         throw new UnsupportedOperationException("the SSH transport makes its own threads");
     }
 
+    /**
+     * The group: one polling thread of a cached pool, whose completions of a console output thread's own writes
+     * that thread runs itself. The pool is not a ThreadPoolExecutor to the JDK, which so takes the number of
+     * polling threads from us as it is (for a ThreadPoolExecutor of unbounded size it would ignore the number: a
+     * negative one means one per core, any other none).
+     */
+    static AsynchronousChannelGroup channelGroup(ThreadFactory threads) throws IOException {
+        return AsynchronousChannelGroup.withCachedThreadPool(new CompletingExecutor(new ThreadPoolExecutor(0,
+                Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), threads)), 1);
+    }
+
     private static final class Factory extends Nio2ServiceFactory {
         private final AsynchronousChannelGroup group;
         /** Handed to MINA's factory as its own resume pool too, so that it is one pool, closed by MINA. */
@@ -70,21 +82,10 @@ final class DirectNio2Transport implements IoServiceFactoryFactory {
             super(manager, null, resuming);
             this.resuming = resuming;
             try {
-                group = AsynchronousChannelGroup.withCachedThreadPool(threads(manager), 1);
+                group = channelGroup(new SshdThreadFactory(manager + "-nio2"));
             } catch (IOException e) {
                 throw new IllegalStateException("could not start the SSH transport's threads: " + e.getMessage(), e);
             }
-        }
-
-        /**
-         * A cached pool, whose completions of a console output thread's own writes that thread runs itself. Not a
-         * ThreadPoolExecutor to the JDK, which so takes the number of polling threads from us as it is (for a
-         * ThreadPoolExecutor of unbounded size it would ignore the number: a negative one means one per core, any
-         * other none).
-         */
-        private static ExecutorService threads(FactoryManager manager) {
-            return new CompletingExecutor(new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-                    new SynchronousQueue<>(), new SshdThreadFactory(manager + "-nio2")));
         }
 
         private static int workers(FactoryManager manager) {
@@ -120,7 +121,7 @@ final class DirectNio2Transport implements IoServiceFactoryFactory {
      * The group's pool. After the group has started its polling thread, the group gives its pool only completions to
      * run; one that a console's output thread hands it (its own write, completed at once) runs on that thread.
      */
-    static final class CompletingExecutor extends AbstractExecutorService {
+    private static final class CompletingExecutor extends AbstractExecutorService {
         private final ExecutorService pool;
 
         CompletingExecutor(ExecutorService pool) {

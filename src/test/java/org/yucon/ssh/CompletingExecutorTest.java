@@ -15,8 +15,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.yucon.console.OutputThread;
 
 /**
- * On the JDK's own channels: a write that a console's output thread makes, and that the socket takes at once, is
+ * On the transport's channel group: a write that a console's output thread makes, and that the socket takes at once, is
  * completed on that thread, also past the JDK's limit of direct completions in a row; any other thread's goes to
  * the pool, as it would without this executor.
  */
@@ -39,13 +37,11 @@ class CompletingExecutorTest {
 
     @BeforeEach
     void connect() throws Exception {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "pool");
-                    t.setDaemon(true);
-                    return t;
-                });
-        group = AsynchronousChannelGroup.withCachedThreadPool(new DirectNio2Transport.CompletingExecutor(pool), 1);
+        group = DirectNio2Transport.channelGroup(r -> {
+            Thread t = new Thread(r, "pool");
+            t.setDaemon(true);
+            return t;
+        });
         try (AsynchronousServerSocketChannel server = AsynchronousServerSocketChannel.open(group)
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             Future<AsynchronousSocketChannel> accepted = server.accept();
