@@ -14,12 +14,18 @@ import java.time.Duration;
  * @param sessionsTotal      concurrent SSH connections in all
  * @param idleTimeout        a connection with no traffic for this long is closed; zero means never, so that
  *                           somebody watching a quiet console is not cut off
+ * @param passwordMaxBytes   a longer password fails unhashed: SHA-512 crypt costs the square of the length, and a
+ *                           password as long as an SSH packet (256 KB) would cost a CPU-minute
+ * @param passwordThreads    passwords hashed at the same time, each on a thread (and CPU) of its own
+ * @param passwordQueue      passwords waiting for a thread; one more fails unhashed, so that a flood costs at most
+ *                           {@code passwordThreads} CPUs
  */
 public record LoginLimits(int authAttempts, Duration loginGrace, Duration failureDelay, int throttleFailures,
-                          Duration throttleWindow, int sessionsPerAccount, int sessionsTotal, Duration idleTimeout) {
+                          Duration throttleWindow, int sessionsPerAccount, int sessionsTotal, Duration idleTimeout,
+                          int passwordMaxBytes, int passwordThreads, int passwordQueue) {
 
     public static LoginLimits defaults() {
         return new LoginLimits(6, Duration.ofSeconds(60), Duration.ofSeconds(2), 10, Duration.ofMinutes(10), 20, 1000,
-                Duration.ZERO);
+                Duration.ZERO, 1024, 1, 128);
     }
 }

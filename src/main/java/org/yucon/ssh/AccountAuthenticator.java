@@ -6,6 +6,7 @@ import java.security.PublicKey;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.net.InetSocketAddress;
@@ -22,29 +23,43 @@ import org.slf4j.LoggerFactory;
 import org.yucon.config.AccountConfig;
 import org.yucon.config.ConfigException;
 import org.yucon.config.AccountBook;
+import org.yucon.config.LoginLimits;
 
 /**
  * Password and public-key authentication against the accounts of the configuration. Keys are read at each
  * attempt, so a changed keys file counts for the next login. An unknown login costs the same hashing as a known
  * one and fails the same way, so neither message nor timing tells them apart. A failed password is answered
- * only after a delay that holds no thread; an address with too many failures is refused for a while. A password
- * is hashed on the sessions' pool, not on MINA's I/O thread: the hash takes milliseconds of CPU (2-3 ms here), and
- * every connection's input waits for that thread.
+ * {@code auth_failure_delay} after it came, however it failed, without a thread waiting; an address with too many
+ * failures is refused for a while. A password is hashed on a pool of its own, not on MINA's I/O thread: the hash
+ * takes milliseconds of CPU (2-4 ms here), and every connection's input waits for that thread. Nothing is hashed
+ * for a refused address, a password over {@code password_max_bytes} (its hash costs the square of its length), a
+ * client that has gone, or past the pool's queue.
  */
 final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuthenticator {
     private static final Logger log = LoggerFactory.getLogger(AccountAuthenticator.class);
     private static final String DECOY_HASH = Sha2Crypt.sha512Crypt("decoy".getBytes(StandardCharsets.UTF_8));
 
+    /** One password to check, and how to answer it. */
+    private record Attempt(String login, String address, ServerSession session, AsyncAuthException answer,
+                           long failAtNanos) {
+        String from() {
+            return String.valueOf(session.getClientAddress());
+        }
+    }
+
     private final AccountBook accounts;
     private final LoginGuard guard;
+    private final int passwordMaxBytes;
     private final AuditLog audit;
     private final ScheduledExecutorService scheduler;
     private final Executor hashing;
 
-    AccountAuthenticator(AccountBook accounts, LoginGuard guard, AuditLog audit, ScheduledExecutorService scheduler,
+    /** {@code hashing} rejects what it cannot take soon: such a password fails unhashed. */
+    AccountAuthenticator(AccountBook accounts, LoginLimits limits, AuditLog audit, ScheduledExecutorService scheduler,
                          Executor hashing) {
         this.accounts = accounts;
-        this.guard = guard;
+        this.guard = new LoginGuard(limits);
+        this.passwordMaxBytes = limits.passwordMaxBytes();
         this.audit = audit;
         this.scheduler = scheduler;
         this.hashing = hashing;
@@ -53,21 +68,59 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
     @Override
     public boolean authenticate(String username, String password, ServerSession session) {
         AsyncAuthException answer = new AsyncAuthException();
-        hashing.execute(() -> answer(answer, username, password, session));
+        Attempt attempt = new Attempt(username, address(session), session, answer,
+                System.nanoTime() + guard.failureDelay().toNanos());
+        Optional<byte[]> bytes = bounded(password);
+        if (guard.blocked(attempt.address(), Instant.now())) {
+            fail(attempt, "refused:throttled");
+        } else if (bytes.isEmpty()) {
+            guard.failed(attempt.address(), Instant.now());
+            fail(attempt, "refused:password-too-long");
+        } else {
+            check(attempt, bytes.get());
+        }
         throw answer;
     }
 
-    private void answer(AsyncAuthException answer, String username, String password, ServerSession session) {
-        String address = address(session);
-        boolean ok = passwordMatches(username, password) && !guard.blocked(address, Instant.now());
-        audit.record(username, String.valueOf(session.getClientAddress()), "password-auth", "", ok ? "accepted" : "refused");
-        if (ok) {
-            guard.succeeded(address);
-            answer.setAuthed(true);
+    /** The password as UTF-8, unless it is longer than {@code password_max_bytes} (a char is at least a byte). */
+    private Optional<byte[]> bounded(String password) {
+        if (password.length() > passwordMaxBytes) {
+            return Optional.empty();
+        }
+        byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
+        return bytes.length > passwordMaxBytes ? Optional.empty() : Optional.of(bytes);
+    }
+
+    private void check(Attempt attempt, byte[] password) {
+        try {
+            hashing.execute(() -> hash(attempt, password));
+        } catch (RejectedExecutionException e) {
+            guard.failed(attempt.address(), Instant.now());
+            fail(attempt, "refused:too-many-passwords-at-once");
+        }
+    }
+
+    /** On the hashing pool. */
+    private void hash(Attempt attempt, byte[] password) {
+        if (!attempt.session().isOpen()) {
+            audit.record(attempt.login(), attempt.from(), "password-auth", "", "refused:client-gone");
             return;
         }
-        guard.failed(address, Instant.now());
-        scheduler.schedule(() -> answer.setAuthed(false), guard.failureDelay().toMillis(), TimeUnit.MILLISECONDS);
+        if (!passwordMatches(attempt.login(), password)) {
+            guard.failed(attempt.address(), Instant.now());
+            fail(attempt, "refused");
+            return;
+        }
+        guard.succeeded(attempt.address());
+        audit.record(attempt.login(), attempt.from(), "password-auth", "", "accepted");
+        attempt.answer().setAuthed(true);
+    }
+
+    /** Records the failure and answers it at its time, whatever the reason. */
+    private void fail(Attempt attempt, String result) {
+        audit.record(attempt.login(), attempt.from(), "password-auth", "", result);
+        long wait = Math.max(0, attempt.failAtNanos() - System.nanoTime());
+        scheduler.schedule(() -> attempt.answer().setAuthed(false), wait, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -83,10 +136,10 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
         return ok;
     }
 
-    private boolean passwordMatches(String username, String password) {
+    private boolean passwordMatches(String username, byte[] password) {
         Optional<String> hash = accounts.account(username).flatMap(AccountConfig::passwordHash);
         String stored = hash.orElse(DECOY_HASH);
-        String computed = Sha2Crypt.sha512Crypt(password.getBytes(StandardCharsets.UTF_8), stored);
+        String computed = Sha2Crypt.sha512Crypt(password, stored);
         return hash.isPresent() && MessageDigest.isEqual(
                 computed.getBytes(StandardCharsets.UTF_8), stored.getBytes(StandardCharsets.UTF_8));
     }

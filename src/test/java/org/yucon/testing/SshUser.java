@@ -2,6 +2,7 @@ package org.yucon.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -59,6 +60,15 @@ public final class SshUser implements AutoCloseable {
     /** An authenticated session of {@code user} with {@code password} (and no key); the caller closes it. */
     public ClientSession loginWithPassword(String user, String password) throws IOException {
         return login(user, session -> session.addPasswordIdentity(password));
+    }
+
+    /**
+     * A session of {@code user} from the local address {@code from} (on Linux any of 127.0.0.0/8, so that a test can
+     * be many clients), connected but not yet authenticated; the caller closes it.
+     */
+    public ClientSession connect(String user, String from) throws IOException {
+        return client.connect(user, new InetSocketAddress("127.0.0.1", port), new InetSocketAddress(from, 0))
+                .verify(TIMEOUT).getSession();
     }
 
     /** Closes the session when authentication fails, so that no test leaks a connection. */
