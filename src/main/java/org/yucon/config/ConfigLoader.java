@@ -112,7 +112,8 @@ public final class ConfigLoader {
                 section.duration("idle_timeout", d.idleTimeout(), Duration.ofDays(7)),
                 (int) section.integer("password_max_bytes", d.passwordMaxBytes(), 64, 16 << 10),
                 (int) section.integer("password_threads", d.passwordThreads(), 1, 64),
-                (int) section.integer("password_queue", d.passwordQueue(), 1, 100_000));
+                (int) section.integer("password_queue", d.passwordQueue(), 1, 100_000),
+                (int) section.integer("login_failures", d.loginFailures(), 1, 1_000_000));
         section.rejectUnknownKeys();
         return limits;
     }

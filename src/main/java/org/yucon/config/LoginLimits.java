@@ -8,7 +8,7 @@ import java.time.Duration;
  * @param authAttempts       authentication requests allowed per connection
  * @param loginGrace         time from connection to successful login before the connection is dropped
  * @param failureDelay       how long a failed password waits for its answer (no thread waits with it)
- * @param throttleFailures   failed logins from one address that get it refused ...
+ * @param throttleFailures   failed passwords from one address (IPv6: one /64) that get it refused ...
  * @param throttleWindow     ... within this time, and for the rest of it
  * @param sessionsPerAccount concurrent SSH connections per account
  * @param sessionsTotal      concurrent SSH connections in all
@@ -19,13 +19,15 @@ import java.time.Duration;
  * @param passwordThreads    passwords hashed at the same time, each on a thread (and CPU) of its own
  * @param passwordQueue      passwords waiting for a thread; one more fails unhashed, so that a flood costs at most
  *                           {@code passwordThreads} CPUs
+ * @param loginFailures      failed passwords of one account, from anywhere, per {@code throttleWindow}: past that
+ *                           its passwords are checked only as fast as this budget refills (keys still work)
  */
 public record LoginLimits(int authAttempts, Duration loginGrace, Duration failureDelay, int throttleFailures,
                           Duration throttleWindow, int sessionsPerAccount, int sessionsTotal, Duration idleTimeout,
-                          int passwordMaxBytes, int passwordThreads, int passwordQueue) {
+                          int passwordMaxBytes, int passwordThreads, int passwordQueue, int loginFailures) {
 
     public static LoginLimits defaults() {
         return new LoginLimits(6, Duration.ofSeconds(60), Duration.ofSeconds(2), 10, Duration.ofMinutes(10), 20, 1000,
-                Duration.ZERO, 1024, 1, 128);
+                Duration.ZERO, 1024, 1, 128, 30);
     }
 }

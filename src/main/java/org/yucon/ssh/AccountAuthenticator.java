@@ -9,8 +9,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Instant;
 import org.apache.sshd.server.auth.AsyncAuthException;
 import org.apache.commons.codec.digest.Sha2Crypt;
@@ -29,19 +27,20 @@ import org.yucon.config.LoginLimits;
  * Password and public-key authentication against the accounts of the configuration. Keys are read at each
  * attempt, so a changed keys file counts for the next login. An unknown login costs the same hashing as a known
  * one and fails the same way, so neither message nor timing tells them apart. A failed password is answered
- * {@code auth_failure_delay} after it came, however it failed, without a thread waiting; an address with too many
- * failures is refused for a while. A password is hashed on a pool of its own, not on MINA's I/O thread: the hash
- * takes milliseconds of CPU (2-4 ms here), and every connection's input waits for that thread. Nothing is hashed
- * for a refused address, a password over {@code password_max_bytes} (its hash costs the square of its length), a
- * client that has gone, or past the pool's queue.
+ * {@code auth_failure_delay} after it came, however it failed, without a thread waiting. {@link LoginGuard} refuses
+ * an address with too many failures for a while and slows the guessing of one account's password. A password is
+ * hashed on a pool of its own, not on MINA's I/O thread: the hash takes milliseconds of CPU (2-4 ms here), and every
+ * connection's input waits for that thread. Nothing is hashed for a password the guard refuses, one over
+ * {@code password_max_bytes} (its hash costs the square of its length), a client that has gone, or past the pool's
+ * queue.
  */
 final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuthenticator {
     private static final Logger log = LoggerFactory.getLogger(AccountAuthenticator.class);
     private static final String DECOY_HASH = Sha2Crypt.sha512Crypt("decoy".getBytes(StandardCharsets.UTF_8));
 
-    /** One password to check, and how to answer it. */
-    private record Attempt(String login, String address, ServerSession session, AsyncAuthException answer,
-                           long failAtNanos) {
+    /** One password to check, and how to answer it; {@code account} is empty for a login that does not exist. */
+    private record Attempt(String login, Optional<AccountConfig> account, String source, ServerSession session,
+                           AsyncAuthException answer, long failAtNanos) {
         String from() {
             return String.valueOf(session.getClientAddress());
         }
@@ -68,16 +67,13 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
     @Override
     public boolean authenticate(String username, String password, ServerSession session) {
         AsyncAuthException answer = new AsyncAuthException();
-        Attempt attempt = new Attempt(username, address(session), session, answer,
-                System.nanoTime() + guard.failureDelay().toNanos());
-        Optional<byte[]> bytes = bounded(password);
-        if (guard.blocked(attempt.address(), Instant.now())) {
-            fail(attempt, "refused:throttled");
-        } else if (bytes.isEmpty()) {
-            guard.failed(attempt.address(), Instant.now());
-            fail(attempt, "refused:password-too-long");
-        } else {
-            check(attempt, bytes.get());
+        Attempt attempt = new Attempt(username, accounts.account(username), LoginGuard.source(session.getClientAddress()),
+                session, answer, System.nanoTime() + guard.failureDelay().toNanos());
+        switch (guard.admit(attempt.source(), attempt.account().map(AccountConfig::name), Instant.now())) {
+            case SOURCE_THROTTLED -> fail(attempt, "refused:address-throttled");
+            case BUDGET_SPENT -> fail(attempt, "refused:login-budget-spent");
+            case CHECK -> bounded(password).ifPresentOrElse(bytes -> check(attempt, bytes),
+                    () -> fail(attempt, "refused:password-too-long"));
         }
         throw answer;
     }
@@ -95,7 +91,6 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
         try {
             hashing.execute(() -> hash(attempt, password));
         } catch (RejectedExecutionException e) {
-            guard.failed(attempt.address(), Instant.now());
             fail(attempt, "refused:too-many-passwords-at-once");
         }
     }
@@ -106,12 +101,11 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
             audit.record(attempt.login(), attempt.from(), "password-auth", "", "refused:client-gone");
             return;
         }
-        if (!passwordMatches(attempt.login(), password)) {
-            guard.failed(attempt.address(), Instant.now());
+        if (!passwordMatches(attempt.account(), password)) {
             fail(attempt, "refused");
             return;
         }
-        guard.succeeded(attempt.address());
+        guard.succeeded(attempt.source(), attempt.login(), Instant.now());
         audit.record(attempt.login(), attempt.from(), "password-auth", "", "accepted");
         attempt.answer().setAuthed(true);
     }
@@ -127,7 +121,7 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
     public boolean authenticate(String username, PublicKey key, ServerSession session) {
         Optional<AccountConfig> account = accounts.account(username);
         boolean ok = account.isPresent() && account.get().authorizedKeys().isPresent() && listed(account.get(), key)
-                && !guard.blocked(address(session), Instant.now());
+                && !guard.refused(LoginGuard.source(session.getClientAddress()), Instant.now());
         log.debug("public key {} for {} from {}: {}", KeyUtils.getFingerPrint(key), username, session.getClientAddress(),
                 ok ? "accepted" : "refused");
         if (ok) {
@@ -136,18 +130,12 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
         return ok;
     }
 
-    private boolean passwordMatches(String username, byte[] password) {
-        Optional<String> hash = accounts.account(username).flatMap(AccountConfig::passwordHash);
+    private static boolean passwordMatches(Optional<AccountConfig> account, byte[] password) {
+        Optional<String> hash = account.flatMap(AccountConfig::passwordHash);
         String stored = hash.orElse(DECOY_HASH);
         String computed = Sha2Crypt.sha512Crypt(password, stored);
         return hash.isPresent() && MessageDigest.isEqual(
                 computed.getBytes(StandardCharsets.UTF_8), stored.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The address without the port: the throttle is per host, not per connection. */
-    private static String address(ServerSession session) {
-        SocketAddress a = session.getClientAddress();
-        return a instanceof InetSocketAddress ? ((InetSocketAddress) a).getAddress().getHostAddress() : String.valueOf(a);
     }
 
     private static boolean listed(AccountConfig account, PublicKey key) {

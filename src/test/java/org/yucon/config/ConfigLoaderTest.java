@@ -344,17 +344,18 @@ class ConfigLoaderTest {
 
         write("yucon.toml", "[limits]", "auth_attempts = 3", "login_grace = \"20s\"", "auth_failure_delay = \"500ms\"",
                 "throttle_failures = 5", "throttle_window = \"1m\"", "sessions_per_account = 4", "sessions_total = 50",
-                "idle_timeout = \"1h\"", "password_max_bytes = 256", "password_threads = 2", "password_queue = 16");
+                "idle_timeout = \"1h\"", "password_max_bytes = 256", "password_threads = 2", "password_queue = 16",
+                "login_failures = 7");
         assertEquals(new LoginLimits(3, Duration.ofSeconds(20), Duration.ofMillis(500), 5, Duration.ofMinutes(1), 4, 50,
-                Duration.ofHours(1), 256, 2, 16), load().gateway().limits());
+                Duration.ofHours(1), 256, 2, 16, 7), load().gateway().limits());
     }
 
     @Test
     void aMisspeltLimitIsNamed() {
         write("yucon.toml", "[limits]", "auth_attemps = 3");
         assertRejected("yucon.toml line 2: unknown key 'limits.auth_attemps' (known here: auth_attempts, auth_failure_delay, "
-                + "idle_timeout, login_grace, password_max_bytes, password_queue, password_threads, sessions_per_account, "
-                + "sessions_total, throttle_failures, throttle_window)");
+                + "idle_timeout, login_failures, login_grace, password_max_bytes, password_queue, password_threads, "
+                + "sessions_per_account, sessions_total, throttle_failures, throttle_window)");
     }
 
     @Test
