@@ -1,5 +1,7 @@
 package org.yucon.config;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -16,22 +18,35 @@ public final class AccountBook {
     private static final Logger log = LoggerFactory.getLogger(AccountBook.class);
     private static final long LOOK_EVERY_NANOS = 1_000_000_000L;
 
+    /** The accounts by name, and the keys files among them in name order: swapped together. */
+    private record Loaded(Map<String, AccountConfig> accounts, List<Path> keyFiles) {
+        static Loaded of(Map<String, AccountConfig> accounts) {
+            return new Loaded(Map.copyOf(accounts), new TreeMap<>(accounts).values().stream()
+                    .flatMap(account -> account.authorizedKeys().stream()).toList());
+        }
+    }
+
     private final ConfigLoader loader;
     private final byte gatewayEscape;
-    private volatile Map<String, AccountConfig> accounts;
+    private volatile Loaded loaded;
     private volatile String stamp;
     private volatile long lookedAt = System.nanoTime();
 
-    public AccountBook(Configuration loaded) {
-        this.loader = new ConfigLoader(loaded.etc());
-        this.gatewayEscape = loaded.gateway().console().escapeKey();
-        this.accounts = loaded.accounts();
+    public AccountBook(Configuration config) {
+        this.loader = new ConfigLoader(config.etc());
+        this.gatewayEscape = config.gateway().console().escapeKey();
+        this.loaded = Loaded.of(config.accounts());
         this.stamp = stamp();
     }
 
     public Optional<AccountConfig> account(String name) {
         refreshIfChanged();
-        return Optional.ofNullable(accounts.get(name));
+        return Optional.ofNullable(loaded.accounts().get(name));
+    }
+
+    /** The keys files of all accounts that have one, in the order of their names. */
+    public List<Path> keyFiles() {
+        return loaded.keyFiles();
     }
 
     /** Accounts name guests, so a guest file added or removed is a reason to read the accounts again too. */
@@ -55,7 +70,8 @@ public final class AccountBook {
             }
             stamp = current;
             try {
-                accounts = loader.loadAccounts(loader.guestNames(), gatewayEscape);
+                Map<String, AccountConfig> accounts = loader.loadAccounts(loader.guestNames(), gatewayEscape);
+                loaded = Loaded.of(accounts);
                 log.info("accounts reloaded: {}", String.join(", ", new TreeMap<>(accounts).keySet()));
             } catch (ConfigException e) {
                 log.warn("accounts not reloaded, the previous ones stay in force: {}", e.getMessage());

@@ -1,8 +1,12 @@
 package org.yucon.ssh;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -25,8 +29,8 @@ import org.yucon.config.LoginLimits;
 
 /**
  * Password and public-key authentication against the accounts of the configuration. Keys are read at each
- * attempt, so a changed keys file counts for the next login. An unknown login costs the same hashing as a known
- * one and fails the same way, so neither message nor timing tells them apart. A failed password is answered
+ * attempt, so a changed keys file counts for the next login. An unknown login costs the same hashing, or the same
+ * reading of a keys file, as a known one and fails the same way, so neither message nor timing tells them apart. A failed password is answered
  * {@code auth_failure_delay} after it came, however it failed, without a thread waiting. {@link LoginGuard} refuses
  * an address with too many failures for a while and slows the guessing of one account's password. A password is
  * hashed on a pool of its own, not on MINA's I/O thread: the hash takes milliseconds of CPU (2-4 ms here), and every
@@ -47,6 +51,8 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
     }
 
     private final AccountBook accounts;
+    /** Keys the hash that picks an unknown login's decoy keys file. */
+    private final byte[] decoySecret = new byte[32];
     private final LoginGuard guard;
     private final int passwordMaxBytes;
     private final AuditLog audit;
@@ -57,6 +63,7 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
     AccountAuthenticator(AccountBook accounts, LoginLimits limits, AuditLog audit, ScheduledExecutorService scheduler,
                          Executor hashing) {
         this.accounts = accounts;
+        new SecureRandom().nextBytes(decoySecret);
         this.guard = new LoginGuard(limits);
         this.passwordMaxBytes = limits.passwordMaxBytes();
         this.audit = audit;
@@ -117,11 +124,17 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
         scheduler.schedule(() -> attempt.answer().setAuthed(false), wait, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * A login without keys of its own, unknown or with a password only, reads a decoy instead and is refused whatever
+     * it holds: an account's keys file, picked by a hash of the login name that nobody outside knows, so that reading
+     * and comparing take what they take for a login that has keys, and no made-up name can be aimed at the same file
+     * as a real one's.
+     */
     @Override
     public boolean authenticate(String username, PublicKey key, ServerSession session) {
-        Optional<AccountConfig> account = accounts.account(username);
-        boolean ok = account.isPresent() && account.get().authorizedKeys().isPresent() && listed(account.get(), key)
-                && !guard.refused(LoginGuard.source(session.getClientAddress()), Instant.now());
+        Optional<Path> own = accounts.account(username).flatMap(AccountConfig::authorizedKeys);
+        boolean listed = own.or(() -> decoyKeys(username)).map(file -> listed(file, key)).orElse(false);
+        boolean ok = own.isPresent() && listed && !guard.refused(LoginGuard.source(session.getClientAddress()), Instant.now());
         log.debug("public key {} for {} from {}: {}", KeyUtils.getFingerPrint(key), username, session.getClientAddress(),
                 ok ? "accepted" : "refused");
         if (ok) {
@@ -138,12 +151,31 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
                 computed.getBytes(StandardCharsets.UTF_8), stored.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static boolean listed(AccountConfig account, PublicKey key) {
+    private Optional<Path> decoyKeys(String login) {
+        List<Path> files = accounts.keyFiles();
+        if (files.isEmpty()) {
+            return Optional.empty();
+        }
+        MessageDigest sha256 = sha256();
+        sha256.update(decoySecret);
+        int hash = ByteBuffer.wrap(sha256.digest(login.getBytes(StandardCharsets.UTF_8))).getInt();
+        return Optional.of(files.get(Math.floorMod(hash, files.size())));
+    }
+
+    private static MessageDigest sha256() {
         try {
-            List<PublicKey> keys = AuthorizedKeys.read(account.authorizedKeys().orElseThrow());
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
+    private static boolean listed(Path keysFile, PublicKey key) {
+        try {
+            List<PublicKey> keys = AuthorizedKeys.read(keysFile);
             return keys.stream().anyMatch(k -> KeyUtils.compareKeys(k, key));
         } catch (ConfigException e) {
-            log.warn("keys of {} unusable: {}", account.name(), e.getMessage());
+            log.warn("keys unusable: {}", e.getMessage());
             return false;
         }
     }

@@ -43,6 +43,8 @@ public final class SshUser implements AutoCloseable {
         Set<String> pinned = Set.copyOf(hostKeyFingerprints);
         client.setServerKeyVerifier((session, address, serverKey) -> pinned.contains(KeyUtils.getFingerPrint(serverKey)));
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+        // As OpenSSH does: with Nagle on, a client's second small packet waits for the gateway's delayed ACK (40 ms).
+        CoreModuleProperties.TCP_NODELAY.set(client, true);
         client.start();
         return new SshUser(client, port, key);
     }
