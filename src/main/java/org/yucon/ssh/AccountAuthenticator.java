@@ -30,13 +30,13 @@ import org.yucon.config.LoginLimits;
 /**
  * Password and public-key authentication against the accounts of the configuration. Keys are read at each
  * attempt, so a changed keys file counts for the next login. An unknown login costs the same hashing, or the same
- * reading of a keys file, as a known one and fails the same way, so neither message nor timing tells them apart. A failed password is answered
- * {@code auth_failure_delay} after it came, however it failed, without a thread waiting. {@link LoginGuard} refuses
- * an address with too many failures for a while and slows the guessing of one account's password. A password is
- * hashed on a pool of its own, not on MINA's I/O thread: the hash takes milliseconds of CPU (2-4 ms here), and every
- * connection's input waits for that thread. Nothing is hashed for a password the guard refuses, one over
- * {@code password_max_bytes} (its hash costs the square of its length), a client that has gone, or past the pool's
- * queue.
+ * reading of a keys file, as a known one and fails the same way, so neither message nor timing tells them apart. A
+ * failed password is answered {@code auth_failure_delay} after it came, however it failed, without a thread
+ * waiting. {@link LoginGuard} refuses an address with too many failures for a while and slows the guessing of one
+ * account's password. A password is hashed on a pool of its own, not on MINA's I/O thread: the hash takes
+ * milliseconds of CPU (2-4 ms here), and every connection's input waits for that thread. Nothing is hashed for a
+ * password the guard refuses, one over {@code password_max_bytes} (its hash costs the square of its length), a
+ * client that has gone, or past the pool's queue.
  */
 final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuthenticator {
     private static final Logger log = LoggerFactory.getLogger(AccountAuthenticator.class);
@@ -51,7 +51,7 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
     }
 
     private final AccountBook accounts;
-    /** Keys the hash that picks an unknown login's decoy keys file. */
+    /** Keys the hash that picks an unknown login's decoy keys file; filled once, in the constructor. */
     private final byte[] decoySecret = new byte[32];
     private final LoginGuard guard;
     private final int passwordMaxBytes;
