@@ -108,11 +108,11 @@ final class AccountCommand {
             if (noPassword && key == null) {
                 throw new Fail("--no-password needs --key, or nobody could log in", null);
             }
+            file.setGuests(guests);
+            file.setBoolean("admin", admin);
             if (!noPassword) {
                 file.setString("password", Passwords.read(passwordStdin));
             }
-            file.set("admin", Boolean.toString(admin));
-            file.setGuests(guests);
             Path keys = file.path().resolveSibling(name + ".keys");
             if (key != null) {
                 Keys.append(keys, key);
@@ -171,6 +171,7 @@ final class AccountCommand {
 
         @Override
         public Integer call() throws Exception {
+            AccountFile.requireGuestName(guest);
             AccountFile file = existing(name);
             List<String> guests = file.guests();
             change(guests);
