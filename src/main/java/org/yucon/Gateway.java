@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
+import org.yucon.config.AccessChanges;
 import org.yucon.config.AccountBook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,7 @@ import org.yucon.ssh.SshGateway;
  * and the gateway's threads; the keeper and the guests keep running, as they would if the gateway crashed.
  */
 public final class Gateway implements AutoCloseable {
-    /** How often the guest files are looked at, for changes made while the gateway runs. */
+    /** How often the guest and account files are looked at, for changes made while the gateway runs. */
     private static final Duration FOLLOW_EVERY = Duration.ofSeconds(2);
     /**
      * How long a session thread with nothing to do lives on: longer than the menus' refresh period, so that the
@@ -70,12 +71,17 @@ public final class Gateway implements AutoCloseable {
         try {
             KeeperClient keeper = KeeperClient.connectOrStart(config.gateway().stateDir(), config.gateway().console().ringBytes());
             config.guestErrors().forEach(error -> log.error("guest not loaded: {}", error));
-            Guests guests = new Guests(config, kernel, keeper, scheduler, posix);
+            AccessChanges accessChanges = new AccessChanges();
+            Guests guests = new Guests(config, kernel, keeper, scheduler, posix, accessChanges);
             Autostart.begin(guests.all(), scheduler);
             scheduler.scheduleWithFixedDelay(new GuestFilesWatch(new ConfigLoader(config.etc()), guests),
                     FOLLOW_EVERY.toSeconds(), FOLLOW_EVERY.toSeconds(), TimeUnit.SECONDS);
+            // Rights taken away reach open sessions within one look, not at their next login.
+            AccountBook accounts = new AccountBook(config, accessChanges);
+            scheduler.scheduleWithFixedDelay(accounts::look, FOLLOW_EVERY.toSeconds(), FOLLOW_EVERY.toSeconds(),
+                    TimeUnit.SECONDS);
             AuditLog audit = new AuditLog(config.gateway().stateDir().resolve("audit.log"));
-            SshGateway ssh = new SshGateway(config.gateway(), new AccountBook(config), guests, scheduler, sessions,
+            SshGateway ssh = new SshGateway(config.gateway(), accounts, guests, scheduler, sessions,
                     keys.provider(hostKeys), audit);
             ssh.start();
             return new Gateway(guests, keeper, ssh, hostKeys, scheduler, sessions);

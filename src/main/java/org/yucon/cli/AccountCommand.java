@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code yucon account ...}: manage logins without editing hashes by hand. Every change is checked by loading
  * the whole configuration again; a change that would not load is undone and named. A running gateway picks the
- * change up for the next login.
+ * change up within seconds, for the sessions already open too.
  */
 @Command(name = "account", description = "Manage logins: list, add, remove, passwd, grant, revoke, key-add, key-remove.",
         subcommands = {AccountCommand.ListAccounts.class, AccountCommand.Add.class, AccountCommand.Remove.class,
@@ -108,11 +108,11 @@ final class AccountCommand {
             if (noPassword && key == null) {
                 throw new Fail("--no-password needs --key, or nobody could log in", null);
             }
+            file.setGuests(guests);
+            file.setBoolean("admin", admin);
             if (!noPassword) {
                 file.setString("password", Passwords.read(passwordStdin));
             }
-            file.set("admin", Boolean.toString(admin));
-            file.setGuests(guests);
             Path keys = file.path().resolveSibling(name + ".keys");
             if (key != null) {
                 Keys.append(keys, key);
@@ -128,7 +128,7 @@ final class AccountCommand {
         }
     }
 
-    @Command(name = "remove", description = "Remove an account and its keys; its open sessions stay until they end.")
+    @Command(name = "remove", description = "Remove an account and its keys; its open sessions end.")
     static final class Remove extends Edit implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
@@ -171,6 +171,7 @@ final class AccountCommand {
 
         @Override
         public Integer call() throws Exception {
+            AccountFile.requireGuestName(guest);
             AccountFile file = existing(name);
             List<String> guests = file.guests();
             change(guests);

@@ -9,10 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The accounts as they are on disk now: when a file under {@code accounts/} (or {@code guests/}) changes (looked at, at most once a
- * second, when somebody logs in), the directory is read and validated again, and new logins see the change
- * without a restart. A change that does not validate is logged with its file and line, and the accounts as they
- * were stay in force. Called on MINA's I/O threads and session threads; the current map is swapped atomically.
+ * The accounts as they are on disk now. The files under {@code accounts/} (and {@code guests/}, which accounts name)
+ * are looked at every few seconds by the scheduler ({@link #look}) and, at most once a second, when somebody logs in;
+ * when they changed, the directory is read and validated again, and new logins and open sessions alike follow the
+ * change without a restart (the sessions through {@link AccessChanges}). A change that does not validate is logged
+ * with its file and line, and the accounts as they were stay in force. Read on MINA's I/O threads and session
+ * threads; the current map is swapped atomically, by one reader of the files at a time.
  */
 public final class AccountBook {
     private static final Logger log = LoggerFactory.getLogger(AccountBook.class);
@@ -28,19 +30,29 @@ public final class AccountBook {
 
     private final ConfigLoader loader;
     private final byte gatewayEscape;
+    private final AccessChanges changes;
     private volatile Loaded loaded;
     private volatile String stamp;
     private volatile long lookedAt = System.nanoTime();
 
-    public AccountBook(Configuration config) {
+    public AccountBook(Configuration config, AccessChanges changes) {
         this.loader = new ConfigLoader(config.etc());
         this.gatewayEscape = config.gateway().console().escapeKey();
+        this.changes = changes;
         this.loaded = Loaded.of(config.accounts());
         this.stamp = stamp();
     }
 
+    /** The account as its file says, looked at again first if the last look is over a second old: for logins. */
     public Optional<AccountConfig> account(String name) {
-        refreshIfChanged();
+        if (System.nanoTime() - lookedAt >= LOOK_EVERY_NANOS) {
+            look();
+        }
+        return current(name);
+    }
+
+    /** The account as last read, without touching the disk: for the decisions on every action and keystroke. */
+    public Optional<AccountConfig> current(String name) {
         return Optional.ofNullable(loaded.accounts().get(name));
     }
 
@@ -49,33 +61,50 @@ public final class AccountBook {
         return loaded.keyFiles();
     }
 
-    /** Accounts name guests, so a guest file added or removed is a reason to read the accounts again too. */
-    private String stamp() {
-        return DirectoryStamp.of(loader.accountsDir()) + DirectoryStamp.of(loader.guestsDir());
+    /** What counts the changes this book makes to the accounts; the guest files count theirs there too. */
+    public AccessChanges changes() {
+        return changes;
     }
 
-    private void refreshIfChanged() {
-        long now = System.nanoTime();
-        if (now - lookedAt < LOOK_EVERY_NANOS) {
-            return;
-        }
-        lookedAt = now;
+    /** Reads the accounts again if their files changed since the last look, and counts a change that took. */
+    public void look() {
+        lookedAt = System.nanoTime();
         String current = stamp();
         if (current.equals(stamp)) {
             return;
         }
+        boolean changed;
         synchronized (this) {
             if (current.equals(stamp)) {
                 return;
             }
             stamp = current;
-            try {
-                Map<String, AccountConfig> accounts = loader.loadAccounts(loader.guestNames(), gatewayEscape);
-                loaded = Loaded.of(accounts);
-                log.info("accounts reloaded: {}", String.join(", ", new TreeMap<>(accounts).keySet()));
-            } catch (ConfigException e) {
-                log.warn("accounts not reloaded, the previous ones stay in force: {}", e.getMessage());
+            changed = reload();
+        }
+        if (changed) {
+            changes.changed();
+        }
+    }
+
+    /** Accounts name guests, so a guest file added or removed is a reason to read the accounts again too. */
+    private String stamp() {
+        return DirectoryStamp.of(loader.accountsDir()) + DirectoryStamp.of(loader.guestsDir());
+    }
+
+    /** Caller holds the monitor; true when the accounts in force are not what they were. */
+    private boolean reload() {
+        try {
+            Map<String, AccountConfig> accounts = loader.loadAccounts(loader.guestNames(), gatewayEscape);
+            if (accounts.equals(loaded.accounts())) {
+                return false;
             }
+            loaded = Loaded.of(accounts);
+            log.info("accounts reloaded: {}", String.join(", ", new TreeMap<>(accounts).keySet()));
+            return true;
+        } catch (ConfigException | RuntimeException e) {
+            // Also on the scheduler, where an exception would silently end the periodic look.
+            log.warn("accounts not reloaded, the previous ones stay in force: {}", e.getMessage());
+            return false;
         }
     }
 }

@@ -5,18 +5,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
+import org.tomlj.TomlParseError;
+import org.tomlj.TomlParseResult;
+import org.tomlj.TomlPosition;
+import org.tomlj.TomlTable;
 
 /**
- * One account's file, edited line by line so that comments and keys nobody touched stay as the operator wrote
- * them. Account files are flat: {@code key = value} lines, no tables. Used by one command at a time.
+ * One account's file, edited as TOML so that comments and keys nobody touched stay as the operator wrote them. A
+ * key set here replaces its value, however many lines that took, and keeps the comment after it; a new key goes at
+ * the end. Values are written with TOML's escaping, and each edit is checked by reading the result back: it must
+ * give that key that value and leave every other key as it was, so that no value can bring a key of its own (a
+ * guest named {@code uml1"]} and a newline, then {@code admin = true}). Account files are flat: keys and values, no
+ * tables. Used by one command at a time.
  */
 public final class AccountFile {
+    private static final String NAME_RULE = "lower-case letters, digits, '-' or '_' (at most 32), starting with a letter";
+
     private final Path file;
     private final List<String> lines;
 
@@ -27,11 +38,23 @@ public final class AccountFile {
 
     /** The file of account {@code name} in {@code accountsDir}; empty (not yet on disk) for a new account. */
     public static AccountFile of(Path accountsDir, String name) throws IOException {
-        if (!ConfigLoader.NAME.matcher(name).matches()) {
-            throw new IOException("'" + name + "' is not an account name: lower-case letters, digits, '-' or '_', starting with a letter");
-        }
+        requireName("an account", name);
         Path file = accountsDir.resolve(name + ".toml");
-        return new AccountFile(file, Files.exists(file) ? new ArrayList<>(Files.readAllLines(file)) : new ArrayList<>());
+        List<String> lines = Files.exists(file) ? new ArrayList<>(Files.readAllLines(file)) : new ArrayList<>();
+        TomlParseResult toml;
+        try {
+            toml = parse(lines);
+        } catch (RuntimeException | AssertionError e) {
+            // tomlj 1.1.1 stops so at some malformed escapes (see ConfigLoader.open).
+            throw new IOException(file + ": not valid TOML, the parser stopped at a malformed string; mend it by hand"
+                    + " first");
+        }
+        if (toml.hasErrors()) {
+            TomlParseError first = toml.errors().get(0);
+            throw new IOException(file + " line " + first.position().line() + ": not valid TOML: " + first.getMessage()
+                    + "; mend it by hand first");
+        }
+        return new AccountFile(file, lines);
     }
 
     public Path path() {
@@ -42,33 +65,26 @@ public final class AccountFile {
         return Files.exists(file);
     }
 
-    /** Sets a key to a TOML value, replacing its line or adding one. */
-    public void set(String key, String tomlValue) {
-        String line = key + " = " + tomlValue;
-        int at = lineOf(key);
-        if (at >= 0) {
-            lines.set(at, line);
-        } else {
-            lines.add(line);
-        }
+    public void setString(String key, String value) throws IOException {
+        set(key, quoted(value), value);
     }
 
-    public void setString(String key, String value) {
-        set(key, "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+    public void setBoolean(String key, boolean value) throws IOException {
+        set(key, Boolean.toString(value), value);
     }
 
     /** The guests the file grants now. */
     public List<String> guests() {
-        TomlArray array = Toml.parse(String.join("\n", lines)).getArray("guests");
-        List<String> guests = new ArrayList<>();
-        for (int i = 0; array != null && i < array.size(); i++) {
-            guests.add(String.valueOf(array.get(i)));
-        }
-        return guests;
+        TomlArray array = parse(lines).getArray("guests");
+        return array == null ? new ArrayList<>() : new ArrayList<>(array.toList().stream().map(String::valueOf).toList());
     }
 
-    public void setGuests(List<String> guests) {
-        set("guests", guests.stream().map(g -> "\"" + g + "\"").collect(Collectors.joining(", ", "[", "]")));
+    /** Grants exactly these guests; a name that is not a guest name is refused before anything changes. */
+    public void setGuests(List<String> guests) throws IOException {
+        for (String guest : guests) {
+            requireGuestName(guest);
+        }
+        set("guests", guests.stream().map(AccountFile::quoted).collect(Collectors.joining(", ", "[", "]")), guests);
     }
 
     /** Writes the file whole or not at all, returning what it held before (empty for a new one). */
@@ -81,13 +97,101 @@ public final class AccountFile {
         return before;
     }
 
-    private int lineOf(String key) {
-        Pattern keyLine = Pattern.compile("\\s*" + Pattern.quote(key) + "\\s*=.*");
-        for (int i = 0; i < lines.size(); i++) {
-            if (keyLine.matcher(lines.get(i)).matches()) {
-                return i;
+    /** Refuses, with one sentence, what is not a guest name as the configuration takes it. */
+    public static void requireGuestName(String name) throws IOException {
+        requireName("a guest", name);
+    }
+
+    /** Account and guest names as the configuration takes them; anything else is refused with one sentence. */
+    private static void requireName(String kind, String name) throws IOException {
+        if (!ConfigLoader.NAME.matcher(name).matches()) {
+            throw new IOException(quoted(name) + " is not " + kind + " name: " + NAME_RULE);
+        }
+    }
+
+    /** A TOML basic string: quotes, backslashes, newlines and other control characters escaped. */
+    private static String quoted(String value) {
+        return "\"" + Toml.tomlEscape(value) + "\"";
+    }
+
+    /**
+     * Puts {@code key = toml} in place of the key's value, or at the end, then reads the result back: {@code key} must
+     * read as {@code expected} and every other key as before, or nothing changes.
+     */
+    private void set(String key, String toml, Object expected) throws IOException {
+        TomlParseResult before = parse(lines);
+        List<String> edited = new ArrayList<>(lines);
+        TomlPosition at = before.inputPositionOf(key);
+        if (at == null) {
+            edited.add(key + " = " + toml);
+        } else {
+            int first = at.line() - 1;
+            int last = lastLineOf(key, first);
+            String comment = commentOf(key, first, last);
+            String line = key + " = " + toml;
+            int column = lines.get(last).length() - comment.length();
+            String kept = comment.isEmpty() ? "" : " ".repeat(Math.max(1, column - line.length())) + comment;
+            edited.subList(first, last + 1).clear();
+            edited.add(first, line + kept);
+        }
+        TomlParseResult after = parse(edited);
+        Map<String, Object> others = plain(before);
+        others.put(key, expected);
+        if (after.hasErrors() || !plain(after).equals(others)) {
+            throw new IOException(file + ": setting " + key + " would not read back as written; nothing was changed");
+        }
+        lines.clear();
+        lines.addAll(edited);
+    }
+
+    /** The last line of the key's value, which starts on line {@code first}: where the lines from there read whole. */
+    private int lastLineOf(String key, int first) {
+        for (int last = first; last < lines.size(); last++) {
+            if (readsWhole(key, lines.subList(first, last + 1))) {
+                return last;
             }
         }
-        return -1;
+        return lines.size() - 1;
+    }
+
+    /** The comment after the key's value on its last line, or "": from the first '#' before which the value reads whole. */
+    private String commentOf(String key, int first, int last) {
+        String line = lines.get(last);
+        for (int hash = line.indexOf('#'); hash >= 0; hash = line.indexOf('#', hash + 1)) {
+            List<String> upToHash = new ArrayList<>(lines.subList(first, last));
+            upToHash.add(line.substring(0, hash));
+            if (readsWhole(key, upToHash)) {
+                return line.substring(hash);
+            }
+        }
+        return "";
+    }
+
+    private static boolean readsWhole(String key, List<String> fragment) {
+        TomlParseResult toml = parse(fragment);
+        return !toml.hasErrors() && toml.contains(key);
+    }
+
+    private static TomlParseResult parse(List<String> lines) {
+        return Toml.parse(String.join("\n", lines));
+    }
+
+    /** A table's keys with plain Java values (lists for arrays, maps for tables), to compare one reading with another. */
+    private static Map<String, Object> plain(TomlTable table) {
+        Map<String, Object> values = new HashMap<>();
+        for (String key : table.keySet()) {
+            values.put(key, plain(table.get(List.of(key))));
+        }
+        return values;
+    }
+
+    private static Object plain(Object value) {
+        if (value instanceof TomlTable table) {
+            return plain(table);
+        }
+        if (value instanceof TomlArray array) {
+            return array.toList().stream().map(AccountFile::plain).toList();
+        }
+        return value;
     }
 }

@@ -189,6 +189,25 @@ public final class ConsoleHub {
         }
     }
 
+    /**
+     * Whether the viewer's login may write from now on (its rights changed while it watched). One that may no longer
+     * write leaves the queue and write at once, which goes to the first viewer asking; its owner tells it.
+     */
+    void permit(ConsoleViewer viewer, boolean mayWrite) {
+        Handover handover;
+        synchronized (this) {
+            viewer.mayWrite(mayWrite);
+            if (mayWrite) {
+                return;
+            }
+            handover = withdraw(viewer);
+        }
+        events.record(viewer.who(), "write revoked");
+        if (handover.wasWriter()) {
+            handedOver(viewer, handover.next());
+        }
+    }
+
     /** The one way out for a viewer (tmux's server_client_lost): it leaves the list, the queue and write. */
     void leave(ConsoleViewer viewer) {
         viewers.remove(viewer);

@@ -21,7 +21,8 @@ public final class ConsoleViewer {
     private final ConsoleHub hub;
     private final String who;
     private final Instant since = Instant.now();
-    private final boolean mayWrite;
+    /** Guarded by the hub's monitor: whether this viewer's login may write, which can change while it watches. */
+    private boolean mayWrite;
     private final Consumer<RoleChange> changes;
     private final RingPump pump;
     /** Set once, by whichever thread detaches first. */
@@ -76,9 +77,14 @@ public final class ConsoleViewer {
         return hub.role(this);
     }
 
-    /** False for viewers that may only ever watch: they can neither ask for write nor force it. */
+    /** False for viewers that may only watch: they can neither ask for write nor force it. Under the hub's monitor. */
     boolean mayWrite() {
         return mayWrite;
+    }
+
+    /** Caller holds the hub's monitor. */
+    void mayWrite(boolean may) {
+        mayWrite = may;
     }
 
     /**
@@ -115,6 +121,14 @@ public final class ConsoleViewer {
     /** Stops writing or asking; the first viewer asking, if any, writes next. */
     public void giveUpWrite() {
         hub.giveUp(this);
+    }
+
+    /**
+     * This viewer's login may write from now on, or may no longer: one that may not stops writing and asking at once,
+     * and write goes on as if it had given it up.
+     */
+    public void permitWrite(boolean may) {
+        hub.permit(this, may);
     }
 
     /** Tells this viewer's owner what somebody else did to its role. */

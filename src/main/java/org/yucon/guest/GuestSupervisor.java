@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -51,6 +52,11 @@ public final class GuestSupervisor {
     private final Path sharedUmlDir;
     /** What the guest's file says, with what follows from it; replaced only while the guest is off. */
     private volatile Setup setup;
+    /**
+     * The accounts that may only watch this guest, as its file says now: unlike the other settings, a changed
+     * {@code read_only} list counts at once, also while the guest runs. Replaced whole by the guest files' watch.
+     */
+    private volatile Set<String> watchers;
     private final ConsoleHub console;
     private final KeeperClient keeper;
     private final ScheduledExecutorService scheduler;
@@ -88,6 +94,7 @@ public final class GuestSupervisor {
         this.defaultKernel = defaultKernel;
         this.sharedUmlDir = umlDir;
         this.setup = Setup.of(config, defaultKernel, umlDir);
+        this.watchers = config.watchers();
         this.console = console;
         this.keeper = keeper;
         this.scheduler = scheduler;
@@ -101,6 +108,20 @@ public final class GuestSupervisor {
 
     public GuestConfig config() {
         return setup.config();
+    }
+
+    /** The accounts its file lists in {@code read_only} now (see {@link #watch}). */
+    public Set<String> watchers() {
+        return watchers;
+    }
+
+    /** Takes a guest file's {@code read_only} list at once, running or not; true when it differs from the one held. */
+    public boolean watch(Set<String> listed) {
+        if (listed.equals(watchers)) {
+            return false;
+        }
+        watchers = Set.copyOf(listed);
+        return true;
     }
 
     public ConsoleHub console() {

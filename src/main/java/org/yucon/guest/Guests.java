@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import jnr.posix.POSIX;
+import org.yucon.config.AccessChanges;
 import org.yucon.config.Configuration;
 import org.yucon.config.GuestConfig;
 import org.yucon.console.ConsoleEventLog;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * Every guest of this host, by name, each with its supervisor, its console hub and its link to the console keeper,
  * and the listeners that want to hear when any of them changes state (menus). Guests the keeper runs already
  * (from an earlier gateway) are taken up again, console and all. The set follows the guest files while the
- * gateway runs ({@link #follow}): new guests appear, changed ones take their settings from their next boot, removed
- * ones go once they are off. Changes come from one thread at a time (start, then the scheduler).
+ * gateway runs ({@link #follow}): new guests appear, changed ones take their settings from their next boot (but their
+ * {@code read_only} lists at once, counted in {@link AccessChanges}), removed ones go once they are off. Changes come
+ * from one thread at a time (start, then the scheduler).
  */
 public final class Guests implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Guests.class);
@@ -42,10 +44,12 @@ public final class Guests implements AutoCloseable {
     private final KeeperClient keeper;
     private final ScheduledExecutorService scheduler;
     private final POSIX posix;
+    private final AccessChanges accessChanges;
 
-    public Guests(Configuration config, Path kernel, KeeperClient keeper, ScheduledExecutorService scheduler, POSIX posix)
-            throws IOException {
+    public Guests(Configuration config, Path kernel, KeeperClient keeper, ScheduledExecutorService scheduler, POSIX posix,
+                  AccessChanges accessChanges) throws IOException {
         this.config = config;
+        this.accessChanges = accessChanges;
         this.kernel = kernel;
         this.keeper = keeper;
         this.scheduler = scheduler;
@@ -82,11 +86,15 @@ public final class Guests implements AutoCloseable {
     public synchronized boolean follow(Map<String, GuestConfig> files) {
         boolean changed = false;
         boolean inLine = true;
+        boolean watchersChanged = false;
         for (GuestConfig file : files.values()) {
             Guest guest = byName.get(file.name());
             if (guest == null) {
                 changed |= added(file);
-            } else if (!guest.supervisor().config().equals(file)) {
+                continue;
+            }
+            watchersChanged |= guest.supervisor().watch(file.watchers());
+            if (!guest.supervisor().config().equals(file)) {
                 boolean taken = guest.supervisor().reconfigure(file);
                 if (taken) {
                     log.info("guest {} takes its new settings from {} at its next boot", file.name(), file.file());
@@ -106,6 +114,9 @@ public final class Guests implements AutoCloseable {
                 changed |= off;
                 inLine &= off;
             }
+        }
+        if (watchersChanged) {
+            accessChanges.changed();
         }
         if (changed) {
             fire();

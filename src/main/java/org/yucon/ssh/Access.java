@@ -1,20 +1,53 @@
 package org.yucon.ssh;
 
+import java.util.Optional;
+import org.yucon.config.AccountBook;
 import org.yucon.config.AccountConfig;
 import org.yucon.guest.GuestSupervisor;
 
 /**
- * The one decision point: what a login may do with a guest. It sees a guest it owns (or any, as an admin) or is
- * listed as a watcher of; it drives (boots, stops, types on the console, sends SysRq) only a guest it owns. A
- * guest it may not see does not exist for it.
+ * The one decision point: what a login may do with a guest, asked of the account and the guest's {@code read_only}
+ * list as they are now, never as they were at login. A login sees a guest it owns (or any, as an admin) or is
+ * listed as a watcher of; it drives (boots, stops, types on the console, sends SysRq) a guest it owns and is not
+ * listed as a watcher of. A guest it may not see does not exist for it; a removed account may do nothing. Each
+ * question is a map lookup and a set lookup, without touching the disk (see {@link AccountBook#current}).
  */
-record Access(AccountConfig account) {
+final class Access {
+    private final AccountBook accounts;
+    private final String login;
+
+    Access(AccountBook accounts, String login) {
+        this.accounts = accounts;
+        this.login = login;
+    }
+
+    String login() {
+        return login;
+    }
+
+    /** The account as it is now; empty once it was removed. */
+    Optional<AccountConfig> account() {
+        return accounts.current(login);
+    }
+
+    boolean admin() {
+        return account().map(AccountConfig::admin).orElse(false);
+    }
 
     boolean sees(GuestSupervisor guest) {
-        return drives(guest) || guest.config().watchers().contains(account.name());
+        return owns(guest) || watches(guest);
     }
 
     boolean drives(GuestSupervisor guest) {
-        return account.owns(guest.name());
+        return owns(guest) && !watches(guest);
+    }
+
+    private boolean owns(GuestSupervisor guest) {
+        return account().map(a -> a.owns(guest.name())).orElse(false);
+    }
+
+    /** A removed account watches nothing either. */
+    private boolean watches(GuestSupervisor guest) {
+        return guest.watchers().contains(login) && account().isPresent();
     }
 }

@@ -32,13 +32,17 @@ final class ConsoleAttachment {
     private final int replayLines;
     /** Whether this viewer was told that its keys go nowhere, since it last became read-only. */
     private boolean toldKeysDropped;
+    /** Whether the login may write on this guest, as last decided. */
+    private boolean mayWrite;
 
-    private ConsoleAttachment(GuestSupervisor guest, ConsoleViewer viewer, ChannelSink sink, EscapeKeys escape, int replayLines) {
+    private ConsoleAttachment(GuestSupervisor guest, ConsoleViewer viewer, ChannelSink sink, EscapeKeys escape,
+                              int replayLines, boolean mayWrite) {
         this.guest = guest;
         this.viewer = viewer;
         this.sink = sink;
         this.escape = escape;
         this.replayLines = replayLines;
+        this.mayWrite = mayWrite;
     }
 
     /**
@@ -49,7 +53,7 @@ final class ConsoleAttachment {
     static ConsoleAttachment attach(GuestSupervisor guest, String who, boolean mayWrite, ChannelSink sink, EscapeKeys escape,
                                     int replayLines, BiConsumer<ChannelSink, RoleChange> roleChanges) throws IOException {
         ConsoleViewer viewer = guest.console().attach(who, sink, mayWrite, change -> roleChanges.accept(sink, change));
-        ConsoleAttachment attachment = new ConsoleAttachment(guest, viewer, sink, escape, replayLines);
+        ConsoleAttachment attachment = new ConsoleAttachment(guest, viewer, sink, escape, replayLines, mayWrite);
         attachment.tell("console of " + guest.name() + " (" + guest.status().state().label().toLowerCase() + "); " + escape.hint());
         if (!viewer.isWriter()) {
             attachment.tell("read-only: " + attachment.writerName() + " writes; " + attachment.key('a') + " asks for write, "
@@ -191,6 +195,25 @@ final class ConsoleAttachment {
             } catch (MconsoleException e) {
                 tell("SysRq " + key + " not sent: " + e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Whether {@code login} may write on this guest, decided again after its rights changed: a viewer that lost it is
+     * read-only at once (write goes on as when it gives up) and told, as with {@code ^A f}; one that gained it is told
+     * how to take write.
+     */
+    void mayWrite(boolean may, String login) throws IOException {
+        if (may == mayWrite) {
+            return;
+        }
+        mayWrite = may;
+        viewer.permitWrite(may);
+        if (may) {
+            tell(login + " may write on " + guest.name() + " now; " + key('a') + " asks for write");
+        } else {
+            toldKeysDropped = false;
+            tell("read-only now: " + login + " may no longer write on " + guest.name());
         }
     }
 

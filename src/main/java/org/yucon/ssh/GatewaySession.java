@@ -24,6 +24,7 @@ import org.apache.sshd.server.channel.ChannelSessionAware;
 import org.apache.sshd.server.command.Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yucon.config.AccessChanges;
 import org.yucon.config.AccountConfig;
 import org.yucon.console.EscapeCommand;
 import org.yucon.console.EscapeKeys;
@@ -53,6 +54,10 @@ import org.yucon.util.SerialExecutor;
  * <p>On a console, the escape keys ({@link EscapeKeys}) run conserver's commands. The menu and the log pager can
  * be shown over an attached console: the viewer stays attached, with its role, while its output is held and
  * caught up afterwards.
+ *
+ * <p>Rights are those of the account and guests as they are now ({@link Access}): when they change
+ * ({@link AccessChanges}) the session is told and decides again in a step, and each key is held to the decision made
+ * since the last change; until the session has decided again, keys take the step's way, not the fast one.
  */
 final class GatewaySession implements Command, ChannelSessionAware, ChannelDataReceiver {
     private static final Logger log = LoggerFactory.getLogger(GatewaySession.class);
@@ -67,6 +72,11 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
 
     private final GatewayContext context;
     private final AccountConfig account;
+    /** What the login may do now; {@link #account} is the account as it logged in (its name and escape key). */
+    private final Access access;
+    private final AccessChanges rights;
+    /** Hands a change of rights over to the session's steps; called on the thread that counted the change. */
+    private final Runnable rightsChanged = () -> post(this::keepRights);
     private final Optional<String> commandLine;
     /** Runs the steps, one at a time and in order; whatever posts a step may be on any thread. */
     private final SerialExecutor steps;
@@ -102,12 +112,19 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** Set by a step when the session is done, with the exit status; the step's end closes the session. */
     private boolean finished;
     private int exitStatus;
+    /** Why the gateway ended the session, said last; null when the user ended it. */
+    private String farewell;
+    /** The count of {@link #rights} changes that this session's decisions follow. */
+    private long rightsSeen;
     /** The session was closed: later steps do nothing. */
     private boolean ended;
 
     GatewaySession(GatewayContext context, AccountConfig account, Optional<String> commandLine) {
         this.context = context;
         this.account = account;
+        this.access = new Access(context.accounts(), account.name());
+        this.rights = context.accounts().changes();
+        this.rightsSeen = rights.count();
         this.commandLine = commandLine;
         this.escape = new EscapeKeys(account.escapeKey());
         this.steps = new SerialExecutor(context.sessions());
@@ -143,6 +160,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     public void start(ChannelSession session, Environment env) {
         this.environment = env;
         env.addSignalListener((ch, signal) -> post(this::resized), Signal.WINCH);
+        rights.listen(rightsChanged);
         post(this::begin);
     }
 
@@ -201,6 +219,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** The session's one way out, whatever the reason. */
     private void end(int status) {
         ended = true;
+        rights.unlisten(rightsChanged);
         if (ticks != null) {
             ticks.close();
         }
@@ -210,12 +229,21 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         if (console != null) {
             leaveConsole();
         }
+        if (farewell != null) {
+            say(out, farewell);
+        }
         onExit.onExit(status);
     }
 
     private void finish(int status) {
         exitStatus = status;
         finished = true;
+    }
+
+    /** The gateway ends the session and says why, once the screen is the user's own again. */
+    private void finishBecause(String why) {
+        farewell = "\r\n[yucon] " + why;
+        finish(1);
     }
 
     /** The first step: the verb, or the menu. */
@@ -237,7 +265,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             return;
         }
         log.info("{} runs: {}", account.name(), line);
-        Verbs verbs = new Verbs(context, account, String.valueOf(channel.getSession().getClientAddress()), out, err);
+        Verbs verbs = new Verbs(context, access, String.valueOf(channel.getSession().getClientAddress()), out, err);
         if (command.verb() != Verb.CONSOLE) {
             finish(verbs.run(command));
             return;
@@ -266,13 +294,19 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     private void typed(byte[] bytes) throws IOException {
-        input(bytes);
+        keepRights();
+        if (!finished) {
+            input(bytes);
+        }
         channel.getLocalWindow().release(bytes.length);
     }
 
-    /** A step on MINA's thread: see {@link #data}. */
+    /**
+     * A step on MINA's thread: see {@link #data}. Once rights changed, keys take the step's way until the session has
+     * decided them again.
+     */
     private void typedHere(byte[] bytes) throws IOException {
-        if (front == Front.CONSOLE && console.offer(bytes)) {
+        if (front == Front.CONSOLE && rightsSeen == rights.count() && console.offer(bytes)) {
             channel.getLocalWindow().release(bytes.length);
         } else {
             post(() -> typed(bytes));
@@ -357,10 +391,50 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private void pagerKeys(byte[] bytes) throws IOException {
         terminal.keys().add(bytes, 0, bytes.length);
         if (!pager.keys()) {
-            pager.hide();
-            pager = null;
+            closePager();
             backToConsole();
         }
+    }
+
+    /**
+     * Decides this session's rights again if they may have changed since it last did: a removed account's session
+     * ends, a console whose guest the login may no longer see is left, a viewer's right to write follows the
+     * login's, and the menu shows the guests as they are now; each change is told.
+     */
+    private void keepRights() throws IOException {
+        long now = rights.count();
+        if (now == rightsSeen || finished) {
+            return;
+        }
+        rightsSeen = now;
+        if (access.account().isEmpty()) {
+            closePager();
+            finishBecause("the account " + access.login() + " was removed; this session ends");
+            return;
+        }
+        if (console != null && !access.sees(console.guest())) {
+            lostSight();
+        } else if (console != null) {
+            console.mayWrite(access.drives(console.guest()), access.login());
+        }
+        if (front == Front.MENU && menu != null) {
+            menu.refresh();
+        }
+    }
+
+    /** The login may no longer see the guest whose console it is on: it leaves, and the menu or the end says why. */
+    private void lostSight() throws IOException {
+        String why = access.login() + " may no longer see " + console.guest().name() + "; detached";
+        closePager();
+        leaveConsole();
+        if (consoleOnly) {
+            finishBecause(why);
+            return;
+        }
+        if (front != Front.MENU) {
+            showMenu();
+        }
+        menu.tell(why);
     }
 
     private void typeToConsole(byte[] bytes) throws IOException {
@@ -414,7 +488,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     private void attach(GuestSupervisor target, byte[] typedAhead) throws IOException {
-        console = ConsoleAttachment.attach(target, account.name() + "@" + address(), new Access(account).drives(target),
+        console = ConsoleAttachment.attach(target, account.name() + "@" + address(), access.drives(target),
                 new ChannelSink(out, () -> channel.getRemoteWindow().getSize(), PacketsInFlight.of(channel)), escape,
                 context.settings().console().replayLines(), (sink, change) -> post(() -> told(sink, change)));
         front = Front.CONSOLE;
@@ -445,7 +519,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** Shows the menu, over the attached console if there is one (its output held meanwhile). */
     private void showMenu() throws IOException {
         if (menu == null) {
-            menu = new GuestMenu(account.name(), account.admin(), () -> context.visibleTo(account), new Access(account)::drives,
+            menu = new GuestMenu(account.name(), access::admin, () -> context.visibleTo(access), access::drives,
                     context.menuTicker(), terminal);
         }
         // Before the first frame: the first listener makes the ticker read fresh facts.
@@ -470,6 +544,15 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         byte[] rest = terminal.keys().drain();
         if (rest.length > 0) {
             typeToConsole(rest);
+        }
+    }
+
+    /** The pager, if open, gives the screen back; the console it was over stays held. */
+    private void closePager() throws IOException {
+        if (pager != null) {
+            pager.hide();
+            pager = null;
+            front = Front.CONSOLE;
         }
     }
 

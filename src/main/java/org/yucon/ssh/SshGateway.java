@@ -53,7 +53,7 @@ public final class SshGateway implements AutoCloseable {
         PacketsInFlight.countOn(server);
         ciphers();
         authentication(new AccountAuthenticator(accounts, settings.limits(), audit, scheduler, passwords));
-        onlyOurSessions(new GatewayContext(guests, settings, scheduler, sessions,
+        onlyOurSessions(new GatewayContext(guests, accounts, settings, scheduler, sessions,
                 new MenuTicker(guests, scheduler, sessions), audit), accounts);
         limits(settings.limits());
     }

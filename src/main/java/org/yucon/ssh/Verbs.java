@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import org.yucon.config.AccountConfig;
 import org.yucon.guest.GuestStatus;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Outcome;
@@ -15,14 +14,14 @@ import org.yucon.guest.mconsole.MconsoleReply;
 /** Runs the exec verbs that need no terminal, printing plain lines; exit status 0 on success. */
 final class Verbs {
     private final GatewayContext context;
-    private final AccountConfig account;
+    private final Access access;
     private final OutputStream out;
     private final OutputStream err;
     private final String from;
 
-    Verbs(GatewayContext context, AccountConfig account, String from, OutputStream out, OutputStream err) {
+    Verbs(GatewayContext context, Access access, String from, OutputStream out, OutputStream err) {
         this.context = context;
-        this.account = account;
+        this.access = access;
         this.from = from;
         this.out = out;
         this.err = err;
@@ -46,9 +45,9 @@ final class Verbs {
      * returns empty otherwise; a guest the account may not see is reported exactly like one that does not exist.
      */
     Optional<GuestSupervisor> guest(CommandLine command) throws IOException {
-        List<GuestSupervisor> visible = context.visibleTo(account);
+        List<GuestSupervisor> visible = context.visibleTo(access);
         if (command.guest().isPresent()) {
-            Optional<GuestSupervisor> named = context.visible(account, command.guest().get());
+            Optional<GuestSupervisor> named = context.visible(access, command.guest().get());
             if (named.isEmpty()) {
                 print(err, "no guest named '" + command.guest().get() + "'");
             }
@@ -81,7 +80,7 @@ final class Verbs {
             }
             guests = List.of(one.get());
         } else {
-            guests = context.visibleTo(account);
+            guests = context.visibleTo(access);
         }
         if (command.flags().contains("--json")) {
             print(out, StatusJson.of(guests));
@@ -147,12 +146,12 @@ final class Verbs {
         if (guest.isEmpty()) {
             return 1;
         }
-        if (!new Access(account).drives(guest.get())) {
-            print(err, account.name() + " may only watch " + guest.get().name());
+        if (!access.drives(guest.get())) {
+            print(err, access.login() + " may only watch " + guest.get().name());
             return 1;
         }
         Outcome outcome = action.on(guest.get());
-        context.audit().record(account.name(), from, command.verb().word(), guest.get().name(), outcome.ok() ? "ok" : outcome.message());
+        context.audit().record(access.login(), from, command.verb().word(), guest.get().name(), outcome.ok() ? "ok" : outcome.message());
         print(outcome.ok() ? out : err, outcome.message());
         return outcome.ok() ? 0 : 1;
     }

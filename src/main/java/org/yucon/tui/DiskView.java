@@ -18,6 +18,10 @@ final class DiskView {
         this.guest = guest;
     }
 
+    GuestSupervisor guest() {
+        return guest;
+    }
+
     /** A digit plugs or unplugs that disk; anything else returns to the list (false). */
     boolean key(char c) {
         int n = c - '1';

@@ -5,6 +5,7 @@ import com.googlecode.lanterna.input.KeyType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -14,8 +15,9 @@ import org.yucon.guest.Outcome;
 /**
  * The seed's text menu: a header about the account and host, one line per guest the login may see, the keys,
  * and a status line with the result of the last action. What it shows of the host and the guests comes from the
- * {@link MenuTicker}, read once for all menus; a redraw sends only the rows that changed. Drawn by the session's
- * steps only, one at a time.
+ * {@link MenuTicker}, read once for all menus; a redraw sends only the rows that changed. What the login may see
+ * and do is asked anew for every key and frame, so a change of rights counts from the next one. Drawn by the
+ * session's steps only, one at a time.
  */
 public final class GuestMenu {
     private static final int LIST_TOP = 3;
@@ -35,11 +37,12 @@ public final class GuestMenu {
     }
 
     private final String account;
-    private final boolean admin;
+    /** Whether the login is an admin now. */
+    private final BooleanSupplier admin;
     /** The guests this login may see, asked again before each key and frame: guests come and go. */
     private final Supplier<List<GuestSupervisor>> visible;
     private List<GuestSupervisor> guests;
-    /** Whether this login may act on a guest, not only watch it. */
+    /** Whether this login may act on a guest now, not only watch it. */
     private final Predicate<GuestSupervisor> drives;
     /** What the rows show of the host and the guests: read for all menus at once. */
     private final MenuTicker ticker;
@@ -60,8 +63,8 @@ public final class GuestMenu {
     private record Question(String what, GuestSupervisor guest, Function<Boolean, Outcome> action) {
     }
 
-    public GuestMenu(String account, boolean admin, Supplier<List<GuestSupervisor>> visible, Predicate<GuestSupervisor> drives,
-                     MenuTicker ticker, SshTerminal terminal) {
+    public GuestMenu(String account, BooleanSupplier admin, Supplier<List<GuestSupervisor>> visible,
+                     Predicate<GuestSupervisor> drives, MenuTicker ticker, SshTerminal terminal) {
         this.account = account;
         this.admin = admin;
         this.visible = visible;
@@ -92,6 +95,12 @@ public final class GuestMenu {
 
     /** Redraws what changed, e.g. after a guest changed state; sends nothing if nothing did. */
     public void refresh() throws IOException {
+        redraw();
+    }
+
+    /** Shows {@code line} on the status line, e.g. why the console was left. */
+    public void tell(String line) throws IOException {
+        statusLine = line;
         redraw();
     }
 
@@ -163,7 +172,7 @@ public final class GuestMenu {
             return new Next.Stay();
         }
         GuestSupervisor guest = current();
-        if ((c == 'b' || c == 's' || c == 'r') && !drives.test(guest)) {
+        if ((c == 'b' || c == 's' || c == 'r' || c == 'd') && !drives.test(guest)) {
             statusLine = "Error: this login may only watch " + guest.name();
             return new Next.Stay();
         }
@@ -184,14 +193,14 @@ public final class GuestMenu {
                 processes = new ProcessView(guest, c == 't');
                 return new Next.Stay();
             case 'i':
-                if (admin) {
+                if (admin.getAsBoolean()) {
                     settings = new SettingsView(guest);
                 } else {
                     statusLine = "Error: a guest's settings are for admins";
                 }
                 return new Next.Stay();
             case 'd':
-                if (!admin) {
+                if (!admin.getAsBoolean()) {
                     statusLine = "Error: hot-plugging disks is for admins";
                 } else if (guest.config().hotplug().isEmpty()) {
                     statusLine = guest.name() + " declares no [[hotplug]] disks";
@@ -214,7 +223,9 @@ public final class GuestMenu {
         Question q = question;
         question = null;
         Character c = key.getKeyType() == KeyType.Character ? Character.toLowerCase(key.getCharacter()) : null;
-        if (c != null && (c == 'y' || c == 'h')) {
+        if (c != null && (c == 'y' || c == 'h') && !drives.test(q.guest())) {
+            statusLine = "Error: " + account + " may no longer act on " + q.guest().name();
+        } else if (c != null && (c == 'y' || c == 'h')) {
             act(q.action().apply(c == 'h'));
         } else {
             statusLine = q.what() + " of " + q.guest().name() + " cancelled";
@@ -244,10 +255,22 @@ public final class GuestMenu {
         return guests.get(selected);
     }
 
-    /** Takes the guests as they are now, keeping the selection on the list. */
+    /**
+     * Takes the guests as they are now, keeping the selection on the list, and closes a screen about a guest that the
+     * login may no longer see, or no longer use that screen on.
+     */
     private void look() {
         guests = visible.get();
         selected = Math.max(0, Math.min(selected, guests.size() - 1));
+        if (processes != null && !guests.contains(processes.guest())) {
+            processes = null;
+        }
+        if (settings != null && !(admin.getAsBoolean() && guests.contains(settings.guest()))) {
+            settings = null;
+        }
+        if (disks != null && !(admin.getAsBoolean() && drives.test(disks.guest()))) {
+            disks = null;
+        }
     }
 
     private void redraw() throws IOException {
@@ -287,7 +310,7 @@ public final class GuestMenu {
     private void drawHeader(Frame frame, MenuFacts facts) {
         HostFacts host = facts.host();
         String who = "User: " + account + "  Host: " + host.hostName();
-        String figures = "load: " + host.load() + (admin ? "  mem: " + host.memory() : "");
+        String figures = "load: " + host.load() + (admin.getAsBoolean() ? "  mem: " + host.memory() : "");
         String clock = facts.clock();
         String header = who + "  " + figures + "  " + clock;
         if (header.length() <= frame.columns()) {
@@ -319,7 +342,7 @@ public final class GuestMenu {
     }
 
     private String keyHelp() {
-        return "b boot, r reboot, s shutdown, p ps, t top, " + (admin ? "i settings, d hot-plug disks, " : "")
+        return "b boot, r reboot, s shutdown, p ps, t top, " + (admin.getAsBoolean() ? "i settings, d hot-plug disks, " : "")
                 + "Enter console (Ctrl-A d returns), j/k or arrows select, q quit";
     }
 }

@@ -29,6 +29,10 @@ final class ProcessView {
         sampler.sample(HostProcesses.tree(guest.status().pid()), System.nanoTime());
     }
 
+    GuestSupervisor guest() {
+        return guest;
+    }
+
     /** top keeps itself fresh every second; ps is a snapshot. */
     boolean live() {
         return live;

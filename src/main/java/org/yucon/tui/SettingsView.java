@@ -14,6 +14,10 @@ final class SettingsView {
         this.guest = guest;
     }
 
+    GuestSupervisor guest() {
+        return guest;
+    }
+
     void draw(Frame frame) {
         GuestConfig c = guest.config();
         frame.put(0, "settings of " + c.name() + " (" + c.file() + ")", Frame.Style.BOLD);

@@ -20,12 +20,15 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.yucon.config.AccountConfig;
 import org.yucon.config.ConfigLoader;
 import picocli.CommandLine;
 
 /** The account commands edit real files and leave a configuration that loads; a bad change is undone. */
 class AccountCommandTest {
+    private static final String HASH = Sha2Crypt.sha512Crypt("secret".getBytes(StandardCharsets.UTF_8));
     @TempDir
     Path root;
     private Path etc;
@@ -91,6 +94,35 @@ class AccountCommandTest {
         assertEquals(1, run("", "add", "frank", "--no-password"));
         assertEquals(1, run("", "passwd", "nobody", "--password-stdin"));
         assertFalse(Files.exists(etc.resolve("accounts/frank.toml")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"uml1\"\nadmin = true", "uml2\"]\nadmin = true\n#", "uml2\\\"]\nadmin = true #",
+            "uml2\", \"uml1\"]\nadmin = true\nescape = \"^B", "UML2", "../uml2", "uml2 "})
+    void aGuestThatIsNotAGuestNameIsRefusedAndNothingIsWritten(String guest) throws Exception {
+        // As an operator (or TestHost) writes it: no admin line that a smuggled one would clash with.
+        Files.createDirectories(etc.resolve("accounts"));
+        Path frank = Files.writeString(etc.resolve("accounts/frank.toml"),
+                "password = \"" + HASH + "\"\nguests = [\"uml1\"]\n");
+        String before = Files.readString(frank);
+
+        assertEquals(1, run("", "grant", "frank", guest));
+        assertEquals(1, run("", "revoke", "frank", guest));
+        assertEquals(1, run("secret\n", "add", "gina", "--guest", guest, "--password-stdin"));
+
+        String said = err.toString(StandardCharsets.UTF_8);
+        String refusal = "is not a guest name: lower-case letters, digits, '-' or '_' (at most 32), starting with a letter";
+        assertEquals(3, said.lines().filter(line -> line.endsWith(refusal)).count(), said);
+        assertEquals(before, Files.readString(frank), "frank's file is as it was");
+        assertFalse(account("frank").admin());
+        assertFalse(Files.exists(etc.resolve("accounts/gina.toml")));
+    }
+
+    @Test
+    void anAccountNameThatIsNotANameIsRefusedWithOneSentence() {
+        assertEquals(1, run("", "grant", "frank\nadmin = true", "uml1"));
+        assertEquals("yucon: \"frank\\nadmin = true\" is not an account name: lower-case letters, digits, '-' or '_'"
+                + " (at most 32), starting with a letter\n", err.toString(StandardCharsets.UTF_8));
     }
 
     private AccountConfig account(String name) throws Exception {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -361,7 +362,7 @@ class ConfigLoaderTest {
     @Test
     void accountChangesCountForTheNextLoginAndABrokenChangeKeepsTheOldAccounts() throws Exception {
         write("accounts/alice.toml", "password = \"" + HASH + "\"", "guests = [\"uml1\"]");
-        AccountBook book = new AccountBook(load());
+        AccountBook book = new AccountBook(load(), new AccessChanges());
         assertTrue(book.account("bob").isEmpty());
 
         write("accounts/bob.toml", "password = \"" + HASH + "\"", "admin = true");
@@ -376,6 +377,25 @@ class ConfigLoaderTest {
         Thread.sleep(1100);
         assertTrue(book.account("bob").isEmpty(), "bob was removed without a restart");
         assertTrue(book.account("alice").isPresent());
+    }
+
+    @Test
+    void aLookAtChangedAccountsCountsTheChangeForOpenSessions() throws Exception {
+        write("accounts/alice.toml", "password = \"" + HASH + "\"", "guests = [\"uml1\"]");
+        AccessChanges changes = new AccessChanges();
+        List<Long> heard = new ArrayList<>();
+        changes.listen(() -> heard.add(changes.count()));
+        AccountBook book = new AccountBook(load(), changes);
+
+        write("accounts/alice.toml", "password = \"" + HASH + "\"");
+        assertEquals(Set.of("uml1"), book.current("alice").orElseThrow().guests(), "current() does not read the files");
+        book.look();
+        assertEquals(Set.of(), book.current("alice").orElseThrow().guests(), "the grant is gone");
+        assertEquals(List.of(1L), heard, "the change is counted and told once");
+
+        write("accounts/alice.toml", "# the same account, said differently", "password = \"" + HASH + "\"");
+        book.look();
+        assertEquals(List.of(1L), heard, "accounts read again as they were are no change");
     }
 
     @Test

@@ -165,6 +165,40 @@ class ConsoleHubTest {
     }
 
     @Test
+    void aWriterThatLosesTheRightToWriteStopsAtOnceAndWriteGoesToTheFirstAsker() throws IOException {
+        ConsoleViewer a = attach("a");
+        ConsoleViewer b = attach("b");
+        ConsoleViewer c = attach("c");
+        c.askWrite();
+
+        a.permitWrite(false);
+
+        assertFalse(a.type(KEYS, 0, KEYS.length), "its keys are dropped from now on");
+        assertEquals(Role.READ_ONLY, a.role());
+        assertEquals(Role.WRITER, c.role());
+        assertEquals(List.of(new RoleChange(RoleChange.Kind.PROMOTED, "a")), told("c"));
+        assertEquals(List.of(), told("a"), "its own session tells it, not the hub");
+        assertEquals(Role.READ_ONLY, a.askWrite(), "it may not ask");
+        assertEquals(Role.READ_ONLY, a.forceWrite(), "nor force");
+        assertEquals(List.of(), told("b"));
+        assertTrue(events.containsAll(List.of("a write revoked", "c promoted after a")), events::toString);
+    }
+
+    @Test
+    void anAskerThatLosesTheRightToWriteStopsAskingAndMayForceOnceGrantedAgain() {
+        ConsoleViewer a = attach("a");
+        ConsoleViewer b = attach("b");
+        assertEquals(Role.ASKING, b.askWrite());
+
+        b.permitWrite(false);
+        assertEquals(Role.READ_ONLY, b.role(), "it no longer asks");
+        b.permitWrite(true);
+        assertEquals(Role.READ_ONLY, b.role(), "a grant alone does not make it ask");
+        assertEquals(Role.WRITER, b.forceWrite());
+        assertEquals(List.of(new RoleChange(RoleChange.Kind.DEMOTED, "b")), told("a"));
+    }
+
+    @Test
     void whoListsEveryViewerInAttachOrderWithItsRole() {
         ConsoleViewer a = attach("a");
         ConsoleViewer b = attach("b");
