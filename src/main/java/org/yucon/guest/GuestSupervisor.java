@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -275,37 +274,25 @@ public final class GuestSupervisor {
         return Outcome.done(name() + (halt ? " is halting" : " is shutting down"));
     }
 
-    /** Prepares the guest's files, then has the keeper start it; returns the pid. */
+    /**
+     * Has the keeper start the guest; returns the pid. The keeper, not the gateway, makes and hands over the guest's
+     * files (UML directory, COW directories, swap files): they lie where the guest's user may write, and the keeper
+     * is the one that acts there link-safely.
+     */
     private long spawn() throws IOException {
         if (setup.config().host().jail().isPresent() && !setup.kernel().startsWith(setup.config().host().jail().get())) {
             throw new IOException("its kernel " + setup.kernel() + " is outside its jail " + setup.config().host().jail().get());
         }
-        List<Path> owned = new ArrayList<>();
         for (GuestConfig.Disk disk : setup.config().disks()) {
             if (!Files.isReadable(disk.image())) {
                 throw new IOException("its disk image " + disk.image() + " is missing or unreadable");
             }
-            if (disk.cow().isPresent()) {
-                // UML creates a missing COW file itself, as the guest's user: hand it the directory if we make it.
-                Path cow = disk.cow().get().toAbsolutePath();
-                if (Files.exists(cow)) {
-                    owned.add(cow);
-                } else if (!Files.isDirectory(cow.getParent())) {
-                    owned.add(Files.createDirectories(cow.getParent()));
-                }
-            }
         }
-        for (GuestConfig.Swap swap : setup.config().swaps()) {
-            if (SwapFile.ensure(swap.file(), swap.bytes())) {
-                log.info("{}: created the swap file {} ({} MiB, sparse)", name(), swap.file(), swap.bytes() >> 20);
-            }
-            owned.add(swap.file());
-        }
-        Files.createDirectories(setup.umlDir());
-        owned.add(setup.umlDir());
+        List<Path> cows = setup.config().disks().stream().flatMap(disk -> disk.cow().stream()).toList();
         Confinement confinement = new Confinement(setup.config().host(),
                 setup.config().hostfs().filter(GuestConfig.HostDir::readOnly).map(GuestConfig.HostDir::dir),
-                setup.config().network(), setup.config().disks().stream().map(GuestConfig.Disk::image).toList(), owned);
+                setup.config().network(), setup.config().disks().stream().map(GuestConfig.Disk::image).toList(),
+                setup.umlDir(), cows, setup.config().swaps());
         Spawned spawned = keeper.spawn(name(), setup.umlDir(), UmlCommandLine.of(setup.config(), setup.kernel(), setup.umlDir()),
                 Map.of("PATH", "/usr/bin:/bin", "TMPDIR", System.getProperty("java.io.tmpdir")), 80, 24, confinement);
         unapplied = String.join("; ", spawned.unapplied());
