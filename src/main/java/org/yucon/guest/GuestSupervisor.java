@@ -9,11 +9,13 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import jnr.constants.platform.Signal;
 import jnr.posix.POSIX;
+import jnr.posix.Passwd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yucon.config.GuestConfig;
@@ -329,23 +331,24 @@ public final class GuestSupervisor {
         }
     }
 
-    /** The pid in {@code UMID/pid} if that process lives, else 0. */
+    /** The pid in {@code UMID/pid} if that process is this guest's UML and lives, else 0 (see {@link StrayUml}). */
     private long livePid() {
-        Path pidFile = setup.umlDir().resolve(setup.config().umid()).resolve("pid");
-        try {
-            long pid = Long.parseLong(Files.readString(pidFile).trim());
-            return alive(pid) ? pid : 0;
-        } catch (IOException | NumberFormatException e) {
-            return 0;
+        return StrayUml.find(setup.umlDir(), setup.config().umid(), umlUid());
+    }
+
+    /** The uid this guest's UML runs as: its host user's, or the keeper's (which is ours); -1 if that user is gone. */
+    private int umlUid() {
+        Optional<String> user = setup.config().host().user();
+        if (user.isEmpty()) {
+            return posix.geteuid();
         }
+        Passwd entry = posix.getpwnam(user.get());
+        return entry == null ? -1 : (int) entry.getUID();
     }
 
-    private boolean alive(long pid) {
-        return pid > 0 && posix.kill((int) pid, 0) == 0;
-    }
-
+    /** A UML taken over from an earlier keeper counts as running while its pid is still that UML. */
     private void pollAlive(long thisRun, long pid) {
-        if (!alive(pid)) {
+        if (!StrayUml.isUmlOf(pid, setup.config().umid(), umlUid())) {
             ended(thisRun, 0);
         } else if (isCurrent(thisRun)) {
             scheduler.schedule(() -> pollAlive(thisRun, pid), 1, TimeUnit.SECONDS);
