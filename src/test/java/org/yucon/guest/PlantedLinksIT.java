@@ -55,6 +55,8 @@ class PlantedLinksIT {
 
             assertTrue(guest.boot().ok());
             awaitRunning(guest);
+            // UML opens (and makes) its COW when the root file system is mounted, a moment after it is running.
+            Await.until("the UML to make its COW", BOOT, () -> uid(cow) == user.uid(), () -> cow + ": uid " + uid(cow));
             assertEquals(user.uid(), uid(swap), "the swap file is the guest's user's");
 
             // A crash under restart = "on-crash" has yucon prepare the guest's files again, as root.
