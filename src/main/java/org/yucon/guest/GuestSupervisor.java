@@ -6,16 +6,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import jnr.constants.platform.Signal;
 import jnr.posix.POSIX;
+import jnr.posix.Passwd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yucon.config.GuestConfig;
@@ -296,37 +297,25 @@ public final class GuestSupervisor {
         return Outcome.done(name() + (halt ? " is halting" : " is shutting down"));
     }
 
-    /** Prepares the guest's files, then has the keeper start it; returns the pid. */
+    /**
+     * Has the keeper start the guest; returns the pid. The keeper, not the gateway, makes and hands over the guest's
+     * files (UML directory, COW directories, swap files): they lie where the guest's user may write, and the keeper
+     * is the one that acts there link-safely.
+     */
     private long spawn() throws IOException {
         if (setup.config().host().jail().isPresent() && !setup.kernel().startsWith(setup.config().host().jail().get())) {
             throw new IOException("its kernel " + setup.kernel() + " is outside its jail " + setup.config().host().jail().get());
         }
-        List<Path> owned = new ArrayList<>();
         for (GuestConfig.Disk disk : setup.config().disks()) {
             if (!Files.isReadable(disk.image())) {
                 throw new IOException("its disk image " + disk.image() + " is missing or unreadable");
             }
-            if (disk.cow().isPresent()) {
-                // UML creates a missing COW file itself, as the guest's user: hand it the directory if we make it.
-                Path cow = disk.cow().get().toAbsolutePath();
-                if (Files.exists(cow)) {
-                    owned.add(cow);
-                } else if (!Files.isDirectory(cow.getParent())) {
-                    owned.add(Files.createDirectories(cow.getParent()));
-                }
-            }
         }
-        for (GuestConfig.Swap swap : setup.config().swaps()) {
-            if (SwapFile.ensure(swap.file(), swap.bytes())) {
-                log.info("{}: created the swap file {} ({} MiB, sparse)", name(), swap.file(), swap.bytes() >> 20);
-            }
-            owned.add(swap.file());
-        }
-        Files.createDirectories(setup.umlDir());
-        owned.add(setup.umlDir());
+        List<Path> cows = setup.config().disks().stream().flatMap(disk -> disk.cow().stream()).toList();
         Confinement confinement = new Confinement(setup.config().host(),
                 setup.config().hostfs().filter(GuestConfig.HostDir::readOnly).map(GuestConfig.HostDir::dir),
-                setup.config().network(), setup.config().disks().stream().map(GuestConfig.Disk::image).toList(), owned);
+                setup.config().network(), setup.config().disks().stream().map(GuestConfig.Disk::image).toList(),
+                setup.umlDir(), cows, setup.config().swaps());
         Spawned spawned = keeper.spawn(name(), setup.umlDir(), UmlCommandLine.of(setup.config(), setup.kernel(), setup.umlDir()),
                 Map.of("PATH", "/usr/bin:/bin", "TMPDIR", System.getProperty("java.io.tmpdir")), 80, 24, confinement);
         unapplied = String.join("; ", spawned.unapplied());
@@ -363,23 +352,24 @@ public final class GuestSupervisor {
         }
     }
 
-    /** The pid in {@code UMID/pid} if that process lives, else 0. */
+    /** The pid in {@code UMID/pid} if that process is this guest's UML and lives, else 0 (see {@link StrayUml}). */
     private long livePid() {
-        Path pidFile = setup.umlDir().resolve(setup.config().umid()).resolve("pid");
-        try {
-            long pid = Long.parseLong(Files.readString(pidFile).trim());
-            return alive(pid) ? pid : 0;
-        } catch (IOException | NumberFormatException e) {
-            return 0;
+        return StrayUml.find(setup.umlDir(), setup.config().umid(), umlUid());
+    }
+
+    /** The uid this guest's UML runs as: its host user's, or the keeper's (which is ours); -1 if that user is gone. */
+    private int umlUid() {
+        Optional<String> user = setup.config().host().user();
+        if (user.isEmpty()) {
+            return posix.geteuid();
         }
+        Passwd entry = posix.getpwnam(user.get());
+        return entry == null ? -1 : (int) entry.getUID();
     }
 
-    private boolean alive(long pid) {
-        return pid > 0 && posix.kill((int) pid, 0) == 0;
-    }
-
+    /** A UML taken over from an earlier keeper counts as running while its pid is still that UML. */
     private void pollAlive(long thisRun, long pid) {
-        if (!alive(pid)) {
+        if (!StrayUml.isUmlOf(pid, setup.config().umid(), umlUid())) {
             ended(thisRun, 0);
         } else if (isCurrent(thisRun)) {
             scheduler.schedule(() -> pollAlive(thisRun, pid), 1, TimeUnit.SECONDS);

@@ -15,11 +15,13 @@ import jnr.posix.Passwd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yucon.config.GuestConfig;
+import org.yucon.util.OpenDir;
+import org.yucon.util.Owner;
 
 /**
  * What the host holds for one run of a guest, set up before its UML starts and removed when it has ended: the tap
- * (iproute2 only), the cgroup {@code yucon/NAME} in each hierarchy that has a wanted controller, and the ownership
- * of the guest's files by its own user. {@link #wrap} puts the UML's argv behind small programs that each exec the
+ * (iproute2 only), the cgroup {@code yucon/NAME} in each hierarchy that has a wanted controller, and the guest's
+ * files (UML directory, COW directories, swap files), made and given to its own user. {@link #wrap} puts the UML's argv behind small programs that each exec the
  * next, so the pid the keeper holds is the UML's own: join the cgroups, a private mount namespace with the hostfs
  * directory read-only, nice, then chroot or setpriv to the guest's user.
  *
@@ -60,7 +62,7 @@ final class GuestEnclosure implements AutoCloseable {
         }
         GuestEnclosure enclosure = new GuestEnclosure(guest, confinement, user);
         try {
-            enclosure.handOver();
+            enclosure.prepareFiles();
             enclosure.createTap();
             enclosure.limit(cgroups);
             return enclosure;
@@ -100,15 +102,35 @@ final class GuestEnclosure implements AutoCloseable {
         return full;
     }
 
-    /** The UML directory, COW and swap files (those that exist) become the guest user's. */
-    private void handOver() throws IOException {
-        if (user.isEmpty()) {
-            return;
+    /**
+     * Makes what the guest's files need and gives them to its user, if it has one. Those files lie in directories that
+     * user owns, so it may have put links or other files in their place: {@link OpenDir} follows none and refuses,
+     * naming it, anything that is not the guest's own kind of file. Root acting on such a link by its name would give
+     * the user the link's target (say /etc/passwd), or write a swap header into it.
+     */
+    private void prepareFiles() throws IOException {
+        Optional<Owner> owner = user.map(u -> new Owner(u.getLoginName(), (int) u.getUID(), (int) u.getGID()));
+        try (OpenDir umlDir = OpenDir.make(confinement.umlDir())) {
+            if (owner.isPresent()) {
+                umlDir.handOver(owner.get());
+            }
         }
-        for (Path path : confinement.owned()) {
-            if (Files.exists(path)) {
-                Files.setAttribute(path, "unix:uid", (int) user.get().getUID());
-                Files.setAttribute(path, "unix:gid", (int) user.get().getGID());
+        for (Path cow : confinement.cows()) {
+            try (OpenDir.Place place = OpenDir.place(cow)) {
+                // UML creates a missing COW file itself, as the guest's user: it gets the directory if we made it.
+                if (owner.isPresent() && !place.dir().handOver(place.name(), owner.get()) && place.dir().created()) {
+                    place.dir().handOver(owner.get());
+                }
+            }
+        }
+        for (GuestConfig.Swap swap : confinement.swaps()) {
+            try (OpenDir.Place place = OpenDir.place(swap.file())) {
+                Owner to = owner.orElse(Owner.CREATOR);
+                if (place.dir().create(place.name(), SwapFile.header(swap.bytes()), swap.bytes(), to)) {
+                    log.info("{}: created the swap file {} ({} MiB, sparse)", guest, place.path(), swap.bytes() >> 20);
+                } else if (owner.isPresent()) {
+                    place.dir().handOver(place.name(), owner.get());
+                }
             }
         }
     }

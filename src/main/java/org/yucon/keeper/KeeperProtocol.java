@@ -28,7 +28,7 @@ import org.yucon.config.LogSettings;
  */
 final class KeeperProtocol {
     /** A keeper of another version refuses the connection instead of misreading it. */
-    static final String GREETING = "yucon-keeper/3";
+    static final String GREETING = "yucon-keeper/4";
     static final String SPAWN = "spawn";
     static final String LIST = "list";
     static final String ATTACH = "attach";
@@ -77,7 +77,13 @@ final class KeeperProtocol {
         writeOptional(out, c.readOnlyDir().map(Path::toString));
         writeStrings(out, c.network().map(n -> List.of(n.bridge(), n.tap(), n.mac())).orElse(List.of()));
         writeStrings(out, c.diskFiles().stream().map(Path::toString).toList());
-        writeStrings(out, c.owned().stream().map(Path::toString).toList());
+        out.writeUTF(c.umlDir().toString());
+        writeStrings(out, c.cows().stream().map(Path::toString).toList());
+        // the swap files, then their sizes
+        writeStrings(out, c.swaps().stream().map(s -> s.file().toString()).toList());
+        for (GuestConfig.Swap swap : c.swaps()) {
+            out.writeLong(swap.bytes());
+        }
     }
 
     static Confinement readConfinement(DataInputStream in) throws IOException {
@@ -95,8 +101,13 @@ final class KeeperProtocol {
         Optional<GuestConfig.Network> network = net.size() == 3
                 ? Optional.of(new GuestConfig.Network(net.get(0), net.get(1), net.get(2))) : Optional.empty();
         List<Path> diskFiles = readStrings(in).stream().map(Path::of).toList();
-        List<Path> owned = readStrings(in).stream().map(Path::of).toList();
-        return new Confinement(host, readOnlyDir, network, diskFiles, owned);
+        Path umlDir = Path.of(in.readUTF());
+        List<Path> cows = readStrings(in).stream().map(Path::of).toList();
+        List<GuestConfig.Swap> swaps = new ArrayList<>();
+        for (String file : readStrings(in)) {
+            swaps.add(new GuestConfig.Swap(Path.of(file), in.readLong()));
+        }
+        return new Confinement(host, readOnlyDir, network, diskFiles, umlDir, cows, swaps);
     }
 
     private static void writeOptional(DataOutputStream out, Optional<String> value) throws IOException {

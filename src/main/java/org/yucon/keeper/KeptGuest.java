@@ -3,6 +3,7 @@ package org.yucon.keeper;
 import com.pty4j.PtyProcessBuilder;
 import com.pty4j.unix.UnixPtyProcess;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -118,7 +119,14 @@ final class KeptGuest {
             if (process != null) {
                 throw new IOException(name + " runs already (pid " + process.pid() + ")");
             }
-            enclosure = GuestEnclosure.prepare(name, confinement, cgroups, posix);
+            try {
+                enclosure = GuestEnclosure.prepare(name, confinement, cgroups, posix);
+            } catch (IOException e) {
+                // The console log is where an admin looks for why a guest stays down (`ssh HOST log`), also when
+                // the restart policy, not a person, booted it.
+                note(name + " did not start: " + e.getMessage());
+                throw e;
+            }
             try {
                 started = (UnixPtyProcess) new PtyProcessBuilder(enclosure.wrap(argv).toArray(new String[0]))
                         .setEnvironment(env)
@@ -144,6 +152,12 @@ final class KeptGuest {
         watcher.setDaemon(true);
         watcher.start();
         return new Spawned(started.pid(), enclosure.unapplied());
+    }
+
+    /** A line of the keeper's own into the console, between the guest's output: to the log and the viewers. */
+    private void note(String line) {
+        byte[] bytes = ("\r\n[yucon] " + line + "\r\n").getBytes(StandardCharsets.UTF_8);
+        received(bytes, bytes.length);
     }
 
     /** On the console reader: into the ring, and at once to the links that are caught up and can take it. */

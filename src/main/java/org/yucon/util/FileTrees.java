@@ -1,35 +1,25 @@
 package org.yucon.util;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /** Whole directory trees on the host. */
 public final class FileTrees {
     private FileTrees() {
     }
 
-    /** Deletes {@code root} and everything below it, without following links; a missing root is fine. */
+    /**
+     * Deletes {@code root} and everything below it; a missing root is fine. No link is followed, not even one swapped
+     * in while this runs: a guest's user may change what lies below a UML directory at any moment (see
+     * {@link OpenDir}).
+     */
     public static void delete(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(FileTrees::deleteOne);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-    }
-
-    private static void deleteOne(Path path) {
-        try {
-            Files.delete(path);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Path absolute = root.toAbsolutePath().normalize();
+        try (OpenDir parent = OpenDir.open(absolute.getParent())) {
+            parent.deleteTree(absolute.getFileName().toString());
+        } catch (NoSuchFileException e) {
+            // nothing to delete
         }
     }
 }

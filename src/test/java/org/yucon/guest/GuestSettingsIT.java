@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,13 +18,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import jnr.posix.POSIXFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yucon.testing.Await;
+import org.yucon.testing.Command;
 import org.yucon.testing.TestHost;
 import org.yucon.testing.Uml;
 
@@ -58,10 +57,10 @@ class GuestSettingsIT {
         // The guest run as nobody must reach its kernel, image and state: a readable copy of both, in a readable tree.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         image = Files.copy(Uml.image(), dir.resolve("root.img"));
-        kernel = readableKernel(dir.resolve("kernel"));
-        run("ip", "link", "add", BRIDGE, "type", "bridge");
+        kernel = Uml.readableKernel(dir.resolve("kernel"));
+        Command.run("ip", "link", "add", BRIDGE, "type", "bridge");
         bridgeMade = true;
-        run("ip", "link", "set", BRIDGE, "up");
+        Command.run("ip", "link", "set", BRIDGE, "up");
         Files.createDirectories(dir.resolve("etc/guests"));
         Files.writeString(dir.resolve("etc/guests/broken.toml"), "[[disk]]\nimage = \"x\"\n[limits]\ncpu = \"fast\"\n");
 
@@ -82,7 +81,7 @@ class GuestSettingsIT {
             }
         } finally {
             if (bridgeMade) {
-                run("ip", "link", "del", BRIDGE);
+                Command.run("ip", "link", "del", BRIDGE);
             }
             // The keeper leaves the parent group yucon/ to the guests of the host; this test made it if it is empty.
             try {
@@ -194,40 +193,11 @@ class GuestSettingsIT {
         return Files.readString(group.resolve("cpu.cfs_quota_us")).trim() + " " + Files.readString(group.resolve("cpu.cfs_period_us")).trim();
     }
 
-    /**
-     * A copy of the test kernel that another user may run. The kernel yucon provisions may be patched to load the
-     * libc beside it in root's cache; the copy gets its own copy of that libc.
-     */
-    private static Path readableKernel(Path into) throws Exception {
-        Path original = Uml.kernel().binary();
-        Files.createDirectories(into);
-        Path copy = Files.copy(original, into.resolve("linux.uml"));
-        Path libc = original.resolveSibling("libc");
-        if (Files.isDirectory(libc)) {
-            run("cp", "-a", libc.toString(), into.toString());
-            run(Uml.cacheDir().resolve("tools/patchelf/usr/bin/patchelf").toString(),
-                    "--set-interpreter", into.resolve("libc/usr/lib64/ld-linux-x86-64.so.2").toString(),
-                    "--set-rpath", into.resolve("libc/usr/lib/x86_64-linux-gnu").toString(), copy.toString());
-        }
-        return copy;
-    }
-
     private static String sha256(Path file) throws Exception {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
             in.transferTo(OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static void run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS), String.join(" ", command) + " did not finish");
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertEquals(0, process.exitValue(), String.join(" ", command) + ": " + output);
-        } finally {
-            process.destroyForcibly();
-        }
     }
 }

@@ -36,7 +36,8 @@ public final class TestHost implements AutoCloseable {
 
     private final Path dir;
     private final KeyPair userKey;
-    private final Gateway gateway;
+    /** Replaced by {@link #restartGateway}; used by the test's thread only. */
+    private Gateway gateway;
     private final Configuration config;
 
     private TestHost(Path dir, KeyPair userKey, Configuration config, Gateway gateway) {
@@ -95,6 +96,15 @@ public final class TestHost implements AutoCloseable {
 
     public Gateway gateway() {
         return gateway;
+    }
+
+    /**
+     * Stops the gateway and starts another on the same configuration, as an upgrade does: the console keeper, and
+     * the guests it holds, stay.
+     */
+    public void restartGateway() throws IOException {
+        gateway.close();
+        gateway = Gateway.start(config, Uml.kernel().binary());
     }
 
     public Configuration config() {

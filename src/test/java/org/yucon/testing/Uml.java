@@ -1,5 +1,7 @@
 package org.yucon.testing;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.yucon.host.DemoRootfs;
@@ -42,6 +44,24 @@ public final class Uml {
     public static Path cacheDir() {
         String configured = System.getProperty("yucon.cache", "");
         return configured.isBlank() ? Path.of(System.getProperty("user.home"), ".cache", "yucon") : Path.of(configured);
+    }
+
+    /**
+     * A copy of the test kernel that another user may run, in {@code into}. The kernel yucon provisions may be
+     * patched to load the libc beside it in root's cache; the copy gets its own copy of that libc.
+     */
+    public static Path readableKernel(Path into) throws IOException, InterruptedException {
+        Path original = kernel().binary();
+        Files.createDirectories(into);
+        Path copy = Files.copy(original, into.resolve("linux.uml"));
+        Path libc = original.resolveSibling("libc");
+        if (Files.isDirectory(libc)) {
+            Command.run("cp", "-a", libc.toString(), into.toString());
+            Command.run(cacheDir().resolve("tools/patchelf/usr/bin/patchelf").toString(),
+                    "--set-interpreter", into.resolve("libc/usr/lib64/ld-linux-x86-64.so.2").toString(),
+                    "--set-rpath", into.resolve("libc/usr/lib/x86_64-linux-gnu").toString(), copy.toString());
+        }
+        return copy;
     }
 
     private static void print(String line) {

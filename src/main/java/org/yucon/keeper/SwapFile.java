@@ -1,16 +1,13 @@
-package org.yucon.guest;
+package org.yucon.keeper;
 
-import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * A guest's swap file: created sparse at its size, with the swap signature mkswap would write, so the guest can
  * {@code swapon} it at once and the host spends no blocks until the guest swaps. An existing file is left as it is.
+ * {@link GuestEnclosure} creates it through {@link org.yucon.util.OpenDir#create}.
  */
 final class SwapFile {
     /** UML on x86-64 has 4 KiB pages; the signature sits at the end of the first one. */
@@ -19,19 +16,6 @@ final class SwapFile {
     private static final byte[] MAGIC = "SWAPSPACE2".getBytes(StandardCharsets.US_ASCII);
 
     private SwapFile() {
-    }
-
-    /** Creates the file unless it exists; returns whether it did. */
-    static boolean ensure(Path file, long bytes) throws IOException {
-        if (Files.exists(file)) {
-            return false;
-        }
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.setLength(bytes);
-            raf.write(header(bytes));
-        }
-        return true;
     }
 
     /** The first page: version 1, the last usable page, no bad pages, then the magic (linux/swap.h). */
