@@ -109,7 +109,10 @@ public final class ConfigLoader {
                 section.duration("throttle_window", d.throttleWindow(), Duration.ofDays(1)),
                 (int) section.integer("sessions_per_account", d.sessionsPerAccount(), 1, 100_000),
                 (int) section.integer("sessions_total", d.sessionsTotal(), 1, 1_000_000),
-                section.duration("idle_timeout", d.idleTimeout(), Duration.ofDays(7)));
+                section.duration("idle_timeout", d.idleTimeout(), Duration.ofDays(7)),
+                (int) section.integer("max_sessions", d.sessionsPerConnection(), 1, 10_000),
+                (int) section.integer("env_max_entries", d.envEntries(), 1, 10_000),
+                (int) section.size("env_max_bytes", d.envBytes(), 64, 1 << 20));
         section.rejectUnknownKeys();
         return limits;
     }

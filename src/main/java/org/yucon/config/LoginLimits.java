@@ -14,12 +14,17 @@ import java.time.Duration;
  * @param sessionsTotal      concurrent SSH connections in all
  * @param idleTimeout        a connection with no traffic for this long is closed; zero means never, so that
  *                           somebody watching a quiet console is not cut off
+ * @param sessionsPerConnection session channels open at once on one connection (OpenSSH's MaxSessions)
+ * @param envEntries         environment requests taken per session channel
+ * @param envBytes           bytes of names and values taken from them per session channel
  */
 public record LoginLimits(int authAttempts, Duration loginGrace, Duration failureDelay, int throttleFailures,
-                          Duration throttleWindow, int sessionsPerAccount, int sessionsTotal, Duration idleTimeout) {
+                          Duration throttleWindow, int sessionsPerAccount, int sessionsTotal, Duration idleTimeout,
+                          int sessionsPerConnection, int envEntries, int envBytes) {
 
     public static LoginLimits defaults() {
         return new LoginLimits(6, Duration.ofSeconds(60), Duration.ofSeconds(2), 10, Duration.ofMinutes(10), 20, 1000,
-                Duration.ZERO);
+                Duration.ZERO,
+                10, 32, 4096);
     }
 }

@@ -44,7 +44,7 @@ public final class SshGateway implements AutoCloseable {
         ciphers();
         authentication(new AccountAuthenticator(accounts, new LoginGuard(settings.limits()), audit, scheduler, sessions));
         onlyOurSessions(new GatewayContext(guests, settings, scheduler, sessions,
-                new MenuTicker(guests, scheduler, sessions), audit), accounts);
+                new MenuTicker(guests, scheduler, sessions), audit), accounts, settings.limits());
         limits(settings.limits());
     }
 
@@ -86,15 +86,15 @@ public final class SshGateway implements AutoCloseable {
         server.setHostBasedAuthenticator(null);
     }
 
-    private void onlyOurSessions(GatewayContext context, AccountBook accounts) {
+    private void onlyOurSessions(GatewayContext context, AccountBook accounts, LoginLimits limits) {
         server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
         server.setAgentFactory(null);
         server.setSubsystemFactories(List.of());
-        // Session channels only, with a filtered environment: no direct-tcpip or other channel type exists here.
+        // Session channels only, bounded in number and environment: no direct-tcpip or other channel type exists here.
         server.setChannelFactories(List.of(new ChannelSessionFactory() {
             @Override
             public Channel createChannel(Session session) {
-                return new RestrictedChannelSession();
+                return new RestrictedChannelSession(limits);
             }
         }));
         server.setShellFactory(channel -> session(accounts, context, channel, Optional.empty()));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -344,16 +345,24 @@ class ConfigLoaderTest {
 
         write("yucon.toml", "[limits]", "auth_attempts = 3", "login_grace = \"20s\"", "auth_failure_delay = \"500ms\"",
                 "throttle_failures = 5", "throttle_window = \"1m\"", "sessions_per_account = 4", "sessions_total = 50",
-                "idle_timeout = \"1h\"");
+                "idle_timeout = \"1h\"", "max_sessions = 3", "env_max_entries = 8", "env_max_bytes = \"1K\"");
         assertEquals(new LoginLimits(3, Duration.ofSeconds(20), Duration.ofMillis(500), 5, Duration.ofMinutes(1), 4, 50,
-                Duration.ofHours(1)), load().gateway().limits());
+                Duration.ofHours(1), 3, 8, 1024), load().gateway().limits());
+    }
+
+    @Test
+    void theShippedYuconTomlShowsTheDefaults() throws Exception {
+        Files.copy(Path.of("etc/yucon.toml"), etc.resolve("yucon.toml"), StandardCopyOption.REPLACE_EXISTING);
+        write("accounts/alice.toml", "password = \"" + HASH + "\"");
+        assertEquals(LoginLimits.defaults(), load().gateway().limits());
     }
 
     @Test
     void aMisspeltLimitIsNamed() {
         write("yucon.toml", "[limits]", "auth_attemps = 3");
         assertRejected("yucon.toml line 2: unknown key 'limits.auth_attemps' (known here: auth_attempts, auth_failure_delay, "
-                + "idle_timeout, login_grace, sessions_per_account, sessions_total, throttle_failures, throttle_window)");
+                + "env_max_bytes, env_max_entries, idle_timeout, login_grace, max_sessions, sessions_per_account, "
+                + "sessions_total, throttle_failures, throttle_window)");
     }
 
     @Test

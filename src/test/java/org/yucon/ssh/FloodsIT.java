@@ -1,25 +1,36 @@
 package org.yucon.ssh;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import javax.management.ObjectName;
+import org.apache.sshd.client.channel.ChannelShell;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.SshException;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.yucon.testing.Await;
 import org.yucon.testing.GatewayFixture;
 import org.yucon.testing.RawConsole;
+import org.yucon.testing.SshUser;
 
 /**
  * Floods that cost a client little and the gateway much are bounded as sshd bounds them, on a real gateway over
- * real SSH: window changes (one resize step waits at most). No guest is booted: none of this needs one.
+ * real SSH: channels on one connection (MaxSessions) and window changes (one resize step waits at most). No guest
+ * is booted: none of this needs one.
  */
 class FloodsIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -27,6 +38,36 @@ class FloodsIT {
 
     @RegisterExtension
     static final GatewayFixture gateway = GatewayFixture.of("uml1");
+
+    @Test
+    void aThousandChannelsOnOneConnectionGetTen() throws Exception {
+        try (ClientSession session = gateway.ssh().login("uml1")) {
+            List<ChannelShell> opened = new ArrayList<>();
+            int prohibited = 0;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 1000; i++) {
+                ChannelShell channel = session.createShellChannel();
+                channel.setUsePty(true);
+                channel.setPtyType("xterm");
+                channel.setOut(OutputStream.nullOutputStream());
+                channel.setErr(OutputStream.nullOutputStream());
+                try {
+                    channel.open().verify(TIMEOUT);
+                    opened.add(channel);
+                } catch (SshException e) {
+                    SshChannelOpenException refused = assertInstanceOf(SshChannelOpenException.class, e.getCause(), e.toString());
+                    assertEquals(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, refused.getReasonCode(), e.getMessage());
+                    prohibited++;
+                }
+            }
+            System.out.printf("[FloodsIT] %s: 1,000 channels asked for on one connection in %d ms: %d opened, %d refused%n",
+                    CPU, (System.nanoTime() - t0) / 1_000_000, opened.size(), prohibited);
+            assertEquals(10, opened.size(), "max_sessions");
+            assertEquals(990, prohibited);
+            opened.get(0).close(false).await(TIMEOUT);
+            Await.until("a session in the slot one closed", TIMEOUT, () -> statusRuns(session), () -> "no free slot");
+        }
+    }
 
     @Test
     void aHundredThousandWindowChangesLeaveTheHeapFlat() throws Exception {
@@ -66,6 +107,15 @@ class FloodsIT {
             menu.resume();
             // Row 40 exists only in a frame of the last size sent.
             menu.awaitText("\u001b[40;1H", from, TIMEOUT);
+        }
+    }
+
+    /** Whether the status verb runs in a new session channel (the gateway frees a slot once the channel is closed). */
+    private static boolean statusRuns(ClientSession session) {
+        try {
+            return SshUser.run(session, "status").status() == 0;
+        } catch (IOException e) {
+            return false;
         }
     }
 
