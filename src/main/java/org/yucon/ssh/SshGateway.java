@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
@@ -45,7 +46,7 @@ public final class SshGateway implements AutoCloseable {
         authentication(new AccountAuthenticator(accounts, new LoginGuard(settings.limits()), audit, scheduler, sessions));
         onlyOurSessions(new GatewayContext(guests, settings, scheduler, sessions,
                 new MenuTicker(guests, scheduler, sessions), audit), accounts, settings.limits());
-        limits(settings.limits());
+        limits(settings.limits(), scheduler);
     }
 
     public void start() throws IOException {
@@ -99,11 +100,12 @@ public final class SshGateway implements AutoCloseable {
         }));
         server.setShellFactory(channel -> session(accounts, context, channel, Optional.empty()));
         server.setCommandFactory((channel, command) -> session(accounts, context, channel, Optional.of(command)));
-        server.addSessionListener(new SessionAudit(context.audit()));
     }
 
-    private void limits(LoginLimits limits) {
-        server.addSessionListener(new SessionCap(limits.sessionsTotal(), audit));
+    private void limits(LoginLimits limits, ScheduledExecutorService scheduler) {
+        Admission admission = new Admission(limits.sessionsTotal(), limits.startups(), () -> ThreadLocalRandom.current().nextInt(100));
+        server.addSessionListener(new ConnectionGate(admission, new RefusalLog(audit, scheduler, Duration.ofSeconds(10)),
+                new SessionAudit(audit)));
         // Keystroke echo needs Nagle off (44 ms round trips otherwise, FIELD-NOTES).
         CoreModuleProperties.TCP_NODELAY.set(server, true);
         // Off by default: somebody watching a quiet console is not idle; client keepalives handle dead peers.

@@ -6,12 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.management.ObjectName;
 import org.apache.sshd.client.channel.ChannelShell;
 import org.apache.sshd.client.session.ClientSession;
@@ -26,18 +33,77 @@ import org.yucon.testing.Await;
 import org.yucon.testing.GatewayFixture;
 import org.yucon.testing.RawConsole;
 import org.yucon.testing.SshUser;
+import org.yucon.testing.TestHost;
 
 /**
  * Floods that cost a client little and the gateway much are bounded as sshd bounds them, on a real gateway over
- * real SSH: channels on one connection (MaxSessions) and window changes (one resize step waits at most). No guest
- * is booted: none of this needs one.
+ * real SSH: connections that never log in (MaxStartups, PerSourceMaxStartups), channels on one connection
+ * (MaxSessions) and window changes (one resize step waits at most). No guest is booted: none of this needs one.
  */
 class FloodsIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final String CPU = cpu();
+    private static final Pattern REFUSED_MORE = Pattern.compile("result=refused_(\\d+)_more");
 
     @RegisterExtension
     static final GatewayFixture gateway = GatewayFixture.of("uml1");
+
+    @Test
+    void twoThousandConnectionsThatNeverLogInDoNotKeepAnotherAddressOut() throws Exception {
+        TestHost host = gateway.host();
+        int auditBefore = auditLength(host);
+        List<Socket> flood = new ArrayList<>();
+        // How the audit log names each of them.
+        Set<String> ours = new HashSet<>();
+        long t0 = System.nanoTime();
+        long deadline = t0 + Duration.ofSeconds(120).toNanos();
+        long flooded = deadline;
+        try {
+            while (flood.size() < 2000 && System.nanoTime() < deadline) {
+                Socket socket = new Socket();
+                flood.add(socket);
+                socket.bind(new InetSocketAddress("127.0.0.1", 0));
+                socket.connect(new InetSocketAddress("127.0.0.1", host.port()), (int) TIMEOUT.toMillis());
+                ours.add("from=/127.0.0.1:" + socket.getLocalPort() + " ");
+            }
+            flooded = System.nanoTime();
+            assertEquals(2000, flood.size(), "connections opened within 120 s");
+            try (ClientSession session = gateway.ssh().loginFrom("uml1", "127.0.0.2")) {
+                long loggedIn = System.nanoTime();
+                assertEquals(0, SshUser.run(session, "status").status());
+                System.out.printf("[FloodsIT] %s: 2,000 connections from 127.0.0.1 in %d ms, then a login from 127.0.0.2 "
+                        + "in %d ms%n", CPU, (flooded - t0) / 1_000_000, (loggedIn - flooded) / 1_000_000);
+            }
+        } finally {
+            for (Socket socket : flood) {
+                socket.close();
+            }
+        }
+        // The refusals after the first are summed up at the end of a 10 s period.
+        Await.until("the audit log to account for 1,995 refused connections", Duration.ofSeconds(30),
+                () -> refusalsTold(auditSince(host, auditBefore)) >= 1995, () -> String.join("\n", auditSince(host, auditBefore)));
+        List<String> audit = auditSince(host, auditBefore);
+        List<String> refusals = audit.stream().filter(line -> line.contains("result=refused")).toList();
+        long admitted = audit.stream().filter(line -> line.contains("action=connect") && line.contains("result=ok")
+                && ours.stream().anyMatch(line::contains)).count();
+        System.out.printf("[FloodsIT] %d of them admitted; %d refusals told in %d audit lines:%n%s%n", admitted,
+                refusalsTold(audit), refusals.size(), String.join("\n", refusals));
+        assertEquals(5, admitted, "per_source_max_startups lets 5 of them wait for a login");
+        assertEquals(1995, refusalsTold(audit));
+        long periods = Duration.ofNanos(flooded - t0).toSeconds() / 10 + 2;
+        assertTrue(refusals.size() <= 1 + periods, "refusals are told once and then summed up every 10 s, not one by one: "
+                + refusals.size() + " lines");
+    }
+
+    /** Refusals the audit lines account for: one for a refusal told at once, N for "refused N more". */
+    private static int refusalsTold(List<String> audit) {
+        int told = 0;
+        for (String line : audit) {
+            Matcher more = REFUSED_MORE.matcher(line);
+            told += more.find() ? Integer.parseInt(more.group(1)) : line.contains("result=refused") ? 1 : 0;
+        }
+        return told;
+    }
 
     @Test
     void aThousandChannelsOnOneConnectionGetTen() throws Exception {
@@ -146,6 +212,24 @@ class FloodsIT {
             }
         }
         return count;
+    }
+
+    private static int auditLength(TestHost host) throws IOException {
+        return Files.readAllLines(auditLog(host)).size();
+    }
+
+    /** The audit lines after the first {@code skip}. */
+    private static List<String> auditSince(TestHost host, int skip) {
+        try {
+            List<String> lines = Files.readAllLines(auditLog(host));
+            return lines.subList(skip, lines.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path auditLog(TestHost host) {
+        return host.config().gateway().stateDir().resolve("audit.log");
     }
 
     private static String cpu() {
