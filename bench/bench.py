@@ -574,8 +574,10 @@ class Bench:
         (etc / "yucon.toml").write_text(
             f'[ssh]\nport = {self.gw_port}\nhost_keys = "{self.work / "hostkeys"}"\n'
             f'[paths]\nstate = "{self.work / "state"}"\n'
-            # 100 viewers and 1,000 idle menus come from one account and one address.
-            '[limits]\nsessions_per_account = 5000\nsessions_total = 5000\nthrottle_failures = 1000000\n')
+            # 100 viewers and 1,000 idle menus come from one account and one address, many logging in at once
+            # (as OpenSSH's MaxStartups 1000 below).
+            '[limits]\nsessions_per_account = 5000\nsessions_total = 5000\nthrottle_failures = 1000000\n'
+            'max_startups = "1000"\nper_source_max_startups = 1000\n')
         guests = ["uml", "syn"] + [f"m{i}" for i in range(1, self.args.mem_guests + 1)]
         for g in guests:
             kernel = f'kernel = "{BENCH / "synthetic.py"}"\n' if g == "syn" else ""

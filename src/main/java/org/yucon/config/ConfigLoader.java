@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.tomlj.Toml;
 import org.tomlj.TomlParseError;
@@ -29,6 +30,7 @@ public final class ConfigLoader {
     static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
     private static final Pattern CRYPT_SHA512 = Pattern.compile("\\$6\\$(rounds=\\d+\\$)?[./0-9A-Za-z]{1,16}\\$[./0-9A-Za-z]{86}");
     private static final long MIB = 1 << 20;
+    private static final Pattern STARTUPS = Pattern.compile("(\\d{1,7})(?::(\\d{1,3}):(\\d{1,7}))?");
 
     private final Path etc;
 
@@ -113,9 +115,39 @@ public final class ConfigLoader {
                 (int) section.integer("password_max_bytes", d.passwordMaxBytes(), 64, 16 << 10),
                 (int) section.integer("password_threads", d.passwordThreads(), 1, 64),
                 (int) section.integer("password_queue", d.passwordQueue(), 1, 100_000),
-                (int) section.integer("login_failures", d.loginFailures(), 1, 1_000_000));
+                (int) section.integer("login_failures", d.loginFailures(), 1, 1_000_000),
+                startups(section, d.startups()),
+                (int) section.integer("max_sessions", d.sessionsPerConnection(), 1, 10_000),
+                (int) section.integer("env_max_entries", d.envEntries(), 1, 10_000),
+                (int) section.size("env_max_bytes", d.envBytes(), 64, 1 << 20));
         section.rejectUnknownKeys();
         return limits;
+    }
+
+    /** {@code max_startups} and {@code per_source_max_startups}, which cannot exceed its full. */
+    private static LoginLimits.Startups startups(TomlSection section, LoginLimits.Startups d) throws ConfigException {
+        Optional<String> text = section.scalar("max_startups");
+        LoginLimits.Startups s = text.isPresent() ? maxStartups(section, text.get(), d.perSource()) : d;
+        int perSource = (int) section.integer("per_source_max_startups", s.perSource(), 1, s.full());
+        return new LoginLimits.Startups(s.start(), s.rate(), s.full(), perSource);
+    }
+
+    /** As OpenSSH reads MaxStartups: "start:rate:full", or one number N for "N:100:N" (refuse past N). */
+    private static LoginLimits.Startups maxStartups(TomlSection section, String text, int perSource) throws ConfigException {
+        Matcher m = STARTUPS.matcher(text.trim());
+        if (!m.matches()) {
+            throw section.error("max_startups", "is \"" + text + "\", must be \"start:rate:full\" as OpenSSH's "
+                    + "MaxStartups, e.g. \"10:30:100\", or one number");
+        }
+        int start = Integer.parseInt(m.group(1));
+        boolean one = m.group(2) == null;
+        int rate = one ? 100 : Integer.parseInt(m.group(2));
+        int full = one ? start : Integer.parseInt(m.group(3));
+        if (start < 1 || start > full || rate < 1 || rate > 100) {
+            throw section.error("max_startups", "is \"" + text + "\", must have 1 <= start <= full and a rate "
+                    + "between 1 and 100 (percent)");
+        }
+        return new LoginLimits.Startups(start, rate, full, Math.min(perSource, full));
     }
 
     private static ConsoleSettings console(TomlSection section) throws ConfigException {

@@ -21,13 +21,26 @@ import java.time.Duration;
  *                           {@code passwordThreads} CPUs
  * @param loginFailures      failed passwords of one account, from anywhere, per {@code throttleWindow}: past that
  *                           its passwords are checked only as fast as this budget refills (keys still work)
+ * @param startups           bounds on the connections that have not logged in yet
+ * @param sessionsPerConnection session channels open at once on one connection (OpenSSH's MaxSessions)
+ * @param envEntries         environment requests taken per session channel
+ * @param envBytes           bytes of names and values taken from them per session channel
  */
 public record LoginLimits(int authAttempts, Duration loginGrace, Duration failureDelay, int throttleFailures,
                           Duration throttleWindow, int sessionsPerAccount, int sessionsTotal, Duration idleTimeout,
-                          int passwordMaxBytes, int passwordThreads, int passwordQueue, int loginFailures) {
+                          int passwordMaxBytes, int passwordThreads, int passwordQueue, int loginFailures,
+                          Startups startups, int sessionsPerConnection, int envEntries, int envBytes) {
+
+    /**
+     * OpenSSH's MaxStartups and PerSourceMaxStartups for connections that have not logged in yet: from {@code start}
+     * of them on, a new one is refused with probability {@code rate} percent, rising linearly to 100 at {@code full};
+     * one address may have at most {@code perSource} of them.
+     */
+    public record Startups(int start, int rate, int full, int perSource) {
+    }
 
     public static LoginLimits defaults() {
         return new LoginLimits(6, Duration.ofSeconds(60), Duration.ofSeconds(2), 10, Duration.ofMinutes(10), 20, 1000,
-                Duration.ZERO, 1024, 1, 128, 30);
+                Duration.ZERO, 1024, 1, 128, 30, new Startups(10, 30, 100, 5), 10, 32, 4096);
     }
 }

@@ -81,6 +81,8 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** Runs the steps, one at a time and in order; whatever posts a step may be on any thread. */
     private final SerialExecutor steps;
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
+    /** A resize step is queued and has not yet read the size: window changes until then need no step of their own. */
+    private final AtomicBoolean resizeQueued = new AtomicBoolean();
     /** The escape key parser; its state (a prefix pending) belongs to the session's steps. */
     private final EscapeKeys escape;
     private final ConsoleKeys consoleKeys = new ConsoleKeys();
@@ -159,7 +161,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     @Override
     public void start(ChannelSession session, Environment env) {
         this.environment = env;
-        env.addSignalListener((ch, signal) -> post(this::resized), Signal.WINCH);
+        env.addSignalListener((ch, signal) -> windowChanged(), Signal.WINCH);
         rights.listen(rightsChanged);
         post(this::begin);
     }
@@ -573,7 +575,18 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         return address instanceof InetSocketAddress inet ? inet.getHostString() + ":" + inet.getPort() : String.valueOf(address);
     }
 
+    /**
+     * On MINA's I/O thread, after it stored the new size: at most one resize step waits, and it reads the size when it
+     * runs, so the latest wins and a flood of window changes queues nothing more.
+     */
+    private void windowChanged() {
+        if (resizeQueued.compareAndSet(false, true)) {
+            post(this::resized);
+        }
+    }
+
     private void resized() throws IOException {
+        resizeQueued.set(false);
         switch (front) {
             case CONSOLE -> console.resize(columns(), rows());
             case MENU -> menu.resized(columns(), rows());

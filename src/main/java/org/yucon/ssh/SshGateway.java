@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
@@ -54,8 +55,8 @@ public final class SshGateway implements AutoCloseable {
         ciphers();
         authentication(new AccountAuthenticator(accounts, settings.limits(), audit, scheduler, passwords));
         onlyOurSessions(new GatewayContext(guests, accounts, settings, scheduler, sessions,
-                new MenuTicker(guests, scheduler, sessions), audit), accounts);
-        limits(settings.limits());
+                new MenuTicker(guests, scheduler, sessions), audit), accounts, settings.limits());
+        limits(settings.limits(), scheduler);
     }
 
     public void start() throws IOException {
@@ -110,24 +111,25 @@ public final class SshGateway implements AutoCloseable {
         server.setHostBasedAuthenticator(null);
     }
 
-    private void onlyOurSessions(GatewayContext context, AccountBook accounts) {
+    private void onlyOurSessions(GatewayContext context, AccountBook accounts, LoginLimits limits) {
         server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
         server.setAgentFactory(null);
         server.setSubsystemFactories(List.of());
-        // Session channels only, with a filtered environment: no direct-tcpip or other channel type exists here.
+        // Session channels only, bounded in number and environment: no direct-tcpip or other channel type exists here.
         server.setChannelFactories(List.of(new ChannelSessionFactory() {
             @Override
             public Channel createChannel(Session session) {
-                return new RestrictedChannelSession();
+                return new RestrictedChannelSession(limits);
             }
         }));
         server.setShellFactory(channel -> session(accounts, context, channel, Optional.empty()));
         server.setCommandFactory((channel, command) -> session(accounts, context, channel, Optional.of(command)));
-        server.addSessionListener(new SessionAudit(context.audit()));
     }
 
-    private void limits(LoginLimits limits) {
-        server.addSessionListener(new SessionCap(limits.sessionsTotal(), audit));
+    private void limits(LoginLimits limits, ScheduledExecutorService scheduler) {
+        ConnectionAdmission admission = new ConnectionAdmission(limits.sessionsTotal(), limits.startups(), () -> ThreadLocalRandom.current().nextInt(100));
+        server.addSessionListener(new ConnectionGate(admission, new RefusalLog(audit, scheduler, Duration.ofSeconds(10)),
+                new SessionAudit(audit)));
         // Keystroke echo needs Nagle off (44 ms round trips otherwise, FIELD-NOTES).
         CoreModuleProperties.TCP_NODELAY.set(server, true);
         // Off by default: somebody watching a quiet console is not idle; client keepalives handle dead peers.

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -346,17 +347,51 @@ class ConfigLoaderTest {
         write("yucon.toml", "[limits]", "auth_attempts = 3", "login_grace = \"20s\"", "auth_failure_delay = \"500ms\"",
                 "throttle_failures = 5", "throttle_window = \"1m\"", "sessions_per_account = 4", "sessions_total = 50",
                 "idle_timeout = \"1h\"", "password_max_bytes = 256", "password_threads = 2", "password_queue = 16",
-                "login_failures = 7");
+                "login_failures = 7", "max_startups = \"20:50:200\"", "per_source_max_startups = 7", "max_sessions = 3",
+                "env_max_entries = 8", "env_max_bytes = \"1K\"");
         assertEquals(new LoginLimits(3, Duration.ofSeconds(20), Duration.ofMillis(500), 5, Duration.ofMinutes(1), 4, 50,
-                Duration.ofHours(1), 256, 2, 16, 7), load().gateway().limits());
+                Duration.ofHours(1), 256, 2, 16, 7, new LoginLimits.Startups(20, 50, 200, 7), 3, 8, 1024),
+                load().gateway().limits());
+    }
+
+    @Test
+    void theShippedYuconTomlShowsTheDefaults() throws Exception {
+        Files.copy(Path.of("etc/yucon.toml"), etc.resolve("yucon.toml"), StandardCopyOption.REPLACE_EXISTING);
+        write("accounts/alice.toml", "password = \"" + HASH + "\"");
+        assertEquals(LoginLimits.defaults(), load().gateway().limits());
+    }
+
+    @Test
+    void maxStartupsIsReadAsOpenSshReadsIt() throws ConfigException {
+        write("accounts/alice.toml", "password = \"" + HASH + "\"");
+        assertEquals(new LoginLimits.Startups(10, 30, 100, 5), load().gateway().limits().startups(), "the default, sshd's");
+        write("yucon.toml", "[limits]", "max_startups = 3");
+        assertEquals(new LoginLimits.Startups(3, 100, 3, 3), load().gateway().limits().startups(),
+                "one number refuses past it; the per-source default cannot exceed it");
+    }
+
+    @Test
+    void aMaxStartupsThatIsNoneIsNamed() {
+        write("yucon.toml", "[limits]", "max_startups = \"10:30\"");
+        assertRejected("yucon.toml line 2: 'limits.max_startups' is \"10:30\", must be \"start:rate:full\" as OpenSSH's "
+                + "MaxStartups, e.g. \"10:30:100\", or one number");
+        write("yucon.toml", "[limits]", "max_startups = \"100:30:10\"");
+        assertRejected("yucon.toml line 2: 'limits.max_startups' is \"100:30:10\", must have 1 <= start <= full and a rate "
+                + "between 1 and 100 (percent)");
+        write("yucon.toml", "[limits]", "max_startups = \"10:0:100\"");
+        assertRejected("yucon.toml line 2: 'limits.max_startups' is \"10:0:100\", must have 1 <= start <= full and a rate "
+                + "between 1 and 100 (percent)");
+        write("yucon.toml", "[limits]", "max_startups = \"10:30:100\"", "per_source_max_startups = 101");
+        assertRejected("yucon.toml line 3: 'limits.per_source_max_startups' is 101, must be between 1 and 100");
     }
 
     @Test
     void aMisspeltLimitIsNamed() {
         write("yucon.toml", "[limits]", "auth_attemps = 3");
         assertRejected("yucon.toml line 2: unknown key 'limits.auth_attemps' (known here: auth_attempts, auth_failure_delay, "
-                + "idle_timeout, login_failures, login_grace, password_max_bytes, password_queue, password_threads, "
-                + "sessions_per_account, sessions_total, throttle_failures, throttle_window)");
+                + "env_max_bytes, env_max_entries, idle_timeout, login_failures, login_grace, max_sessions, max_startups, "
+                + "password_max_bytes, password_queue, password_threads, per_source_max_startups, sessions_per_account, "
+                + "sessions_total, throttle_failures, throttle_window)");
     }
 
     @Test

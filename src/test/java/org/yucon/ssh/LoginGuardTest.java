@@ -29,7 +29,7 @@ class LoginGuardTest {
         LoginLimits d = LoginLimits.defaults();
         return new LoginGuard(new LoginLimits(d.authAttempts(), d.loginGrace(), d.failureDelay(), throttleFailures, WINDOW,
                 d.sessionsPerAccount(), d.sessionsTotal(), d.idleTimeout(), d.passwordMaxBytes(), d.passwordThreads(),
-                d.passwordQueue(), loginFailures));
+                d.passwordQueue(), loginFailures, d.startups(), d.sessionsPerConnection(), d.envEntries(), d.envBytes()));
     }
 
     @Test

@@ -19,8 +19,8 @@ import org.apache.sshd.client.session.ClientSession;
  * Positions are absolute (bytes since the channel opened), so that a test can wait for text that arrives after a
  * point it marked. Text is decoded as ISO-8859-1, one char per byte.
  *
- * <p>A reader thread drains the channel; {@link #stall()} stops it for good, so that the client's SSH window fills
- * and the gateway has to stop sending to this viewer. Closing the console closes its SSH session too.
+ * <p>A reader thread drains the channel; {@link #stall()} stops it, so that the client's SSH window fills and the
+ * gateway has to stop sending to this viewer, until {@link #resume()}. Closing the console closes its SSH session too.
  */
 public final class RawConsole implements AutoCloseable {
     /** Told every complete line the gateway sends (split at LF, CRs removed), on the reader thread. */
@@ -138,9 +138,15 @@ public final class RawConsole implements AutoCloseable {
         lines = listener;
     }
 
-    /** Stops reading for good: the client's window fills and the gateway must stop sending to this viewer. */
+    /** Stops reading until {@link #resume()}: the client's window fills and the gateway must stop sending to this viewer. */
     public synchronized void stall() {
         stalled = true;
+    }
+
+    /** Reads again after {@link #stall()}. */
+    public synchronized void resume() {
+        stalled = false;
+        notifyAll();
     }
 
     /** The position one past the last byte received so far. */
@@ -250,10 +256,7 @@ public final class RawConsole implements AutoCloseable {
             channel.close(true);
         } finally {
             session.close(true);
-            synchronized (this) {
-                stalled = false;
-                notifyAll();
-            }
+            resume();
             reader.interrupt();
         }
     }

@@ -73,9 +73,19 @@ public final class SshUser implements AutoCloseable {
                 .verify(TIMEOUT).getSession();
     }
 
-    /** Closes the session when authentication fails, so that no test leaks a connection. */
+    /** As {@link #login(String)}, from {@code localAddress} (loopback is a whole /8: 127.0.0.2 is another client). */
+    public ClientSession loginFrom(String user, String localAddress) throws IOException {
+        return login(user, localAddress, session -> session.addPublicKeyIdentity(key));
+    }
+
     private ClientSession login(String user, Consumer<ClientSession> identity) throws IOException {
-        ClientSession session = client.connect(user, "127.0.0.1", port).verify(TIMEOUT).getSession();
+        return login(user, "127.0.0.1", identity);
+    }
+
+    /** Closes the session when authentication fails, so that no test leaks a connection. */
+    private ClientSession login(String user, String localAddress, Consumer<ClientSession> identity) throws IOException {
+        ClientSession session = client.connect(user, new InetSocketAddress("127.0.0.1", port),
+                new InetSocketAddress(localAddress, 0)).verify(TIMEOUT).getSession();
         try {
             identity.accept(session);
             session.auth().verify(TIMEOUT);
