@@ -23,11 +23,12 @@ import jnr.posix.POSIX;
  * the guest is sent SIGIO a few times with growing pauses (2, 4, 8 ... ms), never while it is quiet for long.
  * The first kick comes soon because a flood stalls this way many times (measured through the gateway: 6-14 stalls
  * per 10 MB, each as long as the first kick took, a quarter of the flood's time with kicks from 20 ms).
+ *
  * <p>A window size reaches the guest only once it can take the SIGWINCH that comes with it (see {@link #resize}).
  *
  * <p>Reads happen on the keeper's console reader thread; writes and resizes on the link's thread; the stall watch
  * runs on the shared scheduler, armed by activity and only while a lull's kicks last, so an idle console costs
- * nothing; so does the size watch, only while a size is held.
+ * nothing; the size watch runs there too, only while a size is held.
  */
 public final class ConsolePort {
     /** Where the guest's output goes as it is read; the bytes are the reader's own again once this returns. */
