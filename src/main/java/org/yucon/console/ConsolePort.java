@@ -23,9 +23,12 @@ import jnr.posix.POSIX;
  * the guest is sent SIGIO a few times with growing pauses (2, 4, 8 ... ms), never while it is quiet for long.
  * The first kick comes soon because a flood stalls this way many times (measured through the gateway: 6-14 stalls
  * per 10 MB, each as long as the first kick took, a quarter of the flood's time with kicks from 20 ms).
- * Reads happen on the keeper's console reader thread; writes and resizes on the link's thread; the stall watch
+ *
+ * <p>A window size reaches the guest only once it can take the SIGWINCH that comes with it (see {@link #resize}).
+ *
+ * <p>Reads happen on the keeper's console reader thread; writes and resizes on the link's thread; the stall watch
  * runs on the shared scheduler, armed by activity and only while a lull's kicks last, so an idle console costs
- * nothing.
+ * nothing; the size watch runs there too, only while a size is held.
  */
 public final class ConsolePort {
     /** Where the guest's output goes as it is read; the bytes are the reader's own again once this returns. */
@@ -35,7 +38,13 @@ public final class ConsolePort {
 
     private static final long FIRST_KICK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final int KICKS_PER_LULL = 7;
+    /** How soon a held window size is offered again, doubling up to the last: a UML can take one within 0.1 s. */
+    private static final long FIRST_SIZE_WATCH_MILLIS = 5;
+    private static final long LAST_SIZE_WATCH_MILLIS = 320;
     private static final String SIG_CGT = "\nSigCgt:";
+    private static final long SIGIO_MASK = mask(Signal.SIGIO);
+    /** A UML that catches both can take a SIGWINCH: see {@link #takesWindowChanges}. */
+    private static final long WINDOW_CHANGE_MASK = mask(Signal.SIGWINCH) | mask(Signal.SIGALRM);
     /**
      * Input pacing. A UML guest takes console input far slower than a pty accepts it, and input that outruns it
      * does not just wait: the guest's console stops taking input for good (measured: a 4 KiB paste in one write
@@ -58,6 +67,9 @@ public final class ConsolePort {
     private volatile boolean closed;
     /** When the input written so far will have been taken at the paced rate (System.nanoTime); guarded by this. */
     private long inputDrained = System.nanoTime();
+    private final Object sizeLock = new Object();
+    /** The latest window size the guest could not take yet, or null; guarded by sizeLock (set: a size watch runs). */
+    private WinSize heldSize;
     /** Kicks sent since lastActivity; owned by the stall watch. */
     private int kicks;
     private long kickedFor;
@@ -132,11 +144,40 @@ public final class ConsolePort {
         activity();
     }
 
+    /**
+     * Gives the guest's tty this window size, which sends the guest a SIGWINCH. UML catches SIGWINCH from early in
+     * its start but can take one only once its interrupts exist: one before that panics it ("Segfault with no mm",
+     * {@code winch -> do_IRQ -> handle_bad_irq}), and UML starts anew on every reboot (it execs itself). So while the
+     * guest cannot take it, the size is held, and the latest one held is applied as soon as it can.
+     */
     public void resize(int columns, int rows) {
-        process.setWinSize(new WinSize(columns, rows));
+        synchronized (sizeLock) {
+            boolean watched = heldSize != null;
+            heldSize = new WinSize(columns, rows);
+            if (!watched) {
+                offerHeldSize(FIRST_SIZE_WATCH_MILLIS);
+            }
+        }
     }
 
-    /** Stops the stall watch; the pty itself is closed when the process is reaped. */
+    /** Applies the held size if the guest can take it now, else looks again in {@code millis}. Holds sizeLock. */
+    private void offerHeldSize(long millis) {
+        if (closed) {
+            heldSize = null;
+        } else if (takesWindowChanges()) {
+            WinSize size = heldSize;
+            heldSize = null;
+            process.setWinSize(size);
+        } else {
+            scheduler.schedule(() -> {
+                synchronized (sizeLock) {
+                    offerHeldSize(Math.min(2 * millis, LAST_SIZE_WATCH_MILLIS));
+                }
+            }, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Stops the stall and size watches; the pty itself is closed when the process is reaped. */
     public void close() {
         closed = true;
     }
@@ -164,7 +205,7 @@ public final class ConsolePort {
         if (wait <= 0) {
             // Counted whether or not it is sent: a guest that does not take SIGIO (yet) is asked as rarely.
             kicks++;
-            if (catchesSigio()) {
+            if (catches(SIGIO_MASK)) {
                 posix.kill((int) process.pid(), Signal.SIGIO.intValue());
             }
             wait = kickDueAt(activity) - System.nanoTime();
@@ -185,17 +226,32 @@ public final class ConsolePort {
     }
 
     /**
-     * SIGIO's default action is to terminate: UML installs its handler only some way into its boot, and a kick
-     * before that kills the guest (and UML re-executes itself on a guest reboot). So kick only a process whose SigCgt
-     * mask in /proc says it catches SIGIO. Read as bytes, not lines: this runs at the start of every lull, right
-     * when the next keystroke tends to come (as lines it took a tenth of the keeper's CPU in an echo profile).
+     * Whether the guest can take a SIGWINCH. UML installs its handler for it with SIGIO's, before its interrupts
+     * exist; its timer's SIGALRM handler comes once they do (start_kernel: early_irq_init, init_IRQ, then time_init).
+     * Measured here: 7 of 8 SIGWINCHs panicked UML while it caught SIGWINCH but not SIGALRM, 0 of 12 once it caught
+     * both. Before its console is open UML ignores the interrupt, and reads the size when it opens it.
      */
-    private boolean catchesSigio() {
+    private boolean takesWindowChanges() {
+        return catches(WINDOW_CHANGE_MASK);
+    }
+
+    /**
+     * Whether the process catches all of {@code signals} (a mask), as its SigCgt in /proc says. SIGIO's default
+     * action is to terminate: UML installs its handler only some way into its boot, and a kick before that kills the
+     * guest (and UML re-executes itself on a guest reboot). Read as bytes, not lines: this runs at the start of every
+     * lull, right when the next keystroke tends to come (as lines it took a tenth of the keeper's CPU in an echo
+     * profile).
+     */
+    private boolean catches(long signals) {
         try {
-            return (caughtSignals(Files.readAllBytes(status)) & (1L << (Signal.SIGIO.intValue() - 1))) != 0;
+            return (caughtSignals(Files.readAllBytes(status)) & signals) == signals;
         } catch (IOException e) {
-            return false;   // gone, or not Linux's /proc: then a kick could not help anyway
+            return false;   // gone, or not Linux's /proc: then a signal could not help anyway
         }
+    }
+
+    private static long mask(Signal signal) {
+        return 1L << (signal.intValue() - 1);
     }
 
     /** The SigCgt mask of a /proc status file, 0 if it has none (or not as Linux writes it). */

@@ -132,14 +132,14 @@ final class KeptGuest {
                         .setEnvironment(env)
                         .setDirectory(directory.toString())
                         .setRedirectErrorStream(true)
-                        .setInitialColumns(columns)
-                        .setInitialRows(rows)
                         .start();
             } catch (IOException | RuntimeException e) {
                 enclosure.close();
                 throw e;
             }
             console = new ConsolePort(started, posix, scheduler);
+            // Not pty4j's initial size: it sets that after the fork, when the UML may be just unable to take it.
+            console.resize(columns, rows);
             process = started;
             port = console;
         }

@@ -3,19 +3,13 @@ package org.yucon.console;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.pty4j.PtyProcessBuilder;
-import com.pty4j.unix.UnixPtyProcess;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import jnr.posix.POSIXFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,36 +40,21 @@ class ConsolePortTest {
     @TempDir
     Path dir;
 
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
     private Path kicks;
-    private UnixPtyProcess guest;
+    private PtyGuest guest;
     private ConsolePort port;
 
     @BeforeEach
     void start() throws IOException, InterruptedException {
         kicks = dir.resolve("kicks");
-        Path script = Files.writeString(dir.resolve("guest.py"), GUEST);
-        guest = (UnixPtyProcess) new PtyProcessBuilder(new String[] {"python3", script.toString(), kicks.toString()})
-                .setDirectory(dir.toString())
-                .start();
-        port = new ConsolePort(guest, POSIXFactory.getNativePOSIX(), scheduler);
-        Thread reader = new Thread(() -> port.drainInto(this::received), "test-console-reader");
-        reader.setDaemon(true);
-        reader.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!printedSoFar().contains("ready")) {
-            assertTrue(System.nanoTime() < deadline, "the guest did not start: " + printedSoFar());
-            Thread.sleep(10);
-        }
+        guest = PtyGuest.start(dir, GUEST, kicks.toString());
+        port = guest.port();
+        guest.await("ready");
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        port.close();
-        guest.destroyForcibly();
-        guest.waitFor(10, TimeUnit.SECONDS);
-        scheduler.shutdownNow();
+        guest.close();
     }
 
     /**
@@ -148,13 +127,5 @@ class ConsolePortTest {
             return List.of();
         }
         return Arrays.stream(Files.readString(kicks).trim().split(" ")).map(Double::valueOf).toList();
-    }
-
-    private synchronized void received(byte[] bytes, int n) {
-        printed.write(bytes, 0, n);
-    }
-
-    private synchronized String printedSoFar() {
-        return printed.toString(StandardCharsets.UTF_8);
     }
 }
