@@ -1,9 +1,9 @@
 package org.yucon.config;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
+import org.yucon.util.PrivateFiles;
 
 /**
  * One account's file, edited line by line so that comments and keys nobody touched stay as the operator wrote
@@ -74,10 +75,8 @@ public final class AccountFile {
     /** Writes the file whole or not at all, returning what it held before (empty for a new one). */
     public Optional<String> save() throws IOException {
         Optional<String> before = Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".new");
-        Files.writeString(tmp, String.join("\n", lines) + "\n");
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        PrivateFiles.directories(file.getParent());
+        PrivateFiles.replace(file, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
         return before;
     }
 

@@ -28,6 +28,7 @@ import org.yucon.keeper.Confinement;
 import org.yucon.keeper.KeeperClient;
 import org.yucon.keeper.Spawned;
 import org.yucon.util.FileTrees;
+import org.yucon.util.PrivateFiles;
 
 /**
  * Runs one guest: has the console keeper boot its UML (the keeper holds the console, so the guest and its console
@@ -291,18 +292,18 @@ public final class GuestSupervisor {
                 if (Files.exists(cow)) {
                     owned.add(cow);
                 } else if (!Files.isDirectory(cow.getParent())) {
-                    owned.add(Files.createDirectories(cow.getParent()));
+                    owned.add(directoryFor(cow.getParent()));
                 }
             }
         }
         for (GuestConfig.Swap swap : setup.config().swaps()) {
+            directoryFor(swap.file().toAbsolutePath().getParent());
             if (SwapFile.ensure(swap.file(), swap.bytes())) {
                 log.info("{}: created the swap file {} ({} MiB, sparse)", name(), swap.file(), swap.bytes() >> 20);
             }
             owned.add(swap.file());
         }
-        Files.createDirectories(setup.umlDir());
-        owned.add(setup.umlDir());
+        owned.add(directoryFor(setup.umlDir()));
         Confinement confinement = new Confinement(setup.config().host(),
                 setup.config().hostfs().filter(GuestConfig.HostDir::readOnly).map(GuestConfig.HostDir::dir),
                 setup.config().network(), setup.config().disks().stream().map(GuestConfig.Disk::image).toList(), owned);
@@ -311,6 +312,16 @@ public final class GuestSupervisor {
         unapplied = String.join("; ", spawned.unapplied());
         spawned.unapplied().forEach(line -> log.warn("{}: {}", name(), line));
         return spawned.pid();
+    }
+
+    /**
+     * Creates a directory for the guest's files: the keeper's user's only, or, for a guest run as its own host user,
+     * one that user may reach through the state directory (others may pass through it, not list or read it).
+     */
+    private Path directoryFor(Path dir) throws IOException {
+        return setup.config().host().user().isPresent()
+                ? PrivateFiles.passage(dir, sharedUmlDir.getParent())
+                : PrivateFiles.directories(dir);
     }
 
     /**

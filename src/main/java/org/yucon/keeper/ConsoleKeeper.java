@@ -7,6 +7,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
@@ -64,11 +65,18 @@ public final class ConsoleKeeper {
         return stateDir.resolve("keeper.pid");
     }
 
+    /** The console logs: the keeper's user's only, as consoles show passwords typed at them. */
+    private Path logs() {
+        return stateDir.resolve("logs");
+    }
+
     /** Binds the socket and serves until a quit is accepted. */
     public void serve() throws IOException {
+        PrivateFiles.restrictUmask(posix);
         ProcessUser user = ProcessUser.current();
         server = bind(user);
-        Files.writeString(pidFile(stateDir), ProcessHandle.current().pid() + "\n");
+        PrivateFiles.ownDirectory(logs(), user);
+        PrivateFiles.write(pidFile(stateDir), (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII));
         log.info("console keeper {} serving {}", ProcessHandle.current().pid(), socket(stateDir));
         // The logs' last output is written on a signal too, not only on a quit.
         Thread closingLogs = new Thread(this::closeLogs, "keeper-exit");
@@ -254,7 +262,7 @@ public final class ConsoleKeeper {
         try {
             return guests.computeIfAbsent(name, n -> {
                 try {
-                    Path logs = Files.createDirectories(stateDir.resolve("logs"));
+                    Path logs = PrivateFiles.directories(logs());
                     return new KeptGuest(n, ringBytes, logs.resolve(n + ".log"), scheduler, posix, cgroups);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yucon.util.PrivateFiles;
 import org.yucon.util.ProcessUser;
 import org.yucon.config.LogSettings;
 
@@ -168,9 +169,9 @@ public final class KeeperClient {
      * neither a signal to the gateway's process group nor its death reaches the keeper or the guests.
      */
     private static void start(Path stateDir, int ringBytes) throws IOException {
-        Files.createDirectories(stateDir);
+        PrivateFiles.directories(stateDir);
         String java = ProcessHandle.current().info().command().orElse("java");
-        Path logFile = stateDir.resolve("keeper.log");
+        Path logFile = PrivateFiles.file(stateDir.resolve("keeper.log"));
         List<String> command = List.of("setsid", java, "-Xmx256m",
                 "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-cp", System.getProperty("java.class.path"),

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.Optional;
@@ -38,9 +37,9 @@ public final class ProcessUser {
         return self.getName();
     }
 
-    /** The owner of {@code path} (not of what a link points to) if it is another user; empty for this one. */
+    /** The owner of {@code path} if it is another user; empty for this one. */
     public Optional<UserPrincipal> otherOwner(Path path) throws IOException {
-        return other(Files.getOwner(path, LinkOption.NOFOLLOW_LINKS));
+        return other(Files.getOwner(path));
     }
 
     /** The user at the other end of {@code channel} if it is another one; empty for this one. */
