@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yucon.config.LogSettings;
 import org.yucon.util.PrivateFiles;
 import org.yucon.util.ProcessUser;
-import org.yucon.config.LogSettings;
 
 /**
  * The gateway's client of the console keeper of one state directory. If no keeper serves it yet, one is
