@@ -27,6 +27,8 @@ import org.yucon.keeper.KeeperClient;
 import org.yucon.ssh.AuditLog;
 import org.yucon.ssh.HostKeys;
 import org.yucon.ssh.SshGateway;
+import org.yucon.util.PrivateFiles;
+import org.yucon.util.ProcessUser;
 
 /**
  * A running yucon: the guests of one configuration behind one SSH endpoint. The guests' processes and consoles
@@ -63,11 +65,13 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts serving; {@code kernel} is what guests boot unless their configuration names another. */
     public static Gateway start(Configuration config, Path kernel) throws IOException {
+        POSIX posix = POSIXFactory.getNativePOSIX();
+        PrivateFiles.restrictUmask(posix);
+        closeDirectories(config);
         HostKeys keys = new HostKeys(config.gateway().hostKeyDir());
         List<HostKeys.HostKey> hostKeys = keys.ensure();
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, named("scheduler"));
         ExecutorService sessions = sessionPool();
-        POSIX posix = POSIXFactory.getNativePOSIX();
         try {
             KeeperClient keeper = KeeperClient.connectOrStart(config.gateway().stateDir(), config.gateway().console().ringBytes());
             config.guestErrors().forEach(error -> log.error("guest not loaded: {}", error));
@@ -89,6 +93,22 @@ public final class Gateway implements AutoCloseable {
             scheduler.shutdownNow();
             sessions.shutdownNow();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses a state or accounts directory that the group or others may write or that another user owns (whoever
+     * may write there can replace logs, sockets and logins), and closes the state directory to others' reading, which
+     * earlier versions left open.
+     */
+    private static void closeDirectories(Configuration config) throws IOException {
+        ProcessUser user = ProcessUser.current();
+        Path state = config.gateway().stateDir();
+        PrivateFiles.requireClosed(state, user);
+        PrivateFiles.requireClosed(config.etc().resolve("accounts"), user);
+        PrivateFiles.directories(state);
+        if (PrivateFiles.closeToOthers(state)) {
+            log.info("{} is closed to others now: they may pass through it (a guest's own user, to its files), not read it", state);
         }
     }
 

@@ -18,6 +18,7 @@ import org.yucon.config.ConfigException;
 import org.yucon.config.ConfigLoader;
 import org.yucon.config.Configuration;
 import org.yucon.ssh.AuthorizedKeys;
+import org.yucon.util.PrivateFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,7 +65,7 @@ final class AccountCommand {
 
         private static void restore(Path file, Optional<String> before) throws IOException {
             if (before.isPresent()) {
-                Files.writeString(file, before.get());
+                PrivateFiles.replace(file, before.get().getBytes(StandardCharsets.UTF_8));
             } else {
                 Files.deleteIfExists(file);
             }
@@ -277,10 +278,10 @@ final class AccountCommand {
             } catch (ConfigException e) {
                 throw new Fail("not added: " + e.getMessage(), e);
             }
-            Files.createDirectories(keysFile.getParent());
+            PrivateFiles.directories(keysFile.getParent());
             List<String> lines = Files.exists(keysFile) ? new ArrayList<>(Files.readAllLines(keysFile)) : new ArrayList<>();
             lines.addAll(Files.readAllLines(publicKey).stream().filter(l -> !l.isBlank() && !l.startsWith("#")).toList());
-            Files.write(keysFile, lines);
+            write(keysFile, lines);
         }
 
         static int remove(Path keysFile, String fingerprint) throws Fail, IOException {
@@ -296,8 +297,14 @@ final class AccountCommand {
                     kept.add(line);
                 }
             }
-            Files.write(keysFile, kept);
+            write(keysFile, kept);
             return removed;
+        }
+
+        private static void write(Path keysFile, List<String> lines) throws IOException {
+            StringBuilder text = new StringBuilder();
+            lines.forEach(line -> text.append(line).append('\n'));
+            PrivateFiles.replace(keysFile, text.toString().getBytes(StandardCharsets.UTF_8));
         }
     }
 }

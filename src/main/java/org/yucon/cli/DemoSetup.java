@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.codec.digest.Sha2Crypt;
+import org.yucon.util.PrivateFiles;
 
 /**
  * Writes the demo's configuration once: guests uml1 and uml2 on one shared root image (a sparse COW file each),
@@ -34,7 +35,7 @@ final class DemoSetup {
             return;
         }
         Files.createDirectories(etc.resolve("guests"));
-        Files.createDirectories(etc.resolve("accounts"));
+        PrivateFiles.directories(etc.resolve("accounts"));
         Files.writeString(etc.resolve("yucon.toml"), String.join("\n",
                 "# The demo gateway, written by `yucon demo`. Edit freely; it is not overwritten.",
                 "[ssh]",
@@ -66,11 +67,12 @@ final class DemoSetup {
 
     private void writeAccount(Path etc, String name, String grant) throws IOException {
         String hash = Sha2Crypt.sha512Crypt(PASSWORD.getBytes(StandardCharsets.UTF_8));
-        Files.writeString(etc.resolve("accounts").resolve(name + ".toml"),
-                "password = \"" + hash + "\"\n" + grant + "\n");
+        PrivateFiles.write(etc.resolve("accounts").resolve(name + ".toml"),
+                ("password = \"" + hash + "\"\n" + grant + "\n").getBytes(StandardCharsets.UTF_8));
         List<String> keys = userKeys();
         if (!keys.isEmpty()) {
-            Files.write(etc.resolve("accounts").resolve(name + ".keys"), keys);
+            PrivateFiles.write(etc.resolve("accounts").resolve(name + ".keys"),
+                    (String.join("\n", keys) + "\n").getBytes(StandardCharsets.UTF_8));
         }
     }
 

@@ -1,9 +1,9 @@
 package org.yucon.config;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +16,7 @@ import org.tomlj.TomlParseError;
 import org.tomlj.TomlParseResult;
 import org.tomlj.TomlPosition;
 import org.tomlj.TomlTable;
+import org.yucon.util.PrivateFiles;
 
 /**
  * One account's file, edited as TOML so that comments and keys nobody touched stay as the operator wrote them. A
@@ -90,10 +91,8 @@ public final class AccountFile {
     /** Writes the file whole or not at all, returning what it held before (empty for a new one). */
     public Optional<String> save() throws IOException {
         Optional<String> before = Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".new");
-        Files.writeString(tmp, String.join("\n", lines) + "\n");
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        PrivateFiles.directories(file.getParent());
+        PrivateFiles.replace(file, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
         return before;
     }
 

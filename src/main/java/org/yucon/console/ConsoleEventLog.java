@@ -1,13 +1,13 @@
 package org.yucon.console;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yucon.util.PrivateFiles;
 
 /**
  * A guest's console event log, {@code logs/NAME.events} beside the console log: one line per event,
@@ -33,8 +33,10 @@ public final class ConsoleEventLog implements ConsoleEvents {
     public void record(String who, String event) {
         String line = Instant.now() + " " + guest + " " + who + " " + event + "\n";
         try {
-            Files.createDirectories(file.getParent());
-            Files.write(file, line.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            PrivateFiles.directories(file.getParent());
+            try (OutputStream out = PrivateFiles.append(file)) {
+                out.write(line.getBytes(StandardCharsets.UTF_8));
+            }
         } catch (IOException e) {
             log.warn("console event of {} not logged to {}: {} ({})", guest, file, line.strip(), e.toString());
         }

@@ -6,10 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import org.yucon.config.LogSettings;
+import org.yucon.util.PrivateFiles;
 
 /**
  * A guest's console log: the raw bytes, appended; rotated by size (NAME.log.1 is the newest rotated one), with
@@ -86,7 +86,7 @@ public final class LogFileSink implements ConsoleSink, AutoCloseable {
     }
 
     private void open() throws IOException {
-        file = Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        file = PrivateFiles.append(path);
         size = Files.size(path);
     }
 }

@@ -30,6 +30,7 @@ import org.yucon.keeper.Confinement;
 import org.yucon.keeper.KeeperClient;
 import org.yucon.keeper.Spawned;
 import org.yucon.util.FileTrees;
+import org.yucon.util.PrivateFiles;
 
 /**
  * Runs one guest: has the console keeper boot its UML (the keeper holds the console, so the guest and its console
@@ -312,6 +313,9 @@ public final class GuestSupervisor {
             }
         }
         List<Path> cows = setup.config().disks().stream().flatMap(disk -> disk.cow().stream()).toList();
+        if (setup.config().host().user().isPresent()) {
+            openWayForItsUser(cows);
+        }
         Confinement confinement = new Confinement(setup.config().host(),
                 setup.config().hostfs().filter(GuestConfig.HostDir::readOnly).map(GuestConfig.HostDir::dir),
                 setup.config().network(), setup.config().disks().stream().map(GuestConfig.Disk::image).toList(),
@@ -321,6 +325,23 @@ public final class GuestSupervisor {
         unapplied = String.join("; ", spawned.unapplied());
         spawned.unapplied().forEach(line -> log.warn("{}: {}", name(), line));
         return spawned.pid();
+    }
+
+    /**
+     * A guest run as its own host user must reach the files the keeper makes and hands it. The directories above them
+     * are root's and closed to others (umask 077), so the way down from the state directory lets others pass (search
+     * bit only, mode 0711: no listing, no reading). Only directories the guest's user cannot write are touched here;
+     * the keeper makes and hands over the rest, link-safely.
+     */
+    private void openWayForItsUser(List<Path> cows) throws IOException {
+        Path top = sharedUmlDir.getParent();
+        PrivateFiles.passage(setup.umlDir().toAbsolutePath().getParent(), top);
+        for (Path cow : cows) {
+            PrivateFiles.passage(cow.toAbsolutePath().getParent().getParent(), top);
+        }
+        for (GuestConfig.Swap swap : setup.config().swaps()) {
+            PrivateFiles.passage(swap.file().toAbsolutePath().getParent(), top);
+        }
     }
 
     /**

@@ -7,12 +7,14 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,6 +23,8 @@ import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yucon.util.PrivateFiles;
+import org.yucon.util.ProcessUser;
 
 /**
  * The console keeper: a small process per host that outlives the gateway, as virtlogd outlives libvirtd. It
@@ -52,18 +56,27 @@ public final class ConsoleKeeper {
         this.ringBytes = ringBytes;
     }
 
+    /** In a directory of its own that only the keeper's user may enter, so the socket is never open to others. */
     public static Path socket(Path stateDir) {
-        return stateDir.resolve("keeper.sock");
+        return stateDir.resolve("keeper").resolve("keeper.sock");
     }
 
     public static Path pidFile(Path stateDir) {
         return stateDir.resolve("keeper.pid");
     }
 
+    /** The console logs: the keeper's user's only, as consoles show passwords typed at them. */
+    private Path logs() {
+        return stateDir.resolve("logs");
+    }
+
     /** Binds the socket and serves until a quit is accepted. */
     public void serve() throws IOException {
-        server = bind();
-        Files.writeString(pidFile(stateDir), ProcessHandle.current().pid() + "\n");
+        PrivateFiles.restrictUmask(posix);
+        ProcessUser user = ProcessUser.current();
+        server = bind(user);
+        PrivateFiles.ownDirectory(logs(), user);
+        PrivateFiles.write(pidFile(stateDir), (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII));
         log.info("console keeper {} serving {}", ProcessHandle.current().pid(), socket(stateDir));
         // The logs' last output is written on a signal too, not only on a quit.
         Thread closingLogs = new Thread(this::closeLogs, "keeper-exit");
@@ -78,6 +91,9 @@ public final class ConsoleKeeper {
                         throw e;
                     }
                     break;
+                }
+                if (refused(connection, user)) {
+                    continue;
                 }
                 Thread handler = new Thread(() -> handle(connection), "keeper-connection");
                 handler.setDaemon(true);
@@ -105,9 +121,31 @@ public final class ConsoleKeeper {
         guests.values().forEach(KeptGuest::closeLog);
     }
 
-    private ServerSocketChannel bind() throws IOException {
+    /**
+     * A connection from another user is closed unanswered, whatever the socket's mode let through: whoever talks to
+     * the keeper starts guests with its rights and reads and types on every console.
+     */
+    private static boolean refused(SocketChannel connection, ProcessUser user) {
+        try {
+            Optional<UserPrincipal> stranger = user.stranger(connection);
+            if (stranger.isEmpty()) {
+                return false;
+            }
+            log.warn("refused a connection from {}: this keeper serves {} only", stranger.get().getName(), user.name());
+        } catch (IOException e) {
+            log.warn("refused a connection whose user is not known: {}", e.toString());
+        }
+        try {
+            connection.close();
+        } catch (IOException e) {
+            // Refused either way: the descriptor is released.
+        }
+        return true;
+    }
+
+    private ServerSocketChannel bind(ProcessUser user) throws IOException {
         Path socket = socket(stateDir);
-        Files.createDirectories(stateDir);
+        PrivateFiles.ownDirectory(socket.getParent(), user);
         if (Files.exists(socket)) {
             if (answers(socket)) {
                 throw new IOException("a console keeper serves " + socket + " already");
@@ -116,7 +154,6 @@ public final class ConsoleKeeper {
         }
         ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         channel.bind(UnixDomainSocketAddress.of(socket));
-        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
         return channel;
     }
 
@@ -225,7 +262,7 @@ public final class ConsoleKeeper {
         try {
             return guests.computeIfAbsent(name, n -> {
                 try {
-                    Path logs = Files.createDirectories(stateDir.resolve("logs"));
+                    Path logs = PrivateFiles.directories(logs());
                     return new KeptGuest(n, ringBytes, logs.resolve(n + ".log"), scheduler, posix, cgroups);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);

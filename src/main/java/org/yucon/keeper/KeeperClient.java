@@ -13,6 +13,8 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yucon.config.LogSettings;
+import org.yucon.util.PrivateFiles;
+import org.yucon.util.ProcessUser;
 
 /**
  * The gateway's client of the console keeper of one state directory. If no keeper serves it yet, one is
@@ -22,14 +24,23 @@ public final class KeeperClient {
     private static final Logger log = LoggerFactory.getLogger(KeeperClient.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
+    private final Path stateDir;
     private final Path socket;
+    private final ProcessUser user;
 
-    private KeeperClient(Path socket) {
-        this.socket = socket;
+    private KeeperClient(Path stateDir, ProcessUser user) {
+        this.stateDir = stateDir;
+        this.socket = ConsoleKeeper.socket(stateDir);
+        this.user = user;
     }
 
+    /**
+     * A client of the keeper of {@code stateDir}, which is started if none answers.
+     *
+     * @throws IOException if no keeper answers in time, or if the keeper's socket is served by another user
+     */
     public static KeeperClient connectOrStart(Path stateDir, int ringBytes) throws IOException {
-        KeeperClient client = new KeeperClient(ConsoleKeeper.socket(stateDir));
+        KeeperClient client = new KeeperClient(stateDir, ProcessUser.current());
         if (!client.answers()) {
             start(stateDir, ringBytes);
             client.awaitAnswer();
@@ -112,7 +123,9 @@ public final class KeeperClient {
 
     private KeeperSocket open() throws IOException {
         try {
-            return KeeperSocket.connect(socket);
+            return KeeperSocket.connect(socket, user);
+        } catch (ForeignKeeperException e) {
+            throw e;
         } catch (IOException e) {
             throw new IOException("the console keeper at " + socket + " does not answer (" + e.getMessage() + ")", e);
         }
@@ -123,10 +136,13 @@ public final class KeeperClient {
         out.writeUTF(op);
     }
 
-    private boolean answers() {
+    /** False when no keeper serves the socket; another user's listener there is no keeper of ours to wait for. */
+    private boolean answers() throws ForeignKeeperException {
         try {
             list();
             return true;
+        } catch (ForeignKeeperException e) {
+            throw e;
         } catch (IOException e) {
             return false;
         }
@@ -137,7 +153,7 @@ public final class KeeperClient {
         while (!answers()) {
             if (Instant.now().isAfter(deadline)) {
                 throw new IOException("the console keeper did not answer at " + socket + " within "
-                        + START_TIMEOUT.toSeconds() + " s; see " + socket.resolveSibling("keeper.log"));
+                        + START_TIMEOUT.toSeconds() + " s; see " + stateDir.resolve("keeper.log"));
             }
             try {
                 Thread.sleep(50);
@@ -153,9 +169,9 @@ public final class KeeperClient {
      * neither a signal to the gateway's process group nor its death reaches the keeper or the guests.
      */
     private static void start(Path stateDir, int ringBytes) throws IOException {
-        Files.createDirectories(stateDir);
+        PrivateFiles.directories(stateDir);
         String java = ProcessHandle.current().info().command().orElse("java");
-        Path logFile = stateDir.resolve("keeper.log");
+        Path logFile = PrivateFiles.file(stateDir.resolve("keeper.log"));
         List<String> command = List.of("setsid", java, "-Xmx256m",
                 "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-cp", System.getProperty("java.class.path"),

@@ -15,7 +15,10 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import org.yucon.util.ProcessUser;
 
 /**
  * One connection between the gateway and the keeper, either end: one thread reads it while others write whole
@@ -61,8 +64,21 @@ final class KeeperSocket implements Closeable {
         }
     }
 
-    static KeeperSocket connect(Path socket) throws IOException {
-        return new KeeperSocket(SocketChannel.open(UnixDomainSocketAddress.of(socket)));
+    /** Connects to the keeper at {@code socket}, if it runs as {@code user}; another user's listener is refused. */
+    static KeeperSocket connect(Path socket, ProcessUser user) throws IOException {
+        SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+        try {
+            Optional<UserPrincipal> stranger = user.stranger(channel);
+            if (stranger.isPresent()) {
+                throw new ForeignKeeperException("the console keeper's socket " + socket + " is served by "
+                        + stranger.get().getName() + ", not by " + user.name() + ": another user put it there; remove it,"
+                        + " and see who may write to " + socket.getParent());
+            }
+            return new KeeperSocket(channel);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw e;
+        }
     }
 
     /** For the one thread that reads this connection. */

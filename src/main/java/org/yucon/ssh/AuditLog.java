@@ -1,17 +1,18 @@
 package org.yucon.ssh;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yucon.util.PrivateFiles;
 
 /**
  * The gateway's trail, apart from console logs: one line per connection, authentication, login, logout and
@@ -29,8 +30,8 @@ public final class AuditLog implements AutoCloseable {
     private final Thread writer;
 
     public AuditLog(Path path) throws IOException {
-        Files.createDirectories(path.toAbsolutePath().getParent());
-        this.file = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        PrivateFiles.directories(path.toAbsolutePath().getParent());
+        this.file = new BufferedWriter(new OutputStreamWriter(PrivateFiles.append(path), StandardCharsets.UTF_8));
         this.writer = new Thread(this::write, "audit-log");
         writer.setDaemon(true);
         writer.start();

@@ -2,6 +2,7 @@ package org.yucon.ssh;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -16,6 +17,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.yucon.util.PrivateFiles;
 
 /**
  * The gateway's host keys, OpenSSH style: {@code ssh_host_ed25519_key} and {@code ssh_host_rsa_key} (3072 bits),
@@ -26,8 +28,6 @@ public final class HostKeys {
     public record HostKey(Path file, String type, String fingerprint) {
     }
 
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-
     private final Path dir;
 
     public HostKeys(Path dir) {
@@ -36,7 +36,7 @@ public final class HostKeys {
 
     /** Generates what is missing, checks permissions, and returns the keys with their fingerprints. */
     public List<HostKey> ensure() throws IOException {
-        Files.createDirectories(dir);
+        PrivateFiles.directories(dir);
         List<HostKey> keys = new ArrayList<>();
         keys.add(ensure("ed25519", KeyPairProvider.SSH_ED25519, 256));
         keys.add(ensure("rsa", KeyPairProvider.SSH_RSA, 3072));
@@ -55,7 +55,7 @@ public final class HostKeys {
             generate(file, type, bits);
         }
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-        if (!OWNER_ONLY.containsAll(perms)) {
+        if (!PrivateFiles.FILE.containsAll(perms)) {
             throw new IOException("host key " + file + " can be read by others (" + PosixFilePermissions.toString(perms)
                     + "); run chmod 600 " + file);
         }
@@ -75,14 +75,15 @@ public final class HostKeys {
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot generate a " + type + " host key: " + e.getMessage(), e);
         }
-        Path tmp = Files.createTempFile(file.getParent(), ".new-", "", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        Path tmp = Files.createTempFile(file.getParent(), ".new-", "", PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
         try (OutputStream out = Files.newOutputStream(tmp)) {
             OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, "yucon host key", null, out);
         } catch (GeneralSecurityException e) {
             Files.deleteIfExists(tmp);
             throw new IOException("cannot write host key " + file + ": " + e.getMessage(), e);
         }
-        Files.writeString(file.resolveSibling(file.getFileName() + ".pub"), PublicKeyEntry.toString(pair.getPublic()) + " yucon\n");
+        PrivateFiles.write(file.resolveSibling(file.getFileName() + ".pub"),
+                (PublicKeyEntry.toString(pair.getPublic()) + " yucon\n").getBytes(StandardCharsets.UTF_8));
         Files.move(tmp, file);
     }
 }

@@ -57,7 +57,8 @@ public final class OpenDir implements AutoCloseable {
     private static final int NOFOLLOW = OpenFlags.O_NOFOLLOW.intValue();
     private static final int DIRECTORY = OpenFlags.O_RDONLY.intValue() | OpenFlags.O_DIRECTORY.intValue() | NOFOLLOW | CLOEXEC;
     private static final int MAX_LINKS = 40;
-    private static final int DIRECTORY_MODE = 0755;
+    /** Closed to others, as everything yucon makes; a guest's user gets its directories handed over. */
+    private static final int DIRECTORY_MODE = 0700;
 
     /** Where this directory is, with every link on the way resolved. */
     private final Path path;
@@ -79,7 +80,7 @@ public final class OpenDir implements AutoCloseable {
         return walk(dir, false);
     }
 
-    /** Opens {@code dir}, creating it and its missing parents (mode 0755, this process's user) on the way. */
+    /** Opens {@code dir}, creating it and its missing parents (mode 0700, this process's user) on the way. */
     public static OpenDir make(Path dir) throws IOException {
         return walk(dir, true);
     }

@@ -11,6 +11,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.KeyPair;
 import java.util.List;
 import org.apache.commons.codec.digest.Sha2Crypt;
@@ -88,6 +90,32 @@ class AccountCommandTest {
         assertEquals(before, Files.readString(etc.resolve("accounts/frank.toml")), "the file is as it was");
     }
 
+    /** The surefire JVM's umask is 022: the modes are yucon's own. */
+    @Test
+    void accountFilesAreTheirOwnersOnly() throws Exception {
+        KeyPair pair = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+        Path pub = Files.writeString(root.resolve("id.pub"), PublicKeyEntry.toString(pair.getPublic()) + " frank@laptop\n");
+        assertEquals(0, run("secret\n", "add", "frank", "--guest", "uml1", "--password-stdin"));
+        assertEquals(0, run("", "key-add", "frank", pub.toString()), err.toString(StandardCharsets.UTF_8));
+        assertEquals(0, run("other\n", "passwd", "frank", "--password-stdin"));
+
+        assertEquals("rwx------", mode(etc.resolve("accounts")));
+        assertEquals("rw-------", mode(etc.resolve("accounts/frank.toml")));
+        assertEquals("rw-------", mode(etc.resolve("accounts/frank.keys")));
+    }
+
+    /** Run as root for a gateway of another user, the files are that user's, as their directory is, or it could not read them. */
+    @Test
+    void accountFilesBelongToTheOwnerOfTheirDirectory() throws Exception {
+        UserPrincipal nobody = root.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.setOwner(Files.createDirectories(etc.resolve("accounts")), nobody);
+        assertEquals(0, run("secret\n", "add", "frank", "--guest", "uml1", "--password-stdin"));
+        assertEquals(0, run("", "grant", "frank", "uml2"));
+
+        assertEquals(nobody, Files.getOwner(etc.resolve("accounts/frank.toml")));
+        assertEquals("rw-------", mode(etc.resolve("accounts/frank.toml")));
+    }
+
     @Test
     void refusals() throws Exception {
         assertEquals(1, run("", "add", "Frank!", "--no-password", "--key", "x"));
@@ -123,6 +151,10 @@ class AccountCommandTest {
         assertEquals(1, run("", "grant", "frank\nadmin = true", "uml1"));
         assertEquals("yucon: \"frank\\nadmin = true\" is not an account name: lower-case letters, digits, '-' or '_'"
                 + " (at most 32), starting with a letter\n", err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String mode(Path path) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
 
     private AccountConfig account(String name) throws Exception {

@@ -16,7 +16,8 @@ import org.yucon.guest.mconsole.MconsoleProtocol.Packet;
 
 /**
  * A client for one guest's management console, a Unix datagram socket (usually {@code <uml_dir>/<umid>/mconsole}).
- * Commands are sent one at a time; a caller waits while another caller's command is under way.
+ * Commands are sent one at a time, each from a socket of its own connected to the guest's; a caller waits while
+ * another caller's command is under way.
  */
 public final class MconsoleClient implements AutoCloseable {
 
@@ -32,8 +33,8 @@ public final class MconsoleClient implements AutoCloseable {
     private final Path socket;
     private final UnixSocketAddress guest;
     private final int timeoutMillis;
+    // Guarded by this, as is every socket a command opens.
     private final ByteBuffer datagram = ByteBuffer.allocate(MconsoleProtocol.PACKET_SIZE);
-    private UnixDatagramChannel channel;
     private boolean closed;
 
     /**
@@ -63,14 +64,14 @@ public final class MconsoleClient implements AutoCloseable {
         if (closed) {
             throw failure(command, "was not sent: the client is closed", null);
         }
+        // A socket per command: late packets of an earlier reply never pass for this one's, and the connection
+        // always reaches the guest's current socket (a rebooted guest binds a new one at the same path).
+        UnixDatagramChannel channel = connect(command);
         try {
-            openChannel(command);
-            sendRequest(request, command);
-            return receiveReply(command);
-        } catch (MconsoleException e) {
-            // Late packets of this reply would pass for the next command's: a new socket gets a new address.
-            closeChannel();
-            throw e;
+            sendRequest(channel, request, command);
+            return receiveReply(channel, command);
+        } finally {
+            closeQuietly(channel);
         }
     }
 
@@ -79,40 +80,32 @@ public final class MconsoleClient implements AutoCloseable {
         return socket;
     }
 
-    /** Releases the socket; a command under way finishes first. */
+    /** Refuses further commands; a command under way finishes first. */
     @Override
     public synchronized void close() {
         closed = true;
-        closeChannel();
     }
 
-    private void openChannel(String command) throws MconsoleException {
-        if (channel != null) {
-            return;
-        }
+    /** A socket connected to the guest's: it takes replies from the guest only, never another local user's datagrams. */
+    private UnixDatagramChannel connect(String command) throws MconsoleException {
+        UnixDatagramChannel channel;
         try {
-            channel = newChannel();
+            channel = UnixDatagramChannel.open();
         } catch (IOException e) {
             throw failure(command, "was not sent: no client socket could be opened", e);
         }
-    }
-
-    private UnixDatagramChannel newChannel() throws IOException {
-        UnixDatagramChannel opened = UnixDatagramChannel.open();
         try {
-            // The guest replies to the sender's address; binding to none lets the kernel choose a unique
-            // abstract name, which leaves no file behind.
-            opened.bind(null);
-            opened.setOption(UnixSocketOptions.SO_RCVTIMEO, timeoutMillis);
-            opened.setOption(UnixSocketOptions.SO_SNDTIMEO, timeoutMillis);
-            return opened;
+            DatagramConnect.connect(channel.getFD(), socket);
+            channel.setOption(UnixSocketOptions.SO_RCVTIMEO, timeoutMillis);
+            channel.setOption(UnixSocketOptions.SO_SNDTIMEO, timeoutMillis);
+            return channel;
         } catch (IOException e) {
-            opened.close();
-            throw e;
+            closeQuietly(channel);
+            throw notSent(command, e);
         }
     }
 
-    private void sendRequest(ByteBuffer request, String command) throws MconsoleException {
+    private void sendRequest(UnixDatagramChannel channel, ByteBuffer request, String command) throws MconsoleException {
         try {
             channel.send(request, guest);
         } catch (IOException e) {
@@ -131,10 +124,10 @@ public final class MconsoleClient implements AutoCloseable {
         return failure(command, "was not sent: " + e.getMessage(), e);
     }
 
-    private MconsoleReply receiveReply(String command) throws MconsoleException {
-        Packet first = receivePacket(command);
+    private MconsoleReply receiveReply(UnixDatagramChannel channel, String command) throws MconsoleException {
+        Packet first = receivePacket(channel, command);
         ByteArrayOutputStream text = new ByteArrayOutputStream();
-        for (Packet packet = first; ; packet = receivePacket(command)) {
+        for (Packet packet = first; ; packet = receivePacket(channel, command)) {
             text.writeBytes(packet.data());
             if (text.size() > MAX_REPLY_BYTES) {
                 throw failure(command, "got a reply larger than " + MAX_REPLY_BYTES + " bytes", null);
@@ -145,7 +138,7 @@ public final class MconsoleClient implements AutoCloseable {
         }
     }
 
-    private Packet receivePacket(String command) throws MconsoleException {
+    private Packet receivePacket(UnixDatagramChannel channel, String command) throws MconsoleException {
         datagram.clear();
         try {
             channel.receive(datagram);
@@ -159,16 +152,12 @@ public final class MconsoleClient implements AutoCloseable {
         }
     }
 
-    private void closeChannel() {
-        if (channel == null) {
-            return;
-        }
+    private static void closeQuietly(UnixDatagramChannel channel) {
         try {
             channel.close();
         } catch (IOException e) {
             // Closing a datagram socket has nothing to flush; the descriptor is released regardless.
         }
-        channel = null;
     }
 
     private MconsoleException failure(String command, String problem, Throwable cause) {
