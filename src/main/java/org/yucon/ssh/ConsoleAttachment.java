@@ -15,6 +15,7 @@ import org.yucon.console.RoleChange;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.mconsole.MconsoleException;
 import org.yucon.guest.mconsole.MconsoleReply;
+import org.yucon.util.Printable;
 
 /**
  * One session's attachment to one guest's console: its viewer, its channel sink, and the escape commands that
@@ -185,7 +186,7 @@ final class ConsoleAttachment {
         } else {
             try {
                 MconsoleReply reply = guest.mconsole("sysrq " + key);
-                String text = Printable.of(reply.text().strip());
+                String text = Printable.of(reply.text().strip(), 80);
                 tell(reply.ok() ? "SysRq " + key + " sent to " + guest.name() + (text.isEmpty() ? "" : ": " + text)
                         : "SysRq " + key + " refused by " + guest.name() + ": " + text);
             } catch (MconsoleException e) {

@@ -11,6 +11,7 @@ import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Outcome;
 import org.yucon.guest.mconsole.MconsoleException;
 import org.yucon.guest.mconsole.MconsoleReply;
+import org.yucon.util.Printable;
 
 /** Runs the exec verbs that need no terminal, printing plain lines; exit status 0 on success. */
 final class Verbs {
@@ -157,8 +158,9 @@ final class Verbs {
         return outcome.ok() ? 0 : 1;
     }
 
+    /** Messages name guests and quote what their kernels answered (task names of sysrq t): made printable here. */
     private static void print(OutputStream stream, String line) throws IOException {
-        stream.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        stream.write((Printable.lines(line) + "\n").getBytes(StandardCharsets.UTF_8));
         stream.flush();
     }
 }
