@@ -10,6 +10,7 @@ import java.util.function.BiConsumer;
 import org.yucon.console.ConsoleHub;
 import org.yucon.console.ConsoleViewer;
 import org.yucon.console.EscapeKeys;
+import org.yucon.console.QueryFilter;
 import org.yucon.console.Role;
 import org.yucon.console.RoleChange;
 import org.yucon.guest.GuestSupervisor;
@@ -170,11 +171,11 @@ final class ConsoleAttachment {
         tell(lines.toArray(new String[0]));
     }
 
-    /** {@code ^A r}: the last lines the console showed, to this viewer only. */
+    /** {@code ^A r}: the last lines the console showed, to this viewer only, without terminal queries. */
     void replay() throws IOException {
         byte[] held = guest.console().heldOutput();
         byte[] last = Arrays.copyOfRange(held, LogTail.startOfLastLines(held, replayLines), held.length);
-        sink.replay(last, "the last " + replayLines + " lines of " + guest.name());
+        sink.replay(QueryFilter.dropQueries(last), "the last " + replayLines + " lines of " + guest.name());
     }
 
     /** {@code ^A b KEY}: magic SysRq through the guest's mconsole, for the writer only. */

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.yucon.config.AccountConfig;
+import org.yucon.console.QueryFilter;
 import org.yucon.guest.GuestStatus;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Outcome;
@@ -118,7 +119,10 @@ final class Verbs {
         }
     }
 
-    /** The tail of the guest's console log, as raw as it was written. */
+    /**
+     * The tail of the guest's console log, as raw as it was written but for terminal queries: shown on a terminal,
+     * they would make it answer as if typed.
+     */
     private int log(CommandLine command) throws IOException {
         int lines;
         try {
@@ -134,7 +138,8 @@ final class Verbs {
         if (guest.isEmpty()) {
             return 1;
         }
-        out.write(LogTail.lastLines(context.settings().stateDir().resolve("logs").resolve(guest.get().name() + ".log"), lines));
+        out.write(QueryFilter.dropQueries(
+                LogTail.lastLines(context.settings().stateDir().resolve("logs").resolve(guest.get().name() + ".log"), lines)));
         out.flush();
         return 0;
     }
