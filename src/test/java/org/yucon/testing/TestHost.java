@@ -28,8 +28,8 @@ import org.yucon.keeper.KeeperClient;
 /**
  * A real gateway on a free loopback port with real UML guests, configured in a temporary directory:
  * guests as named, one account per guest (owning it), and {@code admin}. Every account has the password
- * {@value #PASSWORD} and the key {@link #userKey()}. Closing it kills every UML it started, by pid, whatever
- * state the test left them in, then stops the gateway and its console keeper.
+ * {@value #PASSWORD} and the key {@link #userKey()}. Closing it kills every UML it started, by pid with its process
+ * group, whatever state the test left them in, then stops the gateway and its console keeper.
  */
 public final class TestHost implements AutoCloseable {
     public static final String PASSWORD = "secret";
@@ -116,6 +116,9 @@ public final class TestHost implements AutoCloseable {
             for (GuestSupervisor guest : gateway.guests().all()) {
                 long pid = guest.status().pid();
                 if (pid > 0) {
+                    // The UML leads a process group (pty4j gives it a session of its own) with its helper processes,
+                    // which outlive a SIGKILL of the UML alone.
+                    posix.kill((int) -pid, Signal.SIGKILL.intValue());
                     posix.kill((int) pid, Signal.SIGKILL.intValue());
                 }
             }
