@@ -24,6 +24,7 @@ public final class ConsoleViewer {
     /** Guarded by the hub's monitor: whether this viewer's login may write, which can change while it watches. */
     private boolean mayWrite;
     private final Consumer<RoleChange> changes;
+    private final ConsoleSink sink;
     private final RingPump pump;
     /** Set once, by whichever thread detaches first. */
     private final AtomicBoolean open = new AtomicBoolean(true);
@@ -33,17 +34,22 @@ public final class ConsoleViewer {
         this.who = who;
         this.mayWrite = mayWrite;
         this.changes = changes;
+        this.sink = sink;
         this.pump = new RingPump("console-" + hub.guest() + "-" + who, hub.ring().reader(cursor), sink, this::gone);
     }
 
     /**
      * Sends the output from the cursor up to {@code end} on the caller's thread, before {@link #start}: whatever
      * the caller writes to the sink next (a line about the viewer's role) comes after the replay, not under it.
-     * A sink that fails here fails again in the pump, which then detaches the viewer.
+     * Terminal queries are left out ({@link QueryFilter}): this viewer's terminal would answer them into the guest.
+     * A sequence the replay ends in the middle of goes out as it is, for the live output to finish. A sink that
+     * fails here fails again in the pump, which then detaches the viewer.
      */
     void replay(long end) {
+        Replay replay = new Replay(sink);
         try {
-            pump.catchUp(end);
+            pump.catchUp(end, replay);
+            replay.end();
         } catch (IOException e) {
             log.debug("console viewer {} of {} gone during the replay: {}", who, hub.guest(), e.toString());
         } catch (InterruptedException e) {
@@ -159,6 +165,37 @@ public final class ConsoleViewer {
         }
         hub.leave(this);
         pump.stop();
+    }
+
+    /** The sink during a replay: what passes the filter goes on to it. */
+    private static final class Replay implements ConsoleSink {
+        private final ConsoleSink sink;
+        private final QueryFilter filter = new QueryFilter();
+
+        Replay(ConsoleSink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void output(byte[] bytes, int length) throws IOException {
+            byte[] passed = filter.filter(bytes, 0, length);
+            if (passed.length > 0) {
+                sink.output(passed, passed.length);
+            }
+        }
+
+        @Override
+        public void missed(long bytes) throws IOException {
+            sink.missed(bytes);
+        }
+
+        /** Sends what the filter holds: the live output that follows finishes it. */
+        void end() throws IOException {
+            byte[] unfinished = filter.unfinished();
+            if (unfinished.length > 0) {
+                sink.output(unfinished, unfinished.length);
+            }
+        }
     }
 
     private void gone(IOException cause) {

@@ -79,8 +79,13 @@ public final class RingPump {
      * the caller writes to the sink next comes after it, not in the middle of it.
      */
     public void catchUp(long end) throws IOException, InterruptedException {
+        catchUp(end, sink);
+    }
+
+    /** As {@link #catchUp(long)}, through {@code to} (a filter before this pump's sink). */
+    public void catchUp(long end, ConsoleSink to) throws IOException, InterruptedException {
         while (reader.cursor() < end) {
-            sendLocked(buffer);
+            sendLocked(to);
         }
     }
 
@@ -152,7 +157,7 @@ public final class RingPump {
                 long unread = reader.awaitOutput(1000);
                 if (unread > 0) {
                     gather(unread);
-                    sendLocked(buffer);
+                    sendLocked(sink);
                 }
             }
         } catch (InterruptedException e) {
@@ -173,23 +178,23 @@ public final class RingPump {
         }
     }
 
-    private void sendLocked(byte[] into) throws IOException, InterruptedException {
+    private void sendLocked(ConsoleSink to) throws IOException, InterruptedException {
         sending.lockInterruptibly();
         try {
-            send(into);
+            send(to);
         } finally {
             sending.unlock();
         }
     }
 
-    /** Caller holds {@link #sending}: sends what the ring has from the cursor on, up to {@code into}'s size. */
-    private void send(byte[] into) throws IOException {
-        ConsoleRing.Chunk chunk = reader.read(into);
+    /** Caller holds {@link #sending}: sends what the ring has from the cursor on, up to a chunk, to {@code to}. */
+    private void send(ConsoleSink to) throws IOException {
+        ConsoleRing.Chunk chunk = reader.read(buffer);
         if (chunk.missed() > 0) {
-            sink.missed(chunk.missed());
+            to.missed(chunk.missed());
         }
         if (chunk.count() > 0) {
-            sink.output(into, chunk.count());
+            to.output(buffer, chunk.count());
         }
     }
 }

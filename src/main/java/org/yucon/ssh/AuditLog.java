@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yucon.util.PrivateFiles;
+import org.yucon.util.Printable;
 
 /**
  * The gateway's trail, apart from console logs: one line per connection, authentication, login, logout and
@@ -57,7 +58,7 @@ public final class AuditLog implements AutoCloseable {
     }
 
     private static String word(String text) {
-        return text == null || text.isEmpty() ? "-" : Printable.of(text).replace(' ', '_');
+        return text == null || text.isEmpty() ? "-" : Printable.of(text, 80).replace(' ', '_');
     }
 
     private void write() {

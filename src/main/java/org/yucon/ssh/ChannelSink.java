@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 import org.yucon.console.ConsoleSink;
+import org.yucon.util.Printable;
 
 /**
  * A console viewer's SSH channel. Console output and the gateway's own lines ({@link #tell}) share the channel's
@@ -79,11 +80,14 @@ final class ChannelSink implements ConsoleSink {
         tell(bytes + " bytes of console output were skipped: this viewer fell behind (the console log has them)");
     }
 
-    /** Lines of the gateway's own, set apart from the guest's output; never blocks on a held sink. */
+    /**
+     * Lines of the gateway's own, set apart from the guest's output, made {@link Printable} (they may quote a guest's
+     * kernel); never blocks on a held sink.
+     */
     void tell(String... lines) throws IOException {
         StringBuilder text = new StringBuilder("\r\n");
         for (String line : lines) {
-            text.append("[yucon] ").append(line).append("\r\n");
+            text.append("[yucon] ").append(Printable.of(line)).append("\r\n");
         }
         send(text.toString().getBytes(StandardCharsets.UTF_8));
     }

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.yucon.util.Printable;
 
 /**
  * One parsed exec request: a verb, its flags and option values, its operands and at most one guest name.
@@ -36,7 +37,7 @@ record CommandLine(Verb verb, Set<String> flags, Optional<String> guest, Map<Str
         }
         for (String w : words) {
             if (!WORD.matcher(w).matches()) {
-                throw new IllegalArgumentException("'" + Printable.of(w) + "' is not a word this gateway understands; try: help");
+                throw new IllegalArgumentException("'" + Printable.of(w, 80) + "' is not a word this gateway understands; try: help");
             }
         }
         Verb verb = Verb.named(words[0]).orElseThrow(

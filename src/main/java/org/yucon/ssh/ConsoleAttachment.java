@@ -10,11 +10,13 @@ import java.util.function.BiConsumer;
 import org.yucon.console.ConsoleHub;
 import org.yucon.console.ConsoleViewer;
 import org.yucon.console.EscapeKeys;
+import org.yucon.console.QueryFilter;
 import org.yucon.console.Role;
 import org.yucon.console.RoleChange;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.mconsole.MconsoleException;
 import org.yucon.guest.mconsole.MconsoleReply;
+import org.yucon.util.Printable;
 
 /**
  * One session's attachment to one guest's console: its viewer, its channel sink, and the escape commands that
@@ -173,11 +175,11 @@ final class ConsoleAttachment {
         tell(lines.toArray(new String[0]));
     }
 
-    /** {@code ^A r}: the last lines the console showed, to this viewer only. */
+    /** {@code ^A r}: the last lines the console showed, to this viewer only, without terminal queries. */
     void replay() throws IOException {
         byte[] held = guest.console().heldOutput();
         byte[] last = Arrays.copyOfRange(held, LogTail.startOfLastLines(held, replayLines), held.length);
-        sink.replay(last, "the last " + replayLines + " lines of " + guest.name());
+        sink.replay(QueryFilter.dropQueries(last), "the last " + replayLines + " lines of " + guest.name());
     }
 
     /** {@code ^A b KEY}: magic SysRq through the guest's mconsole, for the writer only. */
@@ -189,7 +191,7 @@ final class ConsoleAttachment {
         } else {
             try {
                 MconsoleReply reply = guest.mconsole("sysrq " + key);
-                String text = Printable.of(reply.text().strip());
+                String text = Printable.of(reply.text().strip(), 80);
                 tell(reply.ok() ? "SysRq " + key + " sent to " + guest.name() + (text.isEmpty() ? "" : ": " + text)
                         : "SysRq " + key + " refused by " + guest.name() + ": " + text);
             } catch (MconsoleException e) {

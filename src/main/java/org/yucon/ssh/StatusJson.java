@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.StringJoiner;
 import org.yucon.guest.GuestStatus;
 import org.yucon.guest.GuestSupervisor;
+import org.yucon.util.Printable;
 
 /** {@code status --json}: one array of objects, for machines. */
 final class StatusJson {
@@ -24,13 +25,13 @@ final class StatusJson {
         return array.toString();
     }
 
-    /** A JSON string: quotes, backslashes and control characters escaped. */
+    /** A JSON string: quotes, backslashes and every character that is not {@link Printable} escaped. */
     static String string(String text) {
         StringBuilder b = new StringBuilder("\"");
         for (char c : text.toCharArray()) {
             if (c == '"' || c == '\\') {
                 b.append('\\').append(c);
-            } else if (c < 0x20) {
+            } else if (!Printable.isSafe(c)) {
                 b.append(String.format("\\u%04x", (int) c));
             } else {
                 b.append(c);

@@ -5,11 +5,14 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import org.yucon.config.AccountConfig;
+import org.yucon.console.QueryFilter;
 import org.yucon.guest.GuestStatus;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Outcome;
 import org.yucon.guest.mconsole.MconsoleException;
 import org.yucon.guest.mconsole.MconsoleReply;
+import org.yucon.util.Printable;
 
 /** Runs the exec verbs that need no terminal, printing plain lines; exit status 0 on success. */
 final class Verbs {
@@ -116,7 +119,10 @@ final class Verbs {
         }
     }
 
-    /** The tail of the guest's console log, as raw as it was written. */
+    /**
+     * The tail of the guest's console log, as raw as it was written but for terminal queries: shown on a terminal,
+     * they would make it answer as if typed.
+     */
     private int log(CommandLine command) throws IOException {
         int lines;
         try {
@@ -132,7 +138,8 @@ final class Verbs {
         if (guest.isEmpty()) {
             return 1;
         }
-        out.write(LogTail.lastLines(context.settings().stateDir().resolve("logs").resolve(guest.get().name() + ".log"), lines));
+        out.write(QueryFilter.dropQueries(
+                LogTail.lastLines(context.settings().stateDir().resolve("logs").resolve(guest.get().name() + ".log"), lines)));
         out.flush();
         return 0;
     }
@@ -156,8 +163,9 @@ final class Verbs {
         return outcome.ok() ? 0 : 1;
     }
 
+    /** Messages name guests and quote what their kernels answered (task names of sysrq t): made printable here. */
     private static void print(OutputStream stream, String line) throws IOException {
-        stream.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        stream.write((Printable.lines(line) + "\n").getBytes(StandardCharsets.UTF_8));
         stream.flush();
     }
 }

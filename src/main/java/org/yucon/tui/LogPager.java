@@ -6,11 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.yucon.console.QueryFilter;
 
 /**
  * A small pager over the end of a guest's console log, for one viewer: it opens on the last screenful;
  * {@code b} or PageUp goes back, space or PageDown forward, the arrows a line, {@code q} closes. The log holds the
- * guest's raw output, so escape sequences and control characters are dropped and every line is plain text.
+ * guest's raw output, so terminal queries ({@link QueryFilter}), other escape sequences and control characters
+ * are dropped and every line is plain text.
  * Drawn by the session's steps only, one at a time; it shows the log as it was when opened.
  */
 public final class LogPager {
@@ -102,11 +104,12 @@ public final class LogPager {
     }
 
     /**
-     * The plain text of console output, line by line: escape sequences dropped, a carriage return in the middle
-     * of a line keeping what was written over it (a progress bar's last state), tabs expanded.
+     * The plain text of console output, line by line: escape sequences dropped (queries whole, with what they ask),
+     * a carriage return in the middle of a line keeping what was written over it (a progress bar's last state),
+     * tabs expanded.
      */
     static List<String> lines(byte[] raw) {
-        String text = ESCAPES.matcher(new String(raw, StandardCharsets.UTF_8)).replaceAll("");
+        String text = ESCAPES.matcher(new String(QueryFilter.dropQueries(raw), StandardCharsets.UTF_8)).replaceAll("");
         List<String> lines = new ArrayList<>();
         for (String line : text.split("\n", -1)) {
             String shown = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;

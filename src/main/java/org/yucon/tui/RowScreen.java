@@ -3,7 +3,7 @@ package org.yucon.tui;
 import com.googlecode.lanterna.TerminalTextUtils;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.regex.Pattern;
+import org.yucon.util.Printable;
 
 /**
  * A full-screen view over an {@link SshTerminal} (the alternate screen, no cursor), drawn a {@link Frame} at a
@@ -13,11 +13,11 @@ import java.util.regex.Pattern;
  * <p>The menus need no more, and this spares them Lanterna's Screen, whose every refresh compares the whole screen
  * cell by cell and asks of each cell whether it holds a CJK character (Character.UnicodeBlock.of, twice per cell):
  * half of the CPU of 1,000 idle menus in BENCHMARKS.md. Here Lanterna's width rules (a CJK character takes two
- * columns) are asked only for a row that is not plain ASCII. Used by the session's steps only.
+ * columns) are asked only for a row that is not plain ASCII. Rows hold text that guests chose (a hostname, task
+ * names, the log): every row is made {@link Printable} here, the one way text reaches the menus and the pager.
+ * Used by the session's steps only.
  */
 final class RowScreen {
-    private static final Pattern CONTROLS = Pattern.compile("[\\x00-\\x1f\\x7f]");
-
     private final SshTerminal terminal;
     /** What the client shows, row by row; empty while unknown (not started yet, or since {@link #forget}). */
     private Frame.Row[] shown = new Frame.Row[0];
@@ -99,8 +99,8 @@ final class RowScreen {
         return text.length() <= columns ? text : text.substring(0, columns);
     }
 
-    /** Lanterna's cut, which counts a CJK character as two columns; control characters are dropped first. */
+    /** Lanterna's cut, which counts a CJK character as two columns; what is not printable becomes '?' first. */
     private static String fitWide(String text, int columns) {
-        return TerminalTextUtils.fitString(CONTROLS.matcher(text).replaceAll(""), columns);
+        return TerminalTextUtils.fitString(Printable.of(text), columns);
     }
 }

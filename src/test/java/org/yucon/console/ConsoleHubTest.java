@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.yucon.config.ConsoleSettings;
+import org.yucon.testing.Await;
 
 /**
  * Write arbitration on a hub without a guest (no port): who writes, the queue of askers, force, give-up and
@@ -218,6 +220,23 @@ class ConsoleHubTest {
         assertEquals(List.of("a attach writer", "a detach"), events);
     }
 
+    /**
+     * busybox asked for the cursor position at its prompt, then the guest went back to login: a viewer attaching
+     * later must not get the question (its terminal would type the answer into the login), while one attached
+     * when the guest asks gets it as it is. A query the replay ends in the middle of is the guest asking now.
+     */
+    @Test
+    void theReplayLeavesOutTerminalQueriesAndLiveOutputKeepsThem() {
+        append("uml1:/root# \u001b[6nexit\r\n\r\numl1 login: \u001b[");
+        Recording late = new Recording();
+        track(hub.attach("late", late, true, change -> { }));
+        assertEquals("uml1:/root# exit\r\n\r\numl1 login: \u001b[", late.text(), "the replay, before the attach returns");
+
+        append("6nroot\r\n\u001b[6n");
+        Await.until("the live query", Duration.ofSeconds(5), () -> late.text().endsWith("root\r\n\u001b[6n"), late::text);
+        assertEquals("uml1:/root# exit\r\n\r\numl1 login: \u001b[6nroot\r\n\u001b[6n", late.text());
+    }
+
     @Test
     void heldOutputIsWhatTheRingHolds() {
         hub.announce("one");
@@ -235,6 +254,29 @@ class ConsoleHubTest {
 
     private List<RoleChange> told(String who) {
         return told.computeIfAbsent(who, w -> new ArrayList<>());
+    }
+
+    private void append(String output) {
+        byte[] bytes = output.getBytes(US_ASCII);
+        hub.append(bytes, bytes.length);
+    }
+
+    /** Keeps what it is sent, from the attaching thread and the pump. */
+    private static final class Recording implements ConsoleSink {
+        private final StringBuilder got = new StringBuilder();
+
+        @Override
+        public synchronized void output(byte[] bytes, int length) {
+            got.append(new String(bytes, 0, length, US_ASCII));
+        }
+
+        @Override
+        public void missed(long bytes) {
+        }
+
+        synchronized String text() {
+            return got.toString();
+        }
     }
 
     /** Output goes nowhere: these tests are about roles, not bytes. */

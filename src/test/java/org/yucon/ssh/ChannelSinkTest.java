@@ -1,6 +1,7 @@
 package org.yucon.ssh;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -63,6 +64,13 @@ class ChannelSinkTest {
     void severalLinesAreToldAtOnce() throws IOException {
         sink.tell("2 on the console:", "  a", "  b");
         assertEquals("\r\n[yucon] 2 on the console:\r\n[yucon]   a\r\n[yucon]   b\r\n", text());
+    }
+
+    /** A told line may quote a guest's kernel (a SysRq reply): it reaches the terminal printable. */
+    @Test
+    void toldLinesArePrintable() throws IOException {
+        sink.tell("SysRq t sent to uml1: task:x\u009b2J\u202ey \u001b[6n");
+        assertEquals("\r\n[yucon] SysRq t sent to uml1: task:x?2J?y ?[6n\r\n", channel.toString(UTF_8));
     }
 
     @Test

@@ -36,6 +36,12 @@ class LogTailTest {
         assertEquals("\"a\\\"b\\\\c\\u0007\"", StatusJson.string("a\"b\\c\u0007"));
     }
 
+    /** What is not printable is escaped too, so that the JSON shown on a terminal does not act on it. */
+    @Test
+    void jsonStringsEscapeC1AndBidiControls() {
+        assertEquals("\"a\\u009bb\\u202ec\"", StatusJson.string("a\u009bb\u202ec"));
+    }
+
     private static String tail(String text, int lines) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         return text.substring(LogTail.startOfLastLines(bytes, lines));

@@ -33,6 +33,13 @@ class LogPagerTest {
         assertEquals(List.of("a       b", "bell"), lines("a\tb\r\nbe\u0007ll\u0008\n"));
     }
 
+    /** Nothing of a terminal query is left to act: the screen gets plain text only (RowScreen shows C1 as '?'). */
+    @Test
+    void terminalQueriesAreDroppedWithTheOtherSequences() {
+        assertEquals(List.of("uml1:/root# ", "login: ", "x"),
+                lines("uml1:/root# \u001b[6n\r\nlogin: \u001b[c\u001b]11;?\u0007\u001bP$qm\u001b\\\u001b[>q\r\nx\u0005\n"));
+    }
+
     @Test
     void emptyLinesStay() {
         assertEquals(List.of("", "x", ""), lines("\r\nx\r\n\r\n"));

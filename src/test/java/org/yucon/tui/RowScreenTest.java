@@ -72,6 +72,18 @@ class RowScreenTest {
         assertEquals(ESC + "[1;1H日本語のロ", sent(), "five wide characters fill ten columns");
     }
 
+    /** A guest's hostname or the log may carry controls in any form; none reaches the terminal, each shows as '?'. */
+    @Test
+    void controlsOfEveryKindAreShownAsQuestionMarks() throws IOException {
+        screen.draw(frame("x"));
+        sent();
+
+        screen.draw(frame("a" + ESC + "[2J", "b\u009b2J", "c\u202ed\u2066e", "f\u200fg\u061ch"));
+
+        assertEquals(ESC + "[1;1Ha?[2J" + ESC + "[K" + ESC + "[2;1Hb?2J" + ESC + "[K" + ESC + "[3;1Hc?d?e" + ESC + "[K"
+                + ESC + "[4;1Hf?g?h" + ESC + "[K", sent());
+    }
+
     @Test
     void aForgottenScreenIsClearedAndDrawnWholeWithTheNextFrame() throws IOException {
         screen.draw(frame("menu", "a"));

@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Parsers for the replies of {@code version} and {@code proc <file>}, and a reader of all of them.
+ * Parsers for the replies of {@code proc <file>}, and a reader of all of them.
  * Each parser throws {@link IllegalArgumentException} for text it does not recognise.
  */
 public final class GuestProc {
@@ -14,20 +14,29 @@ public final class GuestProc {
     private GuestProc() {
     }
 
-    /** Asks the guest for its kernel release, uptime, load and memory: four commands. */
+    /**
+     * Asks the guest for its kernel release, uptime, load and memory: four commands. The release is read from
+     * {@code /proc/version}, not from the {@code version} command: that answers as uname does, with the hostname
+     * (the guest's choice: any bytes, spaces too) before the release, so that a release taken by position could be
+     * any text the guest likes. ({@code /proc/sys/kernel/osrelease} would hold the release alone, but early in a
+     * boot it is not there yet when mconsole already answers.)
+     */
     public static GuestStats read(MconsoleClient client) throws MconsoleException {
         return new GuestStats(
-                parseRelease(ask(client, "version")),
+                parseRelease(ask(client, "proc version")),
                 parseUptime(ask(client, "proc uptime")),
                 parseLoadavg(ask(client, "proc loadavg")),
                 parseMeminfo(ask(client, "proc meminfo")));
     }
 
-    /** The release from a {@code version} reply, "sysname nodename release version machine" as in uname. */
-    public static String parseRelease(String version) {
-        String[] fields = fields(version);
-        if (fields.length < 3) {
-            throw unrecognised("version", version);
+    /**
+     * The release from {@code /proc/version}, "Linux version RELEASE (BUILDER) (COMPILER) #BUILD ...": the kernel's own
+     * text, read-only even to the guest's root, and nothing in it before the release is the guest's.
+     */
+    public static String parseRelease(String procVersion) {
+        String[] fields = fields(procVersion);
+        if (fields.length < 3 || !fields[0].equals("Linux") || !fields[1].equals("version")) {
+            throw unrecognised("/proc/version", procVersion);
         }
         return fields[2];
     }

@@ -18,12 +18,15 @@ class GuestProcTest {
 
     @Test
     void release() {
-        assertEquals("7.2.7", GuestProc.parseRelease("Linux (none) 7.2.7 #1 Fri Sep 25 16:07:24 UTC 2026 x86_64"));
+        assertEquals("6.1.176", GuestProc.parseRelease("\nLinux version 6.1.176 (buildd@x86-grnet-03) (gcc (Debian 12.2.0-14+deb12u1)"
+                + " 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) #1 Sat Jul  4 15:38:16 UTC 2026\n"));
     }
 
+    /** What is not /proc/version is not guessed at: the answer of the version command has the hostname in front. */
     @Test
-    void releaseNeedsThreeFields() {
-        assertThrows(IllegalArgumentException.class, () -> GuestProc.parseRelease("Linux"));
+    void releaseComesFromProcVersionOnly() {
+        assertThrows(IllegalArgumentException.class, () -> GuestProc.parseRelease("\n\n"));
+        assertThrows(IllegalArgumentException.class, () -> GuestProc.parseRelease("Linux a b 7.2.7 #1 x86_64"));
     }
 
     @Test
