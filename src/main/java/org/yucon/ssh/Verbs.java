@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import org.yucon.config.AccountConfig;
 import org.yucon.console.QueryFilter;
 import org.yucon.guest.GuestStatus;
 import org.yucon.guest.GuestSupervisor;
