@@ -1,5 +1,6 @@
 package org.yucon.config;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 10^5 damaged configuration files, account and guest files alternately, made from valid ones by seeded random
  * edits: each loads, or fails with one sentence that names the file and, where one applies, the line. A damaged
  * guest file costs that guest only: the guests before and after it load as they did. Nothing else may escape,
- * and no case may hang.
+ * and no case may hang. A text the edits made before is not loaded again (a quarter of the cases are repeats).
  */
 class ConfigFuzzTest {
     private static final int CASES = 100_000;
@@ -53,7 +56,7 @@ class ConfigFuzzTest {
     @TempDir
     Path etc;
 
-    /** One damaged file's text, and the number of its case. */
+    /** One damaged file's text, and the number of the case that first made it. */
     private record Case(int number, byte[] text) {
         @Override
         public String toString() {
@@ -75,7 +78,7 @@ class ConfigFuzzTest {
         Map<String, GuestConfig> good = loader.loadGuests().guests();
         Path damaged = guests.resolve("uml2.toml");
         for (Case c : cases(false)) {
-            Files.write(damaged, c.text());
+            rewrite(damaged, c.text());
             ConfigLoader.GuestFiles files = assertDoesNotThrow(loader::loadGuests, c::toString);
 
             Map<String, GuestConfig> others = new TreeMap<>(files.guests());
@@ -96,24 +99,27 @@ class ConfigFuzzTest {
         ConfigLoader loader = new ConfigLoader(etc);
         Set<String> guests = loader.guestNames();
         for (Case c : cases(true)) {
-            Files.write(alice, c.text());
+            rewrite(alice, c.text());
             Optional<ConfigException> error = assertDoesNotThrow(() -> accountsError(loader, guests), c::toString);
             error.ifPresent(e -> assertOneSentence(c, alice, e.getMessage()));
         }
     }
 
-    /** The damaged files of one kind among the {@link #CASES}, in the order the seed makes them. */
+    /**
+     * The damaged files of one kind among the {@link #CASES}, in the order the seed makes them, each text once
+     * (ISO-8859-1 makes each byte one char: a key by content).
+     */
     private static List<Case> cases(boolean accounts) {
         Random random = new Random(SEED);
-        List<Case> cases = new ArrayList<>();
+        Map<String, Case> distinct = new LinkedHashMap<>();
         for (int i = 0; i < CASES; i++) {
             boolean account = i % 2 == 0;
             byte[] text = damaged(account ? ACCOUNT : GUEST, random);
             if (account == accounts) {
-                cases.add(new Case(i, text));
+                distinct.putIfAbsent(new String(text, ISO_8859_1), new Case(i, text));
             }
         }
-        return cases;
+        return List.copyOf(distinct.values());
     }
 
     /** Valid lines, then a few random edits: bytes replaced, inserted or deleted, lines cut or repeated. */
@@ -146,6 +152,21 @@ class ConfigFuzzTest {
         System.arraycopy(insert, 0, out, at, insert.length);
         System.arraycopy(bytes, at + remove, out, at + insert.length, bytes.length - at - remove);
         return out;
+    }
+
+    /**
+     * Writes over the file in place. Emptied and then written ({@code Files.write}), a file cost 0.14 to 0.36 ms a
+     * case here, as ext4 starts writing back a file that was truncated to nothing when it is closed
+     * (auto_da_alloc); written over and then cut to length, 0.01 ms.
+     */
+    private static void rewrite(Path file, byte[] text) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(text);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.truncate(text.length);
+        }
     }
 
     private static Optional<ConfigException> accountsError(ConfigLoader loader, Set<String> guests) {
