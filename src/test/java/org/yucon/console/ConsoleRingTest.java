@@ -8,11 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
-
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.yucon.testing.Await;
 
 class ConsoleRingTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
     private final ConsoleRing ring = new ConsoleRing(8);
     private final byte[] into = new byte[64];
 
@@ -121,35 +125,21 @@ class ConsoleRingTest {
     }
 
     @Test
-    @Timeout(5)
-    void waitingReaderWakesForAnAppend() throws InterruptedException {
-        Thread writer = new Thread(() -> {
-            sleep(100);
-            append("x");
-        });
-        writer.start();
+    @Timeout(10)
+    void waitingReaderWakesForAnAppend() throws Exception {
+        FutureTask<ConsoleRing.Chunk> read = awaitAndRead(ring.reader(0));
+        append("x");
 
-        ConsoleRing.Reader reader = ring.reader(0);
-        reader.awaitOutput(60_000);
-        ConsoleRing.Chunk chunk = reader.read(into);
-
-        assertEquals("x", text(chunk));
-        writer.join();
+        assertEquals("x", text(read.get(5, TimeUnit.SECONDS)));
     }
 
     @Test
-    @Timeout(5)
-    void closeWakesAWaitingReaderWithNothing() throws InterruptedException {
-        Thread closer = new Thread(() -> {
-            sleep(100);
-            ring.close();
-        });
-        closer.start();
+    @Timeout(10)
+    void closeWakesAWaitingReaderWithNothing() throws Exception {
+        FutureTask<ConsoleRing.Chunk> read = awaitAndRead(ring.reader(0));
+        ring.close();
 
-        ConsoleRing.Reader reader = ring.reader(0);
-        reader.awaitOutput(60_000);
-        assertEquals(new ConsoleRing.Chunk(0, 0, 0), reader.read(into));
-        closer.join();
+        assertEquals(new ConsoleRing.Chunk(0, 0, 0), read.get(5, TimeUnit.SECONDS));
     }
 
     /**
@@ -268,15 +258,30 @@ class ConsoleRingTest {
         ConsoleRing held = new ConsoleRing(8, Duration.ofSeconds(60));
         ConsoleRing.Reader reader = held.reader(0);
         appendTo(held, "abcdefgh");
-        Thread writer = new Thread(() -> appendTo(held, "ijkl"));
+        Thread writer = new Thread(() -> appendTo(held, "ijkl"), "appender");
         writer.start();
-        Thread.sleep(100);
+        Await.waitingIn(writer, ConsoleRing.class, "makeRoom", WAIT);
         assertEquals(8, held.end(), "the appender waits for the reader");
 
         reader.stopHolding();
         writer.join();
 
         assertEquals(12, held.end());
+    }
+
+    /**
+     * Starts a reader's thread that waits up to a minute for output and then reads it into {@link #into}; returns
+     * once that thread waits, so that what the test does next has to wake it.
+     */
+    private FutureTask<ConsoleRing.Chunk> awaitAndRead(ConsoleRing.Reader reader) {
+        FutureTask<ConsoleRing.Chunk> read = new FutureTask<>(() -> {
+            reader.awaitOutput(60_000);
+            return reader.read(into);
+        });
+        Thread thread = new Thread(read, "reader");
+        thread.start();
+        Await.waitingIn(thread, ConsoleRing.Reader.class, "awaitOutput", WAIT);
+        return read;
     }
 
     private static void pour(ConsoleRing target, long total, int maxChunk) {
@@ -322,13 +327,5 @@ class ConsoleRingTest {
 
     private String text(ConsoleRing.Chunk chunk) {
         return new String(into, 0, chunk.count(), US_ASCII);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

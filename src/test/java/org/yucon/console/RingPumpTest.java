@@ -2,18 +2,21 @@ package org.yucon.console;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.yucon.testing.Await;
 
 /** Which thread sends: the appender for a small amount the sink takes at once, the pump for the rest. */
 @Timeout(10)
 class RingPumpTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
     private final ConsoleRing ring = new ConsoleRing(1 << 16);
 
     /** Records what it got and on which thread; takes up to {@code room} bytes at once. */
@@ -67,7 +70,7 @@ class RingPumpTest {
     }
 
     @Test
-    void whatTheSinkCannotTakeAtOnceIsLeftToThePump() throws InterruptedException {
+    void whatTheSinkCannotTakeAtOnceIsLeftToThePump() {
         Recording sink = new Recording(3);
         RingPump pump = new RingPump("pump", ring.reader(0), sink, e -> { });
         append("echo");
@@ -75,10 +78,7 @@ class RingPumpTest {
         assertEquals("", sink.text(), "more than the room: not sent on the appender's thread");
 
         pump.start();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (sink.text().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        awaitText(sink, 4);
         pump.stop();
 
         assertEquals("echo", sink.text());
@@ -87,12 +87,13 @@ class RingPumpTest {
 
     /** A flood's pieces wait for the rest and go out as one chunk (the gathering here lasts 10 s: time cannot end it). */
     @Test
-    void aFloodsPiecesGoOutGatheredIntoAChunk() throws InterruptedException {
+    void aFloodsPiecesGoOutGatheredIntoAChunk() {
         Recording sink = new Recording(0);
-        RingPump pump = new RingPump("pump", ring.reader(0), sink, e -> { }, RingPump.EXPRESS_BYTES, TimeUnit.SECONDS.toNanos(10));
+        String name = "flood pump";
+        RingPump pump = new RingPump(name, ring.reader(0), sink, e -> { }, RingPump.EXPRESS_BYTES, TimeUnit.SECONDS.toNanos(10));
         pump.start();
         append("x".repeat(2048));
-        Thread.sleep(200);
+        Await.waitingIn(thread(name), ConsoleRing.Reader.class, "awaitGathered", WAIT);
         assertEquals(0, sink.text().length(), "a flood's first piece is held for the rest");
 
         for (int piece = 1; piece < 16; piece++) {
@@ -101,12 +102,12 @@ class RingPumpTest {
         awaitText(sink, 16 * 2048);
         pump.stop();
 
-        assertEquals(List.of("pump"), sink.threads(), "one send for the whole chunk");
+        assertEquals(List.of(name), sink.threads(), "one send for the whole chunk");
     }
 
     /** An echo that the sink could not take at once is sent by the pump without gathering. */
     @Test
-    void anEchoLeftToThePumpIsNotHeld() throws InterruptedException {
+    void anEchoLeftToThePumpIsNotHeld() {
         Recording sink = new Recording(0);
         RingPump pump = new RingPump("pump", ring.reader(0), sink, e -> { }, RingPump.EXPRESS_BYTES, TimeUnit.SECONDS.toNanos(10));
         pump.start();
@@ -133,12 +134,14 @@ class RingPumpTest {
                 "the pump wrote nothing of it on its own; the finishing thread wrote it at once");
     }
 
-    private static void awaitText(Recording sink, int length) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (sink.text().length() < length) {
-            assertTrue(System.nanoTime() < deadline, "got " + sink.text().length() + " of " + length + " bytes");
-            Thread.sleep(10);
-        }
+    private static void awaitText(Recording sink, int length) {
+        Await.until(length + " bytes", WAIT, () -> sink.text().length() >= length, () -> sink.text().length() + " bytes");
+    }
+
+    /** The live thread of that name: a pump's own, which it does not show. */
+    private static Thread thread(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no thread named " + name));
     }
 
     private void append(String text) {

@@ -37,7 +37,9 @@ class GuestFilesIT {
             assertTrue(two.boot().ok());
             Files.writeString(guests.resolve("uml2.toml"), uml1.replace("/uml1/", "/uml2/").replace("64M", "80M"));
             Files.writeString(guests.resolve("broken.toml"), "memory = \"lots\"\n[[disk]]\nimage = \"x\"\n");
-            Thread.sleep(FOLLOWED.toMillis() / 2);
+            // A marker: a reading of the files that adds uml3 reads the two above too, and follows uml2 first (name order).
+            Files.writeString(guests.resolve("uml3.toml"), uml1.replace("/uml1/", "/uml3/"));
+            Await.until("uml3 to appear", FOLLOWED, () -> all.get("uml3").isPresent(), () -> all.all().toString());
             assertEquals(96L << 20, two.config().memoryBytes(), "a running guest keeps its settings");
             assertTrue(all.get("broken").isEmpty(), "a broken file adds nothing");
 

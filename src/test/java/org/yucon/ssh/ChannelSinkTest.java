@@ -11,9 +11,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.channel.throttle.ChannelStreamWriter;
 import org.apache.sshd.common.io.AbstractIoWriteFuture;
@@ -22,6 +24,7 @@ import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.yucon.testing.Await;
 
 /**
  * Holding a viewer's channel while the menu or pager has the screen: output waits, told lines queue. And output
@@ -29,6 +32,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(10)
 class ChannelSinkTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
     private final ByteArrayOutputStream channel = new ByteArrayOutputStream();
     private final Deque<AbstractIoWriteFuture> queued = new ArrayDeque<>();
     private final PacketsInFlight inFlight = new PacketsInFlight(new QueueOfWrites());
@@ -49,13 +54,14 @@ class ChannelSinkTest {
     @Test
     void heldOutputWaitsAndToldLinesComeFirstOnRelease() throws Exception {
         sink.hold();
-        CompletableFuture<Void> pump = CompletableFuture.runAsync(() -> output("guest output"));
+        FutureTask<Void> pumped = new FutureTask<>(() -> output("guest output"), null);
+        Thread pump = start(pumped);
         sink.tell("promoted");
 
-        Thread.sleep(100);
+        Await.waitingIn(pump, ChannelSink.class, "output", WAIT);
         assertEquals("", text(), "nothing may reach the screen the menu or pager has");
         sink.release();
-        pump.get(5, TimeUnit.SECONDS);
+        pumped.get(5, TimeUnit.SECONDS);
 
         assertEquals("\r\n[yucon] promoted\r\nguest output", text());
     }
@@ -82,20 +88,16 @@ class ChannelSinkTest {
     @Test
     void aPumpHeldWhenItsViewerDetachesStops() throws Exception {
         sink.hold();
-        CompletableFuture<Throwable> failure = new CompletableFuture<>();
-        Thread pump = new Thread(() -> {
-            try {
-                sink.output(new byte[] {'x'}, 1);
-                failure.complete(null);
-            } catch (IOException e) {
-                failure.complete(e);
-            }
+        FutureTask<Void> pumped = new FutureTask<>(() -> {
+            sink.output(new byte[] {'x'}, 1);
+            return null;
         });
-        pump.start();
-        Thread.sleep(50);
+        Thread pump = start(pumped);
+        Await.waitingIn(pump, ChannelSink.class, "output", WAIT);
         pump.interrupt();
 
-        assertTrue(failure.get(5, TimeUnit.SECONDS) instanceof InterruptedIOException);
+        ExecutionException failure = assertThrows(ExecutionException.class, () -> pumped.get(5, TimeUnit.SECONDS));
+        assertTrue(failure.getCause() instanceof InterruptedIOException, failure.getCause().toString());
         assertEquals("", text());
     }
 
@@ -112,12 +114,13 @@ class ChannelSinkTest {
     void thePumpWaitsWhileTwoPacketsAreInFlight() throws Exception {
         inFlight.writeData(new ByteArrayBuffer(new byte[] {'a'}));
         inFlight.writeData(new ByteArrayBuffer(new byte[] {'b'}));
-        CompletableFuture<Void> pump = CompletableFuture.runAsync(() -> output("more"));
+        FutureTask<Void> pumped = new FutureTask<>(() -> output("more"), null);
+        Thread pump = start(pumped);
 
-        Thread.sleep(100);
+        Await.waitingIn(pump, PacketsInFlight.class, "awaitFewerThan", WAIT);
         assertEquals("", text(), "the pump must wait for the client to take what was sent");
         written();
-        pump.get(5, TimeUnit.SECONDS);
+        pumped.get(5, TimeUnit.SECONDS);
         assertEquals("more", text());
     }
 
@@ -135,6 +138,13 @@ class ChannelSinkTest {
         IOException offered = assertThrows(IOException.class, () -> failing.offer(new byte[1], 1));
         assertTrue(offered.getMessage().contains("broken"), offered.getMessage());
         assertThrows(IOException.class, () -> failing.output(new byte[1], 1));
+    }
+
+    /** Runs {@code pumping} on a thread of its own, as a viewer's pump runs. */
+    private static Thread start(FutureTask<Void> pumping) {
+        Thread pump = new Thread(pumping, "pump");
+        pump.start();
+        return pump;
     }
 
     private void written() {
