@@ -328,10 +328,11 @@ public final class GuestSupervisor {
     }
 
     /**
-     * A guest run as its own host user must reach the files the keeper makes and hands it. The directories above them
-     * are root's and closed to others (umask 077), so the way down from the state directory lets others pass (search
-     * bit only, mode 0711: no listing, no reading). Only directories the guest's user cannot write are touched here;
-     * the keeper makes and hands over the rest, link-safely.
+     * A guest run as its own host user must reach the files the keeper makes and hands it. The state directory and
+     * those below it are root's and closed to others (umask 077), so the way down to the directories that hold the
+     * guest's files lets others pass (search bit only, mode 0711: no listing, no reading). Only root's directories,
+     * which the guest's user cannot change, are touched here; the keeper makes the rest (passable too) and hands
+     * them over, link-safely.
      */
     private void openWayForItsUser(List<Path> cows) throws IOException {
         Path top = sharedUmlDir.getParent();
@@ -340,7 +341,7 @@ public final class GuestSupervisor {
             PrivateFiles.passage(cow.toAbsolutePath().getParent().getParent(), top);
         }
         for (GuestConfig.Swap swap : setup.config().swaps()) {
-            PrivateFiles.passage(swap.file().toAbsolutePath().getParent(), top);
+            PrivateFiles.passage(swap.file().toAbsolutePath().getParent().getParent(), top);
         }
     }
 

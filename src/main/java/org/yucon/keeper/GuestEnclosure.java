@@ -110,13 +110,15 @@ final class GuestEnclosure implements AutoCloseable {
      */
     private void prepareFiles() throws IOException {
         Optional<Owner> owner = user.map(u -> new Owner(u.getLoginName(), (int) u.getUID(), (int) u.getGID()));
-        try (OpenDir umlDir = OpenDir.make(confinement.umlDir())) {
+        // The guest's user must pass through the directories made on the way to its files.
+        int mode = owner.isPresent() ? OpenDir.PASSAGE : OpenDir.PRIVATE;
+        try (OpenDir umlDir = OpenDir.make(confinement.umlDir(), mode)) {
             if (owner.isPresent()) {
                 umlDir.handOver(owner.get());
             }
         }
         for (Path cow : confinement.cows()) {
-            try (OpenDir.Place place = OpenDir.place(cow)) {
+            try (OpenDir.Place place = OpenDir.place(cow, mode)) {
                 // UML creates a missing COW file itself, as the guest's user: it gets the directory if we made it.
                 if (owner.isPresent() && !place.dir().handOver(place.name(), owner.get()) && place.dir().created()) {
                     place.dir().handOver(owner.get());
@@ -124,7 +126,7 @@ final class GuestEnclosure implements AutoCloseable {
             }
         }
         for (GuestConfig.Swap swap : confinement.swaps()) {
-            try (OpenDir.Place place = OpenDir.place(swap.file())) {
+            try (OpenDir.Place place = OpenDir.place(swap.file(), mode)) {
                 Owner to = owner.orElse(Owner.CREATOR);
                 if (place.dir().create(place.name(), SwapFile.header(swap.bytes()), swap.bytes(), to)) {
                     log.info("{}: created the swap file {} ({} MiB, sparse)", guest, place.path(), swap.bytes() >> 20);

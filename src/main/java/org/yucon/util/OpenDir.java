@@ -57,8 +57,10 @@ public final class OpenDir implements AutoCloseable {
     private static final int NOFOLLOW = OpenFlags.O_NOFOLLOW.intValue();
     private static final int DIRECTORY = OpenFlags.O_RDONLY.intValue() | OpenFlags.O_DIRECTORY.intValue() | NOFOLLOW | CLOEXEC;
     private static final int MAX_LINKS = 40;
-    /** Closed to others, as everything yucon makes; a guest's user gets its directories handed over. */
-    private static final int DIRECTORY_MODE = 0700;
+    /** Closed to others, as everything yucon makes. */
+    public static final int PRIVATE = 0700;
+    /** Others may pass through to what is theirs further down (a guest's user to its files), not list or read. */
+    public static final int PASSAGE = 0711;
 
     /** Where this directory is, with every link on the way resolved. */
     private final Path path;
@@ -77,12 +79,15 @@ public final class OpenDir implements AutoCloseable {
 
     /** Opens {@code dir}; a missing one is a {@link NoSuchFileException}. */
     public static OpenDir open(Path dir) throws IOException {
-        return walk(dir, false);
+        return walk(dir, false, PRIVATE);
     }
 
-    /** Opens {@code dir}, creating it and its missing parents (mode 0700, this process's user) on the way. */
-    public static OpenDir make(Path dir) throws IOException {
-        return walk(dir, true);
+    /**
+     * Opens {@code dir}, creating it and its missing parents on the way: this process's user's, with {@code mode}
+     * ({@link #PRIVATE} or {@link #PASSAGE}) whatever the umask.
+     */
+    public static OpenDir make(Path dir, int mode) throws IOException {
+        return walk(dir, true, mode);
     }
 
     /**
@@ -90,10 +95,10 @@ public final class OpenDir implements AutoCloseable {
      * resolved where only root could have made it (an operator may link a COW file elsewhere); anywhere else it is
      * left for the caller's checks to refuse.
      */
-    public static Place place(Path file) throws IOException {
+    public static Place place(Path file, int mode) throws IOException {
         Path target = file.toAbsolutePath().normalize();
         for (int links = 0; links <= MAX_LINKS; links++) {
-            OpenDir dir = make(target.getParent());
+            OpenDir dir = make(target.getParent(), mode);
             String name = target.getFileName().toString();
             Optional<Path> linked;
             try {
@@ -293,7 +298,7 @@ public final class OpenDir implements AutoCloseable {
         POSIX.close(fd);
     }
 
-    private static OpenDir walk(Path dir, boolean make) throws IOException {
+    private static OpenDir walk(Path dir, boolean make, int mode) throws IOException {
         Deque<String> rest = names(dir.toAbsolutePath().normalize());
         Path at = ROOT;
         int fd = openRoot();
@@ -312,6 +317,12 @@ public final class OpenDir implements AutoCloseable {
                     created = makeDirectory(fd, name, next);
                     sub = LIBC.openat(fd, name, DIRECTORY, 0);
                     errno = sub < 0 ? errno() : 0;
+                    // The umask takes bits from mkdirat's mode; the one asked for is set on what was opened.
+                    if (created && sub >= 0 && POSIX.fchmod(sub, mode) < 0) {
+                        int failed = errno();
+                        POSIX.close(sub);
+                        throw failure(next, failed);
+                    }
                 }
                 if (sub >= 0) {
                     POSIX.close(fd);
@@ -347,7 +358,7 @@ public final class OpenDir implements AutoCloseable {
 
     /** Makes the directory {@code name}; false if it was there already (made meanwhile by someone else). */
     private static boolean makeDirectory(int fd, String name, Path path) throws IOException {
-        if (LIBC.mkdirat(fd, name, DIRECTORY_MODE) == 0) {
+        if (LIBC.mkdirat(fd, name, PRIVATE) == 0) {
             return true;
         }
         int errno = errno();

@@ -80,7 +80,7 @@ public final class PrivateFiles {
         for (Path d = dir.toAbsolutePath(); d != null && !Files.isDirectory(d); d = d.getParent()) {
             missing.push(d);
         }
-        for (Path d = dir.toAbsolutePath().getParent(); d != null && d.startsWith(top.toAbsolutePath()); d = d.getParent()) {
+        for (Path d = dir.toAbsolutePath(); d != null && d.startsWith(top.toAbsolutePath()); d = d.getParent()) {
             if (!missing.contains(d)) {
                 permitPassing(d);
             }

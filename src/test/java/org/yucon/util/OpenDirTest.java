@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
@@ -103,24 +104,37 @@ class OpenDirTest {
     @Test
     void aLinkAtTheFileIsFollowedOnlyWhereOnlyRootMayHaveMadeIt() throws IOException {
         // /proc/self/exe lies in a directory of root's (the tests run as root) that nobody else may write.
-        try (OpenDir.Place java = OpenDir.place(Path.of("/proc/self/exe"))) {
+        try (OpenDir.Place java = OpenDir.place(Path.of("/proc/self/exe"), OpenDir.PRIVATE)) {
             assertEquals(Path.of(ProcessHandle.current().info().command().orElseThrow()).toRealPath(), java.path());
         }
         Files.createSymbolicLink(dir.resolve("root.cow"), target);
-        try (OpenDir.Place cow = OpenDir.place(dir.resolve("root.cow"))) {
+        try (OpenDir.Place cow = OpenDir.place(dir.resolve("root.cow"), OpenDir.PRIVATE)) {
             assertEquals(dir.resolve("root.cow"), cow.path(), "in a directory others may write, the link stays itself");
         }
     }
 
     @Test
     void makeCreatesWhatIsMissingAndSaysWhetherItMadeTheDirectoryItself() throws IOException {
-        try (OpenDir made = OpenDir.make(dir.resolve("a/b"))) {
+        try (OpenDir made = OpenDir.make(dir.resolve("a/b"), OpenDir.PRIVATE)) {
             assertTrue(made.created());
         }
-        try (OpenDir again = OpenDir.make(dir.resolve("a/b"))) {
+        try (OpenDir again = OpenDir.make(dir.resolve("a/b"), OpenDir.PASSAGE)) {
             assertFalse(again.created());
         }
-        assertTrue(Files.isDirectory(dir.resolve("a/b")));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("a/b"))));
+    }
+
+    @Test
+    void madeDirectoriesHaveTheModeAskedForWhateverTheUmask() throws IOException {
+        POSIX posix = POSIXFactory.getNativePOSIX();
+        int umask = posix.umask(0077);
+        try (OpenDir made = OpenDir.make(dir.resolve("c/d"), OpenDir.PASSAGE)) {
+            assertTrue(made.created());
+        } finally {
+            posix.umask(umask);
+        }
+        assertEquals("rwx--x--x", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("c"))));
+        assertEquals("rwx--x--x", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("c/d"))));
     }
 
     @Test
