@@ -12,12 +12,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads processes from /proc: a process and its descendants (what ps and top show of a guest on the host), and
- * the processes of a process group (what the keeper ends with a UML's run).
+ * Reads processes from /proc: a UML and its descendants, each named by what it is (what ps and top show of a guest
+ * on the host), and the processes of a process group (what the keeper ends with a UML's run).
  */
 public final class HostProcesses {
+    /** A guest address space: one host process per process (memory map) of the guest. */
+    static final String USERSPACE = "[uml-userspace]";
+    /** A helper thread of the UML (its disk I/O thread, for one): a clone that shares its memory and files. */
+    static final String HELPER = "[uml-helper]";
     private static final Path PROC = Path.of("/proc");
     private static final long PAGE_KIB = 4;
+    private static final String TRACER = "TracerPid:";
 
     /** The fields of /proc/PID/stat that are used here; {@code comm} is the kernel's name for the process. */
     record Stat(long pid, long ppid, long group, char state, long cpuTicks, long rssKib, String comm) {
@@ -30,19 +35,19 @@ public final class HostProcesses {
     private HostProcesses() {
     }
 
-    /** {@code root} and every process below it, parents before children; empty when root is gone. */
-    public static List<HostProcess> tree(long root) {
+    /** The UML {@code pid} and every process below it, parents before children; empty when it is gone. */
+    public static List<HostProcess> uml(long pid) {
         Map<Long, List<Stat>> byParent = new HashMap<>();
-        Stat top = null;
+        Stat uml = null;
         for (Stat p : all()) {
             byParent.computeIfAbsent(p.ppid(), k -> new ArrayList<>()).add(p);
-            if (p.pid() == root) {
-                top = p;
+            if (p.pid() == pid) {
+                uml = p;
             }
         }
         List<HostProcess> tree = new ArrayList<>();
-        if (top != null) {
-            collect(top, byParent, tree);
+        if (uml != null) {
+            collect(uml, uml, byParent, tree);
         }
         return tree;
     }
@@ -52,10 +57,11 @@ public final class HostProcesses {
         return all().stream().filter(p -> p.group() == group && !p.exited()).map(Stat::pid).toList();
     }
 
-    private static void collect(Stat p, Map<Long, List<Stat>> byParent, List<HostProcess> into) {
-        into.add(new HostProcess(p.pid(), p.ppid(), p.state(), p.cpuTicks(), p.rssKib(), command(p, cmdline(p.pid()))));
+    private static void collect(Stat p, Stat uml, Map<Long, List<Stat>> byParent, List<HostProcess> into) {
+        String command = command(p, uml, tracer(p.pid()), cmdline(p.pid()));
+        into.add(new HostProcess(p.pid(), p.ppid(), p.state(), p.cpuTicks(), p.rssKib(), command));
         for (Stat child : byParent.getOrDefault(p.pid(), List.of())) {
-            collect(child, byParent, into);
+            collect(child, uml, byParent, into);
         }
     }
 
@@ -80,6 +86,18 @@ public final class HostProcesses {
         }
     }
 
+    /** The pid that traces this process, 0 for none or when it ended while we looked. */
+    private static long tracer(long pid) {
+        try {
+            return Files.readAllLines(PROC.resolve(Long.toString(pid)).resolve("status")).stream()
+                    .filter(line -> line.startsWith(TRACER))
+                    .mapToLong(line -> Long.parseLong(line.substring(TRACER.length()).trim()))
+                    .findFirst().orElse(0);
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** Empty for a process that ended while we looked, as for one without a command line (a kernel thread). */
     private static byte[] cmdline(long pid) {
         try {
@@ -101,6 +119,23 @@ public final class HostProcesses {
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
         return new Stat(pid, Long.parseLong(f[1]), Long.parseLong(f[2]), f[0].charAt(0), ticks,
                 Long.parseLong(f[21]) * PAGE_KIB, stat.substring(open + 1, close));
+    }
+
+    /**
+     * What one of the processes of {@code uml} is, whatever the kernel names it. The UML itself: its command line. A
+     * guest address space: under kernel 6.1 a clone of the UML, with its name and command line, that the UML traces;
+     * under newer kernels (Debian unstable's) a stub the UML execs, which names itself uml-userspace. Any other clone
+     * with the UML's name is one of its helper threads. Anything else is a program the UML ran (a network helper):
+     * its own command line.
+     */
+    static String command(Stat p, Stat uml, long tracer, byte[] cmdline) {
+        if (p.pid() == uml.pid()) {
+            return command(p, cmdline);
+        }
+        if (tracer == uml.pid() || p.comm().equals("uml-userspace")) {
+            return USERSPACE;
+        }
+        return p.comm().equals(uml.comm()) ? HELPER : command(p, cmdline);
     }
 
     /** The command line, or the kernel's name in brackets as ps shows it when there is none. */

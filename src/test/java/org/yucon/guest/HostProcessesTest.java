@@ -30,14 +30,31 @@ class HostProcessesTest {
     }
 
     @Test
-    void treeOfThisJvmHoldsItselfFirst() {
+    void aUmlsProcessesAreNamedForWhatTheyAreWhateverTheKernelCallsThem() {
+        byte[] umlLine = "/usr/bin/linux.uml\0umid=uml1\0".getBytes(StandardCharsets.UTF_8);
+        HostProcesses.Stat uml = stat(100, 1, "linux.uml");
+
+        assertEquals("/usr/bin/linux.uml umid=uml1", HostProcesses.command(uml, uml, 0, umlLine), "the UML itself");
+        assertEquals(HostProcesses.USERSPACE, HostProcesses.command(stat(101, 100, "linux.uml"), uml, 100, umlLine),
+                "6.1: a clone of the UML that it traces");
+        assertEquals(HostProcesses.USERSPACE, HostProcesses.command(stat(102, 100, "uml-userspace"), uml, 0, new byte[0]),
+                "newer kernels: the stub that names itself");
+        assertEquals(HostProcesses.HELPER, HostProcesses.command(stat(103, 100, "linux.uml"), uml, 0, umlLine),
+                "a clone that nobody traces");
+        byte[] helperLine = "/usr/lib/uml/uml_net\0".getBytes(StandardCharsets.UTF_8);
+        assertEquals("/usr/lib/uml/uml_net", HostProcesses.command(stat(104, 100, "uml_net"), uml, 0, helperLine),
+                "a program the UML ran");
+    }
+
+    @Test
+    void aUmlOfThisJvmsPidHoldsItselfFirst() {
         long self = ProcessHandle.current().pid();
 
-        List<HostProcess> tree = HostProcesses.tree(self);
+        List<HostProcess> tree = HostProcesses.uml(self);
 
         assertFalse(tree.isEmpty());
         assertEquals(self, tree.get(0).pid());
-        assertTrue(HostProcesses.tree(Long.MAX_VALUE).isEmpty(), "a process that does not exist has no tree");
+        assertTrue(HostProcesses.uml(Long.MAX_VALUE).isEmpty(), "a process that does not exist has no tree");
     }
 
     @Test
@@ -73,5 +90,9 @@ class HostProcessesTest {
         assertEquals(1, second.get(0).process().pid(), "busiest first");
         assertEquals(50.0, second.get(0).cpuPercent(), 1e-9);
         assertEquals(0.0, second.get(1).cpuPercent(), 1e-9);
+    }
+
+    private static HostProcesses.Stat stat(long pid, long ppid, String comm) {
+        return new HostProcesses.Stat(pid, ppid, 100, 'S', 0, 0, comm);
     }
 }
