@@ -63,14 +63,15 @@ class CrashRecoveryIT {
                 awaitLogin(guest, tap, from, round);
 
                 long pid = guest.status().pid();
-                List<Long> processes = processesOf(pid);
+                List<ProcessHandle> processes = processesOf(pid);
                 Signal signal = SIGNALS.get(crash % SIGNALS.size());
                 assertEquals(0, posix.kill((int) pid, signal.intValue()), round + "kill -" + signal + " " + pid);
                 Await.until(round + "uml1 to be crashed", CRASH_TIMEOUT, () -> guest.status().state() == GuestState.CRASHED,
                         () -> guest.status().toString());
                 assertTrue(guest.status().detail().contains("signal " + signal.intValue()), round + guest.status());
                 assertEquals(List.of(), stillThere(processes), round + "processes of the crashed UML " + pid
-                        + " still there once it is reported crashed; all of them were " + processes);
+                        + " still there once it is reported crashed; all of them were "
+                        + processes.stream().map(ProcessHandle::pid).toList());
             }
             int from = tap.position();
             assertTrue(guest.boot().ok(), "the boot after the last crash");
@@ -107,23 +108,27 @@ class CrashRecoveryIT {
     }
 
     /** The UML and every process below it, as the host has them now. */
-    private static List<Long> processesOf(long pid) {
+    private static List<ProcessHandle> processesOf(long pid) {
         ProcessHandle uml = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no UML with pid " + pid));
-        List<Long> all = new ArrayList<>(List.of(pid));
-        uml.descendants().forEach(p -> all.add(p.pid()));
+        List<ProcessHandle> all = new ArrayList<>(List.of(uml));
+        uml.descendants().forEach(all::add);
         return all;
     }
 
-    /** Those of {@code pids} that have not exited (a zombie has: it holds no file, lock or pty any more). */
-    private static List<Long> stillThere(List<Long> pids) {
-        return pids.stream().filter(pid -> {
-            try {
-                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-                char state = stat.charAt(stat.lastIndexOf(')') + 2);
-                return state != 'Z' && state != 'X';
-            } catch (IOException gone) {
-                return false;
-            }
-        }).toList();
+    /**
+     * The pids of those that have not exited. A zombie has: it holds no file, lock or pty any more. A handle knows its
+     * process's start time, so a pid used again by then (pid_max is 32768 here) does not count.
+     */
+    private static List<Long> stillThere(List<ProcessHandle> processes) {
+        return processes.stream().filter(p -> p.isAlive() && !zombie(p.pid())).map(ProcessHandle::pid).toList();
+    }
+
+    private static boolean zombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+        } catch (IOException gone) {
+            return true;
+        }
     }
 }
