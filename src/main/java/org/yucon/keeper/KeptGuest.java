@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
+import jnr.constants.platform.Signal;
 import jnr.posix.POSIX;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,7 @@ import org.yucon.console.ConsoleRing;
 import org.yucon.config.LogSettings;
 import org.yucon.console.LogFileSink;
 import org.yucon.console.RingPump;
+import org.yucon.guest.HostProcesses;
 
 /**
  * One guest as the keeper holds it: its UML process (the keeper is its parent), the master of its console pty,
@@ -35,6 +37,9 @@ final class KeptGuest {
      * costs that one viewer its output, not every viewer of the guest.
      */
     private static final Duration HOLD_LIMIT = Duration.ofSeconds(2);
+    /** How long the processes a dead UML left are given to go once killed: SIGKILL ends them in milliseconds. */
+    private static final Duration REMAINS_LIMIT = Duration.ofSeconds(5);
+    private static final long REMAINS_POLL_MILLIS = 10;
 
     private final String name;
     private final Path logFile;
@@ -191,11 +196,15 @@ final class KeptGuest {
         return port;
     }
 
-    /** Reaps the run; the exit is reported after the reader has drained the last output. */
+    /**
+     * Reaps the run; the exit is reported once every process of the run is gone and the reader has drained the
+     * last output, so that the next boot cannot find anything of this one still holding its files.
+     */
     private void watch(UnixPtyProcess run, ConsolePort console, Thread reader, GuestEnclosure enclosure) {
         int status;
         try {
             status = run.waitFor();
+            endRemains(run.pid());
             reader.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -210,5 +219,33 @@ final class KeptGuest {
         }
         log.info("{} ended with status {}", name, status);
         links.forEach(link -> link.exited(status));
+    }
+
+    /**
+     * Kills what a UML that died unasked (SIGKILL, SIGABRT) left behind, and waits until it is gone: its I/O and
+     * SIGIO helpers, clones that share its open files, and under kernel 6.1 its userspace processes, which it
+     * traced. None ends by itself. They hold the COW file's lock (the next boot would fail "Failed to lock", then
+     * panic on its root disk) and the console pty, and a userspace process let go by its dead tracer runs the
+     * guest's code natively. All are in the UML's process group (pty4j starts it in a session of its own and the
+     * wrappers before it exec, so its pid leads the group), which is what UML itself kills when it panics. While
+     * a member lives, no other process can get the group's id, so the group is signalled only while it has one.
+     */
+    private void endRemains(long group) throws InterruptedException {
+        List<Long> left = HostProcesses.liveInGroup(group);
+        if (left.isEmpty()) {
+            return;
+        }
+        log.info("{}: its UML {} left processes {}; killing them", name, group, left);
+        long deadline = System.nanoTime() + REMAINS_LIMIT.toNanos();
+        while (!left.isEmpty()) {
+            if (System.nanoTime() - deadline >= 0) {
+                log.warn("{}: processes {} of its UML {} are still there {} s after SIGKILL", name, left, group,
+                        REMAINS_LIMIT.toSeconds());
+                return;
+            }
+            posix.kill((int) -group, Signal.SIGKILL.intValue());
+            Thread.sleep(REMAINS_POLL_MILLIS);
+            left = HostProcesses.liveInGroup(group);
+        }
     }
 }

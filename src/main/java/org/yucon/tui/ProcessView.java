@@ -10,10 +10,10 @@ import org.yucon.guest.mconsole.GuestStats;
 import org.yucon.guest.mconsole.MconsoleException;
 
 /**
- * ps and top of one guest: its processes as the host sees them (the UML and its {@code [uml-userspace]}
- * children) with the guest's own summary from mconsole. top redraws every second, busiest first, and its title
- * has the time as top(1)'s has: a live screen visibly moves on even when nothing in the guest does. Drawn by the
- * session's steps only.
+ * ps and top of one guest: its processes as the host sees them (the UML, a {@code [uml-userspace]} per guest address
+ * space and its {@code [uml-helper]} threads, whatever the kernel names them) with the guest's own summary from
+ * mconsole. top redraws every second, busiest first, and its title has the time as top(1)'s has: a live screen
+ * visibly moves on even when nothing in the guest does. Drawn by the session's steps only.
  */
 final class ProcessView {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -26,7 +26,7 @@ final class ProcessView {
         this.guest = guest;
         this.live = live;
         // A first sample, so that the first screen already has CPU% over a short interval.
-        sampler.sample(HostProcesses.tree(guest.status().pid()), System.nanoTime());
+        sampler.sample(HostProcesses.uml(guest.status().pid()), System.nanoTime());
     }
 
     GuestSupervisor guest() {
@@ -47,7 +47,7 @@ final class ProcessView {
             frame.put(i, title.get(i), Frame.Style.BOLD);
         }
         frame.put(2, String.format("%7s %s %6s %9s  %s", "PID", "S", "%CPU", "RSS", "COMMAND"), Frame.Style.BOLD);
-        List<CpuSampler.Row> rows = sampler.sample(HostProcesses.tree(pid), System.nanoTime());
+        List<CpuSampler.Row> rows = sampler.sample(HostProcesses.uml(pid), System.nanoTime());
         if (rows.isEmpty()) {
             frame.put(3, "  " + guest.name() + " has no process on this host (" + guest.status().state().label().toLowerCase() + ")");
         }

@@ -57,8 +57,9 @@ final class ConsoleTap implements AutoCloseable {
     String since(int from) {
         String all = all();
         int start = all.indexOf(mark);
-        String fresh = start < 0 ? "" : all.substring(start + mark.length());
-        return fresh.substring(Math.min(from, fresh.length())).replace("\r", "");
+        // CRs go before counting: positions are in the text without them.
+        String fresh = start < 0 ? "" : all.substring(start + mark.length()).replace("\r", "");
+        return fresh.substring(Math.min(from, fresh.length()));
     }
 
     /** Where the output ends now; pass to {@link #since} to look only at what comes after a keystroke. */

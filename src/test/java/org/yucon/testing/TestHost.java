@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ import org.yucon.keeper.KeeperClient;
  */
 public final class TestHost implements AutoCloseable {
     public static final String PASSWORD = "secret";
+    private static final Duration GUESTS_DOWN = Duration.ofSeconds(10);
 
     private final Path dir;
     private final KeyPair userKey;
@@ -132,9 +134,27 @@ public final class TestHost implements AutoCloseable {
                     posix.kill((int) pid, Signal.SIGKILL.intValue());
                 }
             }
+            awaitGuestsDown();
         } finally {
             gateway.close();
             stopKeeper(posix);
+        }
+    }
+
+    /**
+     * A guest is down once the keeper has reaped its UML and killed what that UML left (its helpers): a keeper
+     * stopped before that would leave them running. Bounded, and quiet: closing must not hide the test's own failure.
+     */
+    private void awaitGuestsDown() {
+        long deadline = System.nanoTime() + GUESTS_DOWN.toNanos();
+        while (gateway.guests().all().stream().anyMatch(guest -> guest.status().state().alive())
+                && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -142,14 +146,23 @@ class MenuScreenIT {
             menu.press("p");
             menu.awaitText("ps of uml3:", TIMEOUT);
             menu.awaitLine("the UML's own pid", TIMEOUT, processRow(pid));
+            // Under 6.1 the UML's children carry its name and command line, under newer kernels a name of their own:
+            // either way they are shown for what they are.
             menu.awaitLine("a [uml-userspace] process", TIMEOUT, line -> line.endsWith("[uml-userspace]"));
             // At 80 columns the summary may take two rows; it must not be cut.
             String summary = menu.row(0) + " " + menu.row(1);
             assertTrue(Pattern.compile("^ps of uml3: load " + LOAD + ", \\d+/\\d+ processes running, memory \\d+/\\d+ MB,\\s+kernel \\S+")
                     .matcher(summary).find(), "the guest's own summary heads the screen; " + menu.describe());
-            for (long shown : listedPids(menu)) {
-                assertTrue(shown == pid || descendsFrom(shown, pid), "pid " + shown + " is not uml3's; " + menu.describe());
+            Map<Long, String> shown = listedProcesses(menu);
+            for (Map.Entry<Long, String> row : shown.entrySet()) {
+                long listed = row.getKey();
+                assertTrue(listed == pid || descendsFrom(listed, pid), "pid " + listed + " is not uml3's; " + menu.describe());
+                assertTrue(listed == pid || List.of("[uml-userspace]", "[uml-helper]").contains(row.getValue()),
+                        "pid " + listed + " is a UML process named for what it is; " + menu.describe());
             }
+            String commandLine = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+            assertTrue(commandLine.startsWith(shown.get(pid)), "the UML is shown by its command line (cut at the screen's"
+                    + " edge) " + commandLine + "; " + menu.describe());
 
             menu.press("q");
             menu.awaitText("Options:", TIMEOUT);
@@ -295,9 +308,13 @@ class MenuScreenIT {
         return Pattern.compile("^ *" + pid + " [A-Z] +\\d+\\.\\d +\\d+K  \\S").asPredicate();
     }
 
-    private static List<Long> listedPids(SshScreen menu) {
-        Pattern row = Pattern.compile("^ *(\\d+) [A-Z] +\\d+\\.\\d +\\d+K  ");
-        return menu.lines().stream().map(row::matcher).filter(Matcher::find).map(m -> Long.parseLong(m.group(1))).toList();
+    /** The rows of ps: pid and command, in screen order; a traced process's state is a small letter (t). */
+    private static Map<Long, String> listedProcesses(SshScreen menu) {
+        Pattern row = Pattern.compile("^ *(\\d+) [A-Za-z] +\\d+\\.\\d +\\d+K  (.*?) *$");
+        Map<Long, String> rows = new LinkedHashMap<>();
+        menu.lines().stream().map(row::matcher).filter(Matcher::find)
+                .forEach(m -> rows.put(Long.parseLong(m.group(1)), m.group(2)));
+        return rows;
     }
 
     private static boolean descendsFrom(long pid, long ancestor) {
