@@ -83,6 +83,7 @@ class ConfigFuzzTest {
 
             Map<String, GuestConfig> others = new TreeMap<>(files.guests());
             boolean loaded = others.remove("uml2") != null;
+            assertEquals(good.keySet(), others.keySet(), () -> c + ": the other guests load");
             assertEquals(good, others, () -> c + ": the other guests load as they did");
             assertEquals(loaded ? 0 : 1, files.errors().size(), () -> c + ": " + files.errors());
             if (!loaded) {

@@ -270,8 +270,9 @@ class ConsoleRingTest {
     }
 
     /**
-     * Starts a reader's thread that waits up to a minute for output and then reads it into {@link #into}; returns
-     * once that thread waits, so that what the test does next has to wake it.
+     * Starts a reader's thread (a daemon, which a failed test may leave waiting) that waits up to a minute for
+     * output and then reads it into {@link #into}; returns once that thread waits, so that what the test does next
+     * has to wake it.
      */
     private FutureTask<ConsoleRing.Chunk> awaitAndRead(ConsoleRing.Reader reader) {
         FutureTask<ConsoleRing.Chunk> read = new FutureTask<>(() -> {
@@ -279,6 +280,7 @@ class ConsoleRingTest {
             return reader.read(into);
         });
         Thread thread = new Thread(read, "reader");
+        thread.setDaemon(true);
         thread.start();
         Await.waitingIn(thread, ConsoleRing.Reader.class, "awaitOutput", WAIT);
         return read;

@@ -140,9 +140,10 @@ class ChannelSinkTest {
         assertThrows(IOException.class, () -> failing.output(new byte[1], 1));
     }
 
-    /** Runs {@code pumping} on a thread of its own, as a viewer's pump runs. */
+    /** Runs {@code pumping} on a thread of its own, as a viewer's pump runs; a daemon, as a failed test may leave it. */
     private static Thread start(FutureTask<Void> pumping) {
         Thread pump = new Thread(pumping, "pump");
+        pump.setDaemon(true);
         pump.start();
         return pump;
     }
