@@ -56,10 +56,8 @@ class GuestSettingsIT {
     static void startHost() throws Exception {
         // The guest run as nobody must reach its kernel, image and state: a readable copy of both, in a readable tree.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        image = Files.copy(Uml.image(), dir.resolve("root.img"));
+        image = Uml.readableImage(dir.resolve("root.img"));
         kernel = Uml.readableKernel(dir.resolve("kernel"));
-        // A gateway started earlier in this JVM set its umask to 077, and the cache may be its user's only.
-        Command.run("chmod", "-R", "a+rX", image.toString(), kernel.getParent().toString());
         Command.run("ip", "link", "add", BRIDGE, "type", "bridge");
         bridgeMade = true;
         Command.run("ip", "link", "set", BRIDGE, "up");

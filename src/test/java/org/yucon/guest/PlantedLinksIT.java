@@ -135,7 +135,7 @@ class PlantedLinksIT {
     private TestHost startGuestOf(HostUser user, String... lines) throws Exception {
         // The guest's user must reach its kernel, image and state: a readable copy of both, in a readable tree.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path image = Files.copy(Uml.image(), dir.resolve("root.img"));
+        Path image = Uml.readableImage(dir.resolve("root.img"));
         Path kernel = Uml.readableKernel(dir.resolve("kernel"));
         List<String> file = new ArrayList<>(List.of("user = \"" + user.name() + "\"", "kernel = \"" + kernel + "\""));
         file.addAll(List.of(lines));

@@ -47,7 +47,17 @@ public final class Uml {
     }
 
     /**
-     * A copy of the test kernel that another user may run, in {@code into}. The kernel yucon provisions may be
+     * A copy of the test image that another user may read, as {@code file}. The test JVM's umask may be 077 (a gateway
+     * started in it sets so), so the mode is set, not left to the umask.
+     */
+    public static Path readableImage(Path file) throws IOException, InterruptedException {
+        Path copy = Files.copy(image(), file);
+        Command.run("chmod", "a+r", copy.toString());
+        return copy;
+    }
+
+    /**
+     * A copy of the test kernel that another user may run, in {@code into}, whatever the test JVM's umask. The kernel yucon provisions may be
      * patched to load the libc beside it in root's cache; the copy gets its own copy of that libc.
      */
     public static Path readableKernel(Path into) throws IOException, InterruptedException {
@@ -61,6 +71,7 @@ public final class Uml {
                     "--set-interpreter", into.resolve("libc/usr/lib64/ld-linux-x86-64.so.2").toString(),
                     "--set-rpath", into.resolve("libc/usr/lib/x86_64-linux-gnu").toString(), copy.toString());
         }
+        Command.run("chmod", "-R", "a+rX", into.toString());
         return copy;
     }
 
