@@ -153,7 +153,7 @@ class MenuScreenIT {
             String summary = menu.row(0) + " " + menu.row(1);
             assertTrue(Pattern.compile("^ps of uml3: load " + LOAD + ", \\d+/\\d+ processes running, memory \\d+/\\d+ MB,\\s+kernel \\S+")
                     .matcher(summary).find(), "the guest's own summary heads the screen; " + menu.describe());
-            Map<Long, String> shown = listedProcesses(menu);
+            Map<Long, String> shown = listedWhileAlive(menu);
             for (Map.Entry<Long, String> row : shown.entrySet()) {
                 long listed = row.getKey();
                 assertTrue(listed == pid || descendsFrom(listed, pid), "pid " + listed + " is not uml3's; " + menu.describe());
@@ -309,6 +309,21 @@ class MenuScreenIT {
     }
 
     /** The rows of ps: pid and command, in screen order; a traced process's state is a small letter (t). */
+    /**
+     * The processes listed, from a listing whose processes all still live: the guest starts and ends short-lived
+     * processes, and a pid that has gone can no longer be traced to its parent. {@code p} lists them again.
+     */
+    private static Map<Long, String> listedWhileAlive(SshScreen menu) throws Exception {
+        Map<Long, String> shown = listedProcesses(menu);
+        for (int again = 0; again < 5 && !shown.keySet().stream().allMatch(pid -> ProcessHandle.of(pid).isPresent()); again++) {
+            String before = menu.text();
+            menu.press("p");
+            Await.until("ps to list again", TIMEOUT, () -> !menu.text().equals(before), menu::describe);
+            shown = listedProcesses(menu);
+        }
+        return shown;
+    }
+
     private static Map<Long, String> listedProcesses(SshScreen menu) {
         Pattern row = Pattern.compile("^ *(\\d+) [A-Za-z] +\\d+\\.\\d +\\d+K  (.*?) *$");
         Map<Long, String> rows = new LinkedHashMap<>();
