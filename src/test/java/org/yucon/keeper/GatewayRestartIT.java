@@ -21,8 +21,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
-import jnr.constants.platform.Signal;
-import jnr.posix.POSIXFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,7 +83,7 @@ class GatewayRestartIT {
         } finally {
             gateways.forEach(GatewayProcess::close);
             umlPid().ifPresent(umlPids::add);
-            umlPids.forEach(GatewayRestartIT::killGroup);
+            umlPids.forEach(Uml::killWithGroup);
             keeperPid().ifPresent(keeperPids::add);
             keeperPids.forEach(GatewayRestartIT::kill);
         }
@@ -293,11 +291,5 @@ class GatewayRestartIT {
 
     private static void kill(long pid) {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-    }
-
-    /** A UML with its process group: its helper processes outlive a SIGKILL of the UML alone. */
-    private static void killGroup(long pid) {
-        POSIXFactory.getNativePOSIX().kill((int) -pid, Signal.SIGKILL.intValue());
-        kill(pid);
     }
 }

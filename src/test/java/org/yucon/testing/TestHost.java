@@ -128,10 +128,7 @@ public final class TestHost implements AutoCloseable {
             for (GuestSupervisor guest : gateway.guests().all()) {
                 long pid = guest.status().pid();
                 if (pid > 0) {
-                    // The UML leads its process group (pty4j's setsid); its helper processes, in that group, outlive
-                    // a SIGKILL of the UML alone.
-                    posix.kill(-(int) pid, Signal.SIGKILL.intValue());
-                    posix.kill((int) pid, Signal.SIGKILL.intValue());
+                    Uml.killWithGroup(pid);
                 }
             }
             awaitGuestsDown();

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import jnr.constants.platform.Signal;
+import jnr.posix.POSIX;
+import jnr.posix.POSIXFactory;
 import org.yucon.host.DemoRootfs;
 import org.yucon.host.Kernel;
 import org.yucon.host.KernelProvisioner;
@@ -44,6 +47,16 @@ public final class Uml {
     public static Path cacheDir() {
         String configured = System.getProperty("yucon.cache", "");
         return configured.isBlank() ? Path.of(System.getProperty("user.home"), ".cache", "yucon") : Path.of(configured);
+    }
+
+    /**
+     * Kills a UML with its process group: it leads one (pty4j gives it a session of its own), and its helper
+     * processes, in that group, outlive a SIGKILL of the UML alone, holding its files.
+     */
+    public static void killWithGroup(long pid) {
+        POSIX posix = POSIXFactory.getNativePOSIX();
+        posix.kill((int) -pid, Signal.SIGKILL.intValue());
+        posix.kill((int) pid, Signal.SIGKILL.intValue());
     }
 
     /**
