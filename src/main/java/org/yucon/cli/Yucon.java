@@ -4,8 +4,12 @@ import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code yucon} command: {@code serve}, {@code demo}, {@code kernel}, {@code passwd}, {@code hostkeys}. */
-@Command(name = "yucon", mixinStandardHelpOptions = true, version = "yucon 0.1",
+/**
+ * The {@code yucon} command: {@code serve}, {@code demo}, {@code kernel}, {@code passwd}, {@code hostkeys},
+ * {@code account}. {@code --help} and {@code --version} are inherited by every command and subcommand.
+ */
+@Command(name = "yucon", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        scope = CommandLine.ScopeType.INHERIT,
         description = "SSH gateway to the consoles of User-Mode Linux guests.",
         subcommands = {ServeCommand.class, DemoCommand.class, KernelCommand.class, PasswdCommand.class, HostKeysCommand.class,
             KeeperCommand.class, AccountCommand.class})
