@@ -63,8 +63,16 @@ public final class Gateway implements AutoCloseable {
         this.sessions = sessions;
     }
 
+    /** Whether the gateway starts its console keeper when none answers, or waits for one started elsewhere. */
+    public enum KeeperStart { IF_NONE_ANSWERS, NEVER }
+
     /** Starts serving; {@code kernel} is what guests boot unless their configuration names another. */
     public static Gateway start(Configuration config, Path kernel) throws IOException {
+        return start(config, kernel, KeeperStart.IF_NONE_ANSWERS);
+    }
+
+    /** As {@link #start(Configuration, Path)}; under systemd the keeper is a service of its own ({@code NEVER}). */
+    public static Gateway start(Configuration config, Path kernel, KeeperStart keeperStart) throws IOException {
         POSIX posix = POSIXFactory.getNativePOSIX();
         PrivateFiles.restrictUmask(posix);
         closeDirectories(config);
@@ -73,7 +81,8 @@ public final class Gateway implements AutoCloseable {
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, named("scheduler"));
         ExecutorService sessions = sessionPool();
         try {
-            KeeperClient keeper = KeeperClient.connectOrStart(config.gateway().stateDir(), config.gateway().console().ringBytes());
+            KeeperClient keeper = keeperStart == KeeperStart.NEVER ? KeeperClient.connect(config.gateway().stateDir())
+                    : KeeperClient.connectOrStart(config.gateway().stateDir(), config.gateway().console().ringBytes());
             config.guestErrors().forEach(error -> log.error("guest not loaded: {}", error));
             AccessChanges accessChanges = new AccessChanges();
             Guests guests = new Guests(config, kernel, keeper, scheduler, posix, accessChanges);

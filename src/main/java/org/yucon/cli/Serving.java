@@ -40,9 +40,14 @@ final class Serving {
     }
 
     static void serve(Configuration config, Kernel kernel, PrintStream out, BeforeStop beforeStop) throws Fail, InterruptedException {
+        serve(config, kernel, Gateway.KeeperStart.IF_NONE_ANSWERS, out, beforeStop);
+    }
+
+    static void serve(Configuration config, Kernel kernel, Gateway.KeeperStart keeperStart, PrintStream out,
+                      BeforeStop beforeStop) throws Fail, InterruptedException {
         Gateway gateway;
         try {
-            gateway = Gateway.start(config, kernel.binary());
+            gateway = Gateway.start(config, kernel.binary(), keeperStart);
         } catch (IOException e) {
             throw new Fail("the gateway did not start: " + e.getMessage(), e);
         }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         scope = CommandLine.ScopeType.INHERIT,
         description = "SSH gateway to the consoles of User-Mode Linux guests.",
         subcommands = {ServeCommand.class, DemoCommand.class, KernelCommand.class, PasswdCommand.class, HostKeysCommand.class,
-            KeeperCommand.class, AccountCommand.class})
+            KeeperCommand.class, AccountCommand.class, StopCommand.class})
 public final class Yucon {
 
     /** Where the launcher says yucon lives (etc/, hostkeys/, state/); the working directory otherwise. */
@@ -31,6 +31,7 @@ public final class Yucon {
     }
 
     public static void main(String[] args) {
+        LogFormat.apply(System.getenv(), System.getProperties());
         System.exit(commandLine().execute(args));
     }
 
