@@ -68,6 +68,8 @@ final class Serving {
         }
         out.println("yucon listens on " + config.gateway().listenAddress() + ":" + gateway.port()
                 + " with " + config.guests().size() + " guests; kernel " + kernel.binary() + " (" + kernel.origin() + ")");
+        gateway.metricsPort().ifPresent(port -> out.println("metrics on http://"
+                + config.gateway().metrics().address().orElseThrow() + ":" + port + "/metrics"));
         config.guestErrors().forEach(error -> out.println("guest not loaded: " + error));
         out.flush();
         stopped.await();

@@ -9,6 +9,7 @@ import org.yucon.config.AccessChanges;
 import org.yucon.config.Configuration;
 import org.yucon.guest.Guests;
 import org.yucon.keeper.KeeperClient;
+import org.yucon.metrics.Metrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -37,7 +38,7 @@ final class StopCommand implements Callable<Integer> {
         });
         try {
             Guests guests = new Guests(config, Serving.kernel(config, System.out).binary(), keeper.get(), scheduler,
-                    POSIXFactory.getNativePOSIX(), new AccessChanges());
+                    POSIXFactory.getNativePOSIX(), new AccessChanges(), new Metrics());
             GuestsShutdown.all(guests, keeper.get(), System.out);
         } finally {
             scheduler.shutdownNow();

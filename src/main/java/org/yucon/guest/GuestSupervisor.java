@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.yucon.config.GuestConfig;
 import org.yucon.console.ConsoleHub;
 import org.yucon.guest.mconsole.GuestProc;
+import org.yucon.metrics.GuestMeters;
 import org.yucon.guest.mconsole.GuestStats;
 import org.yucon.guest.mconsole.MconsoleClient;
 import org.yucon.guest.mconsole.MconsoleException;
@@ -90,9 +91,11 @@ public final class GuestSupervisor {
     private String unapplied = "";
     /** When the restart policy booted this guest again, newest last: the spin guard. */
     private final Deque<Instant> restarts = new ArrayDeque<>();
+    private final GuestMeters meters;
 
     public GuestSupervisor(GuestConfig config, Path defaultKernel, Path umlDir, ConsoleHub console, KeeperClient keeper,
-                           ScheduledExecutorService scheduler, POSIX posix, Consumer<GuestSupervisor> onChange) {
+                           ScheduledExecutorService scheduler, POSIX posix, Consumer<GuestSupervisor> onChange,
+                           GuestMeters meters) {
         this.defaultKernel = defaultKernel;
         this.sharedUmlDir = umlDir;
         this.setup = Setup.of(config, defaultKernel, umlDir);
@@ -102,6 +105,7 @@ public final class GuestSupervisor {
         this.scheduler = scheduler;
         this.posix = posix;
         this.onChange = onChange;
+        this.meters = meters;
     }
 
     public String name() {
@@ -190,6 +194,7 @@ public final class GuestSupervisor {
             status = new GuestStatus(GuestState.BOOTING, Instant.now(), unapplied, pid);
             thisRun = ++run;
         }
+        meters.boots().inc();
         console.announce(name() + " is booting");
         scheduler.schedule(() -> pollReady(thisRun), READY_POLL.toMillis(), TimeUnit.MILLISECONDS);
         changed();
@@ -428,6 +433,7 @@ public final class GuestSupervisor {
                 String why = describe(exitCode);
                 line = name() + " crashed: " + why;
                 move(GuestState.CRASHED, why);
+                meters.crashes().inc();
             }
             again = bootWhenOff || (!stopRequested && setup.config().restart().wants(exitCode != 0));
             bootWhenOff = false;
@@ -435,6 +441,9 @@ public final class GuestSupervisor {
                 again = false;
                 line += "; it restarted " + setup.config().restart().max() + " times within "
                         + setup.config().restart().window().toSeconds() + " s, so it stays down";
+            }
+            if (again && !stopRequested) {
+                meters.restarts().inc();
             }
         }
         log.info(line);

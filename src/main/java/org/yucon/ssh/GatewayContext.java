@@ -9,6 +9,7 @@ import org.yucon.config.AccountBook;
 import org.yucon.config.GatewaySettings;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Guests;
+import org.yucon.metrics.Metrics;
 import org.yucon.tui.MenuTicker;
 
 /**
@@ -17,7 +18,7 @@ import org.yucon.tui.MenuTicker;
  * see now: a guest it may not see does not exist for it.
  */
 record GatewayContext(Guests guests, AccountBook accounts, GatewaySettings settings, ScheduledExecutorService scheduler,
-                      Executor sessions, MenuTicker menuTicker, AuditLog audit) {
+                      Executor sessions, MenuTicker menuTicker, AuditLog audit, Metrics metrics) {
 
     List<GuestSupervisor> visibleTo(Access access) {
         return guests.all().stream().filter(access::sees).collect(Collectors.toList());

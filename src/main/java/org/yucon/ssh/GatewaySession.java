@@ -30,6 +30,7 @@ import org.yucon.console.EscapeCommand;
 import org.yucon.console.EscapeKeys;
 import org.yucon.console.RoleChange;
 import org.yucon.guest.GuestSupervisor;
+import org.yucon.metrics.Metrics;
 import org.yucon.guest.Guests;
 import org.yucon.tui.GuestMenu;
 import org.yucon.tui.KeyFeed;
@@ -267,6 +268,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             return;
         }
         log.info("{} runs: {}", account.name(), line);
+        context.metrics().session(command.verb() == Verb.CONSOLE ? Metrics.SessionKind.CONSOLE : Metrics.SessionKind.VERB);
         Verbs verbs = new Verbs(context, access, String.valueOf(channel.getSession().getClientAddress()), out, err);
         if (command.verb() != Verb.CONSOLE) {
             finish(verbs.run(command));
@@ -286,6 +288,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     private void menu() throws IOException {
+        context.metrics().session(Metrics.SessionKind.MENU);
         if (!hasTerminal()) {
             say(err, "the menu needs a terminal: use ssh -t, or run a command such as 'help'");
             finish(2);
