@@ -21,14 +21,19 @@ final class KeeperCommand implements Callable<Integer> {
     @Option(names = "--ring", description = "console bytes kept in memory per guest (default: from the configuration)")
     Integer ring;
 
+    @Option(names = "--delegated-cgroup", description = "the keeper's cgroup is its own (systemd's Delegate=yes):"
+            + " the guests' cgroups go under it rather than at the root of each hierarchy")
+    boolean delegatedCgroup;
+
     @Override
     public Integer call() throws Exception {
         if (state != null) {
-            new ConsoleKeeper(state, ring != null ? ring : 1 << 20).serve();
+            new ConsoleKeeper(state, ring != null ? ring : 1 << 20, delegatedCgroup).serve();
             return 0;
         }
         Configuration config = etc.load();
-        new ConsoleKeeper(config.gateway().stateDir(), ring != null ? ring : config.gateway().console().ringBytes()).serve();
+        new ConsoleKeeper(config.gateway().stateDir(), ring != null ? ring : config.gateway().console().ringBytes(),
+                delegatedCgroup).serve();
         return 0;
     }
 }
