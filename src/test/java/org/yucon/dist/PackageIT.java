@@ -11,11 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -60,6 +63,36 @@ class PackageIT {
         }
     }
 
+    /** The tarball is the .deb's tree for hosts without dpkg: the same files with the same modes (no changelog). */
+    @Test
+    void theTarballHoldsWhatTheDebHolds() throws Exception {
+        Run deb = run(List.of("dpkg-deb", "-c", deb().toString()), Map.of());
+        assertEquals(0, deb.status(), deb.output());
+        Run tar = run(List.of("tar", "-tvzf", tarball().toString()), Map.of());
+        assertEquals(0, tar.status(), tar.output());
+        Set<String> inDeb = files(deb.output());
+        inDeb.remove("-rw-r--r-- usr/share/doc/yucon/changelog.gz");
+        assertEquals(inDeb, files(tar.output()));
+        assertTrue(inDeb.contains("-rwxr-xr-x usr/bin/yucon"), inDeb.toString());
+        assertTrue(inDeb.contains("-rw------- etc/yucon/accounts/frank.toml.example"), inDeb.toString());
+    }
+
+    /** "MODE PATH" of each regular file in a {@code tar -tv} style listing, paths without a leading "./". */
+    private static Set<String> files(String listing) {
+        Set<String> files = new TreeSet<>();
+        for (String line : listing.split("\n")) {
+            String[] fields = line.trim().split("\\s+");
+            if (fields.length >= 6 && fields[0].startsWith("-")) {
+                files.add(fields[0] + " " + fields[fields.length - 1].replaceFirst("^\\./", ""));
+            }
+        }
+        return files;
+    }
+
+    private static Path tarball() throws IOException {
+        return Path.of("target", "yucon-" + projectVersion() + ".tar.gz");
+    }
+
     private static void installedWorks() throws Exception {
         Run version = run(List.of("/usr/bin/yucon", "--version"), Map.of());
         assertEquals(0, version.status(), version.output());
@@ -84,7 +117,7 @@ class PackageIT {
     }
 
     private static String permissions(Path path) throws IOException {
-        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
 
     private static Path deb() throws IOException {
