@@ -126,6 +126,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void controlCharactersOfTheFileNeverReachTheTerminal() {
+        // A quoted key may hold any character by escape; an unknown key is quoted in the error.
+        write("yucon.toml", "[ssh]", "\"\\u001b]0;owned\\u0007\" = 1");
+        assertFalse(failure().chars().anyMatch(c -> c == 0x1b || c == 0x07), failure());
+    }
+
+    @Test
     void invalidTomlNamesTheLineOfTheError() {
         write("yucon.toml", "[ssh]", "port = 2222", "listen = ", "[paths]");
         assertTrue(failure().startsWith(etc + "/yucon.toml line 3: not valid TOML: "), failure());
