@@ -13,6 +13,7 @@ import org.yucon.console.EscapeKeys;
 import org.yucon.console.QueryFilter;
 import org.yucon.console.Role;
 import org.yucon.console.RoleChange;
+import org.yucon.control.LogTail;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.mconsole.MconsoleException;
 import org.yucon.guest.mconsole.MconsoleReply;

@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +28,9 @@ import org.yucon.config.AccountConfig;
 import org.yucon.console.EscapeCommand;
 import org.yucon.console.EscapeKeys;
 import org.yucon.console.RoleChange;
+import org.yucon.control.Access;
+import org.yucon.control.ConsoleRight;
+import org.yucon.control.GuestActions;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Guests;
 import org.yucon.tui.GuestMenu;
@@ -74,6 +76,8 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private final AccountConfig account;
     /** What the login may do now; {@link #account} is the account as it logged in (its name and escape key). */
     private final Access access;
+    /** What the login does with its guests, whichever way it asks; made by the first step, once the address is known. */
+    private GuestActions actions;
     private final AccessChanges rights;
     /** Hands a change of rights over to the session's steps; called on the thread that counted the change. */
     private final Runnable rightsChanged = () -> post(this::keepRights);
@@ -124,7 +128,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     GatewaySession(GatewayContext context, AccountConfig account, Optional<String> commandLine) {
         this.context = context;
         this.account = account;
-        this.access = new Access(context.accounts(), account.name());
+        this.access = Access.of(context.accounts(), account.name());
         this.rights = context.accounts().changes();
         this.rightsSeen = rights.count();
         this.commandLine = commandLine;
@@ -250,6 +254,8 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
 
     /** The first step: the verb, or the menu. */
     private void begin() throws IOException {
+        actions = new GuestActions(context.guests(), access, context.audit()::record,
+                String.valueOf(channel.getSession().getClientAddress()), context.settings().stateDir().resolve("logs"));
         if (commandLine.isPresent()) {
             exec(commandLine.get());
         } else {
@@ -267,7 +273,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             return;
         }
         log.info("{} runs: {}", account.name(), line);
-        Verbs verbs = new Verbs(context, access, String.valueOf(channel.getSession().getClientAddress()), out, err);
+        Verbs verbs = new Verbs(actions, out, err);
         if (command.verb() != Verb.CONSOLE) {
             finish(verbs.run(command));
             return;
@@ -414,10 +420,11 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             finishBecause("the account " + access.login() + " was removed; this session ends");
             return;
         }
-        if (console != null && !access.sees(console.guest())) {
+        ConsoleRight right = console == null ? ConsoleRight.NONE : actions.console(console.guest());
+        if (console != null && right == ConsoleRight.NONE) {
             lostSight();
         } else if (console != null) {
-            console.mayWrite(access.drives(console.guest()), access.login());
+            console.mayWrite(right == ConsoleRight.WRITE, access.login());
         }
         if (front == Front.MENU && menu != null) {
             menu.refresh();
@@ -490,7 +497,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     private void attach(GuestSupervisor target, byte[] typedAhead) throws IOException {
-        console = ConsoleAttachment.attach(target, account.name() + "@" + address(), access.drives(target),
+        console = ConsoleAttachment.attach(target, account.name() + "@" + address(), actions.console(target) == ConsoleRight.WRITE,
                 new ChannelSink(out, () -> channel.getRemoteWindow().getSize(), PacketsInFlight.of(channel)), escape,
                 context.settings().console().replayLines(), (sink, change) -> post(() -> told(sink, change)));
         front = Front.CONSOLE;
@@ -521,8 +528,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** Shows the menu, over the attached console if there is one (its output held meanwhile). */
     private void showMenu() throws IOException {
         if (menu == null) {
-            menu = new GuestMenu(account.name(), access::admin, () -> context.visibleTo(access), access::drives,
-                    context.menuTicker(), terminal);
+            menu = new GuestMenu(actions, context.menuTicker(), terminal);
         }
         // Before the first frame: the first listener makes the ticker read fresh facts.
         ticks = context.menuTicker().subscribe(this::ticked);
@@ -560,9 +566,12 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
 
     /** {@code ^A l}: the pager over the end of the guest's log; the console's output is held meanwhile. */
     private void openLog() throws IOException {
-        String name = console.guest().name();
-        Path file = context.settings().stateDir().resolve("logs").resolve(name + ".log");
-        pager = new LogPager(terminal, name, LogTail.lastLines(file, Integer.MAX_VALUE));
+        Optional<byte[]> log = actions.log(console.guest(), Integer.MAX_VALUE);
+        if (log.isEmpty()) {
+            // Rights changed since this key was read; the step that decides them again detaches.
+            return;
+        }
+        pager = new LogPager(terminal, console.guest().name(), log.get());
         console.hold();
         terminal.resized(columns(), rows());
         front = Front.LOG;
