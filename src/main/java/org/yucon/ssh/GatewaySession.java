@@ -26,8 +26,11 @@ import org.yucon.config.AccountConfig;
 import org.yucon.console.EscapeKeys;
 import org.yucon.console.RoleChange;
 import org.yucon.control.Access;
+import org.yucon.control.ConsoleAttachment;
+import org.yucon.control.ConsoleKeys;
 import org.yucon.control.ConsoleRight;
 import org.yucon.control.GuestActions;
+import org.yucon.control.ViewerSink;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Guests;
 import org.yucon.tui.GuestMenu;
@@ -355,7 +358,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     /** Somebody changed this session's role on the console its {@code sink} belongs to (maybe one left since). */
-    private void told(ChannelSink sink, RoleChange change) throws IOException {
+    private void told(ViewerSink sink, RoleChange change) throws IOException {
         if (console != null && console.owns(sink)) {
             console.roleChanged(change, columns(), rows());
         }

@@ -1,4 +1,4 @@
-package org.yucon.ssh;
+package org.yucon.control;
 
 import java.io.IOException;
 import org.yucon.console.EscapeCommand;
@@ -9,9 +9,9 @@ import org.yucon.console.EscapeKeys;
  * console itself (who, write, replay, SysRq) run here on the attachment; those that change what has the screen
  * (detach, the log pager, the menu) are the front's. Called on the viewer's session steps only.
  */
-final class ConsoleKeys implements EscapeKeys.Handler {
+public final class ConsoleKeys implements EscapeKeys.Handler {
     /** What the escape keys ask of the front that shows the console. */
-    interface Front {
+    public interface Front {
         /** The attached console: keys come here only while there is one. */
         ConsoleAttachment console();
 
@@ -36,7 +36,7 @@ final class ConsoleKeys implements EscapeKeys.Handler {
     private final EscapeKeys escape;
     private final Front front;
 
-    ConsoleKeys(EscapeKeys escape, Front front) {
+    public ConsoleKeys(EscapeKeys escape, Front front) {
         this.escape = escape;
         this.front = front;
     }
