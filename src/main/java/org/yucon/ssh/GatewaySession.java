@@ -77,8 +77,6 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private final AccountConfig account;
     /** What the login may do now; {@link #account} is the account as it logged in (its name and escape key). */
     private final Access access;
-    /** What the login does with its guests, whichever way it asks; made by the first step, once the address is known. */
-    private GuestActions actions;
     private final AccessChanges rights;
     /** Hands a change of rights over to the session's steps; called on the thread that counted the change. */
     private final Runnable rightsChanged = () -> post(this::keepRights);
@@ -101,6 +99,8 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
 
     // Owned by the session's steps: one at a time, on whichever pool thread; the serial executor hands these
     // fields from one step to the next. Nothing else touches them.
+    /** What the login does with its guests, whichever way it asks; made by the first step, once the address is known. */
+    private GuestActions actions;
     private SshTerminal terminal;
     /** Made when first shown. */
     private GuestMenu menu;
