@@ -14,8 +14,6 @@ import org.yucon.console.QueryFilter;
 import org.yucon.console.Role;
 import org.yucon.console.RoleChange;
 import org.yucon.guest.GuestSupervisor;
-import org.yucon.guest.mconsole.MconsoleException;
-import org.yucon.guest.mconsole.MconsoleReply;
 import org.yucon.util.Printable;
 
 /**
@@ -27,6 +25,8 @@ public final class ConsoleAttachment {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
 
+    /** SysRq goes through the login's actions, so that it is authorized and audited as the verb is. */
+    private final GuestActions actions;
     private final GuestSupervisor guest;
     private final ConsoleViewer viewer;
     private final ViewerSink sink;
@@ -37,8 +37,9 @@ public final class ConsoleAttachment {
     /** Whether the login may write on this guest, as last decided. */
     private boolean mayWrite;
 
-    private ConsoleAttachment(GuestSupervisor guest, ConsoleViewer viewer, ViewerSink sink, EscapeKeys escape,
-                              int replayLines, boolean mayWrite) {
+    private ConsoleAttachment(GuestActions actions, GuestSupervisor guest, ConsoleViewer viewer, ViewerSink sink,
+                              EscapeKeys escape, int replayLines, boolean mayWrite) {
+        this.actions = actions;
         this.guest = guest;
         this.viewer = viewer;
         this.sink = sink;
@@ -52,10 +53,11 @@ public final class ConsoleAttachment {
      * {@code roleChanges} is called on other threads, with the sink that identifies this attachment (see
      * {@link #owns}), and must only hand the change over to the session.
      */
-    public static ConsoleAttachment attach(GuestSupervisor guest, String who, boolean mayWrite, ViewerSink sink, EscapeKeys escape,
-                                    int replayLines, BiConsumer<ViewerSink, RoleChange> roleChanges) throws IOException {
+    public static ConsoleAttachment attach(GuestActions actions, GuestSupervisor guest, String who, boolean mayWrite,
+                                           ViewerSink sink, EscapeKeys escape, int replayLines,
+                                           BiConsumer<ViewerSink, RoleChange> roleChanges) throws IOException {
         ConsoleViewer viewer = guest.console().attach(who, sink, mayWrite, change -> roleChanges.accept(sink, change));
-        ConsoleAttachment attachment = new ConsoleAttachment(guest, viewer, sink, escape, replayLines, mayWrite);
+        ConsoleAttachment attachment = new ConsoleAttachment(actions, guest, viewer, sink, escape, replayLines, mayWrite);
         attachment.tell("console of " + guest.name() + " (" + guest.status().state().label().toLowerCase() + "); " + escape.hint());
         if (!viewer.isWriter()) {
             attachment.tell("read-only: " + attachment.writerName() + " writes; " + attachment.key('a') + " asks for write, "
@@ -189,14 +191,7 @@ public final class ConsoleAttachment {
         } else if (!(key >= 'a' && key <= 'z' || key >= '0' && key <= '9')) {
             tell("SysRq takes a letter or a digit after " + key('b') + "; nothing was sent");
         } else {
-            try {
-                MconsoleReply reply = guest.mconsole("sysrq " + key);
-                String text = Printable.of(reply.text().strip(), 80);
-                tell(reply.ok() ? "SysRq " + key + " sent to " + guest.name() + (text.isEmpty() ? "" : ": " + text)
-                        : "SysRq " + key + " refused by " + guest.name() + ": " + text);
-            } catch (MconsoleException e) {
-                tell("SysRq " + key + " not sent: " + e.getMessage());
-            }
+            tell(Printable.of(actions.sysrq(guest, String.valueOf(key)).message(), 120));
         }
     }
 

@@ -138,8 +138,8 @@ public final class GuestActions {
             String text = reply.text().strip();
             // What the guest's kernel printed comes with the reply (e.g. "sysrq: Emergency Sync"), maybe many lines;
             // an error must stay one line.
-            return reply.ok() ? Outcome.done("sysrq " + key + " sent to " + guest.name() + (text.isEmpty() ? "" : ": " + text))
-                    : Outcome.refused("sysrq " + key + " refused by " + guest.name() + ": " + text.replaceAll("\\s*\\n\\s*", "; "));
+            return reply.ok() ? Outcome.done("SysRq " + key + " sent to " + guest.name() + (text.isEmpty() ? "" : ": " + text))
+                    : Outcome.refused("SysRq " + key + " refused by " + guest.name() + ": " + text.replaceAll("\\s*\\n\\s*", "; "));
         } catch (MconsoleException e) {
             return Outcome.refused(guest.name() + " is not running (its mconsole does not answer)");
         }

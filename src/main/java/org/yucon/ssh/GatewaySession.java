@@ -462,7 +462,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     private void attach(GuestSupervisor target, byte[] typedAhead) throws IOException {
-        console = ConsoleAttachment.attach(target, account.name() + "@" + address(), actions.console(target) == ConsoleRight.WRITE,
+        console = ConsoleAttachment.attach(actions, target, account.name() + "@" + address(), actions.console(target) == ConsoleRight.WRITE,
                 new ChannelSink(out, () -> channel.getRemoteWindow().getSize(), PacketsInFlight.of(channel)), escape,
                 context.settings().console().replayLines(), (sink, change) -> post(() -> told(sink, change)));
         front = Front.CONSOLE;
