@@ -22,7 +22,8 @@ import org.yucon.testing.Uml;
  * overlay, so that nothing it installs or writes reaches the host, and runs {@code systemd-check.sh} as its only job:
  * install the .deb, enable both units, boot a guest over SSH, {@code systemctl restart yucon} (the keeper, its
  * cgroup and the guest stay), then {@code systemctl stop yucon-keeper} (the gateway stops first, the guest shuts down
- * gracefully, both units end in success). This machine's PID 1 is not systemd, so this is where the units run.
+ * gracefully, both units end in success); then a keeper killed with SIGKILL is started again, the gateway with it,
+ * and the guest runs on. This machine's PID 1 is not systemd, so this is where the units run.
  */
 class SystemdIT {
     private static final long BOOT_MINUTES = 8;
@@ -81,6 +82,10 @@ class SystemdIT {
             assertEquals("success", checks.get("gateway_result"), "SIGTERM's 143 is a clean stop; " + record);
             assertEquals("gone", checks.get("uml_after_stop"), record);
             assertEquals("1", checks.get("graceful"), "init's shutdown ran in the guest; " + record);
+            assertEquals("active", checks.get("keeper_restarted"), "a killed keeper is started again; " + record);
+            assertEquals("active", checks.get("gateway_restarted"), "and the gateway with it; " + record);
+            assertEquals("yes", checks.get("uml_survives_keeper"), "its guest runs on; " + record);
+            assertEquals("uml1_running_(console_held_by_an_earlier_gateway)", checks.get("status3"), record);
         } finally {
             run(List.of("umount", "-l", root.toString()), 1);
         }

@@ -45,5 +45,22 @@ check gateway_state "$(systemctl is-active yucon.service)"
 check gateway_result "$(systemctl show -p Result --value yucon)"
 check uml_after_stop "$(kill -0 "$uml" 2>/dev/null && echo alive || echo gone)"
 check graceful "$(grep -c 'The system is going down NOW' /var/lib/yucon/state/logs/uml1.log)"
+# A keeper that dies is started again by systemd, and the gateway with it (Requires=); its guest runs on.
+systemctl start yucon-keeper.service yucon.service
+for i in $(seq 60); do ssh_ status >/dev/null 2>&1 && break; sleep 1; done
+ssh_ boot uml1
+for i in $(seq 60); do ssh_ status uml1 | grep -q running && break; sleep 1; done
+keeper3=$(systemctl show -p MainPID --value yucon-keeper); gateway3=$(systemctl show -p MainPID --value yucon)
+uml3=$(cat /var/lib/yucon/state/uml/uml1/pid)
+kill -9 "$keeper3"
+for i in $(seq 60); do
+  k=$(systemctl show -p MainPID --value yucon-keeper); g=$(systemctl show -p MainPID --value yucon)
+  [ "$k" != 0 ] && [ "$k" != "$keeper3" ] && [ "$g" != 0 ] && [ "$g" != "$gateway3" ] && ssh_ status >/dev/null 2>&1 && break
+  sleep 1
+done
+check keeper_restarted "$([ "$(systemctl show -p MainPID --value yucon-keeper)" != "$keeper3" ] && systemctl is-active yucon-keeper)"
+check gateway_restarted "$([ "$(systemctl show -p MainPID --value yucon)" != "$gateway3" ] && systemctl is-active yucon)"
+check uml_survives_keeper "$(kill -0 "$uml3" 2>/dev/null && echo yes || echo no)"
+check status3 "$(ssh_ status uml1 | tr ' ' _)"
 journalctl -u yucon-keeper -u yucon --no-pager | tail -30
 check done yes
