@@ -1739,6 +1739,9 @@ def main():
     p.add_argument("--login-rounds", type=int, default=10)
     p.add_argument("--restart-rounds", type=int, default=3)
     p.add_argument("--mem-guests", type=int, default=4, help="extra real guests booted to measure memory per guest")
+    p.add_argument("--scale", type=int, default=0, metavar="N",
+                   help="instead of the rest: N real guests behind one gateway (bench/scale.py, issue 19); prints "
+                        "its figures and leaves --out alone")
     p.add_argument("--skip", nargs="*", default=[], choices=["console", "fanout", "login", "idle", "restart", "memory"])
     args = p.parse_args()
 
@@ -1754,6 +1757,9 @@ def main():
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
+    if args.scale:
+        run_scale(bench, args)
+        return
     try:
         bench.setup()
         # Memory first, while the gateway's heap is quiet; its guests are halted again before the rest.
@@ -1779,6 +1785,20 @@ def main():
             log(f"wrote {args.out}")
     finally:
         bench.procs.stop_all()
+
+
+def run_scale(bench, args):
+    from scale import Scale, report as scale_report
+    scale = Scale(bench, args.scale)
+    try:
+        scale.run()
+    finally:
+        if getattr(bench, "gateway", None) is not None and bench.gateway.poll() is None:
+            scale.halt_all()
+        bench.procs.stop_all()
+        text = scale_report(scale.results, args.command)
+        (bench.work / "scale.md").write_text(text + "\n")
+        print(text)
 
 
 if __name__ == "__main__":
