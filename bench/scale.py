@@ -58,7 +58,7 @@ class Scale:
         self.b = bench
         self.n = n
         self.names = [f"g{i:03d}" for i in range(1, n + 1)]
-        self.results = {"guests": n, "load": " ".join(f"{x:.2f}" for x in loadavg())}
+        self.results = {"guests": n, "load": loadavg()}
         self.master = None
 
     # -- set-up ------------------------------------------------------------------------------------
