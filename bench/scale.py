@@ -163,7 +163,7 @@ class Scale:
         for g in first:
             r = self.verb("boot", g)
             if r.returncode != 0:
-                raise RuntimeError(f"boot {g}: {r.stderr.strip()}")
+                raise RuntimeError(f"boot {g}: exit {r.returncode}: {r.stdout.strip()} {r.stderr.strip()}")
         self.wait_all(first, "running", 300)
         sampler.phase = None
         time.sleep(2)
