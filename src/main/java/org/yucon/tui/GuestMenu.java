@@ -248,8 +248,9 @@ public final class GuestMenu {
             return;
         }
         selected = at;
-        statusLine = "/" + searched + ": " + names.get(at) + " (" + NameSearch.count(names, searched)
-                + " match, n - next, N - previous)";
+        List<Integer> matches = NameSearch.matches(names, searched);
+        statusLine = "/" + searched + ": " + names.get(at) + ", match " + (matches.indexOf(at) + 1) + " of " + matches.size()
+                + " (n - next, N - previous)";
     }
 
     private Next letter(char c) {
