@@ -21,6 +21,7 @@ SAMPLE_EVERY = 0.05
 AT_ONCE = 10
 IDLE_SECONDS = 30
 MEMORY = "48M"
+STUCK = 60
 # bench's options without its ControlMaster=no / ControlPath=none pair: here one connection is held and shared.
 OPTS = [o for i, o in enumerate(SSH_OPTS)
         if not ("Control" in o or (o == "-o" and i + 1 < len(SSH_OPTS) and "Control" in SSH_OPTS[i + 1]))]
@@ -127,23 +128,39 @@ class Scale:
         return out
 
     def wait_all(self, names, state, limit, console=False):
-        """Waits until every guest of `names` is in `state`. Waiting for running, a guest that crashed as it booted
-        (issue 19's first part: a SIGWINCH too early panics UML) is booted again and counted in the report."""
+        """Waits until every guest of `names` is in `state`; waiting for running, boots that failed are retried."""
         deadline = time.monotonic() + limit
+        booting_since = {}
         while True:
             st = self.states()
             if state == "running":
-                for g in names:
-                    if st.get(g, ("",))[0] == "crashed":
-                        log(f"scale: {g} crashed as it booted ({st[g][1]}); booting it again")
-                        self.results.setdefault("crashed", []).append(g)
-                        self.boot(g)
+                self.retry_failed_boots(names, st, booting_since)
             if all(st.get(g, ("",))[0] == state and (not console or "earlier gateway" not in st[g][1]) for g in names):
                 return time.monotonic()
             if time.monotonic() > deadline:
                 missing = [f"{g}: {st.get(g)}" for g in names if st.get(g, ("",))[0] != state][:5]
                 raise Timeout(f"not all {state} within {limit:.0f} s: {missing}")
             time.sleep(0.1)
+
+    def retry_failed_boots(self, names, st, booting_since):
+        """A guest that crashed as it booted (issue 19's first part: a SIGWINCH too early panics UML) is booted
+        again; one still booting after STUCK seconds (seen here: a 6.1 UML that stops after "Adding ... bytes to
+        physical memory") is halted, then booted again. Both are named in the report."""
+        now = time.monotonic()
+        for g in names:
+            state, detail = st.get(g, ("", ""))
+            if state == "booting":
+                if now - booting_since.setdefault(g, now) > STUCK:
+                    log(f"scale: {g} still boots after {STUCK} s; halting it, to boot it again")
+                    self.results.setdefault("stuck", []).append(g)
+                    self.verb("shutdown", "--halt", g)
+                    booting_since.pop(g)
+            elif state in ("crashed", "off"):
+                log(f"scale: {g} is {state} ({detail}); booting it again")
+                if state == "crashed":
+                    self.results.setdefault("crashed", []).append(g)
+                booting_since.pop(g, None)
+                self.verb("boot", g)
 
     # -- the run -----------------------------------------------------------------------------------
 
@@ -270,5 +287,6 @@ def report(results, command):
         f"- `status --json`: {num('json_ms', '.0f', ' ms')} (median of 5)",
         f"- gateway SIGKILLed, a new one started: all running with their consoles after {num('readopt_s', '.1f', ' s')}",
         f"- all off {num('all_off_s', '.1f', ' s')} after the first graceful shutdown",
-        f"- guests that crashed as they booted and were booted again: {', '.join(r.get('crashed', [])) or 'none'}",
+        f"- boots retried: crashed as they booted {', '.join(r.get('crashed', [])) or 'none'}; still booting after "
+        f"{STUCK} s, halted {', '.join(r.get('stuck', [])) or 'none'}",
     ])
