@@ -104,7 +104,7 @@ class MenuScrollIT {
             menu.press("N");
             awaitSelected(menu, "g062", "N goes back");
 
-            menu.press("/G1\r");
+            menu.press("/G01\r");
             awaitSelected(menu, "g010", "in any case, from the top");
             menu.press("/zz\r");
             menu.awaitText("Pattern not found: zz", TIMEOUT);
