@@ -567,7 +567,9 @@ class Bench:
         self.setup_direct()
         self.login_all()
 
-    def write_yucon_etc(self):
+    def write_yucon_etc(self, guests=None):
+        """The gateway's configuration; `guests` maps a name to its guest file's text (by default the console
+        workloads and the memory step's guests)."""
         etc = self.work / "etc"
         (etc / "guests").mkdir(parents=True)
         (etc / "accounts").mkdir()
@@ -578,12 +580,13 @@ class Bench:
             # (as OpenSSH's MaxStartups 1000 below).
             '[limits]\nsessions_per_account = 5000\nsessions_total = 5000\nthrottle_failures = 1000000\n'
             'max_startups = "1000"\nper_source_max_startups = 1000\n')
-        guests = ["uml", "syn"] + [f"m{i}" for i in range(1, self.args.mem_guests + 1)]
-        for g in guests:
-            kernel = f'kernel = "{BENCH / "synthetic.py"}"\n' if g == "syn" else ""
-            (etc / "guests" / f"{g}.toml").write_text(
-                f'{kernel}memory = "64M"\nshutdown_timeout = "5s"\n[[disk]]\nimage = "{self.image}"\n'
-                f'cow = "{self.work / "state" / (g + ".cow")}"\n')
+        if guests is None:
+            guests = {g: (f'kernel = "{BENCH / "synthetic.py"}"\n' if g == "syn" else "")
+                      + f'memory = "64M"\nshutdown_timeout = "5s"\n[[disk]]\nimage = "{self.image}"\n'
+                      f'cow = "{self.work / "state" / (g + ".cow")}"\n'
+                      for g in ["uml", "syn"] + [f"m{i}" for i in range(1, self.args.mem_guests + 1)]}
+        for g, text in guests.items():
+            (etc / "guests" / f"{g}.toml").write_text(text)
         hashed = subprocess.run(["openssl", "passwd", "-6", "secret"], capture_output=True, text=True,
                                 check=True).stdout.strip()
         pub = Path(str(self.key) + ".pub").read_text()

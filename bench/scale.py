@@ -13,7 +13,6 @@ import statistics
 import subprocess
 import threading
 import time
-from pathlib import Path
 
 from bench import (SSH_OPTS, Timeout, cpu_ticks, free_port, loadavg, log, machine, pct, short_error, steady_rss_kb)
 
@@ -66,24 +65,8 @@ class Scale:
 
     def write_etc(self):
         b = self.b
-        etc = b.work / "etc"
-        etc.mkdir(parents=True, exist_ok=True)
-        (etc / "guests").mkdir(exist_ok=True)
-        (etc / "accounts").mkdir(exist_ok=True)
-        (etc / "yucon.toml").write_text(
-            f'[ssh]\nport = {b.gw_port}\nhost_keys = "{b.work / "hostkeys"}"\n'
-            f'[paths]\nstate = "{b.work / "state"}"\n'
-            '[limits]\nsessions_per_account = 5000\nsessions_total = 5000\nthrottle_failures = 1000000\n'
-            'max_startups = "1000"\nper_source_max_startups = 1000\n')
-        for g in self.names:
-            (etc / "guests" / f"{g}.toml").write_text(
-                f'memory = "{MEMORY}"\nshutdown_timeout = "30s"\n[[disk]]\nimage = "{b.image}"\n'
-                f'cow = "{b.work / "state" / "cow" / (g + ".cow")}"\n')
-        hashed = subprocess.run(["openssl", "passwd", "-6", "secret"], capture_output=True, text=True,
-                                check=True).stdout.strip()
-        pub = Path(str(b.key) + ".pub").read_text()
-        (etc / "accounts" / "admin.toml").write_text(f'password = "{hashed}"\nadmin = true\n')
-        (etc / "accounts" / "admin.keys").write_text(pub)
+        b.write_yucon_etc({g: f'memory = "{MEMORY}"\nshutdown_timeout = "30s"\n[[disk]]\nimage = "{b.image}"\n'
+                              f'cow = "{b.work / "state" / "cow" / (g + ".cow")}"\n' for g in self.names})
 
     def connect(self):
         """One SSH connection held open; every verb runs on a channel of it."""

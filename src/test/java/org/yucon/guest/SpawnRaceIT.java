@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -13,15 +12,13 @@ import java.util.concurrent.TimeUnit;
 import jnr.constants.platform.Signal;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.yucon.keeper.KeeperClient;
 import org.yucon.testing.Await;
-import org.yucon.testing.TestHost;
+import org.yucon.testing.GatewayFixture;
 
 /**
  * A boot whose keeper IPC is still in flight, on a real guest: the console keeper is stopped (SIGSTOP) while it is
@@ -34,31 +31,18 @@ class SpawnRaceIT {
     /** The shutdown of a UML killed as it started, with its process group: the keeper reaps it within a second or two. */
     private static final Duration DOWN_TIMEOUT = Duration.ofSeconds(15);
 
-    @TempDir
-    static Path dir;
-    private static TestHost host;
+    @RegisterExtension
+    static final GatewayFixture gateway = GatewayFixture.of(GUEST);
     private static final POSIX posix = POSIXFactory.getNativePOSIX();
 
     private final ExecutorService booter = Executors.newSingleThreadExecutor();
     private GuestSupervisor guest;
     private int keeper;
 
-    @BeforeAll
-    static void startHost() throws Exception {
-        host = TestHost.start(dir, GUEST);
-    }
-
-    @AfterAll
-    static void stopHost() throws Exception {
-        if (host != null) {
-            host.close();
-        }
-    }
-
     @BeforeEach
     void guestIsDown() throws Exception {
-        guest = host.guest(GUEST);
-        keeper = (int) KeeperClient.pid(host.config().gateway().stateDir());
+        guest = gateway.host().guest(GUEST);
+        keeper = (int) KeeperClient.pid(gateway.host().config().gateway().stateDir());
         long pid = guest.status().pid();
         if (guest.status().state().alive() && pid > 0) {
             posix.kill((int) pid, Signal.SIGKILL.intValue());
