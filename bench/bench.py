@@ -590,7 +590,7 @@ class Bench:
         hashed = subprocess.run(["openssl", "passwd", "-6", "secret"], capture_output=True, text=True,
                                 check=True).stdout.strip()
         pub = Path(str(self.key) + ".pub").read_text()
-        for account, grant in [("admin", "admin = true"), ("uml", 'guests = ["uml"]')]:
+        for account, grant in [("admin", "admin = true")] + ([("uml", 'guests = ["uml"]')] if "uml" in guests else []):
             (etc / "accounts" / f"{account}.toml").write_text(f'password = "{hashed}"\n{grant}\n')
             (etc / "accounts" / f"{account}.keys").write_text(pub)
         return etc
