@@ -2,25 +2,29 @@
 
 N guests of 48 MB, each a COW over the one root image, every console logged, booted with the admin's `boot` verb.
 Measured: the time from the first boot to all running; the `status` verb's latency, sampled every 50 ms while the
-first N-10 boot one after the other and while the last 10 boot at once (max and p99); the idle CPU and RSS of gateway
+first N-10 boot one after the other and while the last 10 boot at once (max and p99), and for 5 s before and after
+the boots, when nothing boots, to tell what the machine's load costs by itself; the idle CPU and RSS of gateway
 and keeper over 30 s with all N running; `status --json`; the time a gateway started after a SIGKILL of the old one
 takes to show all N running with their consoles; the time from the shutdowns to all off.
 
 `status` is timed on a channel of one SSH connection held open (OpenSSH's ControlMaster), so a sample is the
 gateway's answer to the verb, not a TCP connection, key exchange and login of its own each time.
 """
+import signal
 import statistics
 import subprocess
 import threading
 import time
 
-from bench import (SSH_OPTS, Timeout, cpu_ticks, free_port, loadavg, log, machine, pct, short_error, steady_rss_kb)
+from bench import (SSH_OPTS, Timeout, cpu_ticks, free_port, kill, loadavg, log, machine, pct, short_error,
+                   steady_rss_kb)
 
 SAMPLE_EVERY = 0.05
 AT_ONCE = 10
 IDLE_SECONDS = 30
 MEMORY = "48M"
 STUCK = 60
+QUIET_SECONDS = 5
 # bench's options without its ControlMaster=no / ControlPath=none pair: here one connection is held and shared.
 OPTS = [o for i, o in enumerate(SSH_OPTS)
         if not ("Control" in o or (o == "-o" and i + 1 < len(SSH_OPTS) and "Control" in SSH_OPTS[i + 1]))]
@@ -140,8 +144,7 @@ class Scale:
                     booting_since.pop(g)
             elif state in ("crashed", "off"):
                 log(f"scale: {g} is {state} ({detail}); booting it again")
-                if state == "crashed":
-                    self.results.setdefault("crashed", []).append(g)
+                self.results.setdefault("crashed", []).append(f"{g} ({state}{', ' + detail if detail else ''})")
                 booting_since.pop(g, None)
                 self.verb("boot", g)
 
@@ -160,16 +163,25 @@ class Scale:
         sampler = StatusSampler(self)
         sampler.thread.start()
         try:
+            self.quietly(sampler, "quiet, none running")
             self.boot_all(sampler)
+            self.quietly(sampler, "quiet, all running")
         finally:
             sampler.stop.set()
             sampler.thread.join()
-        self.results["status_one_by_one"] = sampler.figures("one by one")
-        self.results["status_at_once"] = sampler.figures("at once")
+        for phase in ("quiet, none running", "one by one", "at once", "quiet, all running"):
+            self.results[f"status {phase}"] = sampler.figures(phase)
         self.idle()
         self.json_latency()
         self.readopt()
         self.shut_down()
+
+    @staticmethod
+    def quietly(sampler, phase):
+        """`status` while no guest boots: what the machine's load and the SSH path cost by themselves."""
+        sampler.phase = phase
+        time.sleep(QUIET_SECONDS)
+        sampler.phase = None
 
     def boot_all(self, sampler):
         first, last = self.names[:-AT_ONCE], self.names[-AT_ONCE:]
@@ -220,9 +232,10 @@ class Scale:
     def readopt(self):
         b = self.b
         self.disconnect()
-        b.procs.stop(b.gateway.pid, grace=0, tree=False)   # SIGTERM then at once SIGKILL: no time to tidy up
+        kill(b.gateway.pid, signal.SIGKILL)
+        b.gateway.wait()
         t0 = time.monotonic()
-        b.start_gateway()
+        self.results["readopt_banner_s"] = b.start_gateway() / 1000
         self.connect()
         self.wait_all(self.names, "running", 120, console=True)
         self.results["readopt_s"] = time.monotonic() - t0
@@ -262,14 +275,17 @@ def report(results, command):
         "",
         f"- all running {num('all_running_s', '.1f', ' s')} after the first boot; the last {AT_ONCE}, booted at once, "
         f"{num('ten_running_s', '.1f', ' s')}",
-        f"- `status` while the others boot one by one: {st('status_one_by_one')}",
-        f"- `status` while {AT_ONCE} boot at once: {st('status_at_once')}",
+        f"- `status` with no guest running, nothing booting: {st('status quiet, none running')}",
+        f"- `status` while the first {r['guests'] - AT_ONCE} boot one by one: {st('status one by one')}",
+        f"- `status` while the last {AT_ONCE} boot at once: {st('status at once')}",
+        f"- `status` with all running, nothing booting: {st('status quiet, all running')}",
         f"- idle with all running, over {IDLE_SECONDS} s: gateway + keeper {num('idle_cpu_pct', '.2f', ' %')} of a core, "
         f"RSS {num('rss_gateway_mb', '.0f')} + {num('rss_keeper_mb', '.0f')} MB (with no guest running "
         f"{num('rss_none_mb', '.0f', ' MB')} together)",
         f"- `status --json`: {num('json_ms', '.0f', ' ms')} (median of 5)",
-        f"- gateway SIGKILLed, a new one started: all running with their consoles after {num('readopt_s', '.1f', ' s')}",
+        f"- gateway SIGKILLed, a new one started: its SSH banner after {num('readopt_banner_s', '.1f', ' s')}, all "
+        f"running with their consoles (seen over a new SSH connection) after {num('readopt_s', '.1f', ' s')}",
         f"- all off {num('all_off_s', '.1f', ' s')} after the first graceful shutdown",
-        f"- boots retried: crashed as they booted {', '.join(r.get('crashed', [])) or 'none'}; still booting after "
+        f"- boots retried: crashed or off while waiting for running {', '.join(r.get('crashed', [])) or 'none'}; still booting after "
         f"{STUCK} s, halted {', '.join(r.get('stuck', [])) or 'none'}",
     ])

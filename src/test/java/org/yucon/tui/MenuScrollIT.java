@@ -113,7 +113,7 @@ class MenuScrollIT {
             menu.press("/g09\u007f8\r");
             awaitSelected(menu, "g080", "Backspace edits the pattern");
             menu.press("/x\u007f\u007f?");
-            menu.awaitText("Enter console", TIMEOUT);
+            menu.awaitText("/ find, q quit", TIMEOUT);
             assertEquals("g080", selectedRow(menu).map(row -> row.substring(3, 7)).orElse(""),
                     "Backspace on an empty prompt cancels, and ? after it is a key again (the help), not a search; " + menu.describe());
         }
