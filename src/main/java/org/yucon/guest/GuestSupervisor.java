@@ -183,11 +183,13 @@ public final class GuestSupervisor {
     public Outcome boot() {
         GuestStatus before;
         long thisRun;
-        Setup booting = setup;
+        Setup booting;
         synchronized (this) {
             if (!status.state().mayBoot()) {
                 return Outcome.refused(name() + " is " + status.state().label().toLowerCase() + " already");
             }
+            // Taken with the state: reconfigure() replaces the set-up only while the guest is not alive.
+            booting = setup;
             before = status;
             stopRequested = false;
             bootWhenOff = false;
