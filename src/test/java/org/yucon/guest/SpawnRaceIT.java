@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import jnr.constants.platform.Signal;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
@@ -36,6 +38,8 @@ class SpawnRaceIT {
     private static final POSIX posix = POSIXFactory.getNativePOSIX();
 
     private final ExecutorService booter = Executors.newSingleThreadExecutor();
+    /** Asks status() on threads of its own: one that waits on the supervisor must not hang the test. */
+    private final ExecutorService asker = Executors.newCachedThreadPool();
     private GuestSupervisor guest;
     private int keeper;
 
@@ -55,6 +59,7 @@ class SpawnRaceIT {
     void keeperRuns() throws InterruptedException {
         posix.kill(keeper, Signal.SIGCONT.intValue());
         booter.shutdownNow();
+        asker.shutdownNow();
         booter.awaitTermination(30, TimeUnit.SECONDS);
     }
 
@@ -62,10 +67,7 @@ class SpawnRaceIT {
     void statusAnswersWhileABootWaitsForTheKeeper() throws Exception {
         CompletableFuture<Outcome> boot = bootWhileTheKeeperIsStopped();
 
-        CompletableFuture<GuestStatus> status = CompletableFuture.supplyAsync(guest::status);
-        Await.until("status() to answer while the boot waits for the keeper", Duration.ofSeconds(5), status::isDone,
-                () -> "status() is still waiting; the boot holds the supervisor");
-        assertEquals(GuestState.BOOTING, status.get().state(), "the state while the keeper starts the UML");
+        assertEquals(GuestState.BOOTING, answeredStatus().state(), "the state while the keeper starts the UML");
         assertFalse(boot.isDone(), "the boot must still wait for the stopped keeper: " + guest.status());
 
         keeperGoesOn();
@@ -121,9 +123,21 @@ class SpawnRaceIT {
         assertEquals(0, posix.kill(keeper, Signal.SIGSTOP.intValue()), "SIGSTOP to the keeper " + keeper);
         CompletableFuture<Outcome> boot = CompletableFuture.supplyAsync(guest::boot, booter);
         Await.until(GUEST + " to show that it boots", Duration.ofSeconds(10),
-                () -> guest.status().state() == GuestState.BOOTING, () -> guest.status().toString());
+                () -> answeredStatus().state() == GuestState.BOOTING, () -> guest.status().toString());
         assertEquals(0, guest.status().pid(), "no UML yet while the keeper is stopped: " + guest.status());
         return boot;
+    }
+
+    /** guest.status(), which must answer within a few seconds even while a boot waits for the stopped keeper. */
+    private GuestStatus answeredStatus() {
+        try {
+            return CompletableFuture.supplyAsync(guest::status, asker).get(5, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("status() did not answer within 5 s while a boot waits for the keeper: "
+                    + "the boot holds the supervisor");
+        } catch (InterruptedException | ExecutionException e) {
+            throw new AssertionError("status() failed", e);
+        }
     }
 
     private void keeperGoesOn() {
