@@ -16,8 +16,8 @@ import subprocess
 import threading
 import time
 
-from bench import (SSH_OPTS, Timeout, cpu_ticks, free_port, kill, loadavg, log, machine, pct, short_error,
-                   steady_rss_kb)
+from bench import (SSH_OPTS, Timeout, cpu_ticks, free_port, kill, loadavg, log, machine, machine_ticks, pct,
+                   short_error, steady_rss_kb)
 
 SAMPLE_EVERY = 0.05
 AT_ONCE = 10
@@ -185,6 +185,7 @@ class Scale:
 
     def boot_all(self, sampler):
         first, last = self.names[:-AT_ONCE], self.names[-AT_ONCE:]
+        ours, machine_busy = self.ticks(), machine_ticks()[0]
         t0 = time.monotonic()
         sampler.phase = "one by one"
         for g in first:
@@ -202,9 +203,15 @@ class Scale:
         done = self.wait_all(last, "running", 120)
         sampler.phase = None
         self.results["all_running_s"] = (time.monotonic() - t0)
+        # Who had the CPUs while the guests booted: gateway and keeper, or everything else (UMLs, other sessions).
+        self.results["boot_cpu_ours_pct"] = (self.ticks() - ours) / 100 / self.results["all_running_s"] * 100
+        self.results["boot_cpu_machine_pct"] = (machine_ticks()[0] - machine_busy) / 100 / self.results["all_running_s"] * 100
         self.results["ten_running_s"] = done - t1
         log(f"scale: {len(first)} booted one by one, then {len(last)} at once; all running "
             f"{self.results['all_running_s']:.1f} s after the first boot")
+
+    def ticks(self):
+        return cpu_ticks(self.b.gateway.pid) + cpu_ticks(self.b.keeper)
 
     def idle(self):
         b = self.b
@@ -274,7 +281,8 @@ def report(results, command):
         f"`{command}`, {machine()}, {r['guests']} guests of {MEMORY}; load average {r.get('load', '?')} at the start:",
         "",
         f"- all running {num('all_running_s', '.1f', ' s')} after the first boot; the last {AT_ONCE}, booted at once, "
-        f"{num('ten_running_s', '.1f', ' s')}",
+        f"{num('ten_running_s', '.1f', ' s')}; meanwhile gateway + keeper used {num('boot_cpu_ours_pct', '.0f', ' %')} of a "
+        f"core, the whole machine {num('boot_cpu_machine_pct', '.0f', ' %')} (of 200 %)",
         f"- `status` with no guest running, nothing booting: {st('status quiet, none running')}",
         f"- `status` while the first {r['guests'] - AT_ONCE} boot one by one: {st('status one by one')}",
         f"- `status` while the last {AT_ONCE} boot at once: {st('status at once')}",
