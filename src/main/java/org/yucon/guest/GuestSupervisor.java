@@ -475,7 +475,9 @@ public final class GuestSupervisor {
             status = new GuestStatus(GuestState.BOOTING, Instant.now(), "", pid);
         }
         log.info("{} runs already (pid {}), its console is held by the keeper", name(), pid);
-        pollReady(thisRun);
+        // Asked on the scheduler, not on the starting thread: a hundred guests' mconsole round trips one after the
+        // other held the gateway's start (and its SSH port) for some 2 s on a loaded host.
+        scheduler.execute(() -> pollReady(thisRun));
     }
 
     private void ended(long thisRun, int exitCode) {
