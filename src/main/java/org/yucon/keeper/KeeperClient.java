@@ -188,12 +188,17 @@ public final class KeeperClient {
     /**
      * Starts {@code yucon keeper} with this JVM's java and class path under setsid(1): a new session, so that
      * neither a signal to the gateway's process group nor its death reaches the keeper or the guests.
+     *
+     * <p>Its heap is mostly the guests' rings, which grow with their output (a quiet guest's is kilobytes), so it
+     * starts small and the serial collector gives back what a flood took: G1 keeps what it once committed, and its
+     * own tables cost tens of MB, for nothing on a host of few cores. The bound, 256 MB, still holds a full ring for
+     * some 200 guests printing at once.
      */
     private static void start(Path stateDir, int ringBytes) throws IOException {
         PrivateFiles.directories(stateDir);
         String java = ProcessHandle.current().info().command().orElse("java");
         Path logFile = PrivateFiles.file(stateDir.resolve("keeper.log"));
-        List<String> command = List.of("setsid", java, "-Xmx256m",
+        List<String> command = List.of("setsid", java, "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"),
                 "org.yucon.cli.Yucon", "keeper", "--state", stateDir.toAbsolutePath().toString(), "--ring", Integer.toString(ringBytes));
         log.info("starting the console keeper for {}", stateDir);
