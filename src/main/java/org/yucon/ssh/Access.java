@@ -12,33 +12,33 @@ import org.yucon.guest.GuestSupervisor;
  * listed as a watcher of. A guest it may not see does not exist for it; a removed account may do nothing. Each
  * question is a map lookup and a set lookup, without touching the disk (see {@link AccountBook#current}).
  */
-final class Access {
+public final class Access {
     private final AccountBook accounts;
     private final String login;
 
-    Access(AccountBook accounts, String login) {
+    public Access(AccountBook accounts, String login) {
         this.accounts = accounts;
         this.login = login;
     }
 
-    String login() {
+    public String login() {
         return login;
     }
 
     /** The account as it is now; empty once it was removed. */
-    Optional<AccountConfig> account() {
+    public Optional<AccountConfig> account() {
         return accounts.current(login);
     }
 
-    boolean admin() {
+    public boolean admin() {
         return account().map(AccountConfig::admin).orElse(false);
     }
 
-    boolean sees(GuestSupervisor guest) {
+    public boolean sees(GuestSupervisor guest) {
         return owns(guest) || watches(guest);
     }
 
-    boolean drives(GuestSupervisor guest) {
+    public boolean drives(GuestSupervisor guest) {
         return owns(guest) && !watches(guest);
     }
 

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** What the menu header says about the host itself: its name, load and memory, read from /proc. */
-record HostFacts(String hostName, String load, String memory) {
+public record HostFacts(String hostName, String load, String memory) {
 
     /**
      * Read once: InetAddress.getLocalHost() resolves the name (NSS, maybe DNS) whenever its 5-second cache has
@@ -15,7 +15,7 @@ record HostFacts(String hostName, String load, String memory) {
      */
     private static final String HOST_NAME = readHostName();
 
-    static HostFacts read() {
+    public static HostFacts read() {
         return new HostFacts(HOST_NAME, readLoad(), readMemory());
     }
 

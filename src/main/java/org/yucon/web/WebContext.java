@@ -1,0 +1,49 @@
+package org.yucon.web;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import org.yucon.auth.PasswordCheck;
+import org.yucon.config.AccountBook;
+import org.yucon.config.GatewaySettings;
+import org.yucon.guest.GuestSupervisor;
+import org.yucon.guest.Guests;
+import org.yucon.ssh.Access;
+import org.yucon.ssh.AuditLog;
+
+/** What the web page's routes share: the gateway's guests, accounts, password check, audit trail and pool. */
+record WebContext(Path etc, GatewaySettings settings, Guests guests, AccountBook accounts, PasswordCheck passwords,
+                  AuditLog audit, Executor pool) {
+
+    Access access(WebSession session) {
+        return new Access(accounts, session.login());
+    }
+
+    Optional<GuestSupervisor> visible(Access access, String name) {
+        return guests.get(name).filter(access::sees);
+    }
+
+    Path logFile(GuestSupervisor guest) {
+        return settings.stateDir().resolve("logs").resolve(guest.name() + ".log");
+    }
+
+    int passwordMaxBytes() {
+        return settings.limits().passwordMaxBytes();
+    }
+
+    void audit(WebSession session, String action, String guest, String result) {
+        audit.record(AuditLog.Channel.WEB, session.login(), session.from(), action, guest, result);
+    }
+
+    /**
+     * Whether a Host header names this gateway: one of {@code host_names}, with no port or the port the request came
+     * in on. Compared without regard to case, as DNS names are.
+     */
+    boolean servesHost(String host, int port) {
+        String h = host.toLowerCase(Locale.ROOT);
+        List<String> names = settings.web().hostNames();
+        return names.stream().map(n -> n.toLowerCase(Locale.ROOT)).anyMatch(n -> h.equals(n) || h.equals(n + ":" + port));
+    }
+}
