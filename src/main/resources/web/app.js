@@ -214,20 +214,28 @@ function listen() {
   });
   events.addEventListener('end', (e) => {
     events.close();
-    status('This session is over (' + e.data + '): log in again.', true);
-    const login = el('a', 'Log in', 'button');
-    login.href = '/login';
-    connection.appendChild(document.createTextNode(' '));
-    connection.appendChild(login);
+    over(e.data);
   });
   events.addEventListener('error', () => {
     if (events.readyState !== EventSource.CLOSED) {
       status('connection lost: retrying…', true);
-    } else {
-      status('connection lost: retrying in 5 s…', true);
-      setTimeout(listen, 5000);
+      return;
     }
+    // The browser gave up (the stream was refused): a session that is over says so, anything else is retried.
+    status('connection lost: retrying in 5 s…', true);
+    fetch('/api/state').then((r) => {
+      if (r.status === 401) over('the gateway no longer knows it');
+      else setTimeout(listen, 5000);
+    }, () => setTimeout(listen, 5000));
   });
+}
+
+function over(why) {
+  status('This session is over (' + why + '): log in again.', true);
+  const login = el('a', 'Log in', 'button');
+  login.href = '/login';
+  connection.appendChild(document.createTextNode(' '));
+  connection.appendChild(login);
 }
 
 document.getElementById('refresh').addEventListener('click', refreshNow);

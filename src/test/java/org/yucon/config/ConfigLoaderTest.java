@@ -385,6 +385,10 @@ class ConfigLoaderTest {
         Files.copy(Path.of("etc/yucon.toml"), etc.resolve("yucon.toml"), StandardCopyOption.REPLACE_EXISTING);
         write("accounts/alice.toml", "password = \"" + HASH + "\"");
         assertEquals(LoginLimits.defaults(), load().gateway().limits());
+        write("yucon.toml");
+        WebSettings defaults = load().gateway().web();
+        Files.copy(Path.of("etc/yucon.toml"), etc.resolve("yucon.toml"), StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(defaults, load().gateway().web());
     }
 
     @Test

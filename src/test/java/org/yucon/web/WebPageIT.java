@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -198,15 +200,28 @@ class WebPageIT {
 
     @Test
     @Order(11)
-    void theAdminSeesBothGuestsAndTheHostsFigures() throws Exception {
+    void theAdminSeesBothGuestsAndTheHostsFiguresAtAnyWidth() throws Exception {
         logIn("admin");
         awaitRows(List.of("uml1", "uml2"));
         WebElement host = browser.findElement(By.id("host"));
         for (String fact : List.of("Host:", "Load:", "Memory:", "Uptime:", "Kernel:")) {
             assertTrue(host.getText().contains(fact), fact + " in " + host.getText());
         }
-        Path shot = Path.of("target", "web-admin.png");
-        Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        row("uml2").findElement(By.cssSelector("button[data-action=boot]")).click();
+        awaitState("uml2", "running", BOOT_TIMEOUT);
+        Await.until("uml2's own figures", TIMEOUT, () -> row("uml2").getText().contains(" MB"), () -> row("uml2").getText());
+        Files.write(Path.of("target", "web-admin.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        for (int width : List.of(320, 2560)) {
+            browser.manage().window().setSize(new Dimension(width, 900));
+            Object overflow = ((JavascriptExecutor) browser).executeScript(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+            assertEquals(0L, overflow, "nothing wider than the window at " + width + " px");
+        }
+        browser.manage().window().setSize(new Dimension(1400, 900));
+        row("uml2").findElement(By.cssSelector("button[data-action=shutdown]")).click();
+        browser.findElement(By.id("ask-hard")).click();
+        awaitState("uml2", "off", SHUTDOWN_TIMEOUT);
+        awaitAudit("user=admin", "action=shutdown-hard", "guest=uml2", "channel=web");
     }
 
     @Test
@@ -235,6 +250,17 @@ class WebPageIT {
         try (ClientSession ssh = gateway.ssh().loginWithPassword("uml2", "changed in the page")) {
             assertEquals(0, SshUser.run(ssh, "status").status());
         }
+    }
+
+    @Test
+    @Order(20)
+    void aLostConnectionIsShownAndASessionTheGatewayForgotSaysSo() throws Exception {
+        logIn("uml1");
+        awaitRows(List.of("uml1"));
+        gateway.host().restartGateway();
+        awaitText(By.id("connection"), text -> text.contains("This session is over") && text.contains("log in again"));
+        logIn("uml1");
+        awaitRows(List.of("uml1"));
     }
 
     private static void logIn(String login) {
