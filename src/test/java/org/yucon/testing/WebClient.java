@@ -66,8 +66,7 @@ public final class WebClient {
     /** A form POST with the given cookie and Origin header (empty: none sent). */
     public HttpResponse<String> post(String path, Optional<String> cookie, Optional<String> origin, Map<String, String> form)
             throws IOException, InterruptedException {
-        String body = form.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
-                .collect(Collectors.joining("&"));
+        String body = form(form);
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(origin() + path)).timeout(TIMEOUT)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
@@ -99,7 +98,13 @@ public final class WebClient {
 
     /** Writes {@code request} as it is on a fresh TLS connection and returns everything the server answered. */
     public String raw(String request) throws IOException {
-        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("localhost", port)) {
+        return raw(request, "127.0.0.1");
+    }
+
+    /** As {@link #raw(String)}, from the local address {@code from} (loopback is a whole /8: each is a client). */
+    public String raw(String request, String from) throws IOException {
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("localhost", port,
+                java.net.InetAddress.getByName(from), 0)) {
             socket.setSoTimeout((int) TIMEOUT.toMillis());
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));
@@ -108,6 +113,19 @@ public final class WebClient {
             socket.getInputStream().transferTo(answer);
             return answer.toString(StandardCharsets.UTF_8);
         }
+    }
+
+    /** A raw form POST of {@code body} to {@code path} with this page's Origin, closing the connection after. */
+    public String rawPost(String path, String body, String from) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return raw("POST " + path + " HTTP/1.1\r\nHost: localhost:" + port + "\r\nOrigin: " + origin()
+                + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + bytes.length
+                + "\r\nConnection: close\r\n\r\n" + body, from);
+    }
+
+    public static String form(Map<String, String> fields) {
+        return fields.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+                .collect(Collectors.joining("&"));
     }
 
     private static String enc(String s) {

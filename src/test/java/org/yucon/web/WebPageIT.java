@@ -172,6 +172,22 @@ class WebPageIT {
         awaitAudit("user=uml1", "action=logout", "channel=web");
     }
 
+    @Test
+    @Order(6)
+    void aGuestTheLoginMayNotSeeAnswersAsOneThatDoesNotExistAndLoginsMustComeFromThePage() throws Exception {
+        String cookie = http.login("uml1", TestHost.PASSWORD);
+        HttpResponse<String> hidden = http.get("/api/guests/uml2/log", Optional.of(cookie));
+        HttpResponse<String> none = http.get("/api/guests/uml9/log", Optional.of(cookie));
+        assertEquals(404, hidden.statusCode());
+        assertEquals(none.body().replace("uml9", "uml2"), hidden.body());
+        HttpResponse<String> planted = http.post("/login", Optional.empty(), Optional.of("https://evil.example"),
+                Map.of("login", "uml1", "password", TestHost.PASSWORD));
+        assertEquals(403, planted.statusCode(), "a login form posted from elsewhere");
+        String huge = http.rawPost("/login", WebClient.form(Map.of("login", "uml1", "password", "x".repeat(100_000))),
+                "127.0.0.1");
+        assertTrue(huge.matches("(?s)HTTP/1.1 4\\d\\d .*"), huge);
+    }
+
     // ---- in the browser ----
 
     @Test
@@ -261,6 +277,32 @@ class WebPageIT {
         awaitText(By.id("connection"), text -> text.contains("This session is over") && text.contains("log in again"));
         logIn("uml1");
         awaitRows(List.of("uml1"));
+    }
+
+    @Test
+    @Order(30)
+    void passwordsThatFailedOnThePageCountForSshFromTheSameAddress() throws Exception {
+        String wrong = WebClient.form(Map.of("login", "uml1", "password", "guess"));
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(10);
+        try {
+            List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                answers.add(clients.submit(() -> http.rawPost("/login", wrong, "127.0.0.7")));
+            }
+            for (java.util.concurrent.Future<String> answer : answers) {
+                assertTrue(answer.get().startsWith("HTTP/1.1 401"), answer.get());
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        try (ClientSession ssh = gateway.ssh().connect("uml1", "127.0.0.7")) {
+            ssh.addPasswordIdentity(TestHost.PASSWORD);
+            assertFalse(ssh.auth().await(TIMEOUT) && ssh.auth().isSuccess(), "the right password, from a throttled address");
+        }
+        awaitAudit("user=uml1", "from=/127.0.0.7", "result=refused:address-throttled", "channel=ssh");
+        try (ClientSession ssh = gateway.ssh().loginWithPassword("uml1", TestHost.PASSWORD)) {
+            assertTrue(ssh.isAuthenticated(), "another address is not throttled");
+        }
     }
 
     private static void logIn(String login) {
