@@ -1,10 +1,13 @@
 package org.yucon.web;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.LoggerFactory;
 import org.yucon.auth.PasswordCheck;
 import org.yucon.config.AccountBook;
 import org.yucon.config.GatewaySettings;
@@ -16,6 +19,28 @@ import org.yucon.ssh.AuditLog;
 /** What the web page's routes share: the gateway's guests, accounts, password check, audit trail and pool. */
 record WebContext(Path etc, GatewaySettings settings, Guests guests, AccountBook accounts, PasswordCheck passwords,
                   AuditLog audit, Executor pool) {
+
+    /** Work that may block, on the gateway's pool; its reply is sent when done. */
+    interface Work {
+        Reply get() throws IOException;
+    }
+
+    void later(Exchange ex, Work work) {
+        try {
+            pool.execute(() -> {
+                try {
+                    ex.send(work.get());
+                } catch (IOException e) {
+                    ex.send(Reply.text(500, "the gateway could not read that: " + e.getMessage()));
+                } catch (RuntimeException e) {
+                    LoggerFactory.getLogger(WebContext.class).warn("web request {} failed", ex.path(), e);
+                    ex.send(Reply.text(500, "the gateway could not answer that request"));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            ex.send(Reply.text(503, "the gateway is stopping"));
+        }
+    }
 
     Access access(WebSession session) {
         return new Access(accounts, session.login());

@@ -109,7 +109,7 @@ class PasswordPoolIT {
     /** The gateway runs in this JVM: its password thread is runnable while it hashes, parked while it waits. */
     private static boolean passwordThreadRuns() {
         ThreadInfo[] threads = ManagementFactory.getThreadMXBean().dumpAllThreads(false, false);
-        return Arrays.stream(threads).anyMatch(t -> t.getThreadName().startsWith("sshd-password-thread-")
+        return Arrays.stream(threads).anyMatch(t -> t.getThreadName().startsWith("password-")
                 && t.getThreadState() == Thread.State.RUNNABLE);
     }
 
