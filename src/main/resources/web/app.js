@@ -156,7 +156,8 @@ function processes(name) {
     if (detail.kind !== 'processes' || detail.name !== name) return;
     try {
       const p = await getJson('/api/guests/' + encodeURIComponent(name) + '/processes');
-      const lines = [pad('PID', 7) + ' S ' + pad('%CPU', 6) + ' ' + pad('RSS', 9) + '  COMMAND'];
+      const lines = [p.summary || p.guest + "'s own figures are not available (" + p.state.toLowerCase() + ')', '',
+        pad('PID', 7) + ' S ' + pad('%CPU', 6) + ' ' + pad('RSS', 9) + '  COMMAND'];
       for (const r of p.processes) {
         lines.push(pad(r.pid, 7) + ' ' + r.state + ' ' + pad(r.cpu.toFixed(1), 6) + ' ' + pad(r.rssKib + 'K', 9) + '  ' + r.command);
       }

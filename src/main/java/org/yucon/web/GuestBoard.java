@@ -1,9 +1,6 @@
 package org.yucon.web;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,14 +14,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yucon.config.AccountBook;
+import org.yucon.control.Access;
+import org.yucon.control.GuestRow;
+import org.yucon.control.HostFacts;
 import org.yucon.guest.GuestState;
-import org.yucon.guest.GuestStatus;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Guests;
 import org.yucon.guest.mconsole.GuestStats;
 import org.yucon.guest.mconsole.MconsoleException;
-import org.yucon.ssh.Access;
-import org.yucon.tui.HostFacts;
 import org.yucon.util.SerialExecutor;
 import org.yucon.util.Uptime;
 
@@ -154,12 +151,12 @@ final class GuestBoard {
     }
 
     private Map<String, Object> row(GuestSupervisor guest) {
-        GuestStatus status = guest.status();
+        GuestRow status = GuestRow.of(guest);
         Optional<GuestStats> stats = status.state() == GuestState.RUNNING ? stats(guest) : Optional.empty();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("name", guest.name());
         row.put("owners", accounts.owners(guest.name()));
-        row.put("state", status.state().name().toLowerCase());
+        row.put("state", status.stateWord());
         row.put("label", status.state().label());
         row.put("detail", status.detail());
         row.put("since", status.since().toString());
@@ -169,7 +166,7 @@ final class GuestBoard {
                 .orElse(""));
         row.put("memory", stats.map(s -> s.memory().usedKib() / 1024 + "/" + s.memory().totalKib() / 1024 + " MB").orElse(""));
         row.put("kernel", stats.map(GuestStats::kernelRelease).orElse(""));
-        row.put("viewers", guest.console().viewerCount());
+        row.put("viewers", status.viewers());
         return row;
     }
 
@@ -187,17 +184,8 @@ final class GuestBoard {
         host.put("name", facts.hostName());
         host.put("load", facts.load());
         host.put("memory", facts.memory());
-        host.put("uptime", proc("/proc/uptime").map(text -> Uptime.of(Duration.ofSeconds(
-                (long) Double.parseDouble(text.split("\\s+")[0])))).orElse("?"));
-        host.put("kernel", proc("/proc/sys/kernel/osrelease").orElse("?"));
+        host.put("uptime", Uptime.of(facts.uptime(Instant.now())));
+        host.put("kernel", facts.kernel());
         return host;
-    }
-
-    private static Optional<String> proc(String file) {
-        try {
-            return Optional.of(Files.readString(Path.of(file)).strip());
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
     }
 }

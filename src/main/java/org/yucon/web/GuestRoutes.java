@@ -11,20 +11,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
-import org.yucon.guest.CpuSampler;
+import org.yucon.control.Access;
+import org.yucon.control.GuestAction;
+import org.yucon.control.GuestActions;
+import org.yucon.control.ProcessWatch;
 import org.yucon.guest.GuestSupervisor;
-import org.yucon.guest.HostProcesses;
 import org.yucon.guest.Outcome;
-import org.yucon.ssh.Access;
 import org.yucon.util.Printable;
 
 /**
- * What the page asks of the guests: the live state, the processes, the console log, and the actions. Each request
- * asks {@link Access} as the rights are now; a guest the login may not see answers as one that does not exist.
+ * What the page asks of the guests: the live state, the processes, the console log, and the actions, each through
+ * the login's {@link GuestActions} (authorized by {@link Access} as the rights are now, as the menu's and the
+ * verbs'). A guest the login may not see answers as one that does not exist.
  */
 final class GuestRoutes {
     /** {@code /api/guests/NAME/WHAT}. */
     static final Pattern GUEST = Pattern.compile("/api/guests/([a-z][a-z0-9_-]{0,31})/([a-z.]+)");
+    private static final List<GuestAction> ACTIONS = List.of(GuestAction.BOOT, GuestAction.REBOOT, GuestAction.SHUTDOWN);
 
     private final WebContext context;
     private final GuestBoard board;
@@ -56,13 +59,19 @@ final class GuestRoutes {
 
     /** GET /api/guests/NAME/(processes|log|log.txt). */
     void read(Exchange ex, WebSession s, Matcher route) {
-        Optional<GuestSupervisor> guest = visible(ex, s, route.group(1));
+        GuestActions actions = context.actions(s);
+        Optional<GuestSupervisor> guest = visible(ex, actions, route.group(1));
         if (guest.isEmpty()) {
             return;
         }
         GuestSupervisor g = guest.get();
+        if (!actions.may(GuestAction.LOG, g)) {
+            ex.send(Reply.text(403, "this login may not read " + g.name()));
+            return;
+        }
         switch (route.group(2)) {
-            case "processes" -> context.later(ex, () -> Reply.json(processes(s, g)));
+            case "processes" -> context.later(ex, () -> Reply.json(processes(s.watch(g.name(), () -> actions.processes(g))
+                    .orElseThrow())));
             case "log" -> {
                 s.used(Instant.now());
                 long before = number(ex.query("before"));
@@ -78,29 +87,29 @@ final class GuestRoutes {
 
     /** POST /api/guests/NAME/(boot|reboot|shutdown), {@code mode} graceful or hard. */
     void act(Exchange ex, WebSession s, Matcher route, String mode) {
-        String action = route.group(2);
+        Optional<GuestAction> action = ACTIONS.stream().filter(a -> a.word().equals(route.group(2))).findFirst();
         boolean hard = "hard".equals(mode);
-        if (!List.of("boot", "reboot", "shutdown").contains(action) || (mode != null && !hard && !mode.equals("graceful"))) {
+        if (action.isEmpty() || (mode != null && !hard && !mode.equals("graceful"))) {
             ex.send(Reply.text(400, "the actions are boot, reboot and shutdown, each graceful or hard"));
             return;
         }
-        Optional<GuestSupervisor> guest = visible(ex, s, route.group(1));
+        GuestActions actions = context.actions(s);
+        Optional<GuestSupervisor> guest = visible(ex, actions, route.group(1));
         if (guest.isEmpty()) {
             return;
         }
         GuestSupervisor g = guest.get();
-        if (!context.access(s).drives(g)) {
-            context.audit(s, action, g.name(), "refused:read-only");
-            ex.send(Reply.text(403, "this login only watches " + g.name() + ": it may not " + action + " it"));
+        if (!actions.may(action.get(), g)) {
+            context.audit(s, action.get().word(), g.name(), "refused:read-only");
+            ex.send(Reply.text(403, "this login only watches " + g.name() + ": it may not " + action.get().word() + " it"));
             return;
         }
         context.later(ex, () -> {
-            Outcome outcome = switch (action) {
-                case "boot" -> g.boot();
-                case "reboot" -> g.reboot(hard);
-                default -> g.shutdown(hard);
+            Outcome outcome = switch (action.get()) {
+                case BOOT -> actions.boot(g);
+                case REBOOT -> actions.reboot(g, hard);
+                default -> actions.shutdown(g, hard);
             };
-            context.audit(s, hard ? action + "-hard" : action, g.name(), outcome.ok() ? "ok" : "refused:" + outcome.message());
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("ok", outcome.ok());
             json.put("message", outcome.message());
@@ -109,24 +118,28 @@ final class GuestRoutes {
     }
 
     /** The guest, if the login may see it; otherwise answers 404 as for a guest that does not exist. */
-    private Optional<GuestSupervisor> visible(Exchange ex, WebSession s, String name) {
-        Optional<GuestSupervisor> guest = context.visible(context.access(s), name);
+    private static Optional<GuestSupervisor> visible(Exchange ex, GuestActions actions, String name) {
+        Optional<GuestSupervisor> guest = actions.visible(name);
         if (guest.isEmpty()) {
             ex.send(Reply.text(404, "no guest named '" + name + "'"));
         }
         return guest;
     }
 
-    private static Map<String, Object> processes(WebSession s, GuestSupervisor guest) {
-        CpuSampler sampler = s.sampler(guest.name());
-        List<CpuSampler.Row> rows;
-        synchronized (sampler) {
-            rows = sampler.sample(HostProcesses.uml(guest.status().pid()), System.nanoTime());
+    /** One look of a watch (used by one request at a time: a page polls after each answer). */
+    private static Map<String, Object> processes(ProcessWatch watch) {
+        ProcessWatch.Snapshot look;
+        synchronized (watch) {
+            look = watch.look();
         }
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("guest", guest.name());
-        json.put("state", guest.status().state().label());
-        json.put("processes", rows.stream().map(r -> {
+        json.put("guest", watch.guest().name());
+        json.put("state", look.state().label());
+        json.put("summary", look.stats().map(st -> String.format("load %.2f %.2f %.2f, %d/%d processes running, memory "
+                + "%d/%d MB, kernel %s", st.load().one(), st.load().five(), st.load().fifteen(), st.load().running(),
+                st.load().total(), st.memory().usedKib() / 1024, st.memory().totalKib() / 1024, st.kernelRelease()))
+                .orElse(""));
+        json.put("processes", look.rows().stream().map(r -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("pid", r.process().pid());
             row.put("state", String.valueOf(r.process().state()));

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.LoggerFactory;
@@ -13,7 +12,8 @@ import org.yucon.config.AccountBook;
 import org.yucon.config.GatewaySettings;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Guests;
-import org.yucon.ssh.Access;
+import org.yucon.control.Access;
+import org.yucon.control.GuestActions;
 import org.yucon.ssh.AuditLog;
 
 /** What the web page's routes share: the gateway's guests, accounts, password check, audit trail and pool. */
@@ -43,15 +43,22 @@ record WebContext(Path etc, GatewaySettings settings, Guests guests, AccountBook
     }
 
     Access access(WebSession session) {
-        return new Access(accounts, session.login());
+        return Access.of(accounts, session.login());
     }
 
-    Optional<GuestSupervisor> visible(Access access, String name) {
-        return guests.get(name).filter(access::sees);
+    /** The login's guest actions, authorized by {@link Access} as the rights are now, audited with channel web. */
+    GuestActions actions(WebSession session) {
+        return new GuestActions(guests, access(session),
+                (user, from, action, guest, result) -> audit.record(AuditLog.Channel.WEB, user, from, action, guest, result),
+                session.from(), logs());
+    }
+
+    private Path logs() {
+        return settings.stateDir().resolve("logs");
     }
 
     Path logFile(GuestSupervisor guest) {
-        return settings.stateDir().resolve("logs").resolve(guest.name() + ".log");
+        return logs().resolve(guest.name() + ".log");
     }
 
     int passwordMaxBytes() {

@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import org.yucon.guest.CpuSampler;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.yucon.control.ProcessWatch;
 
 /**
  * One login in a browser: its cookie's id, the token every state-changing request must carry, and when it was last
@@ -19,8 +21,8 @@ final class WebSession {
     private final AtomicReference<Instant> lastUsed;
     /** The page's live update streams, ended when the session is. */
     private final Map<EventStream, Boolean> streams = new ConcurrentHashMap<>();
-    /** CPU% of a guest's processes is over the time since this session last asked; one sampler per guest seen. */
-    private final Map<String, CpuSampler> samplers = new ConcurrentHashMap<>();
+    /** CPU% of a guest's processes is over the time since this session last looked; one watch per guest looked at. */
+    private final Map<String, ProcessWatch> watches = new ConcurrentHashMap<>();
 
     WebSession(String id, String csrf, String login, String from, Instant now) {
         this.id = id;
@@ -66,8 +68,15 @@ final class WebSession {
         return streams.keySet();
     }
 
-    CpuSampler sampler(String guest) {
-        return samplers.computeIfAbsent(guest, g -> new CpuSampler());
+    /** This session's watch of {@code guest}'s processes, made by {@code make} (empty: not allowed) the first time. */
+    Optional<ProcessWatch> watch(String guest, Supplier<Optional<ProcessWatch>> make) {
+        ProcessWatch known = watches.get(guest);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<ProcessWatch> made = make.get();
+        made.ifPresent(w -> watches.putIfAbsent(guest, w));
+        return made.map(w -> watches.get(guest));
     }
 
     /** Ends the session's streams: it is over. */

@@ -203,7 +203,7 @@ class WebPageIT {
         awaitState("uml1", "running", BOOT_TIMEOUT);
 
         row("uml1").findElement(By.cssSelector("button[data-action=processes]")).click();
-        awaitText(By.id("detail-text"), text -> text.contains("PID") && text.lines().count() >= 3);
+        awaitText(By.id("detail-text"), text -> text.contains("PID") && text.contains("kernel ") && text.lines().count() >= 5);
 
         row("uml1").findElement(By.cssSelector("button[data-action=log]")).click();
         awaitText(By.id("detail-text"), text -> text.contains("Linux version"));
@@ -237,7 +237,7 @@ class WebPageIT {
         row("uml2").findElement(By.cssSelector("button[data-action=shutdown]")).click();
         browser.findElement(By.id("ask-hard")).click();
         awaitState("uml2", "off", SHUTDOWN_TIMEOUT);
-        awaitAudit("user=admin", "action=shutdown-hard", "guest=uml2", "channel=web");
+        awaitAudit("user=admin", "action=shutdown", "guest=uml2", "result=ok", "channel=web");
     }
 
     @Test
