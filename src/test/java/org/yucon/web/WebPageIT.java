@@ -205,13 +205,14 @@ class WebPageIT {
         row("uml1").findElement(By.cssSelector("button[data-action=processes]")).click();
         awaitText(By.id("detail-text"), text -> text.contains("PID") && text.contains("kernel ") && text.lines().count() >= 5);
 
+        // What a guest prints is text on the page, never markup: a line as the keeper would log it.
+        Files.writeString(gateway.host().config().gateway().stateDir().resolve("logs").resolve("uml1.log"),
+                "<img src=x id=planted onerror=alert(1)>\n", java.nio.file.StandardOpenOption.APPEND);
         row("uml1").findElement(By.cssSelector("button[data-action=log]")).click();
-        awaitText(By.id("detail-text"), text -> text.contains("Linux version"));
+        awaitText(By.id("detail-text"), text -> text.contains("Linux version") && text.contains("<img src=x id=planted"));
+        assertTrue(browser.findElements(By.id("planted")).isEmpty(), "the guest's output made no element");
 
-        row("uml1").findElement(By.cssSelector("button[data-action=shutdown]")).click();
-        browser.findElement(By.id("ask-graceful")).click();
-        awaitState("uml1", "off", SHUTDOWN_TIMEOUT);
-        awaitAudit("user=uml1", "action=shutdown", "guest=uml1", "result=ok", "channel=web");
+        shutDownInThePage("uml1", "uml1", "graceful");
     }
 
     @Test
@@ -234,10 +235,7 @@ class WebPageIT {
             assertEquals(0L, overflow, "nothing wider than the window at " + width + " px");
         }
         browser.manage().window().setSize(new Dimension(1400, 900));
-        row("uml2").findElement(By.cssSelector("button[data-action=shutdown]")).click();
-        browser.findElement(By.id("ask-hard")).click();
-        awaitState("uml2", "off", SHUTDOWN_TIMEOUT);
-        awaitAudit("user=admin", "action=shutdown", "guest=uml2", "result=ok", "channel=web");
+        shutDownInThePage("admin", "uml2", "hard");
     }
 
     @Test
@@ -303,6 +301,14 @@ class WebPageIT {
         try (ClientSession ssh = gateway.ssh().loginWithPassword("uml1", TestHost.PASSWORD)) {
             assertTrue(ssh.isAuthenticated(), "another address is not throttled");
         }
+    }
+
+    /** Shutdown, answered {@code mode} (graceful or hard); the page shows the guest off, and the audit log says who. */
+    private static void shutDownInThePage(String login, String guest, String mode) {
+        row(guest).findElement(By.cssSelector("button[data-action=shutdown]")).click();
+        browser.findElement(By.id("ask-" + mode)).click();
+        awaitState(guest, "off", SHUTDOWN_TIMEOUT);
+        awaitAudit("user=" + login, "action=shutdown", "guest=" + guest, "result=ok", "channel=web");
     }
 
     private static void logIn(String login) {
