@@ -10,6 +10,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
@@ -54,6 +55,9 @@ public final class WebServer implements AutoCloseable {
         Server server = new Server(threads);
         ServerConnector connector = connector(server, settings, certificate);
         server.addConnector(connector);
+        // Connections in all are bounded as SSH's are: a page holds two at most (its event stream and a request), so
+        // twice sessions_total; past that Jetty stops accepting until one closes.
+        server.addBean(new NetworkConnectionLimit(2 * settings.limits().sessionsTotal(), connector));
         WebSessions sessions = new WebSessions(settings.web().idleTimeout(), settings.limits().sessionsPerAccount(),
                 settings.limits().sessionsTotal());
         GuestBoard board = new GuestBoard(guests, accounts, sshPort, scheduler, pool);

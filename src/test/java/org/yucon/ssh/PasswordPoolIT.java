@@ -31,8 +31,9 @@ import org.yucon.testing.TestHost;
  * The passwords are 1 KB long, the most allowed, about 17 ms of CPU each here, so that they queue.
  */
 class PasswordPoolIT {
+    /** max_startups raised: 30 connections waiting to log in would be dropped at random from the 10th on. */
     private static final List<String> LIMITS = List.of("[limits]", "auth_failure_delay = \"50ms\"",
-            "password_threads = 1", "password_queue = 8");
+            "password_threads = 1", "password_queue = 8", "max_startups = 100");
     private static final String LONGEST = "x".repeat(1024);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 

@@ -180,6 +180,10 @@ class WebPageIT {
         HttpResponse<String> none = http.get("/api/guests/uml9/log", Optional.of(cookie));
         assertEquals(404, hidden.statusCode());
         assertEquals(none.body().replace("uml9", "uml2"), hidden.body());
+        HttpResponse<String> download = http.get("/api/guests/uml1/log.txt", Optional.of(cookie));
+        assertEquals(200, download.statusCode());
+        assertEquals("attachment; filename=\"uml1.log\"", download.headers().firstValue("Content-Disposition").orElse(""),
+                "the whole log is a file to save, never a page");
         HttpResponse<String> planted = http.post("/login", Optional.empty(), Optional.of("https://evil.example"),
                 Map.of("login", "uml1", "password", TestHost.PASSWORD));
         assertEquals(403, planted.statusCode(), "a login form posted from elsewhere");
