@@ -51,8 +51,20 @@ function render(state) {
       host.appendChild(s);
     }
   }
-  tbody.replaceChildren();
-  for (const g of state.guests) tbody.appendChild(row(g, state));
+  // A row is drawn again only when what it shows changed, so that a button is not replaced under the pointer.
+  const drawn = new Map([...tbody.children].map((tr) => [tr.dataset.guest, tr]));
+  const rows = state.guests.map((g) => {
+    const key = JSON.stringify(g) + state.sshPort;
+    const old = drawn.get(g.name);
+    if (old && old.dataset.key === key) return old;
+    const tr = row(g, state);
+    tr.dataset.key = key;
+    return tr;
+  });
+  rows.forEach((tr, i) => {
+    if (tbody.children[i] !== tr) tbody.insertBefore(tr, tbody.children[i] || null);
+  });
+  while (tbody.children.length > rows.length) tbody.lastElementChild.remove();
   document.getElementById('empty').hidden = state.guests.length > 0;
 }
 

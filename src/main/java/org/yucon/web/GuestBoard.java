@@ -67,7 +67,7 @@ final class GuestBoard {
         this.accounts = accounts;
         this.sshPort = sshPort;
         this.reads = new SerialExecutor(pool);
-        guests.subscribe(this::requestRead);
+        guests.subscribe(this::stateChanged);
         scheduler.scheduleWithFixedDelay(this::requestRead, TICK_SECONDS, TICK_SECONDS, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(this::keepAlive, KEEP_ALIVE_SECONDS, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
     }
@@ -78,7 +78,7 @@ final class GuestBoard {
         pages.add(page);
         reads.execute(() -> {
             if (pages.size() == 1 || facts.rows().isEmpty()) {
-                facts = read();
+                facts = read(true);
             }
             push(page, facts);
         });
@@ -87,16 +87,31 @@ final class GuestBoard {
 
     /** The state one login would be shown now, read now: for a page that asks ("refresh now"). */
     String stateNow(Access access) {
-        Facts now = read();
+        Facts now = read(true);
         facts = now;
         return state(access, now);
+    }
+
+    /**
+     * A guest changed state: the pages are told at once, with the figures they had (a guest's own come from its
+     * mconsole, which may take long right after a boot), and the figures follow with a full read.
+     */
+    private void stateChanged() {
+        if (!pages.isEmpty()) {
+            reads.execute(() -> {
+                Facts now = read(false);
+                facts = now;
+                pages.forEach(page -> push(page, now));
+            });
+            requestRead();
+        }
     }
 
     private void requestRead() {
         if (!pages.isEmpty() && readQueued.compareAndSet(false, true)) {
             reads.execute(() -> {
                 readQueued.set(false);
-                Facts now = read();
+                Facts now = read(true);
                 facts = now;
                 pages.forEach(page -> push(page, now));
             });
@@ -138,21 +153,27 @@ final class GuestBoard {
         return Json.of(state);
     }
 
-    private Facts read() {
+    /** Without {@code figures}, a guest's row is the last one read while its state is the same, else without figures. */
+    private Facts read(boolean figures) {
         Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
+        Facts last = facts;
         for (GuestSupervisor guest : guests.all()) {
             try {
-                rows.put(guest.name(), row(guest));
+                Map<String, Object> known = last.rows().get(guest.name());
+                Map<String, Object> row = row(guest, figures);
+                boolean same = known != null && known.get("state").equals(row.get("state"))
+                        && known.get("since").equals(row.get("since"));
+                rows.put(guest.name(), figures || !same ? row : known);
             } catch (RuntimeException e) {
                 log.warn("the facts of {} could not be read: {}", guest.name(), e.toString());
             }
         }
-        return new Facts(rows, host());
+        return new Facts(rows, figures || last.host().isEmpty() ? host() : last.host());
     }
 
-    private Map<String, Object> row(GuestSupervisor guest) {
+    private Map<String, Object> row(GuestSupervisor guest, boolean figures) {
         GuestRow status = GuestRow.of(guest);
-        Optional<GuestStats> stats = status.state() == GuestState.RUNNING ? stats(guest) : Optional.empty();
+        Optional<GuestStats> stats = figures && status.state() == GuestState.RUNNING ? stats(guest) : Optional.empty();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("name", guest.name());
         row.put("owners", accounts.owners(guest.name()));

@@ -202,17 +202,17 @@ class WebPageIT {
         WebElement row = row("uml1");
         assertEquals("off", row.getAttribute("data-state"));
         assertTrue(row.getText().contains("ssh -p " + gateway.host().port() + " -l uml1 localhost"), row.getText());
-        row.findElement(By.cssSelector("button[data-action=boot]")).click();
+        click("uml1", "boot");
         // No reload from here on: the page follows the guest through the server's pushes.
         awaitState("uml1", "running", BOOT_TIMEOUT);
 
-        row("uml1").findElement(By.cssSelector("button[data-action=processes]")).click();
+        click("uml1", "processes");
         awaitText(By.id("detail-text"), text -> text.contains("PID") && text.contains("kernel ") && text.lines().count() >= 5);
 
         // What a guest prints is text on the page, never markup: a line as the keeper would log it.
         Files.writeString(gateway.host().config().gateway().stateDir().resolve("logs").resolve("uml1.log"),
                 "<img src=x id=planted onerror=alert(1)>\n", java.nio.file.StandardOpenOption.APPEND);
-        row("uml1").findElement(By.cssSelector("button[data-action=log]")).click();
+        click("uml1", "log");
         awaitText(By.id("detail-text"), text -> text.contains("Linux version") && text.contains("<img src=x id=planted"));
         assertTrue(browser.findElements(By.id("planted")).isEmpty(), "the guest's output made no element");
 
@@ -228,7 +228,7 @@ class WebPageIT {
         for (String fact : List.of("Host:", "Load:", "Memory:", "Uptime:", "Kernel:")) {
             assertTrue(host.getText().contains(fact), fact + " in " + host.getText());
         }
-        row("uml2").findElement(By.cssSelector("button[data-action=boot]")).click();
+        click("uml2", "boot");
         awaitState("uml2", "running", BOOT_TIMEOUT);
         Await.until("uml2's own figures", TIMEOUT, () -> row("uml2").getText().contains(" MB"), () -> row("uml2").getText());
         Files.write(Path.of("target", "web-admin.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
@@ -309,7 +309,7 @@ class WebPageIT {
 
     /** Shutdown, answered {@code mode} (graceful or hard); the page shows the guest off, and the audit log says who. */
     private static void shutDownInThePage(String login, String guest, String mode) {
-        row(guest).findElement(By.cssSelector("button[data-action=shutdown]")).click();
+        click(guest, "shutdown");
         browser.findElement(By.id("ask-" + mode)).click();
         awaitState(guest, "off", SHUTDOWN_TIMEOUT);
         awaitAudit("user=" + login, "action=shutdown", "guest=" + guest, "result=ok", "channel=web");
@@ -323,6 +323,18 @@ class WebPageIT {
         browser.findElement(By.cssSelector("button[type=submit]")).click();
         Await.until(login + " logged in", TIMEOUT, () -> browser.getCurrentUrl().equals(http.origin() + "/"),
                 () -> browser.getCurrentUrl() + ": " + table());
+    }
+
+    /** Clicks a guest's button; a row drawn again meanwhile (a push came) is looked up again. */
+    private static void click(String guest, String action) {
+        Await.until(action + " of " + guest + " clicked", TIMEOUT, () -> {
+            try {
+                row(guest).findElement(By.cssSelector("button[data-action=" + action + "]")).click();
+                return true;
+            } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException e) {
+                return false;
+            }
+        }, WebPageIT::table);
     }
 
     private static WebElement row(String guest) {
