@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
+import org.yucon.auth.PasswordCheck;
 import org.yucon.config.AccessChanges;
 import org.yucon.config.AccountBook;
 import org.slf4j.Logger;
@@ -32,9 +33,10 @@ import org.yucon.ssh.HostKeys;
 import org.yucon.ssh.SshGateway;
 import org.yucon.util.PrivateFiles;
 import org.yucon.util.ProcessUser;
+import org.yucon.web.WebServer;
 
 /**
- * A running yucon: the guests of one configuration behind one SSH endpoint. The guests' processes and consoles
+ * A running yucon: the guests of one configuration behind one SSH endpoint and its web page. The guests' processes and consoles
  * live in the console keeper, which this starts if it does not run yet. Closing the gateway stops the SSH server
  * and the gateway's threads; the keeper and the guests keep running, as they would if the gateway crashed.
  */
@@ -52,20 +54,28 @@ public final class Gateway implements AutoCloseable {
     private final Guests guests;
     private final KeeperClient keeper;
     private final SshGateway ssh;
+    /** Empty when {@code [web] enabled = false}. */
+    private final Optional<WebServer> web;
     private final List<HostKeys.HostKey> hostKeys;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService sessions;
+    private final ExecutorService hashing;
+    private final AuditLog audit;
     private final Optional<MetricsServer> metrics;
 
-    private Gateway(Guests guests, KeeperClient keeper, SshGateway ssh, List<HostKeys.HostKey> hostKeys,
-                    ScheduledExecutorService scheduler, ExecutorService sessions, Optional<MetricsServer> metrics) {
-        this.metrics = metrics;
+    private Gateway(Guests guests, KeeperClient keeper, SshGateway ssh, Optional<WebServer> web,
+                    List<HostKeys.HostKey> hostKeys, ScheduledExecutorService scheduler, ExecutorService sessions,
+                    ExecutorService hashing, AuditLog audit, Optional<MetricsServer> metrics) {
         this.guests = guests;
         this.keeper = keeper;
         this.ssh = ssh;
+        this.web = web;
         this.hostKeys = hostKeys;
         this.scheduler = scheduler;
         this.sessions = sessions;
+        this.hashing = hashing;
+        this.audit = audit;
+        this.metrics = metrics;
     }
 
     /** Whether the gateway starts its console keeper when none answers, or waits for one started elsewhere. */
@@ -85,6 +95,7 @@ public final class Gateway implements AutoCloseable {
         List<HostKeys.HostKey> hostKeys = keys.ensure();
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, named("scheduler"));
         ExecutorService sessions = sessionPool();
+        ExecutorService hashing = PasswordCheck.hashingPool(config.gateway().limits());
         try {
             KeeperClient keeper = keeperStart == KeeperStart.NEVER ? KeeperClient.connect(config.gateway().stateDir())
                     : KeeperClient.connectOrStart(config.gateway().stateDir(), config.gateway().console().ringBytes());
@@ -101,21 +112,31 @@ public final class Gateway implements AutoCloseable {
             scheduler.scheduleWithFixedDelay(accounts::look, FOLLOW_EVERY.toSeconds(), FOLLOW_EVERY.toSeconds(),
                     TimeUnit.SECONDS);
             AuditLog audit = new AuditLog(config.gateway().stateDir().resolve("audit.log"));
+            // One check for both fronts: a source's and an account's failures count wherever they were made.
+            PasswordCheck passwords = new PasswordCheck(accounts, config.gateway().limits(), audit, scheduler, hashing, metrics);
             SshGateway ssh = new SshGateway(config.gateway(), accounts, guests, scheduler, sessions,
-                    keys.provider(hostKeys), audit, metrics);
+                    keys.provider(hostKeys), audit, passwords, metrics);
             ssh.start();
-            Optional<MetricsServer> metricsServer;
+            Optional<WebServer> web = Optional.empty();
+            Optional<MetricsServer> metricsServer = Optional.empty();
             try {
-                metricsServer = config.gateway().metrics().enabled()
-                        ? Optional.of(MetricsServer.start(config.gateway().metrics(), metrics)) : Optional.empty();
-            } catch (IOException e) {
+                if (config.gateway().web().enabled()) {
+                    web = Optional.of(WebServer.start(config.etc(), config.gateway(), guests, accounts, passwords, audit,
+                            scheduler, sessions, ssh.port()));
+                }
+                if (config.gateway().metrics().enabled()) {
+                    metricsServer = Optional.of(MetricsServer.start(config.gateway().metrics(), metrics));
+                }
+            } catch (IOException | RuntimeException e) {
+                web.ifPresent(WebServer::close);
                 ssh.close();
                 throw e;
             }
-            return new Gateway(guests, keeper, ssh, hostKeys, scheduler, sessions, metricsServer);
+            return new Gateway(guests, keeper, ssh, web, hostKeys, scheduler, sessions, hashing, audit, metricsServer);
         } catch (IOException | RuntimeException e) {
             scheduler.shutdownNow();
             sessions.shutdownNow();
+            hashing.shutdownNow();
             throw e;
         }
     }
@@ -157,15 +178,23 @@ public final class Gateway implements AutoCloseable {
         return hostKeys;
     }
 
+    /** The web page's server, unless {@code [web] enabled = false}. */
+    public Optional<WebServer> web() {
+        return web;
+    }
+
     @Override
     public void close() throws IOException {
         try {
             metrics.ifPresent(MetricsServer::close);
+            web.ifPresent(WebServer::close);
             ssh.close();
         } finally {
             guests.close();
             scheduler.shutdownNow();
             sessions.shutdownNow();
+            hashing.shutdownNow();
+            audit.close();
         }
     }
 

@@ -40,6 +40,10 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("connect:  ssh -p " + config.gateway().port() + " -l uml1 localhost        (menu; b boots, Enter for the console, Ctrl-A d back)");
         System.out.println("          ssh -t -p " + config.gateway().port() + " -l uml1 localhost console");
         System.out.println("          ssh -p " + config.gateway().port() + " -l admin localhost       (every guest)");
+        if (config.gateway().web().enabled()) {
+            System.out.println("browser:  https://localhost:" + config.gateway().web().port() + "/   (the same logins; the "
+                    + "certificate is self-signed: compare its fingerprint below)");
+        }
         System.out.println("Ctrl-C stops the demo and shuts its guests down.");
         Serving.serve(config, kernel, System.out, DemoCommand::shutDownGuests);
         return 0;

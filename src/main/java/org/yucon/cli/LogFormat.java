@@ -22,6 +22,8 @@ final class LogFormat {
         setDefault(system, "showThreadName", "true");
         // MINA logs each connection's life at info: that is the audit log's business, not the service log's.
         setDefault(system, "log.org.apache.sshd", "warn");
+        // Jetty logs its start and each connector at info; the gateway prints the page's address itself.
+        setDefault(system, "log.org.eclipse.jetty", "warn");
     }
 
     private static void setDefault(Properties system, String key, String value) {

@@ -4,24 +4,20 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.util.threads.SshdThreadFactory;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.channel.ChannelSessionFactory;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.yucon.auth.PasswordCheck;
 import org.yucon.config.AccountBook;
 import org.yucon.config.AccountConfig;
 import org.yucon.config.GatewaySettings;
@@ -36,27 +32,25 @@ import org.yucon.tui.MenuTicker;
  * and host-based logins, the JVM user's own authorized_keys that MINA's defaults would read) is switched off here.
  */
 public final class SshGateway implements AutoCloseable {
-    /** How long a password thread with nothing to do lives on. */
-    private static final Duration PASSWORD_THREAD_KEEP_ALIVE = Duration.ofSeconds(30);
-
     private final SshServer server = SshServer.setUpDefaultServer();
     private final AuditLog audit;
     private final Metrics metrics;
-    private final ExecutorService passwords;
 
-    /** {@code sessions}: the pool that runs the sessions' steps (see GatewaySession). */
+    /**
+     * {@code sessions}: the pool that runs the sessions' steps (see GatewaySession); {@code passwords}: the check the
+     * web page shares.
+     */
     public SshGateway(GatewaySettings settings, AccountBook accounts, Guests guests, ScheduledExecutorService scheduler,
-                      Executor sessions, KeyPairProvider hostKeys, AuditLog audit, Metrics metrics) {
+                      Executor sessions, KeyPairProvider hostKeys, AuditLog audit, PasswordCheck passwords, Metrics metrics) {
         this.audit = audit;
         this.metrics = metrics;
-        this.passwords = passwordPool(settings.limits());
         server.setHost(settings.listenAddress());
         server.setPort(settings.port());
         server.setKeyPairProvider(hostKeys);
         server.setIoServiceFactoryFactory(new DirectNio2Transport());
         PacketsInFlight.countOn(server);
         ciphers();
-        authentication(new AccountAuthenticator(accounts, settings.limits(), audit, scheduler, passwords, metrics));
+        authentication(new AccountAuthenticator(accounts, passwords, audit));
         onlyOurSessions(new GatewayContext(guests, accounts, settings, scheduler, sessions,
                 new MenuTicker(guests, scheduler, sessions), audit, metrics), accounts, settings.limits());
         limits(settings.limits(), scheduler);
@@ -73,25 +67,7 @@ public final class SshGateway implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try {
-            server.stop(true);
-        } finally {
-            passwords.shutdownNow();
-            audit.close();
-        }
-    }
-
-    /**
-     * The threads that hash passwords: {@code password_threads} at most, {@code password_queue} passwords waiting
-     * for them, and past that a password is rejected (and fails unhashed), so that a flood of logins costs at most
-     * that many CPUs and a bounded wait, not every core. No thread is kept while nobody logs in.
-     */
-    private static ExecutorService passwordPool(LoginLimits limits) {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(limits.passwordThreads(), limits.passwordThreads(),
-                PASSWORD_THREAD_KEEP_ALIVE.toSeconds(), TimeUnit.SECONDS, new ArrayBlockingQueue<>(limits.passwordQueue()),
-                new SshdThreadFactory("password"), new ThreadPoolExecutor.AbortPolicy());
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
+        server.stop(true);
     }
 
     /**
