@@ -2,6 +2,8 @@ package org.yucon;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yucon.config.ConfigLoader;
 import org.yucon.config.Configuration;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.yucon.fleet.Fleet;
 import org.yucon.guest.Autostart;
+import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.GuestFilesWatch;
 import org.yucon.guest.Guests;
 import org.yucon.keeper.KeeperClient;
@@ -54,6 +59,7 @@ public final class Gateway implements AutoCloseable {
     private final Guests guests;
     private final KeeperClient keeper;
     private final SshGateway ssh;
+    private final Fleet fleet;
     /** Empty when {@code [web] enabled = false}. */
     private final Optional<WebServer> web;
     private final List<HostKeys.HostKey> hostKeys;
@@ -63,12 +69,13 @@ public final class Gateway implements AutoCloseable {
     private final AuditLog audit;
     private final Optional<MetricsServer> metrics;
 
-    private Gateway(Guests guests, KeeperClient keeper, SshGateway ssh, Optional<WebServer> web,
+    private Gateway(Guests guests, KeeperClient keeper, SshGateway ssh, Fleet fleet, Optional<WebServer> web,
                     List<HostKeys.HostKey> hostKeys, ScheduledExecutorService scheduler, ExecutorService sessions,
                     ExecutorService hashing, AuditLog audit, Optional<MetricsServer> metrics) {
         this.guests = guests;
         this.keeper = keeper;
         this.ssh = ssh;
+        this.fleet = fleet;
         this.web = web;
         this.hostKeys = hostKeys;
         this.scheduler = scheduler;
@@ -114,8 +121,11 @@ public final class Gateway implements AutoCloseable {
             AuditLog audit = new AuditLog(config.gateway().stateDir().resolve("audit.log"));
             // One check for both fronts: a source's and an account's failures count wherever they were made.
             PasswordCheck passwords = new PasswordCheck(accounts, config.gateway().limits(), audit, scheduler, hashing, metrics);
+            KeyPairProvider hostKeyPairs = keys.provider(hostKeys);
+            Fleet fleet = Fleet.start(config.gateway().fleet(), identity(hostKeyPairs), () -> guests.all().stream().map(GuestSupervisor::name).toList(),
+                    scheduler, sessions);
             SshGateway ssh = new SshGateway(config.gateway(), accounts, guests, scheduler, sessions,
-                    keys.provider(hostKeys), audit, passwords, metrics);
+                    hostKeyPairs, audit, passwords, metrics, fleet);
             ssh.start();
             Optional<WebServer> web = Optional.empty();
             Optional<MetricsServer> metricsServer = Optional.empty();
@@ -132,12 +142,21 @@ public final class Gateway implements AutoCloseable {
                 ssh.close();
                 throw e;
             }
-            return new Gateway(guests, keeper, ssh, web, hostKeys, scheduler, sessions, hashing, audit, metricsServer);
+            return new Gateway(guests, keeper, ssh, fleet, web, hostKeys, scheduler, sessions, hashing, audit, metricsServer);
         } catch (IOException | RuntimeException e) {
             scheduler.shutdownNow();
             sessions.shutdownNow();
             hashing.shutdownNow();
             throw e;
+        }
+    }
+
+    /** The host key this gateway logs in to its peers with: its Ed25519 key, the one the peers pin. */
+    private static KeyPair identity(KeyPairProvider keys) throws IOException {
+        try {
+            return keys.loadKey(null, KeyPairProvider.SSH_ED25519);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("the Ed25519 host key cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -189,6 +208,7 @@ public final class Gateway implements AutoCloseable {
             metrics.ifPresent(MetricsServer::close);
             web.ifPresent(WebServer::close);
             ssh.close();
+            fleet.close();
         } finally {
             guests.close();
             scheduler.shutdownNow();

@@ -15,9 +15,13 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.tomlj.Toml;
 import org.tomlj.TomlParseError;
 import org.tomlj.TomlParseResult;
+import org.yucon.control.HostFacts;
 
 /**
  * Reads and validates an {@code etc} directory: {@code yucon.toml}, {@code guests/*.toml}, {@code accounts/*.toml}.
@@ -30,6 +34,7 @@ public final class ConfigLoader {
     private static final Pattern CRYPT_SHA512 = Pattern.compile("\\$6\\$(rounds=\\d+\\$)?[./0-9A-Za-z]{1,16}\\$[./0-9A-Za-z]{86}");
     private static final long MIB = 1 << 20;
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})|\\[[0-9A-Fa-f:.]{2,45}\\]");
+    private static final Pattern FLEET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,62}");
     private static final Pattern STARTUPS = Pattern.compile("(\\d{1,7})(?::(\\d{1,3}):(\\d{1,7}))?");
 
     private final Path etc;
@@ -76,8 +81,10 @@ public final class ConfigLoader {
      */
     public Map<String, AccountConfig> loadAccounts(Set<String> guests, byte gatewayEscape) throws ConfigException {
         Map<String, AccountConfig> accounts = new HashMap<>();
+        // In a fleet an account may name a guest of another host: the fleet shares its account files.
+        boolean fleet = gateway(open(etc.resolve("yucon.toml"))).fleet().isFleet();
         for (Path file : tomlFiles(accountsDir())) {
-            AccountConfig account = account(file, guests, gatewayEscape);
+            AccountConfig account = account(file, guests, fleet, gatewayEscape);
             accounts.put(account.name(), account);
         }
         return accounts;
@@ -99,8 +106,9 @@ public final class ConfigLoader {
         LoginLimits limits = limits(root.sectionOrEmpty("limits"));
         WebSettings web = web(root.sectionOrEmpty("web"));
         MetricsSettings metrics = metrics(root.sectionOrEmpty("metrics"));
+        FleetSettings fleet = fleet(root);
         root.rejectUnknownKeys();
-        return new GatewaySettings(listen, port, hostKeys, state, kernel, console, limits, web, metrics);
+        return new GatewaySettings(listen, port, hostKeys, state, kernel, console, limits, web, metrics, fleet);
     }
 
     private static WebSettings web(TomlSection section) throws ConfigException {
@@ -129,6 +137,47 @@ public final class ConfigLoader {
         }
         section.rejectUnknownKeys();
         return new WebSettings(enabled, listen, port, certificate, key, idle, hosts);
+    }
+
+    /** {@code [fleet] name} (the machine's host name unless set) and the {@code [[peer]]} tables. */
+    private static FleetSettings fleet(TomlSection root) throws ConfigException {
+        TomlSection fleet = root.sectionOrEmpty("fleet");
+        String name = fleet.string("name").orElse(HostFacts.read().hostName());
+        if (!FLEET_NAME.matcher(name).matches()) {
+            throw fleet.error("name", "is \"" + name + "\", must be a host name (letters, digits, '-', '.')");
+        }
+        fleet.rejectUnknownKeys();
+        List<FleetSettings.Peer> peers = new ArrayList<>();
+        for (TomlSection section : root.sections("peer")) {
+            FleetSettings.Peer peer = peer(section);
+            if (peer.name().equals(name) || peers.stream().anyMatch(p -> p.name().equals(peer.name()))) {
+                throw section.error("name", "is \"" + peer.name() + "\", which names this host or another [[peer]]");
+            }
+            peers.add(peer);
+        }
+        return new FleetSettings(name, peers);
+    }
+
+    private static FleetSettings.Peer peer(TomlSection section) throws ConfigException {
+        String name = section.string("name").orElseThrow(() -> section.error("name", "is missing: name the peer's host"));
+        if (!FLEET_NAME.matcher(name).matches()) {
+            throw section.error("name", "is \"" + name + "\", must be a host name (letters, digits, '-', '.')");
+        }
+        String address = section.string("address").orElseThrow(() -> section.error("address", "is missing: where the peer's gateway listens"));
+        if (!HOST_NAME.matcher(address).matches()) {
+            throw section.error("address", "is \"" + address + "\", which is not a host name or address");
+        }
+        int port = (int) section.integer("port", 2222, 1, 65535);
+        String key = section.string("host_key").orElseThrow(() -> section.error("host_key",
+                "is missing: pin the peer's host key, its line from `yucon hostkeys` (\"ssh-ed25519 AAAA...\")"));
+        PublicKey hostKey;
+        try {
+            hostKey = PublicKeyEntry.parsePublicKeyEntry(key.strip()).resolvePublicKey(null, null, null);
+        } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
+            throw section.error("host_key", "is not an OpenSSH public key line (\"ssh-ed25519 AAAA...\")");
+        }
+        section.rejectUnknownKeys();
+        return new FleetSettings.Peer(name, address, port, hostKey);
     }
 
     private static MetricsSettings metrics(TomlSection section) throws ConfigException {
@@ -213,7 +262,7 @@ public final class ConfigLoader {
         return (byte) (c ^ 0x40);
     }
 
-    private AccountConfig account(Path file, Set<String> knownGuests, byte gatewayEscape) throws ConfigException {
+    private AccountConfig account(Path file, Set<String> knownGuests, boolean fleet, byte gatewayEscape) throws ConfigException {
         String name = nameOf(file);
         TomlSection root = open(file);
         Optional<String> hash = root.string("password");
@@ -223,7 +272,7 @@ public final class ConfigLoader {
         boolean admin = root.bool("admin", false);
         Set<String> guests = new HashSet<>(root.strings("guests"));
         for (String guest : guests) {
-            if (!knownGuests.contains(guest)) {
+            if (!knownGuests.contains(guest) && !(fleet && NAME.matcher(guest).matches())) {
                 throw root.error("guests", "names \"" + guest + "\", which is not a guest (no guests/" + guest + ".toml)");
             }
         }

@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 import org.yucon.config.AccountConfig;
 import org.yucon.config.ConfigException;
 import org.yucon.config.AccountBook;
+import org.yucon.config.FleetSettings;
+import org.yucon.fleet.PeerLink;
 import org.yucon.auth.LoginGuard;
 import org.yucon.auth.PasswordCheck;
 
@@ -37,9 +39,11 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
     private final byte[] decoySecret = new byte[32];
     private final PasswordCheck passwords;
     private final AuditLog audit;
+    private final FleetSettings fleet;
 
-    AccountAuthenticator(AccountBook accounts, PasswordCheck passwords, AuditLog audit) {
+    AccountAuthenticator(AccountBook accounts, PasswordCheck passwords, AuditLog audit, FleetSettings fleet) {
         this.accounts = accounts;
+        this.fleet = fleet;
         new SecureRandom().nextBytes(decoySecret);
         this.passwords = passwords;
         this.audit = audit;
@@ -63,6 +67,9 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
      */
     @Override
     public boolean authenticate(String username, PublicKey key, ServerSession session) {
+        if (username.equals(PeerLink.LOGIN)) {
+            return peer(key, session);
+        }
         Optional<Path> own = accounts.account(username).flatMap(AccountConfig::authorizedKeys);
         boolean listed = own.or(() -> decoyKeys(username)).map(file -> listed(file, key)).orElse(false);
         boolean ok = own.isPresent() && listed && !passwords.guard().refused(LoginGuard.source(session.getClientAddress()), Instant.now());
@@ -72,6 +79,22 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
             audit.record(username, String.valueOf(session.getClientAddress()), "publickey-auth", "", "accepted " + KeyUtils.getFingerPrint(key));
         }
         return ok;
+    }
+
+    /**
+     * A gateway of the fleet logs in with its host key, pinned in a {@code [[peer]]} table: the session is that peer's,
+     * and may relay its people (see {@link PeerSessions}). Any other key is refused and named.
+     */
+    private boolean peer(PublicKey key, ServerSession session) {
+        String from = String.valueOf(session.getClientAddress());
+        Optional<FleetSettings.Peer> peer = fleet.peers().stream().filter(p -> KeyUtils.compareKeys(p.hostKey(), key)).findFirst();
+        if (peer.isEmpty()) {
+            log.warn("peer login from {} with key {}, which no [[peer]] pins: refused", from, KeyUtils.getFingerPrint(key));
+            audit.record(PeerLink.LOGIN, from, "peer-auth", "", "refused " + KeyUtils.getFingerPrint(key));
+            return false;
+        }
+        session.setAttribute(PeerSessions.PEER, peer.get().name());
+        return true;
     }
 
     private Optional<Path> decoyKeys(String login) {

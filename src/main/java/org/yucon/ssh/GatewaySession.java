@@ -82,6 +82,9 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** Hands a change of rights over to the session's steps; called on the thread that counted the change. */
     private final Runnable rightsChanged = () -> post(this::keepRights);
     private final Optional<String> commandLine;
+    private final String from;
+    /** The session came through a peer: it shows this host only. */
+    private final boolean relayed;
     /** Runs the steps, one at a time and in order; whatever posts a step may be on any thread. */
     private final SerialExecutor steps;
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
@@ -127,8 +130,11 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** The session was closed: later steps do nothing. */
     private boolean ended;
 
-    GatewaySession(GatewayContext context, AccountConfig account, Optional<String> commandLine) {
+    /** {@code from}: where the person came from, as logs and viewer lists name them (with the entry host if relayed). */
+    GatewaySession(GatewayContext context, AccountConfig account, Optional<String> commandLine, String from, boolean relayed) {
         this.context = context;
+        this.from = from;
+        this.relayed = relayed;
         this.account = account;
         this.access = Access.of(context.accounts(), account.name());
         this.rights = context.accounts().changes();
@@ -258,7 +264,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** The first step: the verb, or the menu. */
     private void begin() throws IOException {
         actions = new GuestActions(context.guests(), access, context.audit()::record,
-                String.valueOf(channel.getSession().getClientAddress()), context.settings().stateDir().resolve("logs"));
+                from, context.settings().stateDir().resolve("logs"));
         if (commandLine.isPresent()) {
             exec(commandLine.get());
         } else {
@@ -277,7 +283,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         }
         log.info("{} runs: {}", account.name(), line);
         context.metrics().session(command.verb() == Verb.CONSOLE ? Metrics.SessionKind.CONSOLE : Metrics.SessionKind.VERB);
-        Verbs verbs = new Verbs(actions, out, err);
+        Verbs verbs = new Verbs(actions, out, err, new FleetStatus(context, account.name(), from, relayed));
         if (command.verb() != Verb.CONSOLE) {
             finish(verbs.run(command));
             return;
@@ -465,7 +471,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     private void attach(GuestSupervisor target, byte[] typedAhead) throws IOException {
-        console = ConsoleAttachment.attach(actions, target, account.name() + "@" + address(), actions.console(target) == ConsoleRight.WRITE,
+        console = ConsoleAttachment.attach(actions, target, account.name() + "@" + from, actions.console(target) == ConsoleRight.WRITE,
                 new ChannelSink(out, () -> channel.getRemoteWindow().getSize(), PacketsInFlight.of(channel)), escape,
                 context.settings().console().replayLines(), (sink, change) -> post(() -> told(sink, change)));
         front = Front.CONSOLE;
@@ -549,8 +555,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     /** The client's address as host:port, without InetSocketAddress's slash. */
-    private String address() {
-        SocketAddress address = channel.getSession().getClientAddress();
+    static String address(SocketAddress address) {
         return address instanceof InetSocketAddress inet ? inet.getHostString() + ":" + inet.getPort() : String.valueOf(address);
     }
 

@@ -11,6 +11,7 @@ import org.apache.sshd.common.session.helpers.AbstractConnectionService;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.yucon.config.LoginLimits;
+import org.yucon.fleet.PeerLink;
 
 /**
  * A session channel within bounds, as sshd keeps them: at most {@code max_sessions} open on one connection (OpenSSH's
@@ -53,7 +54,9 @@ final class RestrictedChannelSession extends ChannelSession {
     @Override
     protected RequestHandler.Result handleEnvParsed(String name, String value) throws IOException {
         int bytes = (name + value).getBytes(StandardCharsets.UTF_8).length;
-        if (!allowed(name) || envEntries >= limits.envEntries() || bytes > limits.envBytes() - envBytes) {
+        boolean relayed = getSession().getAttribute(PeerSessions.PEER) != null
+                && (name.equals(PeerLink.PERSON) || name.equals(PeerLink.FROM));
+        if (!(allowed(name) || relayed) || envEntries >= limits.envEntries() || bytes > limits.envBytes() - envBytes) {
             return RequestHandler.Result.ReplyFailure;
         }
         envEntries++;

@@ -15,13 +15,12 @@ import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.channel.ChannelSessionFactory;
-import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.yucon.auth.PasswordCheck;
 import org.yucon.config.AccountBook;
-import org.yucon.config.AccountConfig;
 import org.yucon.config.GatewaySettings;
 import org.yucon.config.LoginLimits;
+import org.yucon.fleet.Fleet;
 import org.yucon.guest.Guests;
 import org.yucon.metrics.Metrics;
 import org.yucon.tui.MenuTicker;
@@ -41,7 +40,8 @@ public final class SshGateway implements AutoCloseable {
      * web page shares.
      */
     public SshGateway(GatewaySettings settings, AccountBook accounts, Guests guests, ScheduledExecutorService scheduler,
-                      Executor sessions, KeyPairProvider hostKeys, AuditLog audit, PasswordCheck passwords, Metrics metrics) {
+                      Executor sessions, KeyPairProvider hostKeys, AuditLog audit, PasswordCheck passwords, Metrics metrics,
+                      Fleet fleet) {
         this.audit = audit;
         this.metrics = metrics;
         server.setHost(settings.listenAddress());
@@ -50,9 +50,9 @@ public final class SshGateway implements AutoCloseable {
         server.setIoServiceFactoryFactory(new DirectNio2Transport());
         PacketsInFlight.countOn(server);
         ciphers();
-        authentication(new AccountAuthenticator(accounts, passwords, audit));
+        authentication(new AccountAuthenticator(accounts, passwords, audit, settings.fleet()));
         onlyOurSessions(new GatewayContext(guests, accounts, settings, scheduler, sessions,
-                new MenuTicker(guests, scheduler, sessions), audit, metrics), accounts, settings.limits());
+                new MenuTicker(guests, scheduler, sessions), audit, metrics, fleet), settings.limits());
         limits(settings.limits(), scheduler);
     }
 
@@ -90,7 +90,8 @@ public final class SshGateway implements AutoCloseable {
         server.setHostBasedAuthenticator(null);
     }
 
-    private void onlyOurSessions(GatewayContext context, AccountBook accounts, LoginLimits limits) {
+    private void onlyOurSessions(GatewayContext context, LoginLimits limits) {
+        PeerSessions route = new PeerSessions(context);
         server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
         server.setAgentFactory(null);
         server.setSubsystemFactories(List.of());
@@ -101,8 +102,8 @@ public final class SshGateway implements AutoCloseable {
                 return new RestrictedChannelSession(limits);
             }
         }));
-        server.setShellFactory(channel -> session(accounts, context, channel, Optional.empty()));
-        server.setCommandFactory((channel, command) -> session(accounts, context, channel, Optional.of(command)));
+        server.setShellFactory(channel -> route.command(channel, Optional.empty()));
+        server.setCommandFactory((channel, command) -> route.command(channel, Optional.of(command)));
     }
 
     private void limits(LoginLimits limits, ScheduledExecutorService scheduler) {
@@ -123,13 +124,5 @@ public final class SshGateway implements AutoCloseable {
         // menus (BENCHMARKS.md). Clients send keystrokes, window changes and key exchanges, all far smaller; a paste
         // takes a few more reads.
         CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(server, 4 * 1024);
-    }
-
-    private static Command session(AccountBook accounts, GatewayContext context, ChannelSession channel,
-                                   Optional<String> command) {
-        String login = channel.getSession().getUsername();
-        AccountConfig account = accounts.account(login).orElseThrow(
-                () -> new IllegalStateException("account " + login + " was removed after it logged in"));
-        return new GatewaySession(context, account, command);
     }
 }

@@ -10,10 +10,11 @@ final class StatusJson {
     private StatusJson() {
     }
 
-    static String of(List<GuestRow> rows) {
+    static String of(String host, List<GuestRow> rows) {
         StringJoiner array = new StringJoiner(",", "[", "]");
         for (GuestRow row : rows) {
-            array.add("{\"guest\":" + string(row.guest())
+            array.add("{\"host\":" + string(host)
+                    + ",\"guest\":" + string(row.guest())
                     + ",\"state\":" + string(row.stateWord())
                     + ",\"detail\":" + string(row.detail())
                     + ",\"since\":" + string(row.since().toString())

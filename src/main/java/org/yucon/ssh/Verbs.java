@@ -21,9 +21,12 @@ final class Verbs {
     private final GuestActions actions;
     private final OutputStream out;
     private final OutputStream err;
+    /** Adds the other hosts' guests to {@code status}. */
+    private final FleetStatus fleet;
 
-    Verbs(GuestActions actions, OutputStream out, OutputStream err) {
+    Verbs(GuestActions actions, OutputStream out, OutputStream err, FleetStatus fleet) {
         this.actions = actions;
+        this.fleet = fleet;
         this.out = out;
         this.err = err;
     }
@@ -84,11 +87,11 @@ final class Verbs {
             rows = actions.status();
         }
         if (command.flags().contains("--json")) {
-            print(out, StatusJson.of(rows));
+            print(out, fleet.json(rows));
             return 0;
         }
-        for (GuestRow row : rows) {
-            print(out, row.guest() + " " + row.stateWord() + (row.detail().isEmpty() ? "" : " (" + row.detail() + ")"));
+        for (String line : fleet.lines(rows)) {
+            print(out, line);
         }
         return 0;
     }

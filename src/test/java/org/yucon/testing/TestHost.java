@@ -83,7 +83,8 @@ public final class TestHost implements AutoCloseable {
         return serve(dir, key, etc);
     }
 
-    private static TestHost serve(Path dir, KeyPair key, Path etc) throws IOException, ConfigException {
+    /** Serves a configuration {@link #writeConfig} wrote and the test then changed; {@code key} is the users' key. */
+    public static TestHost serve(Path dir, KeyPair key, Path etc) throws IOException, ConfigException {
         Configuration config = new ConfigLoader(etc).load();
         return new TestHost(dir, key, config, Gateway.start(config, Uml.kernel().binary()));
     }

@@ -1,0 +1,174 @@
+package org.yucon.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.List;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.yucon.ssh.HostKeys;
+import org.yucon.testing.Await;
+import org.yucon.testing.SshScreen;
+import org.yucon.testing.SshUser;
+import org.yucon.testing.SshUser.Result;
+import org.yucon.testing.TestHost;
+
+/**
+ * Two complete hosts on loopback, each its own gateway, keeper, state and host keys, with a real UML guest each:
+ * uml1 on uml-host1, uml5 on uml-host2. Everything here goes in at uml-host1, the entry point, and acts on uml-host2.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FleetIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path dir;
+    private static TestHost host1;
+    private static TestHost host2;
+    private static SshUser at1;
+    private static SshUser at2;
+
+    @BeforeAll
+    static void start() throws Exception {
+        KeyPair users = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+        String key1 = hostKey(dir.resolve("h1"));
+        String key2 = hostKey(dir.resolve("h2"));
+        Path etc2 = TestHost.writeConfig(dir.resolve("h2"), users, List.of("uml5"));
+        fleet(etc2, "uml-host2", "uml-host1", 1, key1);
+        // frank may drive uml5 by uml-host1's files, not by uml-host2's, which decide.
+        account(etc2, "frank", "guests = []");
+        host2 = TestHost.serve(dir.resolve("h2"), users, etc2);
+
+        Path etc1 = TestHost.writeConfig(dir.resolve("h1"), users, List.of("uml1"));
+        fleet(etc1, "uml-host1", "uml-host2", host2.port(), key2);
+        account(etc1, "uml5", "guests = [\"uml5\"]");
+        account(etc1, "frank", "guests = [\"uml5\"]");
+        host1 = TestHost.serve(dir.resolve("h1"), users, etc1);
+        at1 = SshUser.of(host1);
+        at2 = SshUser.of(host2);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        try (TestHost h1 = host1; TestHost h2 = host2; SshUser u1 = at1; SshUser u2 = at2) {
+            // closed in reverse order, each whatever the others do
+        }
+    }
+
+    @Test
+    @Order(1)
+    void anOwnerReachesTheirGuestOnAnotherHostThroughTheEntryPoint() throws Exception {
+        awaitStatus("uml-host2 uml5 off");
+        Result boot = at1.run("uml5", "boot");
+        assertEquals(0, boot.status(), "boot through uml-host1: " + boot);
+        try (ClientSession s1 = at1.login("uml5"); ClientSession s2 = at2.login("admin");
+             SshScreen relayed = SshScreen.open(s1.createExecChannel("console"))) {
+            relayed.awaitText("uml5 login:", BOOT_TIMEOUT);
+            relayed.press("root\r");
+            relayed.awaitText("uml5:/root#", TIMEOUT);
+            relayed.press("echo hello-$((6*7))\r");
+            relayed.awaitLine("the relayed console answered", TIMEOUT, line -> line.equals("hello-42"));
+            try (SshScreen direct = SshScreen.open(s2.createExecChannel("console uml5"))) {
+                direct.awaitText("hello-42", TIMEOUT);
+                relayed.press("\u0001w");
+                relayed.awaitText("2 on the console of uml5:", TIMEOUT);
+                List<String> who = relayed.lines().stream().filter(l -> l.contains(" since ")).toList();
+                assertTrue(who.get(0).contains("uml5@127.0.0.1:") && who.get(0).contains("via uml-host1"), relayed.describe());
+                assertTrue(who.get(1).contains("admin@127.0.0.1:") && !who.get(1).contains("via"), relayed.describe());
+            }
+            relayed.detach();
+        }
+        Result status = at1.run("admin", "status");
+        assertTrue(status.out().contains("uml-host1 uml1 off\n") && status.out().contains("uml-host2 uml5 running"), status.toString());
+        Result json = at1.run("admin", "status --json");
+        assertTrue(json.out().contains("{\"host\":\"uml-host1\",\"guest\":\"uml1\"")
+                && json.out().contains("{\"host\":\"uml-host2\",\"guest\":\"uml5\",\"state\":\"running\""), json.toString());
+        assertEquals(0, at1.run("admin", "shutdown --halt uml5").status(), "a verb through uml-host1 acts on uml-host2");
+        Await.until("uml5 halted on uml-host2", TIMEOUT, () -> !host2.guest("uml5").status().state().alive(), () -> "");
+        List<String> audit2 = Files.readAllLines(host2.config().gateway().stateDir().resolve("audit.log"));
+        assertTrue(audit2.stream().anyMatch(l -> l.contains("user=admin") && l.contains("via_uml-host1") && l.contains("action=shutdown")),
+                String.join("\n", audit2));
+    }
+
+    @Test
+    @Order(2)
+    void theHoldingHostDecidesWhatALoginMayDo() throws Exception {
+        Result direct = at2.run("frank", "boot uml5");
+        Result relayed = at1.run("frank", "boot uml5");
+        assertEquals(1, direct.status(), direct.toString());
+        assertEquals(direct, relayed, "uml-host2's answer, through uml-host1");
+        assertTrue(!host2.guest("uml5").status().state().alive(), "uml5 stayed off");
+    }
+
+    @Test
+    @Order(3)
+    void aHostThatIsDownShowsWithinTwoSecondsAndComesBack() throws Exception {
+        host2.gateway().close();
+        long t0 = System.nanoTime();
+        awaitStatus("uml-host2 - unreachable");
+        long shown = (System.nanoTime() - t0) / 1_000_000;
+        long s0 = System.nanoTime();
+        Result status = at1.run("admin", "status");
+        long answered = (System.nanoTime() - s0) / 1_000_000;
+        assertTrue(status.out().contains("uml-host1 uml1 off"), "host 1's own guests unaffected: " + status);
+        System.out.printf("[FleetIT] %s: host 2 shown down after %d ms; status with host 2 down answered in %d ms%n",
+                cpu(), shown, answered);
+        assertTrue(shown < 2000, "shown down after " + shown + " ms");
+        host2.restartGateway();
+        awaitStatus("uml-host2 uml5 off");
+    }
+
+    private static void awaitStatus(String line) {
+        String[] seen = {""};
+        Await.until("uml-host1's status shows '" + line + "'", Duration.ofSeconds(15), () -> {
+            try {
+                seen[0] = at1.run("admin", "status").out();
+            } catch (IOException e) {
+                seen[0] = e.toString();
+            }
+            return seen[0].contains(line);
+        }, () -> seen[0]);
+    }
+
+    /** Generates the host's keys before it runs, so that its peer can pin them; the Ed25519 public key line. */
+    private static String hostKey(Path hostDir) throws IOException {
+        new HostKeys(hostDir.resolve("hostkeys")).ensure();
+        return Files.readString(hostDir.resolve("hostkeys").resolve("ssh_host_ed25519_key.pub")).strip();
+    }
+
+    private static void fleet(Path etc, String name, String peer, int port, String key) throws IOException {
+        Files.writeString(etc.resolve("yucon.toml"), String.join("\n", "[fleet]", "name = \"" + name + "\"",
+                "[[peer]]", "name = \"" + peer + "\"", "address = \"127.0.0.1\"", "port = " + port,
+                "host_key = \"" + key + "\"", ""), StandardOpenOption.APPEND);
+    }
+
+    /** An account with the same password and key as the others. */
+    private static void account(Path etc, String name, String grant) throws IOException {
+        Path accounts = etc.resolve("accounts");
+        List<String> admin = Files.readAllLines(accounts.resolve("admin.toml"));
+        Files.writeString(accounts.resolve(name + ".toml"), admin.get(0) + "\n" + grant + "\n");
+        Files.copy(accounts.resolve("admin.keys"), accounts.resolve(name + ".keys"));
+    }
+
+    private static String cpu() throws IOException {
+        return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown CPU");
+    }
+}
