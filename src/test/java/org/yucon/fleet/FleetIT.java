@@ -60,6 +60,7 @@ class FleetIT {
         fleet(etc1, "uml-host1", "uml-host2", host2.port(), key2);
         account(etc1, "uml5", "guests = [\"uml5\"]");
         account(etc1, "frank", "guests = [\"uml5\"]");
+        account(etc1, "ghost", "guests = [\"uml5\"]");
         host1 = TestHost.serve(dir.resolve("h1"), users, etc1);
         at1 = SshUser.of(host1);
         at2 = SshUser.of(host2);
@@ -115,6 +116,43 @@ class FleetIT {
         assertEquals(1, direct.status(), direct.toString());
         assertEquals(direct, relayed, "uml-host2's answer, through uml-host1");
         assertTrue(!host2.guest("uml5").status().state().alive(), "uml5 stayed off");
+    }
+
+    @Test
+    @Order(2)
+    void aPersonTheHoldingHostDoesNotKnowIsRefusedThere() throws Exception {
+        Result relayed = at1.run("ghost", "boot uml5");
+        assertEquals(new Result(1, "", "Permission denied: uml-host2 has no account ghost\n"), relayed);
+        assertTrue(Files.readString(host2.config().gateway().stateDir().resolve("audit.log"))
+                .contains("user=ghost from=via_uml-host1 action=relayed-login guest=- result=refused:_no_such_account_here"));
+    }
+
+    @Test
+    @Order(2)
+    void aPeerWithAnotherKeyIsRefusedAndNamedBothWays() throws Exception {
+        Path etc3 = TestHost.writeConfig(dir.resolve("h3"), host1.userKey(), List.of());
+        String wrong = hostKey(dir.resolve("h1"));
+        fleet(etc3, "uml-host3", "uml-host2", host2.port(), wrong);
+        // the right key for uml-host2, but uml-host2 pins no key of uml-host3's
+        Files.writeString(etc3.resolve("yucon.toml"), String.join("\n", "[[peer]]", "name = \"uml-host2b\"",
+                "address = \"127.0.0.1\"", "port = " + host2.port(), "host_key = \"" + hostKey(dir.resolve("h2")) + "\"", ""),
+                StandardOpenOption.APPEND);
+        try (TestHost host3 = TestHost.serve(dir.resolve("h3"), host1.userKey(), etc3); SshUser at3 = SshUser.of(host3)) {
+            String[] seen = {""};
+            Await.until("both peers refused on uml-host3", TIMEOUT, () -> {
+                try {
+                    seen[0] = at3.run("admin", "status").out();
+                } catch (IOException e) {
+                    seen[0] = e.toString();
+                }
+                return seen[0].contains("uml-host2 - unreachable (peer uml-host2 at 127.0.0.1:" + host2.port() + " presented host key SHA256:")
+                        && seen[0].contains("not the one pinned in yucon.toml")
+                        && seen[0].contains("uml-host2b - unreachable");
+            }, () -> seen[0]);
+            assertTrue(Files.readString(host2.config().gateway().stateDir().resolve("audit.log")).contains("user=@peer")
+                    && Files.readString(host2.config().gateway().stateDir().resolve("audit.log")).contains("action=peer-auth"),
+                    "uml-host2 logs the unpinned peer");
+        }
     }
 
     @Test
