@@ -82,7 +82,8 @@ public final class ConfigLoader {
     public Map<String, AccountConfig> loadAccounts(Set<String> guests, byte gatewayEscape) throws ConfigException {
         Map<String, AccountConfig> accounts = new HashMap<>();
         // In a fleet an account may name a guest of another host: the fleet shares its account files.
-        boolean fleet = gateway(open(etc.resolve("yucon.toml"))).fleet().isFleet();
+        Path main = etc.resolve("yucon.toml");
+        boolean fleet = Files.exists(main) && gateway(open(main)).fleet().isFleet();
         for (Path file : tomlFiles(accountsDir())) {
             AccountConfig account = account(file, guests, fleet, gatewayEscape);
             accounts.put(account.name(), account);

@@ -158,9 +158,15 @@ public final class Fleet implements AutoCloseable {
 
     /** One sentence per guest name that two hosts claim: a configuration error, shown to admins. */
     public List<String> duplicates() {
+        Map<String, Collection<String>> guestsByHost = new TreeMap<>();
+        guestsByHost.put(settings.hostName(), localGuests.get());
+        peers().forEach(v -> guestsByHost.put(v.name(), v.guests()));
+        return duplicates(guestsByHost);
+    }
+
+    static List<String> duplicates(Map<String, Collection<String>> guestsByHost) {
         Map<String, List<String>> hosts = new TreeMap<>();
-        localGuests.get().forEach(g -> hosts.computeIfAbsent(g, k -> new ArrayList<>()).add(settings.hostName()));
-        peers().forEach(v -> v.guests().forEach(g -> hosts.computeIfAbsent(g, k -> new ArrayList<>()).add(v.name())));
+        guestsByHost.forEach((host, guests) -> guests.forEach(g -> hosts.computeIfAbsent(g, k -> new ArrayList<>()).add(host)));
         return hosts.entrySet().stream().filter(e -> e.getValue().size() > 1)
                 .map(e -> "guest " + e.getKey() + " is claimed by " + String.join(" and ", e.getValue())
                         + ": guest names must be unique in the fleet").toList();

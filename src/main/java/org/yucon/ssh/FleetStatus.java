@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.yucon.control.Access;
 import org.yucon.control.GuestRow;
 import org.yucon.fleet.Fleet;
 import org.yucon.fleet.PeerLink;
@@ -12,17 +13,18 @@ import org.yucon.fleet.PeerView;
 /**
  * {@code status} over the fleet: this host's rows, then each peer's as that peer shows them to the person (its own
  * {@code Access} decides), asked of all peers at once, each within {@link Fleet#ASK_TIMEOUT}. A peer known to be down
- * is not asked: it is one line saying so. A session relayed here from a peer shows this host's rows only.
+ * is not asked: it is one line saying so. A session relayed here from a peer shows this host's rows only. An admin
+ * also sees every guest name that two hosts claim.
  */
 final class FleetStatus {
     private final GatewayContext context;
-    private final String person;
+    private final Access access;
     private final String from;
     private final boolean relayed;
 
-    FleetStatus(GatewayContext context, String person, String from, boolean relayed) {
+    FleetStatus(GatewayContext context, Access access, String from, boolean relayed) {
         this.context = context;
-        this.person = person;
+        this.access = access;
         this.from = from;
         this.relayed = relayed;
     }
@@ -43,6 +45,9 @@ final class FleetStatus {
                 }
                 lines.addAll(answer.text().lines().toList());
             }
+            if (access.admin()) {
+                context.fleet().duplicates().forEach(d -> lines.add(context.fleet().hostName() + " - error (" + d + ")"));
+            }
         }
         return lines;
     }
@@ -55,6 +60,10 @@ final class FleetStatus {
         }
         List<String> arrays = new ArrayList<>(List.of(own));
         ask("status --json").forEach(a -> arrays.add(a.json()));
+        if (access.admin()) {
+            context.fleet().duplicates().forEach(d -> arrays.add("[{\"host\":" + StatusJson.string(context.fleet().hostName())
+                    + ",\"guest\":\"\",\"state\":\"error\",\"detail\":" + StatusJson.string(d) + "}]"));
+        }
         List<String> inner = arrays.stream().map(String::strip).map(a -> a.substring(1, a.length() - 1)).filter(a -> !a.isBlank()).toList();
         return "[" + String.join(",", inner) + "]";
     }
@@ -71,7 +80,7 @@ final class FleetStatus {
 
     private Answer ask(PeerLink link, String verb) {
         try {
-            PeerLink.Result result = link.run(person, from, verb, Fleet.ASK_TIMEOUT);
+            PeerLink.Result result = link.run(access.login(), from, verb, Fleet.ASK_TIMEOUT);
             return result.status() == 0 ? new Answer(result.out(), result.out())
                     : Answer.down(link.peer().name(), result.err().strip());
         } catch (IOException e) {

@@ -283,7 +283,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         }
         log.info("{} runs: {}", account.name(), line);
         context.metrics().session(command.verb() == Verb.CONSOLE ? Metrics.SessionKind.CONSOLE : Metrics.SessionKind.VERB);
-        Verbs verbs = new Verbs(actions, out, err, new FleetStatus(context, account.name(), from, relayed));
+        Verbs verbs = new Verbs(actions, out, err, new FleetStatus(context, access, from, relayed));
         if (command.verb() != Verb.CONSOLE) {
             finish(verbs.run(command));
             return;

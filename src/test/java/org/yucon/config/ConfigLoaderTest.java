@@ -17,6 +17,9 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.apache.commons.codec.digest.Sha2Crypt;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,7 +144,35 @@ class ConfigLoaderTest {
     @Test
     void unknownTopLevelKey() {
         write("yucon.toml", "# gateway", "lissen = \"::\"");
-        assertRejected("yucon.toml line 2: unknown key 'lissen' (known here: console, limits, metrics, paths, ssh, web)");
+        assertRejected("yucon.toml line 2: unknown key 'lissen' (known here: console, fleet, limits, metrics, paths, peer, ssh, web)");
+    }
+
+    @Test
+    void peersAreReadWithTheirPinnedKeysAndAccountsMayNameTheirGuests() throws Exception {
+        String key = PublicKeyEntry.toString(KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256).getPublic());
+        write("yucon.toml", "[fleet]", "name = \"uml-host1\"", "[[peer]]", "name = \"uml-host2\"", "address = \"10.0.0.2\"",
+                "port = 2200", "host_key = \"" + key + "\"");
+        write("accounts/bob.toml", "password = \"" + HASH + "\"", "guests = [\"uml5\"]");
+        Configuration config = load();
+        FleetSettings fleet = config.gateway().fleet();
+        assertEquals("uml-host1", fleet.hostName());
+        assertEquals(List.of("uml-host2 10.0.0.2 2200 " + key), fleet.peers().stream()
+                .map(p -> p.name() + " " + p.address() + " " + p.port() + " " + PublicKeyEntry.toString(p.hostKey())).toList());
+        assertEquals(Set.of("uml5"), config.account("bob").orElseThrow().guests());
+    }
+
+    @Test
+    void aPeerWithoutAPinnedKeyOrWithAMalformedOneIsRefused() {
+        write("yucon.toml", "[[peer]]", "name = \"uml-host2\"", "address = \"10.0.0.2\"");
+        assertRejected("yucon.toml: 'peer[0].host_key' is missing: pin the peer's host key, its line from `yucon hostkeys` (\"ssh-ed25519 AAAA...\")");
+        write("yucon.toml", "[[peer]]", "name = \"uml-host2\"", "address = \"10.0.0.2\"", "host_key = \"ssh-ed25519 AAAAnope\"");
+        assertRejected("yucon.toml line 4: 'peer[0].host_key' is not an OpenSSH public key line (\"ssh-ed25519 AAAA...\")");
+    }
+
+    @Test
+    void withoutPeersAnAccountNamingAnUnknownGuestIsStillRefused() {
+        write("accounts/bob.toml", "password = \"" + HASH + "\"", "guests = [\"uml5\"]");
+        assertRejected("accounts/bob.toml line 2: 'guests' names \"uml5\", which is not a guest (no guests/uml5.toml)");
     }
 
     @Test
@@ -173,7 +204,7 @@ class ConfigLoaderTest {
     @Test
     void unknownSection() {
         write("yucon.toml", "[sssh]", "port = 22");
-        assertRejected("yucon.toml line 1: unknown key 'sssh' (known here: console, limits, metrics, paths, ssh, web)");
+        assertRejected("yucon.toml line 1: unknown key 'sssh' (known here: console, fleet, limits, metrics, paths, peer, ssh, web)");
     }
 
     @Test
