@@ -1,8 +1,11 @@
 package org.yucon.fleet;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +13,10 @@ import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
@@ -153,6 +159,25 @@ class FleetIT {
                     && Files.readString(host2.config().gateway().stateDir().resolve("audit.log")).contains("action=peer-auth"),
                     "uml-host2 logs the unpinned peer");
         }
+    }
+
+    @Test
+    @Order(2)
+    void onlyAPinnedPeerMayRelayOrPoll() throws Exception {
+        assertThrows(IOException.class, () -> at2.loginWithPassword(PeerLink.LOGIN, TestHost.PASSWORD).close(), "a password for the peer login");
+        assertThrows(IOException.class, () -> at2.login(PeerLink.LOGIN).close(), "a person's key for the peer login");
+        assertEquals(2, at2.run("admin", PeerLink.FLEET_GUESTS).status(), "the poll's command, asked by a person");
+        // A person naming someone else, as only a peer may: the environment is refused and frank stays frank.
+        try (ClientSession frank = at2.login("frank"); ChannelExec exec = frank.createExecChannel("boot uml5")) {
+            exec.setEnv(PeerLink.PERSON, "admin");
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            exec.setOut(new ByteArrayOutputStream());
+            exec.setErr(err);
+            exec.open().verify(TIMEOUT);
+            exec.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), TIMEOUT);
+            assertEquals(1, exec.getExitStatus(), err.toString(UTF_8));
+        }
+        assertTrue(!host2.guest("uml5").status().state().alive(), "uml5 stayed off");
     }
 
     @Test
