@@ -38,8 +38,12 @@ public final class Fleet implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Fleet.class);
     /** A peer whose connection closed or failed is down at once; one that is silent, after this long. */
     public static final Duration DOWN_AFTER = Duration.ofSeconds(2);
-    /** How long a person's question to a peer (their status there) may take. */
-    public static final Duration ASK_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * How long a person's question to a peer that the polls find up (their status there) may take: a peer known to be
+     * down is not asked at all, and one that is up but busy gets longer than a poll, or a loaded host would show as
+     * unreachable in answers while its polls still come back.
+     */
+    public static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(1500);
     private static final Duration POLL_EVERY = Duration.ofMillis(500);
     static final AttributeRepository.AttributeKey<PeerLink> LINK = new AttributeRepository.AttributeKey<>();
@@ -49,6 +53,8 @@ public final class Fleet implements AutoCloseable {
     private final Map<String, PeerLink> links = new TreeMap<>();
     /** The last view of each peer; written by the poll threads and connection listeners, read by anyone. */
     private final Map<String, PeerView> views = new ConcurrentHashMap<>();
+    /** Told when what a peer shows changed (up or down, its guests, its figures); set once, before the polls start. */
+    private volatile Runnable changed = () -> { };
     /** The peers being polled now: a slow peer gets no second poll on top of the first. */
     private final Set<String> polling = ConcurrentHashMap.newKeySet();
     /** When each peer last answered a poll (System.nanoTime); written by the polls. */
@@ -86,7 +92,7 @@ public final class Fleet implements AutoCloseable {
             public void sessionClosed(Session session) {
                 PeerLink link = ((ClientSession) session).getConnectionContext().getAttribute(LINK);
                 if (link != null) {
-                    fleet.views.computeIfPresent(link.peer().name(), (name, view) -> view.down("connection to " + name + " closed"));
+                    fleet.show(fleet.views.get(link.peer().name()).down("connection to " + link.peer().name() + " closed"));
                 }
             }
         });
@@ -109,8 +115,8 @@ public final class Fleet implements AutoCloseable {
         String name = link.peer().name();
         try {
             PeerLink.Result answer = link.run(PeerLink.LOGIN, "", PeerLink.FLEET_GUESTS, POLL_TIMEOUT);
-            views.put(name, views.get(name).answered(answer.out()));
             lastAnswer.put(name, System.nanoTime());
+            show(views.get(name).answered(answer.out()));
         } catch (PeerLink.SilentPeerException e) {
             long silent = System.nanoTime() - lastAnswer.getOrDefault(name, 0L);
             if (silent > DOWN_AFTER.toNanos()) {
@@ -128,7 +134,27 @@ public final class Fleet implements AutoCloseable {
         if (before.up() || !before.reason().equals(why)) {
             log.warn("{}", why);
         }
-        views.put(name, before.down(why));
+        show(before.down(why));
+    }
+
+    private void show(PeerView view) {
+        PeerView before = views.put(view.name(), view);
+        if (!view.equals(before)) {
+            changed.run();
+        }
+    }
+
+    /** {@code listener} is run, on a poll's thread, whenever what a peer shows changed; it must not block. */
+    public void onChange(Runnable listener) {
+        changed = listener;
+    }
+
+    /** What an admin's menu shows below this host's guests: each peer, its figures and guests; names claimed twice. */
+    public List<String> menuLines() {
+        List<String> lines = new ArrayList<>();
+        peers().forEach(view -> lines.addAll(view.menuLines()));
+        duplicates().forEach(d -> lines.add("!! " + d));
+        return lines;
     }
 
     public String hostName() {

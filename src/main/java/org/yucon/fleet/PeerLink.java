@@ -117,12 +117,14 @@ public final class PeerLink {
             exec.setOut(out);
             exec.setErr(err);
             exec.open().verify(remaining(deadline));
-            exec.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), remaining(deadline));
-            if (!exec.isClosed()) {
+            // The exit status comes after the output, in order on the connection: once here, the answer is whole.
+            // (Waiting for the channel's close as well took seconds at times on a loaded machine, answer complete.)
+            exec.waitFor(EnumSet.of(ClientChannelEvent.EXIT_STATUS, ClientChannelEvent.CLOSED), remaining(deadline));
+            Integer status = exec.getExitStatus();
+            if (status == null) {
                 throw new SilentPeerException("peer " + peer.name() + " did not answer within " + timeout.toMillis() + " ms");
             }
-            Integer status = exec.getExitStatus();
-            return new Result(status == null ? 1 : status, out.toString(UTF_8),
+            return new Result(status, out.toString(UTF_8),
                     err.toString(UTF_8));
         }
     }

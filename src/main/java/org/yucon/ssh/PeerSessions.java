@@ -7,6 +7,7 @@ import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
 import org.yucon.config.AccountConfig;
+import org.yucon.control.GuestRow;
 import org.yucon.control.HostFacts;
 import org.yucon.fleet.Fleet;
 import org.yucon.fleet.PeerLink;
@@ -84,7 +85,8 @@ final class PeerSessions {
     private String fleetGuests() {
         HostFacts facts = HostFacts.read();
         StringBuilder b = new StringBuilder("load " + facts.load() + "\nmemory " + facts.memory() + "\n");
-        context.guests().all().forEach(g -> b.append("guest ").append(g.name()).append('\n'));
+        context.guests().all().forEach(g -> b.append("guest ").append(g.name()).append(' ')
+                .append(GuestRow.of(g).stateWord()).append('\n'));
         return b.toString();
     }
 

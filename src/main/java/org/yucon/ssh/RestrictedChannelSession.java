@@ -41,13 +41,16 @@ final class RestrictedChannelSession extends ChannelSession {
     @Override
     protected OpenFuture doInit(Buffer buffer) {
         // MINA registered this channel before opening it: it is one of those counted.
-        if (((AbstractConnectionService) service).getChannels().size() <= limits.sessionsPerConnection()) {
+        // A peer's one connection carries every session it relays: it is held to the gateway's total instead.
+        boolean peer = getSession().getAttribute(PeerSessions.PEER) != null;
+        int most = peer ? limits.sessionsTotal() : limits.sessionsPerConnection();
+        if (((AbstractConnectionService) service).getChannels().size() <= most) {
             return super.doInit(buffer);
         }
         service.unregisterChannel(this);
         OpenFuture refused = new DefaultOpenFuture(this, this);
         refused.setException(new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
-                "at most " + limits.sessionsPerConnection() + " sessions per connection (max_sessions)"));
+                "at most " + most + (peer ? " sessions (sessions_total)" : " sessions per connection (max_sessions)")));
         return refused;
     }
 

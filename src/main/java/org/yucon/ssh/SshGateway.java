@@ -51,8 +51,10 @@ public final class SshGateway implements AutoCloseable {
         PacketsInFlight.countOn(server);
         ciphers();
         authentication(new AccountAuthenticator(accounts, passwords, audit, settings.fleet()));
-        onlyOurSessions(new GatewayContext(guests, accounts, settings, scheduler, sessions,
-                new MenuTicker(guests, scheduler, sessions), audit, metrics, fleet), settings.limits());
+        MenuTicker menus = new MenuTicker(guests, scheduler, sessions, fleet::menuLines);
+        fleet.onChange(menus::changed);
+        onlyOurSessions(new GatewayContext(guests, accounts, settings, scheduler, sessions, menus, audit, metrics, fleet),
+                settings.limits());
         limits(settings.limits(), scheduler);
     }
 

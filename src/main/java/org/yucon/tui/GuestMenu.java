@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.yucon.control.Access;
 import org.yucon.control.GuestActions;
 import org.yucon.control.HostFacts;
+import org.yucon.util.Printable;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Outcome;
 
@@ -400,9 +401,11 @@ public final class GuestMenu {
         drawHeader(frame, facts);
         boolean wide = frame.columns() >= WIDE;
         frame.put(LIST_TOP - 1, wide ? HEADINGS + "Kernel" : HEADINGS, Frame.Style.BOLD);
-        for (int i = window.top(); i < window.end(guests.size()) && LIST_TOP + i - window.top() < frame.rows() - BELOW_LIST; i++) {
-            drawGuest(frame, LIST_TOP + i - window.top(), i, wide, facts.of(guests.get(i)));
+        int row = LIST_TOP;
+        for (int i = window.top(); i < window.end(guests.size()) && row < frame.rows() - BELOW_LIST; i++) {
+            drawGuest(frame, row++, i, wide, facts.of(guests.get(i)));
         }
+        drawFleet(frame, row + 1, facts);
         int bottom = frame.rows();
         frame.put(bottom - 4, "Options: b - Boot, r - Reboot, s - Shutdown, p - ps, t - top, / - Find,");
         frame.put(bottom - 3, "         <enter> - Console (C-a C-d to return), j/k - Select, ? - Help, q - Quit");
@@ -410,6 +413,21 @@ public final class GuestMenu {
         List<String> status = wrap(statusLine, frame.columns(), 2);
         for (int i = 0; i < status.size(); i++) {
             frame.put(bottom - status.size() + i, status.get(i), Frame.Style.BOLD);
+        }
+    }
+
+    /** An admin's view of the other hosts below the list, as far as the rows left reach. */
+    private void drawFleet(Frame frame, int top, MenuFacts facts) {
+        if (!access.admin()) {
+            return;
+        }
+        int row = top;
+        for (String line : facts.fleet()) {
+            if (row >= frame.rows() - BELOW_LIST) {
+                return;
+            }
+            String shown = Printable.of(line);
+            frame.put(row++, shown.length() <= frame.columns() ? shown : shown.substring(0, frame.columns()));
         }
     }
 

@@ -21,8 +21,9 @@ import org.yucon.util.Uptime;
  * clock and uptimes are kept to the minute: figures to the second would make every read differ.
  *
  * @param guests by guest name
+ * @param fleet  the other hosts of the fleet, their figures and guests, for admins; empty outside a fleet
  */
-record MenuFacts(HostFacts host, String clock, Map<String, GuestFacts> guests) {
+record MenuFacts(HostFacts host, String clock, Map<String, GuestFacts> guests, List<String> fleet) {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     /**
@@ -70,12 +71,12 @@ record MenuFacts(HostFacts host, String clock, Map<String, GuestFacts> guests) {
     }
 
     /** Reads them now; a running guest's figures come from its mconsole (at most once a second, GuestSupervisor). */
-    static MenuFacts read(List<GuestSupervisor> all) {
+    static MenuFacts read(List<GuestSupervisor> all, List<String> fleet) {
         Map<String, GuestFacts> guests = new HashMap<>();
         for (GuestSupervisor guest : all) {
             guests.put(guest.name(), GuestFacts.read(guest));
         }
-        return new MenuFacts(HostFacts.read(), LocalDateTime.now().format(CLOCK), guests);
+        return new MenuFacts(HostFacts.read(), LocalDateTime.now().format(CLOCK), guests, List.copyOf(fleet));
     }
 
     /** The facts of {@code guest}, read now if it came after this read. */

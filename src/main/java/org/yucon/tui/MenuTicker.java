@@ -1,6 +1,7 @@
 package org.yucon.tui;
 
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,14 +26,17 @@ public final class MenuTicker {
     private static final Logger log = LoggerFactory.getLogger(MenuTicker.class);
 
     private final Guests guests;
+    private final Supplier<List<String>> fleet;
     private final SerialExecutor reads;
     private final AtomicBoolean readQueued = new AtomicBoolean();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     /** The facts as last read, replaced whole; kept fresh only while somebody listens. */
     private volatile MenuFacts facts;
 
-    public MenuTicker(Guests guests, ScheduledExecutorService scheduler, Executor pool) {
+    /** {@code fleet}: what admins see of the other hosts, read with the rest; {@link #changed()} when it changed. */
+    public MenuTicker(Guests guests, ScheduledExecutorService scheduler, Executor pool, Supplier<List<String>> fleet) {
         this.guests = guests;
+        this.fleet = fleet;
         this.reads = new SerialExecutor(pool);
         guests.subscribe(this::requestRead);
         scheduler.scheduleWithFixedDelay(this::requestRead, TICK_SECONDS, TICK_SECONDS, TimeUnit.SECONDS);
@@ -45,7 +49,7 @@ public final class MenuTicker {
      */
     public Guests.Subscription subscribe(Runnable listener) {
         if (listeners.isEmpty()) {
-            facts = MenuFacts.read(guests.all());
+            facts = MenuFacts.read(guests.all(), fleet.get());
         }
         listeners.add(listener);
         return () -> listeners.remove(listener);
@@ -53,6 +57,11 @@ public final class MenuTicker {
 
     MenuFacts facts() {
         return facts;
+    }
+
+    /** Something the menus show changed elsewhere (a peer went down): read again now. Quick, on any thread. */
+    public void changed() {
+        requestRead();
     }
 
     private void requestRead() {
@@ -64,7 +73,7 @@ public final class MenuTicker {
     private void read() {
         readQueued.set(false);
         try {
-            MenuFacts now = MenuFacts.read(guests.all());
+            MenuFacts now = MenuFacts.read(guests.all(), fleet.get());
             if (!now.equals(facts)) {
                 facts = now;
                 listeners.forEach(Runnable::run);
