@@ -49,6 +49,8 @@ public final class GuestSupervisor {
     private static final Duration READY_POLL_SLOW = Duration.ofSeconds(2);
     private static final Duration HALT_GRACE = Duration.ofSeconds(5);
     private static final long STATS_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The detail of a guest whose UML runs on after its keeper was lost: its console went with that keeper. */
+    public static final String CONSOLE_LOST = "console lost";
 
     private final Path defaultKernel;
     private final Path sharedUmlDir;
@@ -86,6 +88,8 @@ public final class GuestSupervisor {
     private boolean stopRequested;
     /** A graceful reboot: boot again once the shutdown has brought the guest off. */
     private boolean bootWhenOff;
+    /** The UML of this run lives on without the keeper that held its console; followed by its pid. */
+    private boolean consoleLost;
     /** The limits the host could not apply to the current run, shown as the running guest's detail. */
     private String unapplied = "";
     /** When the restart policy booted this guest again, newest last: the spin guard. */
@@ -187,6 +191,7 @@ public final class GuestSupervisor {
                 return Outcome.refused(name() + " did not start: " + e.getMessage());
             }
             stopRequested = false;
+            consoleLost = false;
             status = new GuestStatus(GuestState.BOOTING, Instant.now(), unapplied, pid);
             thisRun = ++run;
         }
@@ -208,7 +213,8 @@ public final class GuestSupervisor {
         long thisRun;
         synchronized (this) {
             thisRun = ++run;
-            status = new GuestStatus(GuestState.RUNNING, Instant.now(), "console held by an earlier gateway", pid);
+            consoleLost = true;
+            status = new GuestStatus(GuestState.RUNNING, Instant.now(), CONSOLE_LOST, pid);
         }
         log.info("{} is running already (pid {}); its console is not reachable until it boots again", name(), pid);
         scheduler.schedule(() -> pollAlive(thisRun, pid), 1, TimeUnit.SECONDS);
@@ -379,6 +385,32 @@ public final class GuestSupervisor {
         return entry == null ? -1 : (int) entry.getUID();
     }
 
+    /**
+     * The keeper that held this guest's UML and console is gone: the UML runs on (the keeper's death closed its
+     * console), so it is followed by its pid from now on, and is still shut down through mconsole.
+     */
+    public void keeperLost() {
+        long thisRun;
+        long pid;
+        synchronized (this) {
+            if (!status.state().alive() || consoleLost) {
+                return;
+            }
+            consoleLost = true;
+            thisRun = run;
+            pid = status.pid();
+            status = new GuestStatus(status.state(), status.since(), CONSOLE_LOST, pid);
+        }
+        log.warn("{} runs on (pid {}) without its console: the console keeper that held it is gone", name(), pid);
+        scheduler.schedule(() -> pollAlive(thisRun, pid), 1, TimeUnit.SECONDS);
+        changed();
+    }
+
+    /** True while this guest's UML runs without a console (its keeper was lost). */
+    public synchronized boolean consoleLost() {
+        return consoleLost;
+    }
+
     /** A UML taken over from an earlier keeper counts as running while its pid is still that UML. */
     private void pollAlive(long thisRun, long pid) {
         if (!StrayUml.isUmlOf(pid, setup.config().umid(), umlUid())) {
@@ -418,6 +450,7 @@ public final class GuestSupervisor {
             if (run != thisRun || !status.state().alive()) {
                 return;
             }
+            consoleLost = false;
             if (stopRequested) {
                 line = name() + " is off";
                 move(GuestState.OFF, "shut down");
@@ -482,7 +515,7 @@ public final class GuestSupervisor {
         if (hasItsRootDisk()) {
             synchronized (this) {
                 if (isBooting(thisRun)) {
-                    move(GuestState.RUNNING, unapplied);
+                    move(GuestState.RUNNING, consoleLost ? CONSOLE_LOST : unapplied);
                 }
             }
             changed();

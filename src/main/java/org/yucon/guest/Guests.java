@@ -2,6 +2,8 @@ package org.yucon.guest;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,6 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import jnr.posix.POSIX;
 import org.yucon.config.AccessChanges;
 import org.yucon.config.Configuration;
@@ -45,6 +49,9 @@ public final class Guests implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final POSIX posix;
     private final AccessChanges accessChanges;
+    private final Alerts alerts = new Alerts(this::fire);
+    /** Set by the first link to lose the keeper, cleared once a new keeper holds every guest's link. */
+    private final AtomicBoolean replacingKeeper = new AtomicBoolean();
 
     public Guests(Configuration config, Path kernel, KeeperClient keeper, ScheduledExecutorService scheduler, POSIX posix,
                   AccessChanges accessChanges) throws IOException {
@@ -67,10 +74,7 @@ public final class Guests implements AutoCloseable {
                 new ConsoleEventLog(state.resolve("logs"), guest.name()));
         GuestSupervisor supervisor = new GuestSupervisor(guest, kernel, state.resolve("uml"), hub, keeper, scheduler, posix,
                 g -> fire());
-        KeeperLink link = keeper.attach(guest.name(), config.gateway().console().ringBytes(), guest.log(),
-                new Relay(hub, supervisor));
-        hub.connect(link);
-        byName.put(guest.name(), new Guest(supervisor, link));
+        byName.put(guest.name(), new Guest(supervisor, link(supervisor)));
         if (kept.isPresent() && kept.get().pid() != 0) {
             supervisor.resume(kept.get().pid());
         } else {
@@ -135,8 +139,52 @@ public final class Guests implements AutoCloseable {
         }
     }
 
+    /** Links the guest's hub to its console in the keeper. */
+    private KeeperLink link(GuestSupervisor supervisor) throws IOException {
+        KeeperLink link = keeper.attach(supervisor.name(), config.gateway().console().ringBytes(),
+                supervisor.config().log(), new Relay(supervisor.console(), supervisor));
+        supervisor.console().connect(link);
+        return link;
+    }
+
+    /**
+     * A link found the keeper gone (killed, crashed): said at once, and a new keeper is started on the scheduler,
+     * once for all the links that break with it. The guests it ran keep running without their consoles.
+     */
+    private void keeperLost(IOException cause) {
+        if (replacingKeeper.compareAndSet(false, true)) {
+            alerts.raise(Alerts.Topic.KEEPER, "the console keeper is gone (" + cause.getMessage() + "); starting a new one");
+            scheduler.execute(this::replaceKeeper);
+        }
+    }
+
+    /** On the scheduler: a new keeper, then every guest's link to it; tried again every 10 s until a keeper answers. */
+    private void replaceKeeper() {
+        try {
+            keeper.ensureRunning();
+            relinkAll();
+        } catch (IOException e) {
+            alerts.raise(Alerts.Topic.KEEPER, "the console keeper is gone and a new one does not answer ("
+                    + e.getMessage() + "); trying again every 10 s");
+            scheduler.schedule(this::replaceKeeper, 10, TimeUnit.SECONDS);
+            return;
+        }
+        replacingKeeper.set(false);
+        alerts.raise(Alerts.Topic.KEEPER, "the console keeper was lost at " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS)
+                + " and replaced; guests that ran then run on with their consoles lost until they are shut down");
+        fire();
+    }
+
+    private synchronized void relinkAll() throws IOException {
+        for (Guest guest : List.copyOf(byName.values())) {
+            guest.link().close();
+            guest.supervisor().keeperLost();
+            byName.put(guest.supervisor().name(), new Guest(guest.supervisor(), link(guest.supervisor())));
+        }
+    }
+
     /** What the keeper says about one guest goes to its hub (output) and supervisor (exits). */
-    private static final class Relay implements KeeperLink.Listener {
+    private final class Relay implements KeeperLink.Listener {
         private final ConsoleHub hub;
         private final GuestSupervisor supervisor;
 
@@ -163,7 +211,9 @@ public final class Guests implements AutoCloseable {
         @Override
         public void lost(IOException cause) {
             log.error("the console keeper link of {} is gone: {}", supervisor.name(), cause.getMessage());
-            hub.announce("the console keeper is gone; restart the gateway to reach this console again");
+            hub.announce("the console keeper is gone: this console is lost until " + supervisor.name()
+                    + " is shut down and booted again");
+            keeperLost(cause);
         }
     }
 
@@ -196,7 +246,16 @@ public final class Guests implements AutoCloseable {
         return () -> listeners.remove(listener);
     }
 
+    /** What is wrong with the host as a whole, for admins. */
+    public Alerts alerts() {
+        return alerts;
+    }
+
     private void fire() {
+        if (!replacingKeeper.get() && alerts.raised(Alerts.Topic.KEEPER)
+                && byName.values().stream().noneMatch(g -> g.supervisor().consoleLost())) {
+            alerts.clear(Alerts.Topic.KEEPER);
+        }
         listeners.forEach(Runnable::run);
     }
 }

@@ -27,11 +27,13 @@ public final class KeeperClient {
     private final Path stateDir;
     private final Path socket;
     private final ProcessUser user;
+    private final int ringBytes;
 
-    private KeeperClient(Path stateDir, ProcessUser user) {
+    private KeeperClient(Path stateDir, ProcessUser user, int ringBytes) {
         this.stateDir = stateDir;
         this.socket = ConsoleKeeper.socket(stateDir);
         this.user = user;
+        this.ringBytes = ringBytes;
     }
 
     /**
@@ -40,12 +42,21 @@ public final class KeeperClient {
      * @throws IOException if no keeper answers in time, or if the keeper's socket is served by another user
      */
     public static KeeperClient connectOrStart(Path stateDir, int ringBytes) throws IOException {
-        KeeperClient client = new KeeperClient(stateDir, ProcessUser.current());
-        if (!client.answers()) {
-            start(stateDir, ringBytes);
-            client.awaitAnswer();
-        }
+        KeeperClient client = new KeeperClient(stateDir, ProcessUser.current(), ringBytes);
+        client.ensureRunning();
         return client;
+    }
+
+    /**
+     * Starts a keeper if none answers (the one that ran was killed), and waits for it to answer.
+     *
+     * @throws IOException if no keeper answers in time, or if the keeper's socket is served by another user
+     */
+    public void ensureRunning() throws IOException {
+        if (!answers()) {
+            start(stateDir, ringBytes);
+            awaitAnswer();
+        }
     }
 
     /** The keeper's pid, for those who must stop it (tests, the demo). */

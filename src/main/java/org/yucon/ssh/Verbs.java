@@ -86,13 +86,24 @@ final class Verbs {
         }
         if (command.flags().contains("--json")) {
             print(out, StatusJson.of(guests));
+            alertAdmin();
             return 0;
         }
         for (GuestSupervisor g : guests) {
             GuestStatus s = g.status();
             print(out, g.name() + " " + s.state().name().toLowerCase() + (s.detail().isEmpty() ? "" : " (" + s.detail() + ")"));
         }
+        alertAdmin();
         return 0;
+    }
+
+    /** What is wrong with the host as a whole, to an admin, on stderr: the lines on stdout stay one per guest. */
+    private void alertAdmin() throws IOException {
+        if (access.admin()) {
+            for (String alert : context.guests().alerts().current()) {
+                print(err, "yucon: " + alert);
+            }
+        }
     }
 
     /** A malformed key is a usage error (2) whatever the guest, so it is checked before the guest is looked up. */
