@@ -84,7 +84,7 @@ public final class Gateway implements AutoCloseable {
             AccountBook accounts = new AccountBook(config, accessChanges);
             scheduler.scheduleWithFixedDelay(accounts::look, FOLLOW_EVERY.toSeconds(), FOLLOW_EVERY.toSeconds(),
                     TimeUnit.SECONDS);
-            AuditLog audit = new AuditLog(config.gateway().stateDir().resolve("audit.log"));
+            AuditLog audit = new AuditLog(config.gateway().stateDir().resolve("audit.log"), guests.alerts());
             SshGateway ssh = new SshGateway(config.gateway(), accounts, guests, scheduler, sessions,
                     keys.provider(hostKeys), audit);
             ssh.start();
