@@ -285,10 +285,12 @@ public final class GuestSupervisor {
             move(GuestState.STOPPING, halt ? "halting" : "shutting down");
         }
         changed();
+        // The guest is asked on the scheduler, not on the caller's thread (a session's): a stopped or hung UML
+        // answers nothing, and its mconsole's timeout would hold the menu or verb that asked.
         if (halt) {
-            halt(target);
+            scheduler.execute(() -> halt(target));
         } else {
-            ask("cad");
+            scheduler.execute(() -> ask("cad"));
             scheduler.schedule(() -> halt(target), setup.config().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
         return Outcome.done(name() + (halt ? " is halting" : " is shutting down"));
@@ -566,6 +568,7 @@ public final class GuestSupervisor {
         }
         if (pid != 0) {
             log.warn("{} did not halt within {}s, killing pid {}", name(), HALT_GRACE.toSeconds(), pid);
+            console.announce(name() + " did not halt within " + HALT_GRACE.toSeconds() + " s: killing it");
             posix.kill((int) pid, Signal.SIGKILL.intValue());
         }
     }

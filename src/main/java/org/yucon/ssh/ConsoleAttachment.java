@@ -195,7 +195,7 @@ final class ConsoleAttachment {
                 tell(reply.ok() ? "SysRq " + key + " sent to " + guest.name() + (text.isEmpty() ? "" : ": " + text)
                         : "SysRq " + key + " refused by " + guest.name() + ": " + text);
             } catch (MconsoleException e) {
-                tell("SysRq " + key + " not sent: " + e.getMessage());
+                tell("SysRq " + key + " not sent: " + e.sentence(guest.name()));
             }
         }
     }

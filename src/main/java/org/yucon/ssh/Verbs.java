@@ -125,7 +125,7 @@ final class Verbs {
             return reply.ok() ? Outcome.done("sysrq " + letter + " sent to " + guest.name() + (text.isEmpty() ? "" : ": " + text))
                     : Outcome.refused("sysrq " + letter + " refused by " + guest.name() + ": " + text.replaceAll("\\s*\\n\\s*", "; "));
         } catch (MconsoleException e) {
-            return Outcome.refused(guest.name() + " is not running (its mconsole does not answer)");
+            return Outcome.refused(e.sentence(guest.name()));
         }
     }
 
