@@ -28,6 +28,7 @@ import org.yucon.guest.mconsole.MconsoleException;
 import org.yucon.guest.mconsole.MconsoleReply;
 import org.yucon.keeper.Confinement;
 import org.yucon.keeper.KeeperClient;
+import org.yucon.keeper.KeptStatus;
 import org.yucon.keeper.Spawned;
 import org.yucon.util.FileTrees;
 import org.yucon.util.PrivateFiles;
@@ -275,11 +276,13 @@ public final class GuestSupervisor {
 
     private Outcome stop(boolean halt, boolean thenBoot) {
         long target;
+        long pid;
         synchronized (this) {
             if (!status.state().mayShutDown()) {
                 return Outcome.refused(name() + " is " + status.state().label().toLowerCase());
             }
             target = run;
+            pid = status.pid();
             stopRequested = true;
             bootWhenOff = thenBoot;
             move(GuestState.STOPPING, halt ? "halting" : "shutting down");
@@ -287,13 +290,25 @@ public final class GuestSupervisor {
         changed();
         // The guest is asked on the scheduler, not on the caller's thread (a session's): a stopped or hung UML
         // answers nothing, and its mconsole's timeout would hold the menu or verb that asked.
+        Duration untilHalt = halt ? Duration.ZERO : setup.config().shutdownTimeout();
+        keepIntent(pid, new KeptStatus.StopIntent(Instant.now().plus(untilHalt).toEpochMilli(), thenBoot));
         if (halt) {
             scheduler.execute(() -> halt(target));
         } else {
             scheduler.execute(() -> ask("cad"));
-            scheduler.schedule(() -> halt(target), setup.config().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> halt(target), untilHalt.toMillis(), TimeUnit.MILLISECONDS);
         }
         return Outcome.done(name() + (halt ? " is halting" : " is shutting down"));
+    }
+
+    /** The keeper keeps the shutdown with the run, so that a gateway started after this one dies carries it on. */
+    private void keepIntent(long pid, KeptStatus.StopIntent intent) {
+        try {
+            keeper.stopping(name(), pid, intent);
+        } catch (IOException e) {
+            log.warn("{}: the keeper was not told of the shutdown ({}); a gateway restarted before it ends will not carry it on",
+                    name(), e.getMessage());
+        }
     }
 
     /**
@@ -433,16 +448,31 @@ public final class GuestSupervisor {
 
     /**
      * At start: the keeper runs this guest already (an earlier gateway booted it). Its console is ours again
-     * through the keeper; it is running once its kernel has its disks.
+     * through the keeper; it is running once its kernel has its disks. A shutdown that gateway began goes on to its
+     * deadline, then to halt and kill.
      */
-    public void resume(long pid) {
+    public void resume(KeptStatus kept) {
         long thisRun;
+        KeptStatus.StopIntent stop = kept.stop();
         synchronized (this) {
             thisRun = ++run;
-            status = new GuestStatus(GuestState.BOOTING, Instant.now(), "", pid);
+            stopRequested = stop.underWay();
+            bootWhenOff = stop.thenBoot();
+            status = stop.underWay() ? new GuestStatus(GuestState.STOPPING, Instant.now(), "shutting down", kept.pid())
+                    : new GuestStatus(GuestState.BOOTING, Instant.now(), "", kept.pid());
         }
-        log.info("{} runs already (pid {}), its console is held by the keeper", name(), pid);
-        pollReady(thisRun);
+        log.info("{} runs already (pid {}), its console is held by the keeper{}", name(), kept.pid(),
+                stop.underWay() ? "; its shutdown goes on" : "");
+        if (stop.underWay()) {
+            // The earlier gateway may have died before it asked; asked twice, init runs its action twice, harmlessly.
+            long untilHalt = Math.max(0, stop.deadline() - System.currentTimeMillis());
+            if (untilHalt > 0) {
+                scheduler.execute(() -> ask("cad"));
+            }
+            scheduler.schedule(() -> halt(thisRun), untilHalt, TimeUnit.MILLISECONDS);
+        } else {
+            pollReady(thisRun);
+        }
     }
 
     private void ended(long thisRun, int exitCode) {

@@ -76,7 +76,7 @@ public final class Guests implements AutoCloseable {
                 g -> fire());
         byName.put(guest.name(), new Guest(supervisor, link(supervisor)));
         if (kept.isPresent() && kept.get().pid() != 0) {
-            supervisor.resume(kept.get().pid());
+            supervisor.resume(kept.get());
         } else {
             supervisor.adoptLeftover();
         }

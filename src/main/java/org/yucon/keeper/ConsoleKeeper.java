@@ -197,6 +197,11 @@ public final class ConsoleKeeper {
             case KeeperProtocol.QUIT:
                 quit(socket);
                 break;
+            case KeeperProtocol.STOPPING:
+                KeptGuest stopping = guest(in.readUTF());
+                boolean known = stopping.stopping(in.readLong(), new KeptStatus.StopIntent(in.readLong(), in.readBoolean()));
+                socket.send(out -> out.writeBoolean(known));
+                break;
             default:
                 throw new IOException("unknown operation " + op);
         }
@@ -240,6 +245,8 @@ public final class ConsoleKeeper {
             out.writeLong(s.pid());
             out.writeInt(s.lastExit());
             out.writeLong(s.end());
+            out.writeLong(s.stop().deadline());
+            out.writeBoolean(s.stop().thenBoot());
         }
     }
 

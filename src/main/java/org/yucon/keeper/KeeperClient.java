@@ -94,9 +94,27 @@ public final class KeeperClient {
             int n = in.readInt();
             List<KeptStatus> all = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                all.add(new KeptStatus(in.readUTF(), in.readLong(), in.readInt(), in.readLong()));
+                all.add(new KeptStatus(in.readUTF(), in.readLong(), in.readInt(), in.readLong(),
+                        new KeptStatus.StopIntent(in.readLong(), in.readBoolean())));
             }
             return all;
+        }
+    }
+
+    /**
+     * Tells the keeper that the run {@code pid} of {@code guest} is being shut down, to be halted at
+     * {@code stop.deadline()}: a gateway started after this one crashed carries it on. False if that run is over.
+     */
+    public boolean stopping(String guest, long pid, KeptStatus.StopIntent stop) throws IOException {
+        try (KeeperSocket c = open()) {
+            c.send(out -> {
+                request(out, KeeperProtocol.STOPPING);
+                out.writeUTF(guest);
+                out.writeLong(pid);
+                out.writeLong(stop.deadline());
+                out.writeBoolean(stop.thenBoot());
+            });
+            return c.in().readBoolean();
         }
     }
 

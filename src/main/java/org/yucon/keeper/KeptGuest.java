@@ -53,6 +53,8 @@ final class KeptGuest {
     private UnixPtyProcess process;
     private ConsolePort port;
     private int lastExit = -1;
+    /** The shutdown a gateway began on the current run, for the next gateway if that one dies; NONE otherwise. */
+    private KeptStatus.StopIntent stop = KeptStatus.StopIntent.NONE;
     private LogSettings logSettings;
     private RingPump logPump;
     private LogFileSink logSink;
@@ -108,7 +110,16 @@ final class KeptGuest {
     }
 
     synchronized KeptStatus status() {
-        return new KeptStatus(name, process == null ? 0 : process.pid(), lastExit, ring.end());
+        return new KeptStatus(name, process == null ? 0 : process.pid(), lastExit, ring.end(), stop);
+    }
+
+    /** Remembers the shutdown of run {@code pid}; false if that is not the run going now. */
+    synchronized boolean stopping(long pid, KeptStatus.StopIntent intent) {
+        if (process == null || process.pid() != pid) {
+            return false;
+        }
+        stop = intent;
+        return true;
     }
 
     /**
@@ -147,6 +158,7 @@ final class KeptGuest {
             console.resize(columns, rows);
             process = started;
             port = console;
+            stop = KeptStatus.StopIntent.NONE;
         }
         log.info("{} started, pid {}", name, started.pid());
         enclosure.unapplied().forEach(line -> log.warn("{}: {}", name, line));
@@ -216,6 +228,7 @@ final class KeptGuest {
             port = null;
             process = null;
             lastExit = status;
+            stop = KeptStatus.StopIntent.NONE;
         }
         log.info("{} ended with status {}", name, status);
         links.forEach(link -> link.exited(status));
