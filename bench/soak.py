@@ -36,10 +36,20 @@ def duration(text):
 
 
 def figures(pid):
-    """RSS (MB), threads and open files of a live process, from /proc."""
+    """RSS (MB), threads and open files of a live JVM, from /proc, and its live heap (MB) after a full GC: RSS alone
+    follows how far the collector let the heap grow, which is not a leak."""
     status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
     return {"rss_mb": int(status["VmRSS"].split()[0]) / 1024, "threads": int(status["Threads"]),
-            "files": len(os.listdir(f"/proc/{pid}/fd"))}
+            "files": len(os.listdir(f"/proc/{pid}/fd")), "heap_mb": live_heap_mb(pid)}
+
+
+def live_heap_mb(pid):
+    """The heap in use right after a full collection (jcmd GC.run, then jstat -gc: survivors, eden and old used)."""
+    subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, timeout=60, check=True)
+    header, values = subprocess.run(["jstat", "-gc", str(pid)], capture_output=True, text=True, timeout=60,
+                                    check=True).stdout.split("\n")[:2]
+    gc = dict(zip(header.split(), values.split()))
+    return sum(float(gc[k]) for k in ("S0U", "S1U", "EU", "OU")) / 1024
 
 
 def cpu_model():
@@ -251,8 +261,8 @@ class Soak:
                   if not any(f.startswith(g + " ") for f in failures) else f"soak: {g}: FAILED")
         for who in ("gateway", "keeper"):
             a, b = start[who], end[who]
-            print(f"soak: {who:7} RSS {a['rss_mb']:.0f} -> {b['rss_mb']:.0f} MB, threads {a['threads']} -> {b['threads']},"
-                  f" open files {a['files']} -> {b['files']}"
+            print(f"soak: {who:7} RSS {a['rss_mb']:.0f} -> {b['rss_mb']:.0f} MB, live heap {a['heap_mb']:.1f} ->"
+                  f" {b['heap_mb']:.1f} MB, threads {a['threads']} -> {b['threads']}, open files {a['files']} -> {b['files']}"
                   + (" (a later gateway process: restarted)" if who == "gateway" and self.counts["restarts"] else ""))
         for f in failures:
             print("soak: FAILURE " + f)

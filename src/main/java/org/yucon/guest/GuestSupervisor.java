@@ -28,7 +28,7 @@ import org.yucon.guest.mconsole.MconsoleException;
 import org.yucon.guest.mconsole.MconsoleReply;
 import org.yucon.keeper.Confinement;
 import org.yucon.keeper.KeeperClient;
-import org.yucon.keeper.KeptStatus;
+import org.yucon.keeper.StopIntent;
 import org.yucon.keeper.Spawned;
 import org.yucon.util.FileTrees;
 import org.yucon.util.PrivateFiles;
@@ -291,7 +291,7 @@ public final class GuestSupervisor {
         // The guest is asked on the scheduler, not on the caller's thread (a session's): a stopped or hung UML
         // answers nothing, and its mconsole's timeout would hold the menu or verb that asked.
         Duration untilHalt = halt ? Duration.ZERO : setup.config().shutdownTimeout();
-        keepIntent(pid, new KeptStatus.StopIntent(Instant.now().plus(untilHalt).toEpochMilli(), thenBoot));
+        keepIntent(pid, new StopIntent(Instant.now().plus(untilHalt).toEpochMilli(), thenBoot));
         if (halt) {
             scheduler.execute(() -> halt(target));
         } else {
@@ -302,7 +302,7 @@ public final class GuestSupervisor {
     }
 
     /** The keeper keeps the shutdown with the run, so that a gateway started after this one dies carries it on. */
-    private void keepIntent(long pid, KeptStatus.StopIntent intent) {
+    private void keepIntent(long pid, StopIntent intent) {
         try {
             keeper.stopping(name(), pid, intent);
         } catch (IOException e) {
@@ -451,17 +451,16 @@ public final class GuestSupervisor {
      * through the keeper; it is running once its kernel has its disks. A shutdown that gateway began goes on to its
      * deadline, then to halt and kill.
      */
-    public void resume(KeptStatus kept) {
+    public void resume(long pid, StopIntent stop) {
         long thisRun;
-        KeptStatus.StopIntent stop = kept.stop();
         synchronized (this) {
             thisRun = ++run;
             stopRequested = stop.underWay();
             bootWhenOff = stop.thenBoot();
-            status = stop.underWay() ? new GuestStatus(GuestState.STOPPING, Instant.now(), "shutting down", kept.pid())
-                    : new GuestStatus(GuestState.BOOTING, Instant.now(), "", kept.pid());
+            status = stop.underWay() ? new GuestStatus(GuestState.STOPPING, Instant.now(), "shutting down", pid)
+                    : new GuestStatus(GuestState.BOOTING, Instant.now(), "", pid);
         }
-        log.info("{} runs already (pid {}), its console is held by the keeper{}", name(), kept.pid(),
+        log.info("{} runs already (pid {}), its console is held by the keeper{}", name(), pid,
                 stop.underWay() ? "; its shutdown goes on" : "");
         if (stop.underWay()) {
             // The earlier gateway may have died before it asked; asked twice, init runs its action twice, harmlessly.

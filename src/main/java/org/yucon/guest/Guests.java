@@ -23,6 +23,7 @@ import org.yucon.console.ConsoleHub;
 import org.yucon.keeper.KeeperClient;
 import org.yucon.keeper.KeeperLink;
 import org.yucon.keeper.KeptStatus;
+import org.yucon.keeper.StopIntent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,12 +64,13 @@ public final class Guests implements AutoCloseable {
         this.posix = posix;
         Map<String, KeptStatus> kept = new HashMap<>();
         keeper.list().forEach(k -> kept.put(k.guest(), k));
+        Map<String, StopIntent> stops = keeper.stops();
         for (GuestConfig guest : config.guests().values()) {
-            add(guest, Optional.ofNullable(kept.get(guest.name())));
+            add(guest, Optional.ofNullable(kept.get(guest.name())), stops.getOrDefault(guest.name(), StopIntent.NONE));
         }
     }
 
-    private void add(GuestConfig guest, Optional<KeptStatus> kept) throws IOException {
+    private void add(GuestConfig guest, Optional<KeptStatus> kept, StopIntent stop) throws IOException {
         Path state = config.gateway().stateDir();
         ConsoleHub hub = new ConsoleHub(guest.name(), config.gateway().console(),
                 new ConsoleEventLog(state.resolve("logs"), guest.name()));
@@ -76,7 +78,7 @@ public final class Guests implements AutoCloseable {
                 g -> fire());
         byName.put(guest.name(), new Guest(supervisor, link(supervisor)));
         if (kept.isPresent() && kept.get().pid() != 0) {
-            supervisor.resume(kept.get());
+            supervisor.resume(kept.get().pid(), stop);
         } else {
             supervisor.adoptLeftover();
         }
@@ -130,7 +132,7 @@ public final class Guests implements AutoCloseable {
 
     private boolean added(GuestConfig file) {
         try {
-            add(file, Optional.empty());
+            add(file, Optional.empty(), StopIntent.NONE);
             log.info("guest {} added from {}", file.name(), file.file());
             return true;
         } catch (IOException e) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -94,8 +95,7 @@ public final class KeeperClient {
             int n = in.readInt();
             List<KeptStatus> all = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                all.add(new KeptStatus(in.readUTF(), in.readLong(), in.readInt(), in.readLong(),
-                        new KeptStatus.StopIntent(in.readLong(), in.readBoolean())));
+                all.add(new KeptStatus(in.readUTF(), in.readLong(), in.readInt(), in.readLong()));
             }
             return all;
         }
@@ -105,7 +105,7 @@ public final class KeeperClient {
      * Tells the keeper that the run {@code pid} of {@code guest} is being shut down, to be halted at
      * {@code stop.deadline()}: a gateway started after this one crashed carries it on. False if that run is over.
      */
-    public boolean stopping(String guest, long pid, KeptStatus.StopIntent stop) throws IOException {
+    public boolean stopping(String guest, long pid, StopIntent stop) throws IOException {
         try (KeeperSocket c = open()) {
             c.send(out -> {
                 request(out, KeeperProtocol.STOPPING);
@@ -115,6 +115,26 @@ public final class KeeperClient {
                 out.writeBoolean(stop.thenBoot());
             });
             return c.in().readBoolean();
+        }
+    }
+
+    /**
+     * The shutdowns under way, by guest, as the gateways that began them told the keeper; none from a keeper older
+     * than that (it closes the connection at an operation it does not know).
+     */
+    public Map<String, StopIntent> stops() {
+        try (KeeperSocket c = open()) {
+            c.send(out -> request(out, KeeperProtocol.STOPS));
+            DataInputStream in = c.in();
+            int n = in.readInt();
+            Map<String, StopIntent> all = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                all.put(in.readUTF(), new StopIntent(in.readLong(), in.readBoolean()));
+            }
+            return all;
+        } catch (IOException e) {
+            log.info("the console keeper tells no shutdowns under way ({}): an older keeper", e.getMessage());
+            return Map.of();
         }
     }
 

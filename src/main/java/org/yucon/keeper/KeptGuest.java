@@ -54,7 +54,7 @@ final class KeptGuest {
     private ConsolePort port;
     private int lastExit = -1;
     /** The shutdown a gateway began on the current run, for the next gateway if that one dies; NONE otherwise. */
-    private KeptStatus.StopIntent stop = KeptStatus.StopIntent.NONE;
+    private StopIntent stop = StopIntent.NONE;
     private LogSettings logSettings;
     private RingPump logPump;
     private LogFileSink logSink;
@@ -110,11 +110,15 @@ final class KeptGuest {
     }
 
     synchronized KeptStatus status() {
-        return new KeptStatus(name, process == null ? 0 : process.pid(), lastExit, ring.end(), stop);
+        return new KeptStatus(name, process == null ? 0 : process.pid(), lastExit, ring.end());
+    }
+
+    synchronized StopIntent stopIntent() {
+        return stop;
     }
 
     /** Remembers the shutdown of run {@code pid}; false if that is not the run going now. */
-    synchronized boolean stopping(long pid, KeptStatus.StopIntent intent) {
+    synchronized boolean stopping(long pid, StopIntent intent) {
         if (process == null || process.pid() != pid) {
             return false;
         }
@@ -158,7 +162,7 @@ final class KeptGuest {
             console.resize(columns, rows);
             process = started;
             port = console;
-            stop = KeptStatus.StopIntent.NONE;
+            stop = StopIntent.NONE;
         }
         log.info("{} started, pid {}", name, started.pid());
         enclosure.unapplied().forEach(line -> log.warn("{}: {}", name, line));
@@ -228,7 +232,7 @@ final class KeptGuest {
             port = null;
             process = null;
             lastExit = status;
-            stop = KeptStatus.StopIntent.NONE;
+            stop = StopIntent.NONE;
         }
         log.info("{} ended with status {}", name, status);
         links.forEach(link -> link.exited(status));

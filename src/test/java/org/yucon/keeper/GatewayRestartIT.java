@@ -95,8 +95,7 @@ class GatewayRestartIT {
     @Test
     void aGatewayKilledHardComesBackToTheSameGuestAndConsoleAndTheLogHasNoHole() throws Exception {
         GatewayProcess first = startGateway();
-        long keeper = keeperPid().orElseThrow(() -> new AssertionError("no keeper.pid after the gateway started"));
-        keeperPids.add(keeper);
+        long keeper = recordKeeper();
         long uml = boot();
         Instant umlStarted = startOf(uml);
 
@@ -156,8 +155,7 @@ class GatewayRestartIT {
     @Test
     void aGatewayStoppedWithSigtermLeavesTheGuestRunningForTheNext() throws Exception {
         GatewayProcess first = startGateway();
-        long keeper = keeperPid().orElseThrow(() -> new AssertionError("no keeper.pid after the gateway started"));
-        keeperPids.add(keeper);
+        long keeper = recordKeeper();
         long uml = boot();
         Instant umlStarted = startOf(uml);
         try (RawConsole console = user.console(GUEST, 100, 30)) {
@@ -176,16 +174,14 @@ class GatewayRestartIT {
         awaitRunning(Duration.ofSeconds(5));
         try (RawConsole console = user.console(GUEST, 100, 30)) {
             console.awaitText("[yucon] console of " + GUEST, 0, TIMEOUT);
-            long from = console.position();
-            console.type("echo AFTER-$((6*7))\r");
-            console.awaitText("\r\nAFTER-42\r\n", from, TIMEOUT);
+            awaitAnswer(console);
         }
     }
 
     @Test
     void aGatewayKilledDuringABootFindsItsGuestRunningWithItsConsoleAfterTheRestart() throws Exception {
         GatewayProcess first = startGateway();
-        keeperPids.add(keeperPid().orElseThrow(() -> new AssertionError("no keeper.pid after the gateway started")));
+        recordKeeper();
         SshUser.Result boot = user.run(GUEST, "boot");
         assertEquals(0, boot.status(), "boot: " + boot);
         first.kill();
@@ -195,9 +191,7 @@ class GatewayRestartIT {
         umlPid().ifPresent(umlPids::add);
         try (RawConsole console = user.console(GUEST, 100, 30)) {
             logIn(console);
-            long from = console.position();
-            console.type("echo AFTER-$((6*7))\r");
-            console.awaitText("\r\nAFTER-42\r\n", from, TIMEOUT);
+            awaitAnswer(console);
         }
     }
 
@@ -208,7 +202,7 @@ class GatewayRestartIT {
     @Test
     void aGatewayKilledDuringAShutdownLeavesItsGuestOffAfterTheRestart() throws Exception {
         GatewayProcess first = startGateway();
-        keeperPids.add(keeperPid().orElseThrow(() -> new AssertionError("no keeper.pid after the gateway started")));
+        recordKeeper();
         long uml = boot();
         try (RawConsole console = user.console(GUEST, 100, 30)) {
             logIn(console);
@@ -225,6 +219,20 @@ class GatewayRestartIT {
         startGateway();
         awaitStatus(GUEST + " off", SHUTDOWN_TIMEOUT);
         assertFalse(alive(uml), "the UML (pid " + uml + ") must be gone once " + GUEST + " is off");
+    }
+
+    /** The keeper the first gateway started, to be killed after the test; its pid. */
+    private long recordKeeper() {
+        long keeper = keeperPid().orElseThrow(() -> new AssertionError("no keeper.pid after the gateway started"));
+        keeperPids.add(keeper);
+        return keeper;
+    }
+
+    /** The guest's shell answers on the console. */
+    private static void awaitAnswer(RawConsole console) throws IOException {
+        long from = console.position();
+        console.type("echo AFTER-$((6*7))\r");
+        console.awaitText("\r\nAFTER-42\r\n", from, TIMEOUT);
     }
 
     private GatewayProcess startGateway() throws IOException {

@@ -44,14 +44,8 @@ class KeeperLossIT {
         try {
             Path state = host.config().gateway().stateDir();
             long keeper = KeeperClient.pid(state);
-            assertEquals(0, ssh.run(GUEST, "boot").status());
-            awaitStatus(ssh, GUEST + " running", BOOT_TIMEOUT);
-            uml = host.guest(GUEST).status().pid();
-            try (RawConsole console = ssh.console(GUEST, 100, 30)) {
-                long login = console.awaitText("login:", 0, BOOT_TIMEOUT);
-                console.type("root\r");
-                console.awaitText(PROMPT, login, TIMEOUT);
-
+            uml = boot(host, ssh);
+            try (RawConsole console = logIn(ssh)) {
                 long from = console.position();
                 assertEquals(0, POSIXFactory.getNativePOSIX().kill((int) keeper, Signal.SIGKILL.intValue()));
                 console.awaitText("console keeper", from, TIMEOUT);
@@ -77,20 +71,30 @@ class KeeperLossIT {
                         () -> host.guest(GUEST).status().state() == GuestState.OFF && menu.text().contains("Off"), menu::describe);
             }
 
-            assertEquals(0, ssh.run(GUEST, "boot").status());
-            awaitStatus(ssh, GUEST + " running", BOOT_TIMEOUT);
-            uml = host.guest(GUEST).status().pid();
-            try (RawConsole console = ssh.console(GUEST, 100, 30)) {
-                long login = console.awaitText("login:", 0, BOOT_TIMEOUT);
-                console.type("root\r");
-                console.awaitText(PROMPT, login, TIMEOUT);
-            }
+            uml = boot(host, ssh);
+            logIn(ssh).close();
         } finally {
             if (uml != 0) {
                 Uml.killWithGroup(uml);
             }
             Closing.all(ssh, host);
         }
+    }
+
+    /** Boots the guest with the verb; its UML's pid once it runs. */
+    private static long boot(TestHost host, SshUser ssh) throws IOException {
+        assertEquals(0, ssh.run(GUEST, "boot").status());
+        awaitStatus(ssh, GUEST + " running", BOOT_TIMEOUT);
+        return host.guest(GUEST).status().pid();
+    }
+
+    /** The guest's console, logged in as root: a console the keeper holds. */
+    private static RawConsole logIn(SshUser ssh) throws IOException {
+        RawConsole console = ssh.console(GUEST, 100, 30);
+        long login = console.awaitText("login:", 0, BOOT_TIMEOUT);
+        console.type("root\r");
+        console.awaitText(PROMPT, login, TIMEOUT);
+        return console;
     }
 
     private static boolean newKeeper(Path state, long old) {
