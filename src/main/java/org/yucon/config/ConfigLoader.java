@@ -3,7 +3,6 @@ package org.yucon.config;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -208,12 +207,9 @@ public final class ConfigLoader {
 
     static TomlSection open(Path file) throws ConfigException {
         TomlParseResult result;
+        String text = ConfigText.read(file);
         try {
-            result = Toml.parse(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file, 0, "no such file");
-        } catch (IOException e) {
-            throw new ConfigException(file, 0, "cannot be read (" + e.getMessage() + ")");
+            result = Toml.parse(text);
         } catch (RuntimeException | AssertionError e) {
             // tomlj 1.1.1 fails on some malformed escapes (a backslash-u escape with too few digits) by assertion or
             // index error instead of a parse error; found by ConfigFuzzTest.

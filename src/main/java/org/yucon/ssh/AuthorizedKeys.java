@@ -1,7 +1,6 @@
 package org.yucon.ssh;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
@@ -11,6 +10,7 @@ import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.yucon.config.ConfigException;
+import org.yucon.config.ConfigText;
 
 /** Reads an OpenSSH authorized_keys file, naming file and line for anything it cannot use. */
 public final class AuthorizedKeys {
@@ -18,12 +18,7 @@ public final class AuthorizedKeys {
     }
 
     public static List<PublicKey> read(Path file) throws ConfigException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file);
-        } catch (IOException e) {
-            throw new ConfigException(file, 0, "cannot be read (" + e.getMessage() + ")");
-        }
+        List<String> lines = ConfigText.read(file).lines().toList();
         List<PublicKey> keys = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).trim();

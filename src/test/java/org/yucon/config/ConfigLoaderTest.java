@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -116,6 +117,19 @@ class ConfigLoaderTest {
     void missingMainFile() throws IOException {
         Files.delete(etc.resolve("yucon.toml"));
         assertRejected("yucon.toml: no such file");
+    }
+
+    @Test
+    void textThatIsNotUtf8NamesItsLineAndByte() throws IOException {
+        Files.write(etc.resolve("yucon.toml"), "[ssh]\nport = 2222\n# caf\u00e9 in Latin-1: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertRejected("yucon.toml line 3: not UTF-8 text (byte 0xe9 at column 6)");
+    }
+
+    @Test
+    void controlCharactersOfTheFileNeverReachTheTerminal() {
+        // A quoted key may hold any character by escape; an unknown key is quoted in the error.
+        write("yucon.toml", "[ssh]", "\"\\u001b]0;owned\\u0007\" = 1");
+        assertFalse(failure().chars().anyMatch(c -> c == 0x1b || c == 0x07), failure());
     }
 
     @Test

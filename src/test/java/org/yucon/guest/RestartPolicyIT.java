@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,7 +41,12 @@ class RestartPolicyIT {
             posix.kill((int) pid, Signal.SIGKILL.intValue());
             Await.until("uml1 to stay down after its third crash", BOOT, () -> guest.status().state() == GuestState.CRASHED,
                     () -> guest.status().toString());
-            Thread.sleep(3000);
+            // The guard's decision is announced on the console when the crash is handled, before any restart could
+            // be scheduled: once it is there, no restart is coming.
+            Await.until("the spin guard's word on uml1's console", BOOT,
+                    () -> new String(guest.console().heldOutput(), StandardCharsets.UTF_8)
+                            .contains("restarted 2 times within 600 s, so it stays down"),
+                    () -> guest.status().toString());
             GuestStatus down = guest.status();
             assertEquals(GuestState.CRASHED, down.state(), "the spin guard keeps it down: " + down);
             assertTrue(down.detail().contains("signal 9"), down.toString());

@@ -10,12 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import org.yucon.guest.Alerts;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yucon.guest.Alerts;
 import org.yucon.testing.Await;
 
 class RefusalLogTest {
@@ -23,7 +22,7 @@ class RefusalLogTest {
 
     @TempDir
     Path dir;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
 
     @AfterEach
     void stop() {
@@ -46,7 +45,10 @@ class RefusalLogTest {
                     + "_in_1_s,_1999_from_here"),
                     lines.get(1));
 
-            Thread.sleep(PERIOD.multipliedBy(3).toMillis());
+            // The flood's summary, then the quiet period's end: two summaries have run and none is due.
+            Await.until("the quiet period to end", Duration.ofSeconds(10),
+                    () -> scheduler.getCompletedTaskCount() == 2 && scheduler.getQueue().isEmpty(),
+                    () -> scheduler.getCompletedTaskCount() + " summaries run, " + scheduler.getQueue().size() + " due");
             assertEquals(2, Files.readAllLines(file).size(), "a quiet period sums up nothing");
             refusals.refused(new InetSocketAddress("127.0.0.2", 5000), "max_startups", "100 in all");
             assertTrue(awaitLines(file, 3).get(2).endsWith("from=/127.0.0.2:5000 action=connect guest=- result=refused:_100_in_all"),
