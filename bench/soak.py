@@ -40,7 +40,19 @@ def figures(pid):
     follows how far the collector let the heap grow, which is not a leak."""
     status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
     return {"rss_mb": int(status["VmRSS"].split()[0]) / 1024, "threads": int(status["Threads"]),
-            "files": len(os.listdir(f"/proc/{pid}/fd")), "heap_mb": live_heap_mb(pid)}
+            "files": len(os.listdir(f"/proc/{pid}/fd")), "kinds": open_kinds(pid), "heap_mb": live_heap_mb(pid)}
+
+
+def open_kinds(pid):
+    """What a process's open files are, counted by kind (a socket, a pipe, a pty, a file's path without digits)."""
+    kinds = {}
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = re.sub(r"\d+", "N", os.readlink(f"/proc/{pid}/fd/{fd}"))
+        except OSError:
+            continue
+        kinds[target] = kinds.get(target, 0) + 1
+    return kinds
 
 
 def live_heap_mb(pid):
@@ -205,7 +217,7 @@ class Soak:
             self.boot_and_print(g)
         time.sleep(5)
         start = {"gateway": figures(self.gateway.pid), "keeper": figures(self.keeper)}
-        log(f"start: {start}")
+        log(f"start: { {k: {n: v for n, v in f.items() if n != 'kinds'} for k, f in start.items()} }")
         t0 = time.monotonic()
         next_restart = t0 + self.args.restart_every
         next_cycle = t0 + self.args.cycle_every
@@ -224,7 +236,7 @@ class Soak:
                 if r.returncode != 0:
                     raise RuntimeError(f"status: {r.stderr.strip()}")
         end = {"gateway": figures(self.gateway.pid), "keeper": figures(self.keeper)}
-        log(f"end: {end}")
+        log(f"end: { {k: {n: v for n, v in f.items() if n != 'kinds'} for k, f in end.items()} }")
         for g in self.guests:
             self.verb("shutdown", g)
         for g in self.guests:
@@ -264,6 +276,10 @@ class Soak:
             print(f"soak: {who:7} RSS {a['rss_mb']:.0f} -> {b['rss_mb']:.0f} MB, live heap {a['heap_mb']:.1f} ->"
                   f" {b['heap_mb']:.1f} MB, threads {a['threads']} -> {b['threads']}, open files {a['files']} -> {b['files']}"
                   + (" (a later gateway process: restarted)" if who == "gateway" and self.counts["restarts"] else ""))
+            more = {k: b["kinds"].get(k, 0) - a["kinds"].get(k, 0) for k in set(a["kinds"]) | set(b["kinds"])}
+            changed = ", ".join(f"{k} {n:+d}" for k, n in sorted(more.items()) if n)
+            if changed:
+                print(f"soak: {who:7} open files that changed: {changed}")
         for f in failures:
             print("soak: FAILURE " + f)
 

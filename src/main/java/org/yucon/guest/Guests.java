@@ -150,12 +150,14 @@ public final class Guests implements AutoCloseable {
     }
 
     /**
-     * A link found the keeper gone (killed, crashed): said at once, and a new keeper is started on the scheduler,
-     * once for all the links that break with it. The guests it ran keep running without their consoles.
+     * A link found the keeper gone (killed, crashed): said at once, the guests it ran are followed without their
+     * consoles from now on, and a new keeper is started on the scheduler (a JVM's start, seconds on a busy host),
+     * once for all the links that break with it.
      */
     private void keeperLost(IOException cause) {
         if (replacingKeeper.compareAndSet(false, true)) {
             alerts.raise(Alerts.Topic.KEEPER, "the console keeper is gone (" + cause.getMessage() + "); starting a new one");
+            byName.values().forEach(g -> g.supervisor().keeperLost());
             scheduler.execute(this::replaceKeeper);
         }
     }
@@ -180,7 +182,6 @@ public final class Guests implements AutoCloseable {
     private synchronized void relinkAll() throws IOException {
         for (Guest guest : List.copyOf(byName.values())) {
             guest.link().close();
-            guest.supervisor().keeperLost();
             byName.put(guest.supervisor().name(), new Guest(guest.supervisor(), link(guest.supervisor())));
         }
     }
