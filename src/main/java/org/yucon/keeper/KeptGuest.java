@@ -226,7 +226,12 @@ final class KeptGuest {
             Thread.currentThread().interrupt();
             return;
         }
-        console.close();
+        if (reader.isAlive()) {
+            console.close();
+            log.warn("{}: its console reader did not end with its UML; its pty is left to the collector", name);
+        } else {
+            console.release();
+        }
         enclosure.close();
         synchronized (this) {
             port = null;

@@ -32,7 +32,7 @@ class StoppedGuestIT {
      * How soon the menu must answer a key while the guest's mconsole is asked: less than that mconsole's timeout
      * (2 s), which a menu waiting on the guest would take.
      */
-    private static final Duration LIVE = Duration.ofMillis(1500);
+    private static final Duration LIVE = Duration.ofMillis(1900);
     /** The guest's shutdown_timeout (10 s, TestHost), then halt's grace (5 s), with room. */
     private static final Duration ESCALATION = Duration.ofSeconds(30);
     private static final String GUEST = "uml1";
