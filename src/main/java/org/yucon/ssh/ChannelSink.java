@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
-import org.yucon.console.ConsoleSink;
+import org.yucon.control.ViewerSink;
 import org.yucon.util.Printable;
 
 /**
@@ -22,7 +22,7 @@ import org.yucon.util.Printable;
  * offer only when none does, the pump once fewer than {@value #PACKETS_AHEAD} do; what the guest prints meanwhile
  * waits in the ring and goes in the pump's next, bigger write.
  */
-final class ChannelSink implements ConsoleSink {
+final class ChannelSink implements ViewerSink {
     /** One packet on its way to the socket while the pump prepares the next: the pump never waits on an idle socket. */
     private static final int PACKETS_AHEAD = 2;
 
@@ -84,7 +84,8 @@ final class ChannelSink implements ConsoleSink {
      * Lines of the gateway's own, set apart from the guest's output, made {@link Printable} (they may quote a guest's
      * kernel); never blocks on a held sink.
      */
-    void tell(String... lines) throws IOException {
+    @Override
+    public void tell(String... lines) throws IOException {
         StringBuilder text = new StringBuilder("\r\n");
         for (String line : lines) {
             text.append("[yucon] ").append(Printable.of(line)).append("\r\n");
@@ -93,7 +94,8 @@ final class ChannelSink implements ConsoleSink {
     }
 
     /** Console output shown again, between two lines that say so. */
-    void replay(byte[] output, String what) throws IOException {
+    @Override
+    public void replay(byte[] output, String what) throws IOException {
         byte[] head = ("\r\n[yucon] " + what + ":\r\n").getBytes(StandardCharsets.UTF_8);
         byte[] tail = "\r\n[yucon] end of the replay\r\n".getBytes(StandardCharsets.UTF_8);
         byte[] all = new byte[head.length + output.length + tail.length];
@@ -104,14 +106,16 @@ final class ChannelSink implements ConsoleSink {
     }
 
     /** Stops console output until {@link #release}; returns once output under way is written. */
-    void hold() {
+    @Override
+    public void hold() {
         synchronized (lock) {
             held = true;
         }
     }
 
     /** Writes the lines told meanwhile, then lets the pump catch up. */
-    void release() throws IOException {
+    @Override
+    public void release() throws IOException {
         synchronized (lock) {
             held = false;
             lock.notifyAll();

@@ -7,10 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,9 +23,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yucon.config.AccessChanges;
 import org.yucon.config.AccountConfig;
-import org.yucon.console.EscapeCommand;
 import org.yucon.console.EscapeKeys;
 import org.yucon.console.RoleChange;
+import org.yucon.control.Access;
+import org.yucon.control.ConsoleAttachment;
+import org.yucon.control.ConsoleKeys;
+import org.yucon.control.ConsoleRight;
+import org.yucon.control.GuestActions;
+import org.yucon.control.ViewerSink;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Guests;
 import org.yucon.tui.GuestMenu;
@@ -51,7 +53,8 @@ import org.yucon.util.SerialExecutor;
  * grow beyond the SSH window. What other viewers do to this one's role on a console
  * (force, promotion) arrives on their threads and is queued here too.
  *
- * <p>On a console, the escape keys ({@link EscapeKeys}) run conserver's commands. The menu and the log pager can
+ * <p>On a console, the escape keys ({@link EscapeKeys}) run conserver's commands ({@link ConsoleKeys}); what a key
+ * does to a guest is one of the login's {@link GuestActions}, shared with the verbs. The menu and the log pager can
  * be shown over an attached console: the viewer stays attached, with its role, while its output is held and
  * caught up afterwards.
  *
@@ -59,7 +62,7 @@ import org.yucon.util.SerialExecutor;
  * ({@link AccessChanges}) the session is told and decides again in a step, and each key is held to the decision made
  * since the last change; until the session has decided again, keys take the step's way, not the fast one.
  */
-final class GatewaySession implements Command, ChannelSessionAware, ChannelDataReceiver {
+final class GatewaySession implements Command, ChannelSessionAware, ChannelDataReceiver, ConsoleKeys.Front {
     private static final Logger log = LoggerFactory.getLogger(GatewaySession.class);
     /** One thing the session does on an event; a step that throws ends the session. */
     @FunctionalInterface
@@ -85,17 +88,19 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private final AtomicBoolean resizeQueued = new AtomicBoolean();
     /** The escape key parser; its state (a prefix pending) belongs to the session's steps. */
     private final EscapeKeys escape;
-    private final ConsoleKeys consoleKeys = new ConsoleKeys();
+    private final ConsoleKeys consoleKeys;
 
     // Set once by MINA before start().
     private ChannelSession channel;
     private OutputStream out;
     private OutputStream err;
     private ExitCallback onExit;
-    private Environment environment;
+    private ClientEnvironment client;
 
     // Owned by the session's steps: one at a time, on whichever pool thread; the serial executor hands these
     // fields from one step to the next. Nothing else touches them.
+    /** What the login does with its guests, whichever way it asks; made by the first step, once the address is known. */
+    private GuestActions actions;
     private SshTerminal terminal;
     /** Made when first shown. */
     private GuestMenu menu;
@@ -124,11 +129,12 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     GatewaySession(GatewayContext context, AccountConfig account, Optional<String> commandLine) {
         this.context = context;
         this.account = account;
-        this.access = new Access(context.accounts(), account.name());
+        this.access = Access.of(context.accounts(), account.name());
         this.rights = context.accounts().changes();
         this.rightsSeen = rights.count();
         this.commandLine = commandLine;
         this.escape = new EscapeKeys(account.escapeKey());
+        this.consoleKeys = new ConsoleKeys(escape, this);
         this.steps = new SerialExecutor(context.sessions());
     }
 
@@ -160,7 +166,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
 
     @Override
     public void start(ChannelSession session, Environment env) {
-        this.environment = env;
+        this.client = new ClientEnvironment(env);
         env.addSignalListener((ch, signal) -> windowChanged(), Signal.WINCH);
         rights.listen(rightsChanged);
         post(this::begin);
@@ -250,10 +256,12 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
 
     /** The first step: the verb, or the menu. */
     private void begin() throws IOException {
+        actions = new GuestActions(context.guests(), access, context.audit()::record,
+                String.valueOf(channel.getSession().getClientAddress()), context.settings().stateDir().resolve("logs"));
         if (commandLine.isPresent()) {
             exec(commandLine.get());
         } else {
-            menu();
+            startMenu();
         }
     }
 
@@ -267,7 +275,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             return;
         }
         log.info("{} runs: {}", account.name(), line);
-        Verbs verbs = new Verbs(context, access, String.valueOf(channel.getSession().getClientAddress()), out, err);
+        Verbs verbs = new Verbs(actions, out, err);
         if (command.verb() != Verb.CONSOLE) {
             finish(verbs.run(command));
             return;
@@ -280,18 +288,18 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             finish(2);
         } else {
             consoleOnly = true;
-            terminal = new SshTerminal(new KeyFeed(), out, columns(), rows(), utf8());
+            terminal = new SshTerminal(new KeyFeed(), out, columns(), rows(), client.utf8());
             attach(target.get(), new byte[0]);
         }
     }
 
-    private void menu() throws IOException {
+    private void startMenu() throws IOException {
         if (!hasTerminal()) {
             say(err, "the menu needs a terminal: use ssh -t, or run a command such as 'help'");
             finish(2);
             return;
         }
-        terminal = new SshTerminal(new KeyFeed(), out, columns(), rows(), utf8());
+        terminal = new SshTerminal(new KeyFeed(), out, columns(), rows(), client.utf8());
         showMenu();
     }
 
@@ -350,7 +358,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     /** Somebody changed this session's role on the console its {@code sink} belongs to (maybe one left since). */
-    private void told(ChannelSink sink, RoleChange change) throws IOException {
+    private void told(ViewerSink sink, RoleChange change) throws IOException {
         if (console != null && console.owns(sink)) {
             console.roleChanged(change, columns(), rows());
         }
@@ -414,10 +422,11 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             finishBecause("the account " + access.login() + " was removed; this session ends");
             return;
         }
-        if (console != null && !access.sees(console.guest())) {
+        ConsoleRight right = console == null ? ConsoleRight.NONE : actions.console(console.guest());
+        if (console != null && right == ConsoleRight.NONE) {
             lostSight();
         } else if (console != null) {
-            console.mayWrite(access.drives(console.guest()), access.login());
+            console.mayWrite(right == ConsoleRight.WRITE, access.login());
         }
         if (front == Front.MENU && menu != null) {
             menu.refresh();
@@ -447,50 +456,13 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     /** True while keys typed go to the console; an escape command that changes that stops the key feed. */
-    private boolean onConsole() {
+    @Override
+    public boolean onConsole() {
         return front == Front.CONSOLE && !finished;
     }
 
-    /** The console's share of the keys: bytes for the guest, and the escape commands. */
-    private final class ConsoleKeys implements EscapeKeys.Handler {
-        @Override
-        public void forward(byte[] bytes, int offset, int length) throws IOException {
-            console.type(bytes, offset, length);
-        }
-
-        @Override
-        public boolean command(EscapeCommand command) throws IOException {
-            switch (command) {
-                case DETACH -> detach();
-                case HELP -> console.tell(escape.help().toArray(new String[0]));
-                case WHO -> console.who();
-                case ASK_WRITE -> console.askForWriteOrSendPrefix(columns(), rows());
-                case FORCE_WRITE -> console.forceWrite(columns(), rows());
-                case GIVE_UP_WRITE -> console.giveUpWrite();
-                case REPLAY -> console.replay();
-                case LOG -> openLog();
-                case MENU -> {
-                    console.hold();
-                    showMenu();
-                }
-                case SYSRQ -> throw new IllegalStateException("SysRq comes with its key, through sysrq()");
-            }
-            return onConsole();
-        }
-
-        @Override
-        public void sysrq(byte key) throws IOException {
-            console.sysrq((char) key);
-        }
-
-        @Override
-        public void unbound(byte key) throws IOException {
-            console.tell("that key is not bound after " + escape.prefixName() + ": " + escape.hint());
-        }
-    }
-
     private void attach(GuestSupervisor target, byte[] typedAhead) throws IOException {
-        console = ConsoleAttachment.attach(target, account.name() + "@" + address(), access.drives(target),
+        console = ConsoleAttachment.attach(actions, target, account.name() + "@" + address(), actions.console(target) == ConsoleRight.WRITE,
                 new ChannelSink(out, () -> channel.getRemoteWindow().getSize(), PacketsInFlight.of(channel)), escape,
                 context.settings().console().replayLines(), (sink, change) -> post(() -> told(sink, change)));
         front = Front.CONSOLE;
@@ -502,7 +474,8 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     /** {@code ^A d}: back to the menu, or the end of a session opened with the console verb. */
-    private void detach() throws IOException {
+    @Override
+    public void detach() throws IOException {
         leaveConsole();
         if (consoleOnly) {
             say(out, "\r\n[yucon] detached");
@@ -521,8 +494,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** Shows the menu, over the attached console if there is one (its output held meanwhile). */
     private void showMenu() throws IOException {
         if (menu == null) {
-            menu = new GuestMenu(account.name(), access::admin, () -> context.visibleTo(access), access::drives,
-                    context.menuTicker(), terminal);
+            menu = new GuestMenu(actions, context.menuTicker(), terminal);
         }
         // Before the first frame: the first listener makes the ticker read fresh facts.
         ticks = context.menuTicker().subscribe(this::ticked);
@@ -559,10 +531,14 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     /** {@code ^A l}: the pager over the end of the guest's log; the console's output is held meanwhile. */
-    private void openLog() throws IOException {
-        String name = console.guest().name();
-        Path file = context.settings().stateDir().resolve("logs").resolve(name + ".log");
-        pager = new LogPager(terminal, name, LogTail.lastLines(file, Integer.MAX_VALUE));
+    @Override
+    public void openLog() throws IOException {
+        Optional<byte[]> log = actions.log(console.guest(), Integer.MAX_VALUE);
+        if (log.isEmpty()) {
+            // Rights changed since this key was read; the step that decides them again detaches.
+            return;
+        }
+        pager = new LogPager(terminal, console.guest().name(), log.get());
         console.hold();
         terminal.resized(columns(), rows());
         front = Front.LOG;
@@ -610,39 +586,28 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     private boolean hasTerminal() {
-        return environment.getEnv().containsKey(Environment.ENV_TERM) && !environment.getPtyModes().isEmpty();
+        return client.hasTerminal();
     }
 
-    /**
-     * Whether the client's locale is UTF-8: the first of LC_ALL, LC_CTYPE and LANG that it sent decides. A client
-     * that sends none gets UTF-8, as nearly every terminal today expects.
-     */
-    private boolean utf8() {
-        for (String name : List.of("LC_ALL", "LC_CTYPE", "LANG")) {
-            String value = environment.getEnv().getOrDefault(name, "");
-            if (!value.isEmpty()) {
-                String upper = value.toUpperCase(Locale.ROOT);
-                return upper.contains("UTF-8") || upper.contains("UTF8");
-            }
-        }
-        return true;
+    @Override
+    public int columns() {
+        return client.columns();
     }
 
-    private int columns() {
-        return dimension(Environment.ENV_COLUMNS, 80);
+    @Override
+    public int rows() {
+        return client.rows();
     }
 
-    private int rows() {
-        return dimension(Environment.ENV_LINES, 24);
+    @Override
+    public ConsoleAttachment console() {
+        return console;
     }
 
-    private int dimension(String key, int fallback) {
-        try {
-            int n = Integer.parseInt(environment.getEnv().getOrDefault(key, ""));
-            return n >= 10 && n <= 1000 ? n : fallback;
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
+    /** {@code ^A m}: the menu over the console, which {@link ConsoleKeys} has held. */
+    @Override
+    public void menu() throws IOException {
+        showMenu();
     }
 
     private void say(OutputStream stream, String line) {

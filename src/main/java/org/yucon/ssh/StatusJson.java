@@ -2,8 +2,7 @@ package org.yucon.ssh;
 
 import java.util.List;
 import java.util.StringJoiner;
-import org.yucon.guest.GuestStatus;
-import org.yucon.guest.GuestSupervisor;
+import org.yucon.control.GuestRow;
 import org.yucon.util.Printable;
 
 /** {@code status --json}: one array of objects, for machines. */
@@ -11,16 +10,15 @@ final class StatusJson {
     private StatusJson() {
     }
 
-    static String of(List<GuestSupervisor> guests) {
+    static String of(List<GuestRow> rows) {
         StringJoiner array = new StringJoiner(",", "[", "]");
-        for (GuestSupervisor g : guests) {
-            GuestStatus s = g.status();
-            array.add("{\"guest\":" + string(g.name())
-                    + ",\"state\":" + string(s.state().name().toLowerCase())
-                    + ",\"detail\":" + string(s.detail())
-                    + ",\"since\":" + string(s.since().toString())
-                    + ",\"pid\":" + s.pid()
-                    + ",\"viewers\":" + g.console().viewerCount() + "}");
+        for (GuestRow row : rows) {
+            array.add("{\"guest\":" + string(row.guest())
+                    + ",\"state\":" + string(row.stateWord())
+                    + ",\"detail\":" + string(row.detail())
+                    + ",\"since\":" + string(row.since().toString())
+                    + ",\"pid\":" + row.pid()
+                    + ",\"viewers\":" + row.viewers() + "}");
         }
         return array.toString();
     }

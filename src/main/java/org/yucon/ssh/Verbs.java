@@ -5,26 +5,25 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.yucon.console.QueryFilter;
-import org.yucon.guest.GuestStatus;
+import org.yucon.control.GuestActions;
+import org.yucon.control.GuestRow;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Outcome;
-import org.yucon.guest.mconsole.MconsoleException;
-import org.yucon.guest.mconsole.MconsoleReply;
 import org.yucon.util.Printable;
 
-/** Runs the exec verbs that need no terminal, printing plain lines; exit status 0 on success. */
+/**
+ * Runs the exec verbs that need no terminal, printing plain lines; exit status 0 on success. The verbs are words for
+ * the login's {@link GuestActions}, which decide and audit.
+ */
 final class Verbs {
-    private final GatewayContext context;
-    private final Access access;
+    private final GuestActions actions;
     private final OutputStream out;
     private final OutputStream err;
-    private final String from;
 
-    Verbs(GatewayContext context, Access access, String from, OutputStream out, OutputStream err) {
-        this.context = context;
-        this.access = access;
-        this.from = from;
+    Verbs(GuestActions actions, OutputStream out, OutputStream err) {
+        this.actions = actions;
         this.out = out;
         this.err = err;
     }
@@ -33,9 +32,9 @@ final class Verbs {
         switch (command.verb()) {
             case HELP: return help();
             case STATUS: return status(command);
-            case BOOT: return act(command, GuestSupervisor::boot);
-            case SHUTDOWN: return act(command, g -> g.shutdown(command.flags().contains("--halt")));
-            case REBOOT: return act(command, g -> g.reboot(command.flags().contains("--hard")));
+            case BOOT: return act(command, actions::boot);
+            case SHUTDOWN: return act(command, g -> actions.shutdown(g, command.flags().contains("--halt")));
+            case REBOOT: return act(command, g -> actions.reboot(g, command.flags().contains("--hard")));
             case SYSRQ: return sysrq(command);
             case LOG: return log(command);
             default: throw new IllegalArgumentException("not a plain verb: " + command.verb());
@@ -47,9 +46,9 @@ final class Verbs {
      * returns empty otherwise; a guest the account may not see is reported exactly like one that does not exist.
      */
     Optional<GuestSupervisor> guest(CommandLine command) throws IOException {
-        List<GuestSupervisor> visible = context.visibleTo(access);
+        List<GuestSupervisor> visible = actions.visible();
         if (command.guest().isPresent()) {
-            Optional<GuestSupervisor> named = context.visible(access, command.guest().get());
+            Optional<GuestSupervisor> named = actions.visible(command.guest().get());
             if (named.isEmpty()) {
                 print(err, "no guest named '" + command.guest().get() + "'");
             }
@@ -74,24 +73,23 @@ final class Verbs {
     }
 
     private int status(CommandLine command) throws IOException {
-        List<GuestSupervisor> guests;
+        List<GuestRow> rows;
         if (command.guest().isPresent()) {
             Optional<GuestSupervisor> one = guest(command);
             if (one.isEmpty()) {
                 return 1;
             }
-            guests = List.of(one.get());
+            rows = List.of(GuestRow.of(one.get()));
         } else {
-            guests = context.visibleTo(access);
+            rows = actions.status();
         }
         if (command.flags().contains("--json")) {
-            print(out, StatusJson.of(guests));
+            print(out, StatusJson.of(rows));
             alertAdmin();
             return 0;
         }
-        for (GuestSupervisor g : guests) {
-            GuestStatus s = g.status();
-            print(out, g.name() + " " + s.state().name().toLowerCase() + (s.detail().isEmpty() ? "" : " (" + s.detail() + ")"));
+        for (GuestRow row : rows) {
+            print(out, row.guest() + " " + row.stateWord() + (row.detail().isEmpty() ? "" : " (" + row.detail() + ")"));
         }
         alertAdmin();
         return 0;
@@ -99,10 +97,8 @@ final class Verbs {
 
     /** What is wrong with the host as a whole, to an admin, on stderr: the lines on stdout stay one per guest. */
     private void alertAdmin() throws IOException {
-        if (access.admin()) {
-            for (String alert : context.guests().alerts().current()) {
-                print(err, "yucon: " + alert);
-            }
+        for (String alert : actions.alerts()) {
+            print(err, "yucon: " + alert);
         }
     }
 
@@ -113,20 +109,7 @@ final class Verbs {
             print(err, "a SysRq key is one letter or digit, not '" + letter + "'; usage: " + command.verb().usage());
             return 2;
         }
-        return act(command, g -> sysrq(g, letter));
-    }
-
-    private static Outcome sysrq(GuestSupervisor guest, String letter) {
-        try {
-            MconsoleReply reply = guest.mconsole("sysrq " + letter);
-            String text = reply.text().strip();
-            // What the guest's kernel printed comes with the reply (e.g. "sysrq: Emergency Sync"), maybe many lines;
-            // an error must stay one line.
-            return reply.ok() ? Outcome.done("sysrq " + letter + " sent to " + guest.name() + (text.isEmpty() ? "" : ": " + text))
-                    : Outcome.refused("sysrq " + letter + " refused by " + guest.name() + ": " + text.replaceAll("\\s*\\n\\s*", "; "));
-        } catch (MconsoleException e) {
-            return Outcome.refused(e.sentence(guest.name()));
-        }
+        return act(command, g -> actions.sysrq(g, letter));
     }
 
     /**
@@ -148,27 +131,18 @@ final class Verbs {
         if (guest.isEmpty()) {
             return 1;
         }
-        out.write(QueryFilter.dropQueries(
-                LogTail.lastLines(context.settings().stateDir().resolve("logs").resolve(guest.get().name() + ".log"), lines)));
+        out.write(QueryFilter.dropQueries(actions.log(guest.get(), lines).orElseThrow()));
         out.flush();
         return 0;
     }
 
-    private interface Action {
-        Outcome on(GuestSupervisor guest);
-    }
-
-    private int act(CommandLine command, Action action) throws IOException {
+    /** Runs an action of {@link GuestActions} on the command's guest, which refuses (and says why) or acts and audits. */
+    private int act(CommandLine command, Function<GuestSupervisor, Outcome> action) throws IOException {
         Optional<GuestSupervisor> guest = guest(command);
         if (guest.isEmpty()) {
             return 1;
         }
-        if (!access.drives(guest.get())) {
-            print(err, access.login() + " may only watch " + guest.get().name());
-            return 1;
-        }
-        Outcome outcome = action.on(guest.get());
-        context.audit().record(access.login(), from, command.verb().word(), guest.get().name(), outcome.ok() ? "ok" : outcome.message());
+        Outcome outcome = action.apply(guest.get());
         print(outcome.ok() ? out : err, outcome.message());
         return outcome.ok() ? 0 : 1;
     }

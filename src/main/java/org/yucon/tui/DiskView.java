@@ -2,6 +2,7 @@ package org.yucon.tui;
 
 import java.util.List;
 import org.yucon.config.GuestConfig;
+import org.yucon.control.GuestActions;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Outcome;
 import org.yucon.guest.UmlCommandLine;
@@ -11,10 +12,12 @@ import org.yucon.guest.UmlCommandLine;
  * each, and a digit key to plug or unplug one. Drawn and driven by the session's steps only.
  */
 final class DiskView {
+    private final GuestActions actions;
     private final GuestSupervisor guest;
     private String result = "";
 
-    DiskView(GuestSupervisor guest) {
+    DiskView(GuestActions actions, GuestSupervisor guest) {
+        this.actions = actions;
         this.guest = guest;
     }
 
@@ -29,7 +32,7 @@ final class DiskView {
         if (n < 0 || n >= disks.size()) {
             return false;
         }
-        Outcome outcome = guest.hotplug(n, !guest.plugged(n));
+        Outcome outcome = actions.hotplug(guest, n);
         result = outcome.ok() ? outcome.message() : "Error: " + outcome.message();
         return true;
     }

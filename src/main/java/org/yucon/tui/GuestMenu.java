@@ -5,19 +5,19 @@ import com.googlecode.lanterna.input.KeyType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
+import org.yucon.control.Access;
+import org.yucon.control.GuestActions;
+import org.yucon.control.HostFacts;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Outcome;
 
 /**
  * The seed's text menu: a header about the account and host, one line per guest the login may see, the keys,
  * and a status line with the result of the last action. What it shows of the host and the guests comes from the
- * {@link MenuTicker}, read once for all menus; a redraw sends only the rows that changed. What the login may see
- * and do is asked anew for every key and frame, so a change of rights counts from the next one. Drawn by the
- * session's steps only, one at a time.
+ * {@link MenuTicker}, read once for all menus; a redraw sends only the rows that changed. Its keys are words for the
+ * login's {@link GuestActions}, which decide and audit; what the login may see and do is asked anew for every key
+ * and frame, so a change of rights counts from the next one. Drawn by the session's steps only, one at a time.
  */
 public final class GuestMenu {
     private static final int LIST_TOP = 3;
@@ -36,14 +36,12 @@ public final class GuestMenu {
         record Console(GuestSupervisor guest) implements Next { }
     }
 
-    private final String account;
-    /** Whether the login is an admin now. */
-    private final BooleanSupplier admin;
+    /** What this login may do, and does, with its guests. */
+    private final GuestActions actions;
+    /** Whether this login may see and act on a guest now. */
+    private final Access access;
     /** The guests this login may see, asked again before each key and frame: guests come and go. */
-    private final Supplier<List<GuestSupervisor>> visible;
     private List<GuestSupervisor> guests;
-    /** Whether this login may act on a guest now, not only watch it. */
-    private final Predicate<GuestSupervisor> drives;
     /** What the rows show of the host and the guests: read for all menus at once. */
     private final MenuTicker ticker;
     private final SshTerminal terminal;
@@ -63,14 +61,11 @@ public final class GuestMenu {
     private record Question(String what, GuestSupervisor guest, Function<Boolean, Outcome> action) {
     }
 
-    public GuestMenu(String account, BooleanSupplier admin, Supplier<List<GuestSupervisor>> visible,
-                     Predicate<GuestSupervisor> drives, MenuTicker ticker, SshTerminal terminal) {
-        this.account = account;
-        this.admin = admin;
-        this.visible = visible;
-        this.drives = drives;
+    public GuestMenu(GuestActions actions, MenuTicker ticker, SshTerminal terminal) {
+        this.actions = actions;
+        this.access = actions.access();
         this.ticker = ticker;
-        this.guests = visible.get();
+        this.guests = actions.visible();
         this.terminal = terminal;
         this.screen = new RowScreen(terminal);
     }
@@ -172,7 +167,7 @@ public final class GuestMenu {
             return new Next.Stay();
         }
         GuestSupervisor guest = current();
-        if ((c == 'b' || c == 's' || c == 'r' || c == 'd') && !drives.test(guest)) {
+        if ((c == 'b' || c == 's' || c == 'r' || c == 'd') && !access.drives(guest)) {
             statusLine = "Error: this login may only watch " + guest.name();
             return new Next.Stay();
         }
@@ -180,32 +175,32 @@ public final class GuestMenu {
             case 'k': return move(-1);
             case 'j': return move(1);
             case 'b':
-                act(guest.boot());
+                act(actions.boot(guest));
                 return new Next.Stay();
             case 's':
-                ask(new Question("Shut down", guest, guest::shutdown), "h - halt now (hard)");
+                ask(new Question("Shut down", guest, halt -> actions.shutdown(guest, halt)), "h - halt now (hard)");
                 return new Next.Stay();
             case 'r':
-                ask(new Question("Reboot", guest, guest::reboot), "h - reset now (hard)");
+                ask(new Question("Reboot", guest, hard -> actions.reboot(guest, hard)), "h - reset now (hard)");
                 return new Next.Stay();
             case 'p':
             case 't':
-                processes = new ProcessView(guest, c == 't');
+                openProcesses(guest, c == 't');
                 return new Next.Stay();
             case 'i':
-                if (admin.getAsBoolean()) {
+                if (access.admin()) {
                     settings = new SettingsView(guest);
                 } else {
                     statusLine = "Error: a guest's settings are for admins";
                 }
                 return new Next.Stay();
             case 'd':
-                if (!admin.getAsBoolean()) {
+                if (!access.admin()) {
                     statusLine = "Error: hot-plugging disks is for admins";
                 } else if (guest.config().hotplug().isEmpty()) {
                     statusLine = guest.name() + " declares no [[hotplug]] disks";
                 } else {
-                    disks = new DiskView(guest);
+                    disks = new DiskView(actions, guest);
                 }
                 return new Next.Stay();
             default:
@@ -223,13 +218,19 @@ public final class GuestMenu {
         Question q = question;
         question = null;
         Character c = key.getKeyType() == KeyType.Character ? Character.toLowerCase(key.getCharacter()) : null;
-        if (c != null && (c == 'y' || c == 'h') && !drives.test(q.guest())) {
-            statusLine = "Error: " + account + " may no longer act on " + q.guest().name();
+        if (c != null && (c == 'y' || c == 'h') && !access.drives(q.guest())) {
+            statusLine = "Error: " + access.login() + " may no longer act on " + q.guest().name();
         } else if (c != null && (c == 'y' || c == 'h')) {
             act(q.action().apply(c == 'h'));
         } else {
             statusLine = q.what() + " of " + q.guest().name() + " cancelled";
         }
+    }
+
+    /** ps or top, unless the login lost sight of the guest since the list was drawn. */
+    private void openProcesses(GuestSupervisor guest, boolean live) {
+        actions.processes(guest).ifPresentOrElse(watch -> processes = new ProcessView(watch, live),
+                () -> statusLine = "Error: no guest named '" + guest.name() + "'");
     }
 
     private Next processKey(KeyStroke key) {
@@ -260,15 +261,15 @@ public final class GuestMenu {
      * login may no longer see, or no longer use that screen on.
      */
     private void look() {
-        guests = visible.get();
+        guests = actions.visible();
         selected = Math.max(0, Math.min(selected, guests.size() - 1));
         if (processes != null && !guests.contains(processes.guest())) {
             processes = null;
         }
-        if (settings != null && !(admin.getAsBoolean() && guests.contains(settings.guest()))) {
+        if (settings != null && !(access.admin() && guests.contains(settings.guest()))) {
             settings = null;
         }
-        if (disks != null && !(admin.getAsBoolean() && drives.test(disks.guest()))) {
+        if (disks != null && !(access.admin() && access.drives(disks.guest()))) {
             disks = null;
         }
     }
@@ -308,14 +309,14 @@ public final class GuestMenu {
 
     /** For an admin, what is wrong with the host, where the menu's own messages go when it has none. */
     private String alert(MenuFacts facts) {
-        return admin.getAsBoolean() && !facts.alerts().isEmpty() ? "! " + String.join("; ", facts.alerts()) : "";
+        return access.admin() && !facts.alerts().isEmpty() ? "! " + String.join("; ", facts.alerts()) : "";
     }
 
     /** One row if it fits; otherwise account, host and clock first, and the host's figures on the blank row below. */
     private void drawHeader(Frame frame, MenuFacts facts) {
         HostFacts host = facts.host();
-        String who = "User: " + account + "  Host: " + host.hostName();
-        String figures = "load: " + host.load() + (admin.getAsBoolean() ? "  mem: " + host.memory() : "");
+        String who = "User: " + access.login() + "  Host: " + host.hostName();
+        String figures = "load: " + host.load() + (access.admin() ? "  mem: " + host.memory() : "");
         String clock = facts.clock();
         String header = who + "  " + figures + "  " + clock;
         if (header.length() <= frame.columns()) {
@@ -347,7 +348,7 @@ public final class GuestMenu {
     }
 
     private String keyHelp() {
-        return "b boot, r reboot, s shutdown, p ps, t top, " + (admin.getAsBoolean() ? "i settings, d hot-plug disks, " : "")
+        return "b boot, r reboot, s shutdown, p ps, t top, " + (access.admin() ? "i settings, d hot-plug disks, " : "")
                 + "Enter console (Ctrl-A d returns), j/k or arrows select, q quit";
     }
 }

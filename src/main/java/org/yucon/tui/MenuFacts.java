@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.yucon.control.HostFacts;
 import org.yucon.guest.GuestState;
 import org.yucon.guest.GuestStatus;
 import org.yucon.guest.GuestSupervisor;

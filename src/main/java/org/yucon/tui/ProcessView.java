@@ -3,11 +3,11 @@ package org.yucon.tui;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
+import org.yucon.control.ProcessWatch;
 import org.yucon.guest.CpuSampler;
 import org.yucon.guest.GuestSupervisor;
-import org.yucon.guest.HostProcesses;
 import org.yucon.guest.mconsole.GuestStats;
-import org.yucon.guest.mconsole.MconsoleException;
 
 /**
  * ps and top of one guest: its processes as the host sees them (the UML, a {@code [uml-userspace]} per guest address
@@ -18,19 +18,16 @@ import org.yucon.guest.mconsole.MconsoleException;
 final class ProcessView {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
-    private final GuestSupervisor guest;
+    private final ProcessWatch watch;
     private final boolean live;
-    private final CpuSampler sampler = new CpuSampler();
 
-    ProcessView(GuestSupervisor guest, boolean live) {
-        this.guest = guest;
+    ProcessView(ProcessWatch watch, boolean live) {
+        this.watch = watch;
         this.live = live;
-        // A first sample, so that the first screen already has CPU% over a short interval.
-        sampler.sample(HostProcesses.uml(guest.status().pid()), System.nanoTime());
     }
 
     GuestSupervisor guest() {
-        return guest;
+        return watch.guest();
     }
 
     /** top keeps itself fresh every second; ps is a snapshot. */
@@ -39,17 +36,19 @@ final class ProcessView {
     }
 
     void draw(Frame frame) {
-        long pid = guest.status().pid();
+        GuestSupervisor guest = watch.guest();
+        ProcessWatch.Snapshot now = watch.look();
+        String state = now.state().label().toLowerCase();
         // The summary takes the blank row below too when the screen is narrow (80 columns), rather than losing the kernel.
         String what = live ? "top of " + guest.name() + " at " + LocalTime.now().format(CLOCK) : "ps of " + guest.name();
-        List<String> title = GuestMenu.wrap(what + ": " + summary(), frame.columns(), 2);
+        List<String> title = GuestMenu.wrap(what + ": " + summary(now.stats(), state), frame.columns(), 2);
         for (int i = 0; i < title.size(); i++) {
             frame.put(i, title.get(i), Frame.Style.BOLD);
         }
         frame.put(2, String.format("%7s %s %6s %9s  %s", "PID", "S", "%CPU", "RSS", "COMMAND"), Frame.Style.BOLD);
-        List<CpuSampler.Row> rows = sampler.sample(HostProcesses.uml(pid), System.nanoTime());
+        List<CpuSampler.Row> rows = now.rows();
         if (rows.isEmpty()) {
-            frame.put(3, "  " + guest.name() + " has no process on this host (" + guest.status().state().label().toLowerCase() + ")");
+            frame.put(3, "  " + guest.name() + " has no process on this host (" + state + ")");
         }
         for (int i = 0; i < rows.size() && 3 + i < frame.rows() - 2; i++) {
             CpuSampler.Row r = rows.get(i);
@@ -59,14 +58,13 @@ final class ProcessView {
         frame.put(frame.rows() - 1, live ? "q - back (refreshes every second, busiest first)" : "q - back, p - again");
     }
 
-    private String summary() {
-        try {
-            GuestStats s = guest.stats();
-            return String.format("load %.2f %.2f %.2f, %d/%d processes running, memory %d/%d MB, kernel %s",
-                    s.load().one(), s.load().five(), s.load().fifteen(), s.load().running(), s.load().total(),
-                    s.memory().usedKib() / 1024, s.memory().totalKib() / 1024, s.kernelRelease());
-        } catch (MconsoleException | IllegalArgumentException e) {
-            return "the guest's own figures are not available (" + guest.status().state().label().toLowerCase() + ")";
+    private static String summary(Optional<GuestStats> stats, String state) {
+        if (stats.isEmpty()) {
+            return "the guest's own figures are not available (" + state + ")";
         }
+        GuestStats s = stats.get();
+        return String.format("load %.2f %.2f %.2f, %d/%d processes running, memory %d/%d MB, kernel %s",
+                s.load().one(), s.load().five(), s.load().fifteen(), s.load().running(), s.load().total(),
+                s.memory().usedKib() / 1024, s.memory().totalKib() / 1024, s.kernelRelease());
     }
 }

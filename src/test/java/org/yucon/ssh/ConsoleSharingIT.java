@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.sshd.client.channel.ChannelExec;
@@ -94,6 +96,10 @@ class ConsoleSharingIT {
                 v1.awaitText("nobody writes now", TIMEOUT);
             }
         }
+        // SysRq from the console is the sysrq verb's action, audited as it is.
+        Path audit = gateway.host().config().gateway().stateDir().resolve("audit.log");
+        Await.until("the console's SysRq in the audit log", TIMEOUT, () -> read(audit).lines()
+                .anyMatch(l -> l.contains(" user=uml1 ") && l.contains(" action=sysrq guest=uml1 result=ok")), () -> read(audit));
         String events = Files.readString(gateway.host().config().gateway().stateDir().resolve("logs/uml1.events"));
         for (String event : List.of(" uml1 uml1@127.0.0.1:\\d+ attach writer", " uml1 admin@127.0.0.1:\\d+ attach read-only",
                 " uml1 admin@127.0.0.1:\\d+ force write from uml1@", " uml1 uml1@127.0.0.1:\\d+ promoted after admin@",
@@ -137,5 +143,13 @@ class ConsoleSharingIT {
         SshScreen screen = SshScreen.open(console);
         screen.awaitText("read-only: uml1@127.0.0.1", TIMEOUT);
         return screen;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

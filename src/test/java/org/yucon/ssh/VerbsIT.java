@@ -108,7 +108,7 @@ class VerbsIT {
 
         Result sysrq = run(uml1, "sysrq s");
         assertEquals(0, sysrq.status(), sysrq.toString());
-        assertTrue(sysrq.out().startsWith("sysrq s sent to uml1") && sysrq.err().isEmpty(), "sysrq says it was sent; " + sysrq);
+        assertTrue(sysrq.out().startsWith("SysRq s sent to uml1") && sysrq.err().isEmpty(), "sysrq says it was sent; " + sysrq);
 
         long reset = guest.status().pid();
         assertEquals(new Result(0, "uml1 is rebooting (hard)\n", ""), run(uml1, "reboot --hard"));

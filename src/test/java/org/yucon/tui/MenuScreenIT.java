@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,6 +132,22 @@ class MenuScreenIT {
             menu.press("y");
             menu.awaitText("uml1 is shutting down", TIMEOUT);
             menu.awaitLine("uml1 Off", SHUTDOWN_TIMEOUT, guestRow("uml1", "Off"));
+        }
+        // The menu's actions are the verbs' actions, audited the same way; the cancelled shutdown is not among them.
+        List<String> expected = List.of("action=boot guest=uml1 result=ok", "action=reboot guest=uml1 result=ok",
+                "action=reboot guest=uml1 result=ok", "action=shutdown guest=uml1 result=ok");
+        Await.until("the menu's four actions in the audit log", TIMEOUT, () -> menuActions().equals(expected),
+                () -> String.join("\n", menuActions()));
+    }
+
+    /** What uml1's owner did to guests, as the audit log says it. */
+    private static List<String> menuActions() {
+        try {
+            return Files.readAllLines(gateway.host().config().gateway().stateDir().resolve("audit.log")).stream()
+                    .filter(line -> line.contains(" user=uml1 ") && line.contains(" guest=uml1 "))
+                    .map(line -> line.substring(line.indexOf("action="))).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,4 +1,4 @@
-package org.yucon.ssh;
+package org.yucon.control;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,17 +29,6 @@ class LogTailTest {
         Path log = dir.resolve("uml1.log");
         Files.writeString(log, "line 1\r\nline 2\r\nline 3\r\n");
         assertEquals("line 2\r\nline 3\r\n", new String(LogTail.lastLines(log, 2), StandardCharsets.UTF_8));
-    }
-
-    @Test
-    void jsonStringsEscapeWhatJsonRequires() {
-        assertEquals("\"a\\\"b\\\\c\\u0007\"", StatusJson.string("a\"b\\c\u0007"));
-    }
-
-    /** What is not printable is escaped too, so that the JSON shown on a terminal does not act on it. */
-    @Test
-    void jsonStringsEscapeC1AndBidiControls() {
-        assertEquals("\"a\\u009bb\\u202ec\"", StatusJson.string("a\u009bb\u202ec"));
     }
 
     private static String tail(String text, int lines) {

@@ -1,4 +1,4 @@
-package org.yucon.ssh;
+package org.yucon.control;
 
 import java.io.IOException;
 import java.time.ZoneId;
@@ -14,22 +14,22 @@ import org.yucon.console.QueryFilter;
 import org.yucon.console.Role;
 import org.yucon.console.RoleChange;
 import org.yucon.guest.GuestSupervisor;
-import org.yucon.guest.mconsole.MconsoleException;
-import org.yucon.guest.mconsole.MconsoleReply;
 import org.yucon.util.Printable;
 
 /**
- * One session's attachment to one guest's console: its viewer, its channel sink, and the escape commands that
- * act on that console (write arbitration, who, replay, SysRq). Owned by the session's steps (one at a time); the session decides
- * what has the screen, this decides what happens on the console.
+ * One session's attachment to one guest's console: its viewer, its sink (whichever front carries it), and the
+ * escape commands that act on that console (write arbitration, who, replay, SysRq). Owned by the session's steps
+ * (one at a time); the session decides what has the screen, this decides what happens on the console.
  */
-final class ConsoleAttachment {
+public final class ConsoleAttachment {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
 
+    /** SysRq goes through the login's actions, so that it is authorized and audited as the verb is. */
+    private final GuestActions actions;
     private final GuestSupervisor guest;
     private final ConsoleViewer viewer;
-    private final ChannelSink sink;
+    private final ViewerSink sink;
     private final EscapeKeys escape;
     private final int replayLines;
     /** Whether this viewer was told that its keys go nowhere, since it last became read-only. */
@@ -37,8 +37,9 @@ final class ConsoleAttachment {
     /** Whether the login may write on this guest, as last decided. */
     private boolean mayWrite;
 
-    private ConsoleAttachment(GuestSupervisor guest, ConsoleViewer viewer, ChannelSink sink, EscapeKeys escape,
-                              int replayLines, boolean mayWrite) {
+    private ConsoleAttachment(GuestActions actions, GuestSupervisor guest, ConsoleViewer viewer, ViewerSink sink,
+                              EscapeKeys escape, int replayLines, boolean mayWrite) {
+        this.actions = actions;
         this.guest = guest;
         this.viewer = viewer;
         this.sink = sink;
@@ -52,10 +53,11 @@ final class ConsoleAttachment {
      * {@code roleChanges} is called on other threads, with the sink that identifies this attachment (see
      * {@link #owns}), and must only hand the change over to the session.
      */
-    static ConsoleAttachment attach(GuestSupervisor guest, String who, boolean mayWrite, ChannelSink sink, EscapeKeys escape,
-                                    int replayLines, BiConsumer<ChannelSink, RoleChange> roleChanges) throws IOException {
+    public static ConsoleAttachment attach(GuestActions actions, GuestSupervisor guest, String who, boolean mayWrite,
+                                           ViewerSink sink, EscapeKeys escape, int replayLines,
+                                           BiConsumer<ViewerSink, RoleChange> roleChanges) throws IOException {
         ConsoleViewer viewer = guest.console().attach(who, sink, mayWrite, change -> roleChanges.accept(sink, change));
-        ConsoleAttachment attachment = new ConsoleAttachment(guest, viewer, sink, escape, replayLines, mayWrite);
+        ConsoleAttachment attachment = new ConsoleAttachment(actions, guest, viewer, sink, escape, replayLines, mayWrite);
         attachment.tell("console of " + guest.name() + " (" + guest.status().state().label().toLowerCase() + "); " + escape.hint());
         if (!viewer.isWriter()) {
             attachment.tell("read-only: " + attachment.writerName() + " writes; " + attachment.key('a') + " asks for write, "
@@ -64,17 +66,17 @@ final class ConsoleAttachment {
         return attachment;
     }
 
-    GuestSupervisor guest() {
+    public GuestSupervisor guest() {
         return guest;
     }
 
     /** Whether a role change handed over by the session was meant for this attachment (not an earlier one). */
-    boolean owns(ChannelSink changeSink) {
+    public boolean owns(ViewerSink changeSink) {
         return changeSink == sink;
     }
 
     /** Keys for the guest: sent if this viewer writes, otherwise dropped and said so once. */
-    void type(byte[] bytes, int offset, int length) throws IOException {
+    public void type(byte[] bytes, int offset, int length) throws IOException {
         boolean sent;
         try {
             sent = viewer.type(bytes, offset, length);
@@ -92,7 +94,7 @@ final class ConsoleAttachment {
      * Plain keys (no escape in them) sent to the guest at once if that needs no waiting; false when nothing was
      * sent: then they go through {@link #type} like any other keys, which also says what went wrong, if anything.
      */
-    boolean offer(byte[] bytes) {
+    public boolean offer(byte[] bytes) {
         if (!escape.plain(bytes)) {
             return false;
         }
@@ -103,29 +105,29 @@ final class ConsoleAttachment {
         }
     }
 
-    void resize(int columns, int rows) throws IOException {
+    public void resize(int columns, int rows) throws IOException {
         viewer.resize(columns, rows);
     }
 
     /** Stops the console's output while something else has the screen. */
-    void hold() {
+    public void hold() {
         sink.hold();
         viewer.away();
     }
 
     /** Back on the screen: the viewer catches up from where it stopped. */
-    void release(int columns, int rows) throws IOException {
+    public void release(int columns, int rows) throws IOException {
         viewer.resize(columns, rows);
         sink.release();
     }
 
     /** Leaves the console, whatever the reason; the viewer's own teardown hands write on. */
-    void leave() {
+    public void leave() {
         viewer.detach();
     }
 
     /** {@code ^A a}: the writer sends the prefix itself (screen); a read-only viewer asks for write (conserver). */
-    void askForWriteOrSendPrefix(int columns, int rows) throws IOException {
+    public void askForWriteOrSendPrefix(int columns, int rows) throws IOException {
         if (viewer.isWriter()) {
             type(new byte[] {escape.prefix()}, 0, 1);
             return;
@@ -141,7 +143,7 @@ final class ConsoleAttachment {
         }
     }
 
-    void forceWrite(int columns, int rows) throws IOException {
+    public void forceWrite(int columns, int rows) throws IOException {
         String previous = writerName();
         if (viewer.forceWrite() == Role.WRITER) {
             viewer.resize(columns, rows);
@@ -151,7 +153,7 @@ final class ConsoleAttachment {
         }
     }
 
-    void giveUpWrite() throws IOException {
+    public void giveUpWrite() throws IOException {
         Role before = viewer.role();
         viewer.giveUpWrite();
         toldKeysDropped = false;
@@ -163,7 +165,7 @@ final class ConsoleAttachment {
     }
 
     /** {@code ^A w}: one line per viewer of this console. */
-    void who() throws IOException {
+    public void who() throws IOException {
         List<ConsoleHub.Attendee> attendees = guest.console().who();
         List<String> lines = new ArrayList<>();
         lines.add(attendees.size() + " on the console of " + guest.name() + ":");
@@ -176,27 +178,20 @@ final class ConsoleAttachment {
     }
 
     /** {@code ^A r}: the last lines the console showed, to this viewer only, without terminal queries. */
-    void replay() throws IOException {
+    public void replay() throws IOException {
         byte[] held = guest.console().heldOutput();
         byte[] last = Arrays.copyOfRange(held, LogTail.startOfLastLines(held, replayLines), held.length);
         sink.replay(QueryFilter.dropQueries(last), "the last " + replayLines + " lines of " + guest.name());
     }
 
     /** {@code ^A b KEY}: magic SysRq through the guest's mconsole, for the writer only. */
-    void sysrq(char key) throws IOException {
+    public void sysrq(char key) throws IOException {
         if (!viewer.isWriter()) {
             tell("SysRq is for the writer only; " + key('a') + " asks for write");
         } else if (!(key >= 'a' && key <= 'z' || key >= '0' && key <= '9')) {
             tell("SysRq takes a letter or a digit after " + key('b') + "; nothing was sent");
         } else {
-            try {
-                MconsoleReply reply = guest.mconsole("sysrq " + key);
-                String text = Printable.of(reply.text().strip(), 80);
-                tell(reply.ok() ? "SysRq " + key + " sent to " + guest.name() + (text.isEmpty() ? "" : ": " + text)
-                        : "SysRq " + key + " refused by " + guest.name() + ": " + text);
-            } catch (MconsoleException e) {
-                tell("SysRq " + key + " not sent: " + e.sentence(guest.name()));
-            }
+            tell(Printable.of(actions.sysrq(guest, String.valueOf(key)).message(), 120));
         }
     }
 
@@ -205,7 +200,7 @@ final class ConsoleAttachment {
      * read-only at once (write goes on as when it gives up) and told, as with {@code ^A f}; one that gained it is told
      * how to take write.
      */
-    void mayWrite(boolean may, String login) throws IOException {
+    public void mayWrite(boolean may, String login) throws IOException {
         if (may == mayWrite) {
             return;
         }
@@ -219,7 +214,7 @@ final class ConsoleAttachment {
         }
     }
 
-    void roleChanged(RoleChange change, int columns, int rows) throws IOException {
+    public void roleChanged(RoleChange change, int columns, int rows) throws IOException {
         switch (change.kind()) {
             case PROMOTED -> {
                 viewer.resize(columns, rows);
@@ -234,7 +229,7 @@ final class ConsoleAttachment {
     }
 
     /** A line for this viewer only, between the guest's output (after it, while the menu or pager is shown). */
-    void tell(String... lines) throws IOException {
+    public void tell(String... lines) throws IOException {
         sink.tell(lines);
     }
 

@@ -1,4 +1,4 @@
-package org.yucon.ssh;
+package org.yucon.control;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -7,14 +7,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /** The last lines of a console log, read from its end so that a large log costs no more than its tail. */
-final class LogTail {
+public final class LogTail {
     private static final int MAX_BYTES = 4 << 20;
 
     private LogTail() {
     }
 
     /** Up to {@code lines} last lines (at most the last 4 MiB); nothing when there is no log yet. */
-    static byte[] lastLines(Path log, int lines) throws IOException {
+    public static byte[] lastLines(Path log, int lines) throws IOException {
         try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
             long length = file.length();
             int size = (int) Math.min(length, MAX_BYTES);
@@ -28,7 +28,7 @@ final class LogTail {
     }
 
     /** Where the last {@code lines} lines begin; a last line without its newline counts as a line. */
-    static int startOfLastLines(byte[] text, int lines) {
+    public static int startOfLastLines(byte[] text, int lines) {
         int end = text.length;
         if (end > 0 && text[end - 1] == '\n') {
             end--;
