@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
+import org.yucon.auth.PasswordCheck;
 import org.yucon.config.AccessChanges;
 import org.yucon.config.AccountBook;
 import org.slf4j.Logger;
@@ -24,14 +26,17 @@ import org.yucon.guest.Autostart;
 import org.yucon.guest.GuestFilesWatch;
 import org.yucon.guest.Guests;
 import org.yucon.keeper.KeeperClient;
+import org.yucon.metrics.Metrics;
+import org.yucon.metrics.MetricsServer;
 import org.yucon.ssh.AuditLog;
 import org.yucon.ssh.HostKeys;
 import org.yucon.ssh.SshGateway;
 import org.yucon.util.PrivateFiles;
 import org.yucon.util.ProcessUser;
+import org.yucon.web.WebServer;
 
 /**
- * A running yucon: the guests of one configuration behind one SSH endpoint. The guests' processes and consoles
+ * A running yucon: the guests of one configuration behind one SSH endpoint and its web page. The guests' processes and consoles
  * live in the console keeper, which this starts if it does not run yet. Closing the gateway stops the SSH server
  * and the gateway's threads; the keeper and the guests keep running, as they would if the gateway crashed.
  */
@@ -49,22 +54,40 @@ public final class Gateway implements AutoCloseable {
     private final Guests guests;
     private final KeeperClient keeper;
     private final SshGateway ssh;
+    /** Empty when {@code [web] enabled = false}. */
+    private final Optional<WebServer> web;
     private final List<HostKeys.HostKey> hostKeys;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService sessions;
+    private final ExecutorService hashing;
+    private final AuditLog audit;
+    private final Optional<MetricsServer> metrics;
 
-    private Gateway(Guests guests, KeeperClient keeper, SshGateway ssh, List<HostKeys.HostKey> hostKeys,
-                    ScheduledExecutorService scheduler, ExecutorService sessions) {
+    private Gateway(Guests guests, KeeperClient keeper, SshGateway ssh, Optional<WebServer> web,
+                    List<HostKeys.HostKey> hostKeys, ScheduledExecutorService scheduler, ExecutorService sessions,
+                    ExecutorService hashing, AuditLog audit, Optional<MetricsServer> metrics) {
         this.guests = guests;
         this.keeper = keeper;
         this.ssh = ssh;
+        this.web = web;
         this.hostKeys = hostKeys;
         this.scheduler = scheduler;
         this.sessions = sessions;
+        this.hashing = hashing;
+        this.audit = audit;
+        this.metrics = metrics;
     }
+
+    /** Whether the gateway starts its console keeper when none answers, or waits for one started elsewhere. */
+    public enum KeeperStart { IF_NONE_ANSWERS, NEVER }
 
     /** Starts serving; {@code kernel} is what guests boot unless their configuration names another. */
     public static Gateway start(Configuration config, Path kernel) throws IOException {
+        return start(config, kernel, KeeperStart.IF_NONE_ANSWERS);
+    }
+
+    /** As {@link #start(Configuration, Path)}; under systemd the keeper is a service of its own ({@code NEVER}). */
+    public static Gateway start(Configuration config, Path kernel, KeeperStart keeperStart) throws IOException {
         POSIX posix = POSIXFactory.getNativePOSIX();
         PrivateFiles.restrictUmask(posix);
         closeDirectories(config);
@@ -72,11 +95,15 @@ public final class Gateway implements AutoCloseable {
         List<HostKeys.HostKey> hostKeys = keys.ensure();
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, named("scheduler"));
         ExecutorService sessions = sessionPool();
+        ExecutorService hashing = PasswordCheck.hashingPool(config.gateway().limits());
         try {
-            KeeperClient keeper = KeeperClient.connectOrStart(config.gateway().stateDir(), config.gateway().console().ringBytes());
+            KeeperClient keeper = keeperStart == KeeperStart.NEVER ? KeeperClient.connect(config.gateway().stateDir())
+                    : KeeperClient.connectOrStart(config.gateway().stateDir(), config.gateway().console().ringBytes());
             config.guestErrors().forEach(error -> log.error("guest not loaded: {}", error));
             AccessChanges accessChanges = new AccessChanges();
-            Guests guests = new Guests(config, kernel, keeper, scheduler, posix, accessChanges);
+            Metrics metrics = new Metrics();
+            Guests guests = new Guests(config, kernel, keeper, scheduler, posix, accessChanges, metrics);
+            metrics.watch(guests);
             Autostart.begin(guests.all(), scheduler);
             scheduler.scheduleWithFixedDelay(new GuestFilesWatch(new ConfigLoader(config.etc()), guests),
                     FOLLOW_EVERY.toSeconds(), FOLLOW_EVERY.toSeconds(), TimeUnit.SECONDS);
@@ -85,13 +112,31 @@ public final class Gateway implements AutoCloseable {
             scheduler.scheduleWithFixedDelay(accounts::look, FOLLOW_EVERY.toSeconds(), FOLLOW_EVERY.toSeconds(),
                     TimeUnit.SECONDS);
             AuditLog audit = new AuditLog(config.gateway().stateDir().resolve("audit.log"), guests.alerts());
+            // One check for both fronts: a source's and an account's failures count wherever they were made.
+            PasswordCheck passwords = new PasswordCheck(accounts, config.gateway().limits(), audit, scheduler, hashing, metrics);
             SshGateway ssh = new SshGateway(config.gateway(), accounts, guests, scheduler, sessions,
-                    keys.provider(hostKeys), audit);
+                    keys.provider(hostKeys), audit, passwords, metrics);
             ssh.start();
-            return new Gateway(guests, keeper, ssh, hostKeys, scheduler, sessions);
+            Optional<WebServer> web = Optional.empty();
+            Optional<MetricsServer> metricsServer = Optional.empty();
+            try {
+                if (config.gateway().web().enabled()) {
+                    web = Optional.of(WebServer.start(config.etc(), config.gateway(), guests, accounts, passwords, audit,
+                            scheduler, sessions, ssh.port()));
+                }
+                if (config.gateway().metrics().enabled()) {
+                    metricsServer = Optional.of(MetricsServer.start(config.gateway().metrics(), metrics));
+                }
+            } catch (IOException | RuntimeException e) {
+                web.ifPresent(WebServer::close);
+                ssh.close();
+                throw e;
+            }
+            return new Gateway(guests, keeper, ssh, web, hostKeys, scheduler, sessions, hashing, audit, metricsServer);
         } catch (IOException | RuntimeException e) {
             scheduler.shutdownNow();
             sessions.shutdownNow();
+            hashing.shutdownNow();
             throw e;
         }
     }
@@ -124,18 +169,32 @@ public final class Gateway implements AutoCloseable {
         return ssh.port();
     }
 
+    /** The port of the metrics listener, when {@code [metrics] listen} is set. */
+    public Optional<Integer> metricsPort() {
+        return metrics.map(MetricsServer::port);
+    }
+
     public List<HostKeys.HostKey> hostKeys() {
         return hostKeys;
+    }
+
+    /** The web page's server, unless {@code [web] enabled = false}. */
+    public Optional<WebServer> web() {
+        return web;
     }
 
     @Override
     public void close() throws IOException {
         try {
+            metrics.ifPresent(MetricsServer::close);
+            web.ifPresent(WebServer::close);
             ssh.close();
         } finally {
             guests.close();
             scheduler.shutdownNow();
             sessions.shutdownNow();
+            hashing.shutdownNow();
+            audit.close();
         }
     }
 

@@ -10,12 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.commons.codec.digest.Sha2Crypt;
 import org.yucon.config.AccountFile;
 import org.yucon.config.ConfigException;
-import org.yucon.config.ConfigLoader;
 import org.yucon.config.Configuration;
 import org.yucon.ssh.AuthorizedKeys;
 import org.yucon.util.PrivateFiles;
@@ -46,11 +44,9 @@ final class AccountCommand {
 
         /** Saves the file, then loads everything; if that fails, the file is put back and the failure named. */
         void saveChecked(AccountFile file) throws Fail, IOException {
-            Optional<String> before = file.save();
             try {
-                new ConfigLoader(etc.dir()).load();
+                file.saveChecked(etc.dir());
             } catch (ConfigException e) {
-                restore(file.path(), before);
                 throw new Fail("not changed: " + e.getMessage(), e);
             }
         }
@@ -61,14 +57,6 @@ final class AccountCommand {
                 throw new Fail("there is no account '" + name + "' (no " + file.path() + ")", null);
             }
             return file;
-        }
-
-        private static void restore(Path file, Optional<String> before) throws IOException {
-            if (before.isPresent()) {
-                PrivateFiles.replace(file, before.get().getBytes(StandardCharsets.UTF_8));
-            } else {
-                Files.deleteIfExists(file);
-            }
         }
     }
 
@@ -153,9 +141,13 @@ final class AccountCommand {
 
         @Override
         public Integer call() throws Exception {
-            AccountFile file = existing(name);
-            file.setString("password", Passwords.read(passwordStdin));
-            saveChecked(file);
+            existing(name);
+            String hash = Passwords.read(passwordStdin);
+            try {
+                AccountFile.changePassword(etc.dir(), name, hash);
+            } catch (ConfigException e) {
+                throw new Fail("not changed: " + e.getMessage(), e);
+            }
             System.out.println("password of " + name + " changed");
             return 0;
         }

@@ -50,6 +50,11 @@ final class DemoSetup {
                 "ring = \"1M\"",
                 "replay = \"16K\"",
                 "escape = \"^A\"",
+                "",
+                "[web]",
+                "listen = \"127.0.0.1\"",
+                "port = 8443",
+                "host_names = [\"localhost\", \"127.0.0.1\"]",
                 ""));
         for (String guest : GUESTS) {
             Files.writeString(etc.resolve("guests").resolve(guest + ".toml"), String.join("\n",

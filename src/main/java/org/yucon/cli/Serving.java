@@ -40,9 +40,14 @@ final class Serving {
     }
 
     static void serve(Configuration config, Kernel kernel, PrintStream out, BeforeStop beforeStop) throws Fail, InterruptedException {
+        serve(config, kernel, Gateway.KeeperStart.IF_NONE_ANSWERS, out, beforeStop);
+    }
+
+    static void serve(Configuration config, Kernel kernel, Gateway.KeeperStart keeperStart, PrintStream out,
+                      BeforeStop beforeStop) throws Fail, InterruptedException {
         Gateway gateway;
         try {
-            gateway = Gateway.start(config, kernel.binary());
+            gateway = Gateway.start(config, kernel.binary(), keeperStart);
         } catch (IOException e) {
             throw new Fail("the gateway did not start: " + e.getMessage(), e);
         }
@@ -57,14 +62,24 @@ final class Serving {
             }
             stopped.countDown();
         }, "shutdown"));
-        out.println("host keys (compare with what ssh shows on first connect):");
+        out.println("host keys (compare with what ssh and the browser show on first connect):");
         for (HostKeys.HostKey key : gateway.hostKeys()) {
             out.println("  " + key.fingerprint() + " " + key.type() + " " + key.file());
         }
+        gateway.web().ifPresent(web -> out.println("  " + web.certificate().fingerprint() + " web certificate "
+                + web.certificate().file()));
         out.println("yucon listens on " + config.gateway().listenAddress() + ":" + gateway.port()
                 + " with " + config.guests().size() + " guests; kernel " + kernel.binary() + " (" + kernel.origin() + ")");
+        gateway.web().ifPresent(web -> out.println("web page: https://" + webHost(config) + ":" + web.port() + "/"));
+        gateway.metricsPort().ifPresent(port -> out.println("metrics on http://"
+                + config.gateway().metrics().address().orElseThrow() + ":" + port + "/metrics"));
         config.guestErrors().forEach(error -> out.println("guest not loaded: " + error));
         out.flush();
         stopped.await();
+    }
+
+    /** The first of {@code [web] host_names}: the name the page answers to. */
+    private static String webHost(Configuration config) {
+        return config.gateway().web().hostNames().isEmpty() ? "localhost" : config.gateway().web().hostNames().get(0);
     }
 }

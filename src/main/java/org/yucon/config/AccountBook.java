@@ -56,6 +56,12 @@ public final class AccountBook {
         return Optional.ofNullable(loaded.accounts().get(name));
     }
 
+    /** The names of the accounts that own {@code guest} by their file's {@code guests} (admins aside), in order. */
+    public List<String> owners(String guest) {
+        return new TreeMap<>(loaded.accounts()).values().stream()
+                .filter(account -> account.guests().contains(guest)).map(AccountConfig::name).toList();
+    }
+
     /** The keys files of all accounts that have one, in the order of their names. */
     public List<Path> keyFiles() {
         return loaded.keyFiles();

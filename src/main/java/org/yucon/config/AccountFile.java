@@ -96,6 +96,37 @@ public final class AccountFile {
         return before;
     }
 
+    /**
+     * Saves the file, then loads the whole configuration in {@code etc}; if that fails, the file is put back as it
+     * was and the failure thrown.
+     */
+    public void saveChecked(Path etc) throws IOException, ConfigException {
+        Optional<String> before = save();
+        try {
+            new ConfigLoader(etc).load();
+        } catch (ConfigException e) {
+            if (before.isPresent()) {
+                PrivateFiles.replace(file, before.get().getBytes(StandardCharsets.UTF_8));
+            } else {
+                Files.deleteIfExists(file);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Gives account {@code name} the password whose SHA-512 crypt hash is {@code hash}: what {@code yucon account
+     * passwd} and the web page's "passwords" both do. The account must exist.
+     */
+    public static void changePassword(Path etc, String name, String hash) throws IOException, ConfigException {
+        AccountFile file = of(etc.resolve("accounts"), name);
+        if (!file.exists()) {
+            throw new IOException("there is no account '" + name + "' (no " + file.path() + ")");
+        }
+        file.setString("password", hash);
+        file.saveChecked(etc);
+    }
+
     /** Refuses, with one sentence, what is not a guest name as the configuration takes it. */
     public static void requireGuestName(String name) throws IOException {
         requireName("a guest", name);

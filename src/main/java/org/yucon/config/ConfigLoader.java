@@ -29,6 +29,7 @@ public final class ConfigLoader {
     static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
     private static final Pattern CRYPT_SHA512 = Pattern.compile("\\$6\\$(rounds=\\d+\\$)?[./0-9A-Za-z]{1,16}\\$[./0-9A-Za-z]{86}");
     private static final long MIB = 1 << 20;
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})|\\[[0-9A-Fa-f:.]{2,45}\\]");
     private static final Pattern STARTUPS = Pattern.compile("(\\d{1,7})(?::(\\d{1,3}):(\\d{1,7}))?");
 
     private final Path etc;
@@ -96,8 +97,48 @@ public final class ConfigLoader {
 
         ConsoleSettings console = console(root.sectionOrEmpty("console"));
         LoginLimits limits = limits(root.sectionOrEmpty("limits"));
+        WebSettings web = web(root.sectionOrEmpty("web"));
+        MetricsSettings metrics = metrics(root.sectionOrEmpty("metrics"));
         root.rejectUnknownKeys();
-        return new GatewaySettings(listen, port, hostKeys, state, kernel, console, limits);
+        return new GatewaySettings(listen, port, hostKeys, state, kernel, console, limits, web, metrics);
+    }
+
+    private static WebSettings web(TomlSection section) throws ConfigException {
+        boolean enabled = section.bool("enabled", true);
+        String listen = section.string("listen").orElse("127.0.0.1");
+        int port = (int) section.integer("port", 8443, 0, 65535);
+        Optional<Path> certificate = section.path("certificate");
+        Optional<Path> key = section.path("key");
+        if (certificate.isPresent() != key.isPresent()) {
+            throw section.error(certificate.isPresent() ? "certificate" : "key",
+                    "needs its pair: give both certificate and key (PEM files), or neither for a self-signed certificate");
+        }
+        Duration idle = section.duration("idle_timeout", WebSettings.IDLE_TIMEOUT, Duration.ofDays(7));
+        if (idle.isZero()) {
+            throw section.error("idle_timeout", "must be more than 0: a page session that never expires is refused");
+        }
+        List<String> hosts = section.has("host_names") ? section.strings("host_names") : WebSettings.HOST_NAMES;
+        if (hosts.isEmpty()) {
+            throw section.error("host_names", "is empty: name at least one host name the page is reached by");
+        }
+        for (String host : hosts) {
+            if (!HOST_NAME.matcher(host).matches()) {
+                throw section.error("host_names", "names \"" + host + "\", which is not a host name or address "
+                        + "(letters, digits, '-', '.', or an IPv6 address in brackets; no port)");
+            }
+        }
+        section.rejectUnknownKeys();
+        return new WebSettings(enabled, listen, port, certificate, key, idle, hosts);
+    }
+
+    private static MetricsSettings metrics(TomlSection section) throws ConfigException {
+        String listen = section.string("listen").orElse("");
+        section.rejectUnknownKeys();
+        MetricsSettings metrics = MetricsSettings.parse(listen);
+        if (metrics == null) {
+            throw section.error("listen", "must be a port (on 127.0.0.1) or ADDRESS:PORT, e.g. \"127.0.0.1:9323\"; not '" + listen + "'");
+        }
+        return metrics;
     }
 
     private static LoginLimits limits(TomlSection section) throws ConfigException {

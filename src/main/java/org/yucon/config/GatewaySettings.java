@@ -14,7 +14,10 @@ import java.util.Optional;
  *                      {@code yucon kernel} provisioned
  * @param console       console hub settings
  * @param limits        defences of the logins
+ * @param web           the web page's HTTPS server
+ * @param metrics       the Prometheus scrape endpoint, off by default
  */
 public record GatewaySettings(String listenAddress, int port, Path hostKeyDir, Path stateDir,
-                              Optional<Path> kernel, ConsoleSettings console, LoginLimits limits) {
+                              Optional<Path> kernel, ConsoleSettings console, LoginLimits limits,
+                              WebSettings web, MetricsSettings metrics) {
 }

@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -14,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import jnr.posix.POSIX;
 import org.yucon.config.AccessChanges;
 import org.yucon.config.Configuration;
@@ -24,6 +27,8 @@ import org.yucon.keeper.KeeperClient;
 import org.yucon.keeper.KeeperLink;
 import org.yucon.keeper.KeptStatus;
 import org.yucon.keeper.StopIntent;
+import org.yucon.metrics.GuestMeters;
+import org.yucon.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +40,11 @@ import org.slf4j.LoggerFactory;
  * {@code read_only} lists at once, counted in {@link AccessChanges}), removed ones go once they are off. Changes come
  * from one thread at a time (start, then the scheduler).
  */
-public final class Guests implements AutoCloseable {
+public final class Guests implements AutoCloseable, Metrics.Gauges {
     private static final Logger log = LoggerFactory.getLogger(Guests.class);
 
     /** One guest's parts. */
-    private record Guest(GuestSupervisor supervisor, KeeperLink link) {
+    private record Guest(GuestSupervisor supervisor, KeeperLink link, Relay relay) {
     }
 
     private final Map<String, Guest> byName = new ConcurrentSkipListMap<>();
@@ -53,10 +58,12 @@ public final class Guests implements AutoCloseable {
     private final Alerts alerts = new Alerts(this::fire);
     /** Set by the first link to lose the keeper, cleared once a new keeper holds every guest's link. */
     private final AtomicBoolean replacingKeeper = new AtomicBoolean();
+    private final Metrics metrics;
 
     public Guests(Configuration config, Path kernel, KeeperClient keeper, ScheduledExecutorService scheduler, POSIX posix,
-                  AccessChanges accessChanges) throws IOException {
+                  AccessChanges accessChanges, Metrics metrics) throws IOException {
         this.config = config;
+        this.metrics = metrics;
         this.accessChanges = accessChanges;
         this.kernel = kernel;
         this.keeper = keeper;
@@ -72,11 +79,12 @@ public final class Guests implements AutoCloseable {
 
     private void add(GuestConfig guest, Optional<KeptStatus> kept, StopIntent stop) throws IOException {
         Path state = config.gateway().stateDir();
+        GuestMeters meters = metrics.guest(guest.name());
         ConsoleHub hub = new ConsoleHub(guest.name(), config.gateway().console(),
-                new ConsoleEventLog(state.resolve("logs"), guest.name()));
+                new ConsoleEventLog(state.resolve("logs"), guest.name()), meters.skipped()::inc);
         GuestSupervisor supervisor = new GuestSupervisor(guest, kernel, state.resolve("uml"), hub, keeper, scheduler, posix,
-                g -> fire());
-        byName.put(guest.name(), new Guest(supervisor, link(supervisor)));
+                g -> fire(), meters);
+        byName.put(guest.name(), link(supervisor));
         if (kept.isPresent() && kept.get().pid() != 0) {
             supervisor.resume(kept.get().pid(), stop);
         } else {
@@ -142,11 +150,13 @@ public final class Guests implements AutoCloseable {
     }
 
     /** Links the guest's hub to its console in the keeper. */
-    private KeeperLink link(GuestSupervisor supervisor) throws IOException {
+    private Guest link(GuestSupervisor supervisor) throws IOException {
+        GuestMeters meters = metrics.guest(supervisor.name());
+        Relay relay = new Relay(supervisor.console(), supervisor, meters.consoleOut());
         KeeperLink link = keeper.attach(supervisor.name(), config.gateway().console().ringBytes(),
-                supervisor.config().log(), new Relay(supervisor.console(), supervisor));
-        supervisor.console().connect(link);
-        return link;
+                supervisor.config().log(), relay);
+        supervisor.console().connect(new CountedTty(link, meters.consoleIn()));
+        return new Guest(supervisor, link, relay);
     }
 
     /**
@@ -182,7 +192,7 @@ public final class Guests implements AutoCloseable {
     private synchronized void relinkAll() throws IOException {
         for (Guest guest : List.copyOf(byName.values())) {
             guest.link().close();
-            byName.put(guest.supervisor().name(), new Guest(guest.supervisor(), link(guest.supervisor())));
+            byName.put(guest.supervisor().name(), link(guest.supervisor()));
         }
     }
 
@@ -190,14 +200,19 @@ public final class Guests implements AutoCloseable {
     private final class Relay implements KeeperLink.Listener {
         private final ConsoleHub hub;
         private final GuestSupervisor supervisor;
+        private final CounterDataPoint received;
+        /** Written by the link's reader thread when the keeper goes away, read by scrapes. */
+        private volatile boolean up = true;
 
-        Relay(ConsoleHub hub, GuestSupervisor supervisor) {
+        Relay(ConsoleHub hub, GuestSupervisor supervisor, CounterDataPoint received) {
             this.hub = hub;
             this.supervisor = supervisor;
+            this.received = received;
         }
 
         @Override
         public void output(byte[] bytes, int length) {
+            received.inc(length);
             hub.append(bytes, length);
         }
 
@@ -213,6 +228,7 @@ public final class Guests implements AutoCloseable {
 
         @Override
         public void lost(IOException cause) {
+            up = false;
             log.error("the console keeper link of {} is gone: {}", supervisor.name(), cause.getMessage());
             hub.announce("the console keeper is gone: this console is lost until " + supervisor.name()
                     + " is shut down and booted again");
@@ -228,6 +244,21 @@ public final class Guests implements AutoCloseable {
 
     public Optional<GuestSupervisor> get(String name) {
         return Optional.ofNullable(byName.get(name)).map(Guest::supervisor);
+    }
+
+    @Override
+    public void guestsByState(Metrics.GuestStateCount count) {
+        Map<GuestState, Integer> byState = new EnumMap<>(GuestState.class);
+        for (GuestState state : GuestState.values()) {
+            byState.put(state, 0);
+        }
+        byName.values().forEach(g -> byState.merge(g.supervisor().status().state(), 1, Integer::sum));
+        byState.forEach((state, n) -> count.count(state.name().toLowerCase(Locale.ROOT), n));
+    }
+
+    @Override
+    public void keeperLinks(Metrics.KeeperLinkState link) {
+        byName.values().forEach(g -> link.link(g.supervisor().name(), g.relay().up));
     }
 
     /** All guests, sorted by name. */

@@ -16,7 +16,7 @@ import org.yucon.util.Printable;
 
 /**
  * The gateway's trail, apart from console logs: one line per connection, authentication, login, logout and
- * action, saying who, from where, what, on which guest and with what result. Callers (MINA's I/O threads among
+ * action, saying who, from where, what, on which guest, with what result, and over which channel (ssh, web). Callers (MINA's I/O threads among
  * them) only queue a line; one writer thread appends them. The queue is bounded: if the disk stalls, lines are
  * counted as lost rather than holding anybody up. Lines the file refuses (a full disk) are counted too, and admins
  * are told ({@link Alerts}) until a write succeeds again, which first says how many were lost.
@@ -43,10 +43,24 @@ public final class AuditLog implements AutoCloseable {
         writer.start();
     }
 
-    /** One event; text from clients goes through {@link Printable} so that the log stays one line per event. */
+    /** Where an event came in: each line ends with its channel. */
+    public enum Channel {
+        SSH, WEB;
+
+        String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** One event over SSH. */
     public void record(String user, String from, String action, String guest, String result) {
+        record(Channel.SSH, user, from, action, guest, result);
+    }
+
+    /** One event; text from clients goes through {@link Printable} so that the log stays one line per event. */
+    public void record(Channel channel, String user, String from, String action, String guest, String result) {
         String line = Instant.now() + " user=" + word(user) + " from=" + word(from) + " action=" + word(action)
-                + " guest=" + word(guest) + " result=" + word(result);
+                + " guest=" + word(guest) + " result=" + word(result) + " channel=" + channel.word();
         if (!lines.offer(line)) {
             lost.incrementAndGet();
         }

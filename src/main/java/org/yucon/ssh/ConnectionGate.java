@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
+import org.yucon.auth.LoginGuard;
 
 /**
  * Lets a new connection in or closes it as soon as it is created, before it can cost a key exchange, as

@@ -32,6 +32,7 @@ import org.yucon.control.ConsoleRight;
 import org.yucon.control.GuestActions;
 import org.yucon.control.ViewerSink;
 import org.yucon.guest.GuestSupervisor;
+import org.yucon.metrics.Metrics;
 import org.yucon.guest.Guests;
 import org.yucon.tui.GuestMenu;
 import org.yucon.tui.KeyFeed;
@@ -275,6 +276,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             return;
         }
         log.info("{} runs: {}", account.name(), line);
+        context.metrics().session(command.verb() == Verb.CONSOLE ? Metrics.SessionKind.CONSOLE : Metrics.SessionKind.VERB);
         Verbs verbs = new Verbs(actions, out, err);
         if (command.verb() != Verb.CONSOLE) {
             finish(verbs.run(command));
@@ -294,6 +296,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     private void startMenu() throws IOException {
+        context.metrics().session(Metrics.SessionKind.MENU);
         if (!hasTerminal()) {
             say(err, "the menu needs a terminal: use ssh -t, or run a command such as 'help'");
             finish(2);

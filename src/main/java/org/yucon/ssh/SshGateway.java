@@ -4,29 +4,26 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.util.threads.SshdThreadFactory;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.channel.ChannelSessionFactory;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.yucon.auth.PasswordCheck;
 import org.yucon.config.AccountBook;
 import org.yucon.config.AccountConfig;
 import org.yucon.config.GatewaySettings;
 import org.yucon.config.LoginLimits;
 import org.yucon.guest.Guests;
+import org.yucon.metrics.Metrics;
 import org.yucon.tui.MenuTicker;
 
 /**
@@ -35,27 +32,27 @@ import org.yucon.tui.MenuTicker;
  * and host-based logins, the JVM user's own authorized_keys that MINA's defaults would read) is switched off here.
  */
 public final class SshGateway implements AutoCloseable {
-    /** How long a password thread with nothing to do lives on. */
-    private static final Duration PASSWORD_THREAD_KEEP_ALIVE = Duration.ofSeconds(30);
-
     private final SshServer server = SshServer.setUpDefaultServer();
     private final AuditLog audit;
-    private final ExecutorService passwords;
+    private final Metrics metrics;
 
-    /** {@code sessions}: the pool that runs the sessions' steps (see GatewaySession). */
+    /**
+     * {@code sessions}: the pool that runs the sessions' steps (see GatewaySession); {@code passwords}: the check the
+     * web page shares.
+     */
     public SshGateway(GatewaySettings settings, AccountBook accounts, Guests guests, ScheduledExecutorService scheduler,
-                      Executor sessions, KeyPairProvider hostKeys, AuditLog audit) {
+                      Executor sessions, KeyPairProvider hostKeys, AuditLog audit, PasswordCheck passwords, Metrics metrics) {
         this.audit = audit;
-        this.passwords = passwordPool(settings.limits());
+        this.metrics = metrics;
         server.setHost(settings.listenAddress());
         server.setPort(settings.port());
         server.setKeyPairProvider(hostKeys);
         server.setIoServiceFactoryFactory(new DirectNio2Transport());
         PacketsInFlight.countOn(server);
         ciphers();
-        authentication(new AccountAuthenticator(accounts, settings.limits(), audit, scheduler, passwords));
+        authentication(new AccountAuthenticator(accounts, passwords, audit));
         onlyOurSessions(new GatewayContext(guests, accounts, settings, scheduler, sessions,
-                new MenuTicker(guests, scheduler, sessions), audit), accounts, settings.limits());
+                new MenuTicker(guests, scheduler, sessions), audit, metrics), accounts, settings.limits());
         limits(settings.limits(), scheduler);
     }
 
@@ -70,25 +67,7 @@ public final class SshGateway implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try {
-            server.stop(true);
-        } finally {
-            passwords.shutdownNow();
-            audit.close();
-        }
-    }
-
-    /**
-     * The threads that hash passwords: {@code password_threads} at most, {@code password_queue} passwords waiting
-     * for them, and past that a password is rejected (and fails unhashed), so that a flood of logins costs at most
-     * that many CPUs and a bounded wait, not every core. No thread is kept while nobody logs in.
-     */
-    private static ExecutorService passwordPool(LoginLimits limits) {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(limits.passwordThreads(), limits.passwordThreads(),
-                PASSWORD_THREAD_KEEP_ALIVE.toSeconds(), TimeUnit.SECONDS, new ArrayBlockingQueue<>(limits.passwordQueue()),
-                new SshdThreadFactory("password"), new ThreadPoolExecutor.AbortPolicy());
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
+        server.stop(true);
     }
 
     /**
@@ -129,7 +108,7 @@ public final class SshGateway implements AutoCloseable {
     private void limits(LoginLimits limits, ScheduledExecutorService scheduler) {
         ConnectionAdmission admission = new ConnectionAdmission(limits.sessionsTotal(), limits.startups(), () -> ThreadLocalRandom.current().nextInt(100));
         server.addSessionListener(new ConnectionGate(admission, new RefusalLog(audit, scheduler, Duration.ofSeconds(10)),
-                new SessionAudit(audit)));
+                new SessionAudit(audit, metrics)));
         // Keystroke echo needs Nagle off (44 ms round trips otherwise, FIELD-NOTES).
         CoreModuleProperties.TCP_NODELAY.set(server, true);
         // Off by default: somebody watching a quiet console is not idle; client keepalives handle dead peers.

@@ -13,6 +13,7 @@ import org.yucon.guest.GuestStatus;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.mconsole.GuestStats;
 import org.yucon.guest.mconsole.MconsoleException;
+import org.yucon.util.Uptime;
 
 /**
  * What every menu shows that is not its own: the host's figures, the clock, and each guest's state and figures,
@@ -86,10 +87,6 @@ record MenuFacts(HostFacts host, String clock, Map<String, GuestFacts> guests, L
 
     /** As uptime(1) says it, to the minute: "7 min", "3:05", "2 days, 3:05". */
     static String uptime(Duration d) {
-        long minutes = d.toMinutes();
-        long days = minutes / (24 * 60);
-        String dayPart = days == 0 ? "" : days + (days == 1 ? " day, " : " days, ");
-        long hours = minutes / 60 % 24;
-        return days == 0 && hours == 0 ? minutes + " min" : dayPart + String.format("%d:%02d", hours, minutes % 60);
+        return Uptime.of(d);
     }
 }

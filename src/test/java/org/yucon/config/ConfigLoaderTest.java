@@ -141,13 +141,39 @@ class ConfigLoaderTest {
     @Test
     void unknownTopLevelKey() {
         write("yucon.toml", "# gateway", "lissen = \"::\"");
-        assertRejected("yucon.toml line 2: unknown key 'lissen' (known here: console, limits, paths, ssh)");
+        assertRejected("yucon.toml line 2: unknown key 'lissen' (known here: console, limits, metrics, paths, ssh, web)");
+    }
+
+    @Test
+    void webDefaultsServeLoopbackOnlyWithASelfSignedCertificate() throws ConfigException {
+        write("yucon.toml", "[ssh]", "port = 2222");
+        WebSettings web = load().gateway().web();
+        assertTrue(web.enabled());
+        assertEquals("127.0.0.1", web.listenAddress());
+        assertEquals(8443, web.port());
+        assertTrue(web.certificate().isEmpty() && web.key().isEmpty());
+        assertEquals(java.time.Duration.ofMinutes(30), web.idleTimeout());
+        assertEquals(List.of("localhost", "127.0.0.1", "[::1]"), web.hostNames());
+    }
+
+    @Test
+    void webErrorsNameFileAndLine() {
+        write("yucon.toml", "[web]", "certificate = \"web.pem\"");
+        assertRejected("yucon.toml line 2: 'web.certificate' needs its pair: give both certificate and key (PEM files), "
+                + "or neither for a self-signed certificate");
+        write("yucon.toml", "[web]", "port = 8443", "host_names = [\"evil.example:443\"]");
+        assertRejected("yucon.toml line 3: 'web.host_names' names \"evil.example:443\", which is not a host name or "
+                + "address (letters, digits, '-', '.', or an IPv6 address in brackets; no port)");
+        write("yucon.toml", "[web]", "idle_timeout = \"0s\"");
+        assertRejected("yucon.toml line 2: 'web.idle_timeout' must be more than 0: a page session that never expires is refused");
+        write("yucon.toml", "[web]", "enabled = \"yes\"");
+        assertRejected("yucon.toml line 2: 'web.enabled' must be true or false");
     }
 
     @Test
     void unknownSection() {
         write("yucon.toml", "[sssh]", "port = 22");
-        assertRejected("yucon.toml line 1: unknown key 'sssh' (known here: console, limits, paths, ssh)");
+        assertRejected("yucon.toml line 1: unknown key 'sssh' (known here: console, limits, metrics, paths, ssh, web)");
     }
 
     @Test
@@ -373,6 +399,10 @@ class ConfigLoaderTest {
         Files.copy(Path.of("etc/yucon.toml"), etc.resolve("yucon.toml"), StandardCopyOption.REPLACE_EXISTING);
         write("accounts/alice.toml", "password = \"" + HASH + "\"");
         assertEquals(LoginLimits.defaults(), load().gateway().limits());
+        write("yucon.toml");
+        WebSettings defaults = load().gateway().web();
+        Files.copy(Path.of("etc/yucon.toml"), etc.resolve("yucon.toml"), StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(defaults, load().gateway().web());
     }
 
     @Test

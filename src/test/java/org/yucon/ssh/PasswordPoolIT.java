@@ -31,8 +31,9 @@ import org.yucon.testing.TestHost;
  * The passwords are 1 KB long, the most allowed, about 17 ms of CPU each here, so that they queue.
  */
 class PasswordPoolIT {
+    /** max_startups raised: 30 connections waiting to log in would be dropped at random from the 10th on. */
     private static final List<String> LIMITS = List.of("[limits]", "auth_failure_delay = \"50ms\"",
-            "password_threads = 1", "password_queue = 8");
+            "password_threads = 1", "password_queue = 8", "max_startups = 100");
     private static final String LONGEST = "x".repeat(1024);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -109,7 +110,7 @@ class PasswordPoolIT {
     /** The gateway runs in this JVM: its password thread is runnable while it hashes, parked while it waits. */
     private static boolean passwordThreadRuns() {
         ThreadInfo[] threads = ManagementFactory.getThreadMXBean().dumpAllThreads(false, false);
-        return Arrays.stream(threads).anyMatch(t -> t.getThreadName().startsWith("sshd-password-thread-")
+        return Arrays.stream(threads).anyMatch(t -> t.getThreadName().startsWith("password-")
                 && t.getThreadState() == Thread.State.RUNNABLE);
     }
 

@@ -39,10 +39,10 @@ class RefusalLogTest {
             }
             refusals.refused(new InetSocketAddress("127.0.0.3", 4000), "max_startups", "100 in all");
             List<String> lines = awaitLines(file, 2);
-            assertTrue(lines.get(0).endsWith("user=- from=/127.0.0.1:10000 action=connect guest=- result=refused:_5_from_here"),
+            assertTrue(lines.get(0).endsWith("user=- from=/127.0.0.1:10000 action=connect guest=- result=refused:_5_from_here channel=ssh"),
                     lines.get(0));
             assertTrue(lines.get(1).endsWith("user=- from=/127.0.0.1 action=connect guest=- result=refused_2000_more_connections"
-                    + "_in_1_s,_1999_from_here"),
+                    + "_in_1_s,_1999_from_here channel=ssh"),
                     lines.get(1));
 
             // The flood's summary, then the quiet period's end: two summaries have run and none is due.
@@ -51,7 +51,7 @@ class RefusalLogTest {
                     () -> scheduler.getCompletedTaskCount() + " summaries run, " + scheduler.getQueue().size() + " due");
             assertEquals(2, Files.readAllLines(file).size(), "a quiet period sums up nothing");
             refusals.refused(new InetSocketAddress("127.0.0.2", 5000), "max_startups", "100 in all");
-            assertTrue(awaitLines(file, 3).get(2).endsWith("from=/127.0.0.2:5000 action=connect guest=- result=refused:_100_in_all"),
+            assertTrue(awaitLines(file, 3).get(2).endsWith("from=/127.0.0.2:5000 action=connect guest=- result=refused:_100_in_all channel=ssh"),
                     "after a quiet period the next refusal is told at once");
         }
     }

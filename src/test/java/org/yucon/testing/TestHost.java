@@ -182,6 +182,8 @@ public final class TestHost implements AutoCloseable {
                 "host_keys = \"" + dir.resolve("hostkeys") + "\"",
                 "[paths]",
                 "state = \"" + dir.resolve("state") + "\"",
+                "[web]",
+                "port = " + freePort(),
                 ""));
         String hash = Sha2Crypt.sha512Crypt(PASSWORD.getBytes(StandardCharsets.UTF_8));
         String publicKey = PublicKeyEntry.toString(key.getPublic());

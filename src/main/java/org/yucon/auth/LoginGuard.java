@@ -1,4 +1,4 @@
-package org.yucon.ssh;
+package org.yucon.auth;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -31,15 +31,18 @@ import org.yucon.config.LoginLimits;
  * A password counts as failed as soon as it is admitted, before it is checked, so that passwords sent at the same
  * moment cannot pass the bounds together; a success takes it back.
  *
- * <p>Called on MINA's I/O threads (admission, keys) and on the password threads (successes). All state is in two
+ * <p>One guard serves both fronts, SSH and the web page, so that a source's or an account's failures count
+ * wherever they were made.
+ *
+ * <p>Called on MINA's I/O threads, Jetty's threads (admission, keys) and on the password threads (successes). All state is in two
  * concurrent maps of immutable values, each entry replaced atomically ({@code compute}). Memory is bounded: at most
  * {@value #MAX_SOURCES} sources, each with a count per account that failed there and one for all unknown logins
  * (the names an attacker makes up are never kept), and a budget per account.
  */
-final class LoginGuard {
+public final class LoginGuard {
 
     /** What becomes of a password. */
-    enum Admission {
+    public enum Admission {
         /** Hash and compare it. */
         CHECK,
         /** Its source has too many failures: fail it unchecked. */
@@ -86,12 +89,12 @@ final class LoginGuard {
      */
     private final ConcurrentMap<String, Instant> budgetWhole = new ConcurrentHashMap<>();
 
-    LoginGuard(LoginLimits limits) {
+    public LoginGuard(LoginLimits limits) {
         this.limits = limits;
         this.budgetStep = limits.throttleWindow().dividedBy(limits.loginFailures());
     }
 
-    Duration failureDelay() {
+    public Duration failureDelay() {
         return limits.failureDelay();
     }
 
@@ -99,7 +102,7 @@ final class LoginGuard {
      * Whether a password of {@code account} (empty: a login that does not exist) from {@code source} is checked.
      * If it is, it counts as failed until {@link #succeeded} takes it back.
      */
-    Admission admit(String source, Optional<String> account, Instant now) {
+    public Admission admit(String source, Optional<String> account, Instant now) {
         if (!countFailure(source, account.orElse(NO_SUCH_ACCOUNT), now)) {
             return Admission.SOURCE_THROTTLED;
         }
@@ -107,7 +110,7 @@ final class LoginGuard {
     }
 
     /** The password of {@code account} from {@code source} was right: its failures there are forgiven. */
-    void succeeded(String source, String account, Instant now) {
+    public void succeeded(String source, String account, Instant now) {
         bySource.computeIfPresent(source, (s, failures) -> failures.forgiving(account));
         budgetWhole.computeIfPresent(account, (a, whole) -> {
             Instant back = whole.minus(budgetStep);
@@ -116,13 +119,13 @@ final class LoginGuard {
     }
 
     /** Whether {@code source} is refused outright, keys too. */
-    boolean refused(String source, Instant now) {
+    public boolean refused(String source, Instant now) {
         Failures failures = bySource.get(source);
         return failures != null && !expired(failures, now) && failures.total() >= limits.throttleFailures();
     }
 
     /** The source an address counts for: an IPv4 address, or the /64 of an IPv6 one. */
-    static String source(SocketAddress address) {
+    public static String source(SocketAddress address) {
         if (!(address instanceof InetSocketAddress inet) || inet.getAddress() == null) {
             return String.valueOf(address);
         }

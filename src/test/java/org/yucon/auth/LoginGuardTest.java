@@ -1,12 +1,12 @@
-package org.yucon.ssh;
+package org.yucon.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.yucon.ssh.LoginGuard.Admission.BUDGET_SPENT;
-import static org.yucon.ssh.LoginGuard.Admission.CHECK;
-import static org.yucon.ssh.LoginGuard.Admission.SOURCE_THROTTLED;
+import static org.yucon.auth.LoginGuard.Admission.BUDGET_SPENT;
+import static org.yucon.auth.LoginGuard.Admission.CHECK;
+import static org.yucon.auth.LoginGuard.Admission.SOURCE_THROTTLED;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -1,0 +1,119 @@
+package org.yucon.web;
+
+/**
+ * The HTML of the pages, each a whole document with no inline script or style (the Content-Security-Policy forbids
+ * both): the table itself is drawn by {@code app.js} from the JSON state, always as text. What goes into these
+ * templates from outside (a login name, a message) is escaped by {@link #text}.
+ */
+final class Pages {
+    private Pages() {
+    }
+
+    static String login(String message) {
+        return page("yucon: log in", "", """
+                <main class="narrow">
+                <h1>yucon</h1>
+                <form method="post" action="/login" class="card">
+                <label>Login <input name="login" autocomplete="username" autocapitalize="none" required autofocus></label>
+                <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+                %s
+                <button type="submit">Log in</button>
+                </form>
+                </main>
+                """.formatted(message.isEmpty() ? "" : "<p class=\"error\" role=\"alert\">" + text(message) + "</p>"));
+    }
+
+    /** The guest table's frame; {@code app.js} fills it and keeps it live. */
+    static String main(WebSession session) {
+        return page("yucon: " + session.login(), session.csrf(), """
+                %s
+                <main>
+                <p id="connection" class="connection" role="status">connecting…</p>
+                <section id="host" class="host" hidden></section>
+                <table id="guests" class="guests">
+                <thead><tr><th>Guest</th><th>Owners</th><th>State</th><th>Since</th><th>Load</th><th>Memory</th>
+                <th>Kernel</th><th>Viewers</th><th>Connect</th><th>Actions</th></tr></thead>
+                <tbody></tbody>
+                </table>
+                <p id="empty" class="empty" hidden>This login sees no guest.</p>
+                <section id="detail" class="detail" hidden>
+                <header><h2 id="detail-title"></h2><button type="button" id="detail-close">Close</button></header>
+                <div id="detail-actions"></div>
+                <pre id="detail-text"></pre>
+                </section>
+                <dialog id="ask"><form method="dialog">
+                <p id="ask-text"></p>
+                <button value="graceful" id="ask-graceful">Graceful</button>
+                <button value="hard" id="ask-hard">Hard</button>
+                <button value="cancel">Cancel</button>
+                </form></dialog>
+                </main>
+                <script src="/static/app.js"></script>
+                """.formatted(bar(session)));
+    }
+
+    static String passwords(WebSession session, String message, boolean error) {
+        return page("yucon: password of " + session.login(), session.csrf(), """
+                %s
+                <main class="narrow">
+                <h1>Password of %s</h1>
+                <form method="post" action="/passwords" class="card">
+                <input type="hidden" name="csrf" value="%s">
+                <label>Current password <input name="current" type="password" autocomplete="current-password" required></label>
+                <label>New password <input name="new" type="password" autocomplete="new-password" required></label>
+                <label>New password again <input name="again" type="password" autocomplete="new-password" required></label>
+                %s
+                <button type="submit">Change</button>
+                </form>
+                <p>The new password counts for the next SSH login and page login; sessions already open stay.</p>
+                </main>
+                """.formatted(bar(session), text(session.login()), text(session.csrf()), message.isEmpty() ? ""
+                : "<p class=\"" + (error ? "error" : "done") + "\" role=\"alert\">" + text(message) + "</p>"));
+    }
+
+    /** The seed's bar: logout, passwords, refresh now, and who is logged in. */
+    private static String bar(WebSession session) {
+        return """
+                <nav class="bar">
+                <a href="/" class="brand">yucon</a>
+                <span class="user">User: <b>%s</b></span>
+                <a href="/passwords">passwords</a>
+                <button type="button" id="refresh">refresh now</button>
+                <form method="post" action="/logout"><input type="hidden" name="csrf" value="%s"><button type="submit">logout</button></form>
+                </nav>
+                """.formatted(text(session.login()), text(session.csrf()));
+    }
+
+    private static String page(String title, String csrf, String body) {
+        return """
+                <!DOCTYPE html>
+                <html lang="en">
+                <head>
+                <meta charset="utf-8">
+                <meta name="viewport" content="width=device-width, initial-scale=1">
+                <meta name="csrf" content="%s">
+                <title>%s</title>
+                <link rel="stylesheet" href="/static/app.css">
+                </head>
+                <body>
+                %s</body>
+                </html>
+                """.formatted(text(csrf), text(title), body);
+    }
+
+    /** Text for HTML content or a quoted attribute: the five characters HTML gives meaning escaped. */
+    static String text(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,81 @@
+package org.yucon.web;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.LoggerFactory;
+import org.yucon.auth.PasswordCheck;
+import org.yucon.config.AccountBook;
+import org.yucon.config.GatewaySettings;
+import org.yucon.guest.GuestSupervisor;
+import org.yucon.guest.Guests;
+import org.yucon.control.Access;
+import org.yucon.control.GuestActions;
+import org.yucon.ssh.AuditLog;
+
+/** What the web page's routes share: the gateway's guests, accounts, password check, audit trail and pool. */
+record WebContext(Path etc, GatewaySettings settings, Guests guests, AccountBook accounts, PasswordCheck passwords,
+                  AuditLog audit, Executor pool) {
+
+    /** Work that may block, on the gateway's pool; its reply is sent when done. */
+    interface Work {
+        Reply get() throws IOException;
+    }
+
+    void later(Exchange ex, Work work) {
+        try {
+            pool.execute(() -> {
+                try {
+                    ex.send(work.get());
+                } catch (IOException e) {
+                    ex.send(Reply.text(500, "the gateway could not read that: " + e.getMessage()));
+                } catch (RuntimeException e) {
+                    LoggerFactory.getLogger(WebContext.class).warn("web request {} failed", ex.path(), e);
+                    ex.send(Reply.text(500, "the gateway could not answer that request"));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            ex.send(Reply.text(503, "the gateway is stopping"));
+        }
+    }
+
+    Access access(WebSession session) {
+        return Access.of(accounts, session.login());
+    }
+
+    /** The login's guest actions, authorized by {@link Access} as the rights are now, audited with channel web. */
+    GuestActions actions(WebSession session) {
+        return new GuestActions(guests, access(session),
+                (user, from, action, guest, result) -> audit.record(AuditLog.Channel.WEB, user, from, action, guest, result),
+                session.from(), logs());
+    }
+
+    private Path logs() {
+        return settings.stateDir().resolve("logs");
+    }
+
+    Path logFile(GuestSupervisor guest) {
+        return logs().resolve(guest.name() + ".log");
+    }
+
+    int passwordMaxBytes() {
+        return settings.limits().passwordMaxBytes();
+    }
+
+    void audit(WebSession session, String action, String guest, String result) {
+        audit.record(AuditLog.Channel.WEB, session.login(), session.from(), action, guest, result);
+    }
+
+    /**
+     * Whether a Host header names this gateway: one of {@code host_names}, with no port or the port the request came
+     * in on. Compared without regard to case, as DNS names are.
+     */
+    boolean servesHost(String host, int port) {
+        String h = host.toLowerCase(Locale.ROOT);
+        List<String> names = settings.web().hostNames();
+        return names.stream().map(n -> n.toLowerCase(Locale.ROOT)).anyMatch(n -> h.equals(n) || h.equals(n + ":" + port));
+    }
+}
