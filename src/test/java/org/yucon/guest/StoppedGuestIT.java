@@ -64,7 +64,7 @@ class StoppedGuestIT {
                 assertEquals(GUEST + " did not answer \"sysrq s\" within 2 s: its UML is stopped or hung\n", sysrq.err());
 
                 menu.press("?");
-                menu.awaitText("j/k or arrows select", LIVE);
+                menu.awaitText("PgUp PgDn Home End select", LIVE);
                 menu.press("s");
                 menu.awaitText("Shut down " + GUEST + "?", LIVE);
                 menu.press("y");
