@@ -33,6 +33,7 @@ import org.yucon.control.GuestActions;
 import org.yucon.control.ViewerSink;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Guests;
+import org.yucon.recording.Recording;
 import org.yucon.tui.GuestMenu;
 import org.yucon.tui.KeyFeed;
 import org.yucon.tui.LogPager;
@@ -257,7 +258,8 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** The first step: the verb, or the menu. */
     private void begin() throws IOException {
         actions = new GuestActions(context.guests(), access, context.audit()::record,
-                String.valueOf(channel.getSession().getClientAddress()), context.settings().stateDir().resolve("logs"));
+                String.valueOf(channel.getSession().getClientAddress()), context.settings().stateDir().resolve("logs"),
+                context.recordings());
         if (commandLine.isPresent()) {
             exec(commandLine.get());
         } else {
@@ -462,9 +464,10 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     private void attach(GuestSupervisor target, byte[] typedAhead) throws IOException {
+        Recording recording = actions.record(target, "ssh channel " + channel.getChannelId());
         console = ConsoleAttachment.attach(actions, target, account.name() + "@" + address(), actions.console(target) == ConsoleRight.WRITE,
-                new ChannelSink(out, () -> channel.getRemoteWindow().getSize(), PacketsInFlight.of(channel)), escape,
-                context.settings().console().replayLines(), (sink, change) -> post(() -> told(sink, change)));
+                new ChannelSink(out, () -> channel.getRemoteWindow().getSize(), PacketsInFlight.of(channel), recording),
+                recording, escape, context.settings().console().replayLines(), (sink, change) -> post(() -> told(sink, change)));
         front = Front.CONSOLE;
         console.resize(columns(), rows());
         log.info("{} attached to the console of {}", account.name(), target.name());

@@ -1,6 +1,7 @@
 package org.yucon.ssh;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -27,6 +28,7 @@ import org.yucon.config.AccountConfig;
 import org.yucon.config.GatewaySettings;
 import org.yucon.config.LoginLimits;
 import org.yucon.guest.Guests;
+import org.yucon.recording.Recordings;
 import org.yucon.tui.MenuTicker;
 
 /**
@@ -37,16 +39,21 @@ import org.yucon.tui.MenuTicker;
 public final class SshGateway implements AutoCloseable {
     /** How long a password thread with nothing to do lives on. */
     private static final Duration PASSWORD_THREAD_KEEP_ALIVE = Duration.ofSeconds(30);
+    /** How often recordings past the age or total size kept are deleted. */
+    private static final Duration SWEEP_EVERY = Duration.ofMinutes(10);
 
     private final SshServer server = SshServer.setUpDefaultServer();
     private final AuditLog audit;
     private final ExecutorService passwords;
+    private final Recordings recordings;
 
     /** {@code sessions}: the pool that runs the sessions' steps (see GatewaySession). */
     public SshGateway(GatewaySettings settings, AccountBook accounts, Guests guests, ScheduledExecutorService scheduler,
                       Executor sessions, KeyPairProvider hostKeys, AuditLog audit) {
         this.audit = audit;
         this.passwords = passwordPool(settings.limits());
+        this.recordings = new Recordings(settings.stateDir(), settings.recording(), Clock.systemUTC());
+        scheduler.scheduleWithFixedDelay(recordings::sweep, 0, SWEEP_EVERY.toMinutes(), TimeUnit.MINUTES);
         server.setHost(settings.listenAddress());
         server.setPort(settings.port());
         server.setKeyPairProvider(hostKeys);
@@ -55,7 +62,7 @@ public final class SshGateway implements AutoCloseable {
         ciphers();
         authentication(new AccountAuthenticator(accounts, settings.limits(), audit, scheduler, passwords));
         onlyOurSessions(new GatewayContext(guests, accounts, settings, scheduler, sessions,
-                new MenuTicker(guests, scheduler, sessions), audit), accounts, settings.limits());
+                new MenuTicker(guests, scheduler, sessions), audit, recordings), accounts, settings.limits());
         limits(settings.limits(), scheduler);
     }
 
@@ -74,6 +81,7 @@ public final class SshGateway implements AutoCloseable {
             server.stop(true);
         } finally {
             passwords.shutdownNow();
+            recordings.close();
             audit.close();
         }
     }

@@ -24,6 +24,7 @@ import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.yucon.recording.Recording;
 import org.yucon.testing.Await;
 
 /**
@@ -37,7 +38,26 @@ class ChannelSinkTest {
     private final ByteArrayOutputStream channel = new ByteArrayOutputStream();
     private final Deque<AbstractIoWriteFuture> queued = new ArrayDeque<>();
     private final PacketsInFlight inFlight = new PacketsInFlight(new QueueOfWrites());
-    private final ChannelSink sink = new ChannelSink(channel, () -> 2048, inFlight);
+    /** What the sink recorded as shown: exactly what went out on the channel, in its order. */
+    private final ByteArrayOutputStream recorded = new ByteArrayOutputStream();
+    private final ChannelSink sink = new ChannelSink(channel, () -> 2048, inFlight, new Recording() {
+        @Override
+        public void shown(byte[] bytes, int length) {
+            recorded.write(bytes, 0, length);
+        }
+
+        @Override
+        public void typed(byte[] bytes, int offset, int length) {
+        }
+
+        @Override
+        public void window(int columns, int rows) {
+        }
+
+        @Override
+        public void end() {
+        }
+    });
 
     @Test
     void anOfferIsTakenOnlyWhenNotHeldAndTheClientsWindowHasRoom() throws IOException {
@@ -64,6 +84,7 @@ class ChannelSinkTest {
         pumped.get(5, TimeUnit.SECONDS);
 
         assertEquals("\r\n[yucon] promoted\r\nguest output", text());
+        assertEquals(text(), recorded.toString(UTF_8), "the recording has what the viewer was shown, in that order");
     }
 
     @Test
@@ -133,7 +154,7 @@ class ChannelSinkTest {
                 throw new IllegalStateException("broken");
             }
         };
-        ChannelSink failing = new ChannelSink(broken, () -> 2048, inFlight);
+        ChannelSink failing = new ChannelSink(broken, () -> 2048, inFlight, Recording.OFF);
 
         IOException offered = assertThrows(IOException.class, () -> failing.offer(new byte[1], 1));
         assertTrue(offered.getMessage().contains("broken"), offered.getMessage());
