@@ -388,6 +388,7 @@ class ConfigLoaderTest {
         Files.copy(Path.of("etc/yucon.toml"), etc.resolve("yucon.toml"), StandardCopyOption.REPLACE_EXISTING);
         write("accounts/alice.toml", "password = \"" + HASH + "\"");
         assertEquals(LoginLimits.defaults(), load().gateway().limits());
+        assertEquals(RecordingSettings.defaults(), load().gateway().recording());
     }
 
     @Test
