@@ -138,9 +138,12 @@ public final class GuestActions {
         return recordings.open(recording);
     }
 
-    /** A guest's recordings are for those who drive it; those of a guest since removed, for admins. */
+    /**
+     * A guest's recordings are for those who drive it, not for those who may only watch it (they show what others
+     * typed and saw); an admin's are all, also those of guests since removed.
+     */
     private boolean mayReplay(String guest) {
-        return guests.get(guest).map(g -> access.may(GuestAction.RECORDINGS, g)).orElseGet(access::admin);
+        return access.admin() || guests.get(guest).map(g -> access.may(GuestAction.RECORDINGS, g)).orElse(false);
     }
 
     /** The status of the guests the login may see now. */
