@@ -42,7 +42,8 @@ public final class JsonText {
         return m.find() ? Optional.of(Double.parseDouble(m.group(1))) : Optional.empty();
     }
 
-    private static String unescape(String body) {
+    /** The text of a JSON string's body (between its quotes), its escapes undone. */
+    public static String unescape(String body) {
         Matcher m = ESCAPE.matcher(body);
         StringBuilder b = new StringBuilder();
         while (m.find()) {

@@ -223,7 +223,10 @@ class OpenSshTmuxIT {
         }
     }
 
-    /** Where {@code [recording] input = true}, the keys typed are in the recording, as i events. */
+    /**
+     * Where {@code [recording] input = true}, the keys typed are in the recording, as i events; {@code ssh -t play ID}
+     * plays it in the terminal to its end.
+     */
     @Test
     void keysAreRecordedWhereInputRecordingIsOn(@TempDir Path dir) throws Exception {
         start(dir, List.of("[recording]", "input = true"), "uml1");
@@ -235,6 +238,20 @@ class OpenSshTmuxIT {
                 .filter(l -> l.startsWith("\u0000")).map(l -> l.substring(1)).collect(Collectors.joining());
         assertTrue(typed.contains("echo hello-$((6*7))") && typed.contains(SECRET), "the keys typed: " + typed);
         assertTrue(asciinemaCat(cast).contains("hello-42"));
+
+        tmux.killSession(PANE);
+        List<String> play = withCommand(ssh("uml1"), "play", id);
+        play.add(1, "-t");
+        tmux.newSession(PANE, 100, 30, play);
+        awaitScreen(s -> s.contains("hello-42") && s.contains("[yucon] end of the recording"), BOOT,
+                "the recording played to its end");
+        awaitExit(0);
+
+        tmux.killSession(PANE);
+        tmux.newSession(PANE, 100, 30, play);
+        awaitScreen(s -> s.contains("uml1 login:"), SHORT, "the start of the recording played again");
+        tmux.keys(PANE, "q");
+        assertTrue(awaitExit(0).contains("[yucon] stopped"), "q stops the player");
     }
 
     /**
