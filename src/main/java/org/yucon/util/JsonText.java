@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
  * number values of flat objects that yucon wrote itself read back.
  */
 public final class JsonText {
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final Pattern ESCAPE = Pattern.compile("\\\\(u[0-9a-fA-F]{4}|[\"\\\\/bfnrt])");
 
     private JsonText() {
@@ -22,7 +23,10 @@ public final class JsonText {
             if (c == '"' || c == '\\') {
                 b.append('\\').append(c);
             } else if (!Printable.isSafe(c)) {
-                b.append(String.format("\\u%04x", (int) c));
+                b.append("\\u");
+                for (int shift = 12; shift >= 0; shift -= 4) {
+                    b.append(HEX[c >> shift & 0xf]);
+                }
             } else {
                 b.append(c);
             }
