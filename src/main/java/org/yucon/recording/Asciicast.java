@@ -2,10 +2,7 @@ package org.yucon.recording;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -44,8 +41,12 @@ final class Asciicast {
     private Asciicast() {
     }
 
-    static String event(long nanos, char code, String data) {
-        return String.format(Locale.ROOT, "[%.6f, \"%c\", %s]%n", nanos / 1e9, code, JsonText.string(data));
+    /** What ends an event's line, after the body of its data string. */
+    static final byte[] EVENT_END = "\"]\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** An event's line up to the body of its data string: {@code [seconds, "code", "}. */
+    static byte[] eventStart(long nanos, char code) {
+        return String.format(Locale.ROOT, "[%.6f, \"%c\", \"", nanos / 1e9, code).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The header of a recording yucon wrote; empty when the file does not start with one. */
@@ -97,25 +98,6 @@ final class Asciicast {
             return Duration.ofNanos((long) (Double.parseDouble(event.substring(0, Math.max(comma, 0))) * 1e9));
         } catch (NumberFormatException e) {
             return Duration.ZERO;
-        }
-    }
-
-    /**
-     * UTF-8 text from bytes that arrive in pieces: a character cut between two pieces is finished by the next one;
-     * what is not UTF-8 becomes U+FFFD. Owned by the thread that writes the recording.
-     */
-    static final class Utf8Stream {
-        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
-        private byte[] carry = new byte[0];
-
-        String decode(byte[] bytes) {
-            ByteBuffer in = ByteBuffer.allocate(carry.length + bytes.length).put(carry).put(bytes).flip();
-            CharBuffer out = CharBuffer.allocate(in.remaining() + 1);
-            decoder.decode(in, out, false);
-            carry = new byte[in.remaining()];
-            in.get(carry);
-            return out.flip().toString();
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.yucon.recording;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -60,8 +61,8 @@ final class CastRecording implements Recording {
 
     // Owned by the writer thread.
     private boolean headerWritten;
-    private final Asciicast.Utf8Stream shownText = new Asciicast.Utf8Stream();
-    private final Asciicast.Utf8Stream typedText = new Asciicast.Utf8Stream();
+    private final EventText shownText = new EventText();
+    private final EventText typedText = new EventText();
 
     CastRecording(long id, Asciicast.Header start, boolean input, OutputStream file, Executor writer,
                   BiConsumer<Long, String> closed) {
@@ -187,21 +188,22 @@ final class CastRecording implements Recording {
     }
 
     private void write(Event[] batch, int width, int height) throws IOException {
-        StringBuilder text = new StringBuilder();
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
         if (!headerWritten) {
             headerWritten = true;
-            text.append(new Asciicast.Header(start.guest(), start.account(), start.address(), start.channel(),
-                    start.start(), width, height).line());
+            text.writeBytes(new Asciicast.Header(start.guest(), start.account(), start.address(), start.channel(),
+                    start.start(), width, height).line().getBytes(StandardCharsets.UTF_8));
         }
         for (Event e : batch) {
-            String data = switch (e.code()) {
-                case 'o' -> shownText.decode(e.bytes());
-                case 'i' -> typedText.decode(e.bytes());
-                default -> new String(e.bytes(), StandardCharsets.US_ASCII);
-            };
-            text.append(Asciicast.event(e.nanos(), e.code(), data));
+            text.writeBytes(Asciicast.eventStart(e.nanos(), e.code()));
+            switch (e.code()) {
+                case 'o' -> shownText.append(e.bytes(), text);
+                case 'i' -> typedText.append(e.bytes(), text);
+                default -> text.writeBytes(e.bytes()); // a window size: digits and an x
+            }
+            text.writeBytes(Asciicast.EVENT_END);
         }
-        file.write(text.toString().getBytes(StandardCharsets.UTF_8));
+        text.writeTo(file);
         file.flush();
     }
 
