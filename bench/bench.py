@@ -567,7 +567,9 @@ class Bench:
         self.setup_direct()
         self.login_all()
 
-    def write_yucon_etc(self):
+    def write_yucon_etc(self, guests=None):
+        """The gateway's configuration; `guests` maps a name to its guest file's text (by default the console
+        workloads and the memory step's guests)."""
         etc = self.work / "etc"
         (etc / "guests").mkdir(parents=True)
         (etc / "accounts").mkdir()
@@ -578,16 +580,17 @@ class Bench:
             # (as OpenSSH's MaxStartups 1000 below).
             '[limits]\nsessions_per_account = 5000\nsessions_total = 5000\nthrottle_failures = 1000000\n'
             'max_startups = "1000"\nper_source_max_startups = 1000\n')
-        guests = ["uml", "syn"] + [f"m{i}" for i in range(1, self.args.mem_guests + 1)]
-        for g in guests:
-            kernel = f'kernel = "{BENCH / "synthetic.py"}"\n' if g == "syn" else ""
-            (etc / "guests" / f"{g}.toml").write_text(
-                f'{kernel}memory = "64M"\nshutdown_timeout = "5s"\n[[disk]]\nimage = "{self.image}"\n'
-                f'cow = "{self.work / "state" / (g + ".cow")}"\n')
+        if guests is None:
+            guests = {g: (f'kernel = "{BENCH / "synthetic.py"}"\n' if g == "syn" else "")
+                      + f'memory = "64M"\nshutdown_timeout = "5s"\n[[disk]]\nimage = "{self.image}"\n'
+                      f'cow = "{self.work / "state" / (g + ".cow")}"\n'
+                      for g in ["uml", "syn"] + [f"m{i}" for i in range(1, self.args.mem_guests + 1)]}
+        for g, text in guests.items():
+            (etc / "guests" / f"{g}.toml").write_text(text)
         hashed = subprocess.run(["openssl", "passwd", "-6", "secret"], capture_output=True, text=True,
                                 check=True).stdout.strip()
         pub = Path(str(self.key) + ".pub").read_text()
-        for account, grant in [("admin", "admin = true"), ("uml", 'guests = ["uml"]')]:
+        for account, grant in [("admin", "admin = true")] + ([("uml", 'guests = ["uml"]')] if "uml" in guests else []):
             (etc / "accounts" / f"{account}.toml").write_text(f'password = "{hashed}"\n{grant}\n')
             (etc / "accounts" / f"{account}.keys").write_text(pub)
         return etc
@@ -1739,6 +1742,9 @@ def main():
     p.add_argument("--login-rounds", type=int, default=10)
     p.add_argument("--restart-rounds", type=int, default=3)
     p.add_argument("--mem-guests", type=int, default=4, help="extra real guests booted to measure memory per guest")
+    p.add_argument("--scale", type=int, default=0, metavar="N",
+                   help="instead of the rest: N real guests behind one gateway (bench/scale.py, issue 19); prints "
+                        "its figures and leaves --out alone")
     p.add_argument("--skip", nargs="*", default=[], choices=["console", "fanout", "login", "idle", "restart", "memory"])
     args = p.parse_args()
 
@@ -1754,6 +1760,9 @@ def main():
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
+    if args.scale:
+        run_scale(bench, args)
+        return
     try:
         bench.setup()
         # Memory first, while the gateway's heap is quiet; its guests are halted again before the rest.
@@ -1779,6 +1788,20 @@ def main():
             log(f"wrote {args.out}")
     finally:
         bench.procs.stop_all()
+
+
+def run_scale(bench, args):
+    from scale import Scale, report as scale_report
+    scale = Scale(bench, args.scale)
+    try:
+        scale.run()
+    finally:
+        if getattr(bench, "gateway", None) is not None and bench.gateway.poll() is None:
+            scale.halt_all()
+        bench.procs.stop_all()
+        text = scale_report(scale.results, args.command)
+        (bench.work / "scale.md").write_text(text + "\n")
+        print(text)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,6 +25,8 @@ import org.yucon.guest.Autostart;
 import org.yucon.guest.GuestFilesWatch;
 import org.yucon.guest.Guests;
 import org.yucon.keeper.KeeperClient;
+import org.yucon.metrics.Metrics;
+import org.yucon.metrics.MetricsServer;
 import org.yucon.ssh.AuditLog;
 import org.yucon.ssh.HostKeys;
 import org.yucon.ssh.SshGateway;
@@ -52,9 +55,11 @@ public final class Gateway implements AutoCloseable {
     private final List<HostKeys.HostKey> hostKeys;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService sessions;
+    private final Optional<MetricsServer> metrics;
 
     private Gateway(Guests guests, KeeperClient keeper, SshGateway ssh, List<HostKeys.HostKey> hostKeys,
-                    ScheduledExecutorService scheduler, ExecutorService sessions) {
+                    ScheduledExecutorService scheduler, ExecutorService sessions, Optional<MetricsServer> metrics) {
+        this.metrics = metrics;
         this.guests = guests;
         this.keeper = keeper;
         this.ssh = ssh;
@@ -63,8 +68,16 @@ public final class Gateway implements AutoCloseable {
         this.sessions = sessions;
     }
 
+    /** Whether the gateway starts its console keeper when none answers, or waits for one started elsewhere. */
+    public enum KeeperStart { IF_NONE_ANSWERS, NEVER }
+
     /** Starts serving; {@code kernel} is what guests boot unless their configuration names another. */
     public static Gateway start(Configuration config, Path kernel) throws IOException {
+        return start(config, kernel, KeeperStart.IF_NONE_ANSWERS);
+    }
+
+    /** As {@link #start(Configuration, Path)}; under systemd the keeper is a service of its own ({@code NEVER}). */
+    public static Gateway start(Configuration config, Path kernel, KeeperStart keeperStart) throws IOException {
         POSIX posix = POSIXFactory.getNativePOSIX();
         PrivateFiles.restrictUmask(posix);
         closeDirectories(config);
@@ -73,10 +86,13 @@ public final class Gateway implements AutoCloseable {
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, named("scheduler"));
         ExecutorService sessions = sessionPool();
         try {
-            KeeperClient keeper = KeeperClient.connectOrStart(config.gateway().stateDir(), config.gateway().console().ringBytes());
+            KeeperClient keeper = keeperStart == KeeperStart.NEVER ? KeeperClient.connect(config.gateway().stateDir())
+                    : KeeperClient.connectOrStart(config.gateway().stateDir(), config.gateway().console().ringBytes());
             config.guestErrors().forEach(error -> log.error("guest not loaded: {}", error));
             AccessChanges accessChanges = new AccessChanges();
-            Guests guests = new Guests(config, kernel, keeper, scheduler, posix, accessChanges);
+            Metrics metrics = new Metrics();
+            Guests guests = new Guests(config, kernel, keeper, scheduler, posix, accessChanges, metrics);
+            metrics.watch(guests);
             Autostart.begin(guests.all(), scheduler);
             scheduler.scheduleWithFixedDelay(new GuestFilesWatch(new ConfigLoader(config.etc()), guests),
                     FOLLOW_EVERY.toSeconds(), FOLLOW_EVERY.toSeconds(), TimeUnit.SECONDS);
@@ -86,9 +102,17 @@ public final class Gateway implements AutoCloseable {
                     TimeUnit.SECONDS);
             AuditLog audit = new AuditLog(config.gateway().stateDir().resolve("audit.log"));
             SshGateway ssh = new SshGateway(config.gateway(), accounts, guests, scheduler, sessions,
-                    keys.provider(hostKeys), audit);
+                    keys.provider(hostKeys), audit, metrics);
             ssh.start();
-            return new Gateway(guests, keeper, ssh, hostKeys, scheduler, sessions);
+            Optional<MetricsServer> metricsServer;
+            try {
+                metricsServer = config.gateway().metrics().enabled()
+                        ? Optional.of(MetricsServer.start(config.gateway().metrics(), metrics)) : Optional.empty();
+            } catch (IOException e) {
+                ssh.close();
+                throw e;
+            }
+            return new Gateway(guests, keeper, ssh, hostKeys, scheduler, sessions, metricsServer);
         } catch (IOException | RuntimeException e) {
             scheduler.shutdownNow();
             sessions.shutdownNow();
@@ -124,6 +148,11 @@ public final class Gateway implements AutoCloseable {
         return ssh.port();
     }
 
+    /** The port of the metrics listener, when {@code [metrics] listen} is set. */
+    public Optional<Integer> metricsPort() {
+        return metrics.map(MetricsServer::port);
+    }
+
     public List<HostKeys.HostKey> hostKeys() {
         return hostKeys;
     }
@@ -131,6 +160,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
+            metrics.ifPresent(MetricsServer::close);
             ssh.close();
         } finally {
             guests.close();

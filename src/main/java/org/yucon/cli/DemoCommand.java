@@ -2,12 +2,9 @@ package org.yucon.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.yucon.Gateway;
 import org.yucon.config.Configuration;
-import org.yucon.guest.GuestSupervisor;
 import org.yucon.host.DemoRootfs;
 import org.yucon.host.Kernel;
 import org.yucon.host.ProvisioningException;
@@ -48,29 +45,8 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The demo leaves nothing running: each guest gets its graceful shutdown, bounded by its deadline, then the keeper ends. */
+    /** The demo leaves nothing running: each guest gets its graceful shutdown, then the keeper ends. */
     private static void shutDownGuests(Gateway gateway) {
-        Duration longest = Duration.ZERO;
-        for (GuestSupervisor guest : gateway.guests().all()) {
-            if (guest.status().state().alive()) {
-                System.out.println(guest.shutdown(false).message());
-                longest = longest.compareTo(guest.config().shutdownTimeout()) > 0 ? longest : guest.config().shutdownTimeout();
-            }
-        }
-        Instant deadline = Instant.now().plus(longest).plusSeconds(10);
-        while (Instant.now().isBefore(deadline) && gateway.guests().all().stream().anyMatch(g -> g.status().state().alive())) {
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        gateway.guests().close();
-        try {
-            System.out.println(gateway.keeper().quit());
-        } catch (IOException e) {
-            System.out.println("yucon: the console keeper did not answer: " + e.getMessage());
-        }
+        GuestsShutdown.all(gateway.guests(), gateway.keeper(), System.out);
     }
 }

@@ -40,9 +40,14 @@ final class Serving {
     }
 
     static void serve(Configuration config, Kernel kernel, PrintStream out, BeforeStop beforeStop) throws Fail, InterruptedException {
+        serve(config, kernel, Gateway.KeeperStart.IF_NONE_ANSWERS, out, beforeStop);
+    }
+
+    static void serve(Configuration config, Kernel kernel, Gateway.KeeperStart keeperStart, PrintStream out,
+                      BeforeStop beforeStop) throws Fail, InterruptedException {
         Gateway gateway;
         try {
-            gateway = Gateway.start(config, kernel.binary());
+            gateway = Gateway.start(config, kernel.binary(), keeperStart);
         } catch (IOException e) {
             throw new Fail("the gateway did not start: " + e.getMessage(), e);
         }
@@ -63,6 +68,8 @@ final class Serving {
         }
         out.println("yucon listens on " + config.gateway().listenAddress() + ":" + gateway.port()
                 + " with " + config.guests().size() + " guests; kernel " + kernel.binary() + " (" + kernel.origin() + ")");
+        gateway.metricsPort().ifPresent(port -> out.println("metrics on http://"
+                + config.gateway().metrics().address().orElseThrow() + ":" + port + "/metrics"));
         config.guestErrors().forEach(error -> out.println("guest not loaded: " + error));
         out.flush();
         stopped.await();

@@ -4,11 +4,15 @@ import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code yucon} command: {@code serve}, {@code demo}, {@code kernel}, {@code passwd}, {@code hostkeys}. */
-@Command(name = "yucon", mixinStandardHelpOptions = true, version = "yucon 0.1",
+/**
+ * The {@code yucon} command: {@code serve}, {@code demo}, {@code kernel}, {@code passwd}, {@code hostkeys},
+ * {@code account}. {@code --help} and {@code --version} are inherited by every command and subcommand.
+ */
+@Command(name = "yucon", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        scope = CommandLine.ScopeType.INHERIT,
         description = "SSH gateway to the consoles of User-Mode Linux guests.",
         subcommands = {ServeCommand.class, DemoCommand.class, KernelCommand.class, PasswdCommand.class, HostKeysCommand.class,
-            KeeperCommand.class, AccountCommand.class})
+            KeeperCommand.class, AccountCommand.class, StopCommand.class})
 public final class Yucon {
 
     /** Where the launcher says yucon lives (etc/, hostkeys/, state/); the working directory otherwise. */
@@ -27,6 +31,7 @@ public final class Yucon {
     }
 
     public static void main(String[] args) {
+        LogFormat.apply(System.getenv(), System.getProperties());
         System.exit(commandLine().execute(args));
     }
 

@@ -96,9 +96,20 @@ public final class ConfigLoader {
 
         ConsoleSettings console = console(root.sectionOrEmpty("console"));
         LoginLimits limits = limits(root.sectionOrEmpty("limits"));
+        MetricsSettings metrics = metrics(root.sectionOrEmpty("metrics"));
         RecordingSettings recording = recording(root.sectionOrEmpty("recording"));
         root.rejectUnknownKeys();
-        return new GatewaySettings(listen, port, hostKeys, state, kernel, console, limits, recording);
+        return new GatewaySettings(listen, port, hostKeys, state, kernel, console, limits, metrics, recording);
+    }
+
+    private static MetricsSettings metrics(TomlSection section) throws ConfigException {
+        String listen = section.string("listen").orElse("");
+        section.rejectUnknownKeys();
+        MetricsSettings metrics = MetricsSettings.parse(listen);
+        if (metrics == null) {
+            throw section.error("listen", "must be a port (on 127.0.0.1) or ADDRESS:PORT, e.g. \"127.0.0.1:9323\"; not '" + listen + "'");
+        }
+        return metrics;
     }
 
     private static LoginLimits limits(TomlSection section) throws ConfigException {

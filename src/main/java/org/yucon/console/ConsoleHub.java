@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.yucon.config.ConsoleSettings;
 
 /**
@@ -39,13 +40,20 @@ public final class ConsoleHub {
     /** Attached viewers in attach order. */
     private final List<ConsoleViewer> viewers = new CopyOnWriteArrayList<>();
     private GuestTty tty;
+    private final LongConsumer skipped;
     /** Guarded by this: the one viewer whose keys reach the guest, or null. */
     private ConsoleViewer writer;
     /** Guarded by this: viewers asking for write, in asking order; never the writer. */
     private final Set<ConsoleViewer> askers = new LinkedHashSet<>();
 
     public ConsoleHub(String guest, ConsoleSettings settings, ConsoleEvents events) {
+        this(guest, settings, events, bytes -> { });
+    }
+
+    /** {@code skipped} hears, on the viewers' pump threads, how many bytes each slow viewer skipped (a metric). */
+    public ConsoleHub(String guest, ConsoleSettings settings, ConsoleEvents events, LongConsumer skipped) {
         this.guest = guest;
+        this.skipped = skipped;
         this.settings = settings;
         this.ring = new ConsoleRing(settings.ringBytes(), HOLD_LIMIT);
         this.events = events;
@@ -53,6 +61,10 @@ public final class ConsoleHub {
 
     public String guest() {
         return guest;
+    }
+
+    void skipped(long bytes) {
+        skipped.accept(bytes);
     }
 
     ConsoleRing ring() {

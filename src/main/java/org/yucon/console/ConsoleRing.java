@@ -22,6 +22,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * guest is slowed to their pace, as screen slows a program to its display), while a stalled reader costs the
  * guest one pause, not its output.
  *
+ * <p>Memory follows use: the buffer starts small and doubles, up to {@code capacity}, as output arrives, so a host's
+ * quiet guests cost kilobytes each, not their rings' full size. Growing changes nothing a reader can see: whatever
+ * its size, the buffer holds every sequence number from {@link #start} on, as a full-sized one would.
+ *
  * <p>One appender at a time is the rule (the guest's console reader, or the keeper link's reader), plus short
  * lines of the gateway's own; any number of readers. All state is guarded by {@link #lock}, held only for a
  * copy or a wait.
@@ -42,7 +46,12 @@ public final class ConsoleRing {
     private record Segment(long at, long missed, long limit) {
     }
 
-    private final byte[] buffer;
+    /** What a ring holds at first; a guest's boot messages alone are some 10-20 KB. */
+    static final int FIRST_SIZE = 8 << 10;
+
+    private final int capacity;
+    /** Grows (see {@link #holdSpan}) up to {@link #capacity}; replaced under the lock only. */
+    private byte[] buffer;
     private final long holdNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition roomMade = lock.newCondition();
@@ -59,7 +68,8 @@ public final class ConsoleRing {
 
     /** A ring whose appender waits up to {@code holdLimit} per append for its readers to make room. */
     public ConsoleRing(int capacity, Duration holdLimit) {
-        this.buffer = new byte[capacity];
+        this.capacity = capacity;
+        this.buffer = new byte[Math.min(capacity, FIRST_SIZE)];
         this.holdNanos = holdLimit.toNanos();
     }
 
@@ -76,7 +86,8 @@ public final class ConsoleRing {
         lock.lock();
         try {
             makeRoom(length);
-            int skip = Math.max(0, length - buffer.length);
+            holdSpan(end + length);
+            int skip = Math.max(0, length - capacity);
             offset += skip;
             length -= skip;
             end += skip;
@@ -104,6 +115,7 @@ public final class ConsoleRing {
         try {
             if (length > 0) {
                 gaps.addLast(new Gap(end, end + length));
+                holdSpan(end + length);
                 end += length;
                 forgetOldGaps();
                 wakeBehind();
@@ -118,6 +130,16 @@ public final class ConsoleRing {
         lock.lock();
         try {
             return end;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The bytes the buffer takes now (it grows with use up to the capacity). */
+    int allocated() {
+        lock.lock();
+        try {
+            return buffer.length;
         } finally {
             lock.unlock();
         }
@@ -337,16 +359,16 @@ public final class ConsoleRing {
         long left = holdNanos;
         appendersWaiting++;
         try {
-            while (blocksAppend(end + length - buffer.length)) {
+            while (blocksAppend(end + length - capacity)) {
                 if (left <= 0) {
-                    letGoBelow(end + length - buffer.length);
+                    letGoBelow(end + length - capacity);
                     return;
                 }
                 left = roomMade.awaitNanos(left);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            letGoBelow(end + length - buffer.length);
+            letGoBelow(end + length - capacity);
         } finally {
             appendersWaiting--;
         }
@@ -373,7 +395,30 @@ public final class ConsoleRing {
 
     /** Caller holds the lock. */
     private long oldest() {
-        return Math.max(0, end - buffer.length);
+        return Math.max(0, end - capacity);
+    }
+
+    /**
+     * Caller holds the lock: makes the buffer large enough to hold every sequence number from the oldest one kept
+     * up to {@code newEnd}, doubling it (at most to the capacity) and moving what it holds to the new places.
+     */
+    private void holdSpan(long newEnd) {
+        long span = Math.min(newEnd, capacity);
+        if (span <= buffer.length) {
+            return;
+        }
+        int size = buffer.length;
+        while (size < span) {
+            size = (int) Math.min(capacity, 2L * size);
+        }
+        long from = oldest();
+        byte[] held = new byte[(int) (end - from)];
+        copyOut(from, held, held.length);
+        buffer = new byte[size];
+        int at = (int) (from % size);
+        int first = Math.min(held.length, size - at);
+        System.arraycopy(held, 0, buffer, at, first);
+        System.arraycopy(held, first, buffer, 0, held.length - first);
     }
 
     /** Caller holds the lock: from {@code from} on, past what was overwritten and any gap, to the next gap. */

@@ -35,7 +35,8 @@ public final class ConsoleViewer {
         this.mayWrite = mayWrite;
         this.changes = changes;
         this.sink = sink;
-        this.pump = new RingPump("console-" + hub.guest() + "-" + who, hub.ring().reader(cursor), sink, this::gone);
+        this.pump = new RingPump("console-" + hub.guest() + "-" + who, hub.ring().reader(cursor), new Skips(sink, hub),
+                this::gone);
     }
 
     /**
@@ -165,6 +166,25 @@ public final class ConsoleViewer {
         }
         hub.leave(this);
         pump.stop();
+    }
+
+    /** The live sink, telling the hub what this viewer skipped (for the metrics) before telling the viewer. */
+    private record Skips(ConsoleSink sink, ConsoleHub hub) implements ConsoleSink {
+        @Override
+        public void output(byte[] bytes, int length) throws IOException {
+            sink.output(bytes, length);
+        }
+
+        @Override
+        public void missed(long bytes) throws IOException {
+            hub.skipped(bytes);
+            sink.missed(bytes);
+        }
+
+        @Override
+        public boolean offer(byte[] bytes, int length) throws IOException {
+            return sink.offer(bytes, length);
+        }
     }
 
     /** The sink during a replay: what passes the filter goes on to it. */

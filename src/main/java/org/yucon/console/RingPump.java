@@ -36,6 +36,11 @@ public final class RingPump {
      * an echo run, on a machine with two CPUs). Far below the ring's hold on its readers.
      */
     private static final long UNHURRIED_GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /**
+     * How long an idle pump sleeps before it looks again whether it still runs; {@link #stop} wakes it anyway. Once a
+     * second, a host's hundred quiet guests woke their keeper's two hundred pumps 200 times a second for nothing.
+     */
+    private static final long IDLE_WAIT_MILLIS = TimeUnit.MINUTES.toMillis(1);
 
     /** Told once the pump has stopped because its sink failed. */
     public interface Ended {
@@ -154,7 +159,7 @@ public final class RingPump {
     private void run() {
         try {
             while (running.get()) {
-                long unread = reader.awaitOutput(1000);
+                long unread = reader.awaitOutput(IDLE_WAIT_MILLIS);
                 if (unread > 0) {
                     gather(unread);
                     sendLocked(sink);

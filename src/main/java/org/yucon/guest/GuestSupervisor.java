@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.yucon.config.GuestConfig;
 import org.yucon.console.ConsoleHub;
 import org.yucon.guest.mconsole.GuestProc;
+import org.yucon.metrics.GuestMeters;
 import org.yucon.guest.mconsole.GuestStats;
 import org.yucon.guest.mconsole.MconsoleClient;
 import org.yucon.guest.mconsole.MconsoleException;
@@ -37,9 +38,11 @@ import org.yucon.util.PrivateFiles;
  * outlive the gateway), follows it, and shuts it down gracefully (mconsole {@code cad}, a deadline, {@code halt},
  * then SIGKILL).
  *
- * <p>The state machine is {@link GuestState}; every transition happens under this object's monitor, through
- * {@link #move}. Callers are sessions' steps (boot, shutdown), the keeper link's reader (exits) and the shared
- * scheduler (readiness polls, shutdown deadlines).
+ * <p>The state machine is {@link GuestState}; every transition happens under this object's monitor. Callers are
+ * sessions' steps (boot, shutdown), the keeper link's reader (exits) and the shared scheduler (readiness polls,
+ * shutdown deadlines, restarts). The monitor is held only to read and change the fields it guards, never across
+ * I/O: a boot's keeper IPC and host set-up run on the booting thread between two short holds (see {@link #boot}),
+ * so that status and menus, which read the state under the monitor, never wait for a boot.
  */
 public final class GuestSupervisor {
     private static final Logger log = LoggerFactory.getLogger(GuestSupervisor.class);
@@ -79,9 +82,12 @@ public final class GuestSupervisor {
         }
     }
 
-    // Guarded by this.
+    // Guarded by this: written by whichever of the threads above makes a transition, in short holds without I/O.
     private GuestStatus status = GuestStatus.off();
-    /** Counts runs of the UML, so late timers and watchers of an earlier run change nothing. */
+    /**
+     * Counts runs of the UML, so late timers and watchers of an earlier run change nothing, and a boot's result
+     * (taken with the monitor free) is applied only to the run it was started for.
+     */
     private long run;
     private boolean stopRequested;
     /** A graceful reboot: boot again once the shutdown has brought the guest off. */
@@ -90,9 +96,11 @@ public final class GuestSupervisor {
     private String unapplied = "";
     /** When the restart policy booted this guest again, newest last: the spin guard. */
     private final Deque<Instant> restarts = new ArrayDeque<>();
+    private final GuestMeters meters;
 
     public GuestSupervisor(GuestConfig config, Path defaultKernel, Path umlDir, ConsoleHub console, KeeperClient keeper,
-                           ScheduledExecutorService scheduler, POSIX posix, Consumer<GuestSupervisor> onChange) {
+                           ScheduledExecutorService scheduler, POSIX posix, Consumer<GuestSupervisor> onChange,
+                           GuestMeters meters) {
         this.defaultKernel = defaultKernel;
         this.sharedUmlDir = umlDir;
         this.setup = Setup.of(config, defaultKernel, umlDir);
@@ -102,6 +110,7 @@ public final class GuestSupervisor {
         this.scheduler = scheduler;
         this.posix = posix;
         this.onChange = onChange;
+        this.meters = meters;
     }
 
     public String name() {
@@ -169,31 +178,86 @@ public final class GuestSupervisor {
         return fresh;
     }
 
+    /**
+     * Boots the guest. The state moves to booting under the monitor first, so that status, menus and a racing
+     * shutdown see the boot at once; the slow part (the host's checks, the keeper's IPC and its set-up of the host)
+     * runs on the calling thread with the monitor free, and its result is applied under the monitor again, to the
+     * run it was started for ({@link SpawnVerdict}).
+     */
     public Outcome boot() {
-        long pid;
+        GuestStatus before;
         long thisRun;
+        Setup booting;
         synchronized (this) {
             if (!status.state().mayBoot()) {
                 return Outcome.refused(name() + " is " + status.state().label().toLowerCase() + " already");
             }
-            String blocker = staleOrForeign();
-            if (blocker != null) {
-                return Outcome.refused(blocker);
-            }
-            try {
-                pid = spawn();
-            } catch (IOException e) {
-                log.warn("{} did not start: {}", name(), e.toString());
-                return Outcome.refused(name() + " did not start: " + e.getMessage());
-            }
+            // Taken with the state: reconfigure() replaces the set-up only while the guest is not alive.
+            booting = setup;
+            before = status;
             stopRequested = false;
-            status = new GuestStatus(GuestState.BOOTING, Instant.now(), unapplied, pid);
+            bootWhenOff = false;
+            status = new GuestStatus(GuestState.BOOTING, Instant.now(), "", 0);
             thisRun = ++run;
         }
-        console.announce(name() + " is booting");
-        scheduler.schedule(() -> pollReady(thisRun), READY_POLL.toMillis(), TimeUnit.MILLISECONDS);
         changed();
-        return Outcome.done(name() + " is booting");
+        Spawned spawned;
+        try {
+            spawned = spawn(booting);
+        } catch (IOException e) {
+            log.warn("{} did not start: {}", name(), e.getMessage());
+            notStarted(thisRun, before);
+            return Outcome.refused(e.getMessage());
+        }
+        return started(thisRun, spawned);
+    }
+
+    /** The keeper started run {@code thisRun}'s UML: it boots on, unless a stop came meanwhile or it is gone already. */
+    private Outcome started(long thisRun, Spawned spawned) {
+        SpawnVerdict verdict;
+        synchronized (this) {
+            verdict = SpawnVerdict.of(run == thisRun, status.state());
+            if (verdict != SpawnVerdict.GONE) {
+                unapplied = String.join("; ", spawned.unapplied());
+                status = new GuestStatus(status.state(), status.since(), verdict == SpawnVerdict.KEEP ? unapplied : status.detail(),
+                        spawned.pid());
+            }
+        }
+        spawned.unapplied().forEach(line -> log.warn("{}: {}", name(), line));
+        switch (verdict) {
+            case KEEP -> {
+                meters.boots().inc();
+                console.announce(name() + " is booting");
+                scheduler.schedule(() -> pollReady(thisRun), READY_POLL.toMillis(), TimeUnit.MILLISECONDS);
+                if (!spawned.unapplied().isEmpty()) {
+                    changed();
+                }
+                return Outcome.done(name() + " is booting");
+            }
+            case STOP -> {
+                // Asked to stop while the keeper started it: its kernel has barely begun, nothing of the guest ran
+                // that a kill could lose, and its mconsole may not exist yet to be asked. Its exit ends the run.
+                log.info("{}: stopped as it started (pid {})", name(), spawned.pid());
+                posix.kill((int) spawned.pid(), Signal.SIGKILL.intValue());
+                return Outcome.refused(name() + " was stopped while it started");
+            }
+            default -> {
+                return Outcome.refused(name() + " ended as it started");
+            }
+        }
+    }
+
+    /** Run {@code thisRun} never had a UML: the guest is back where it was (a stop asked meanwhile has nothing to stop). */
+    private void notStarted(long thisRun, GuestStatus before) {
+        synchronized (this) {
+            if (run != thisRun) {
+                return;
+            }
+            status = before;
+            stopRequested = false;
+            bootWhenOff = false;
+        }
+        changed();
     }
 
     /**
@@ -289,32 +353,40 @@ public final class GuestSupervisor {
     }
 
     /**
-     * Has the keeper start the guest; returns the pid. The keeper, not the gateway, makes and hands over the guest's
-     * files (UML directory, COW directories, swap files): they lie where the guest's user may write, and the keeper
-     * is the one that acts there link-safely.
+     * Has the keeper start the guest. The keeper, not the gateway, makes and hands over the guest's files (UML
+     * directory, COW directories, swap files): they lie where the guest's user may write, and the keeper is the one
+     * that acts there link-safely. Runs without the monitor (see {@link #boot}); {@code booting} is the set-up the
+     * boot began with. The message of its exception is a sentence for the user.
      */
-    private long spawn() throws IOException {
-        if (setup.config().host().jail().isPresent() && !setup.kernel().startsWith(setup.config().host().jail().get())) {
-            throw new IOException("its kernel " + setup.kernel() + " is outside its jail " + setup.config().host().jail().get());
+    private Spawned spawn(Setup booting) throws IOException {
+        String blocker = staleOrForeign(booting);
+        if (blocker != null) {
+            throw new IOException(blocker);
         }
-        for (GuestConfig.Disk disk : setup.config().disks()) {
+        GuestConfig config = booting.config();
+        if (config.host().jail().isPresent() && !booting.kernel().startsWith(config.host().jail().get())) {
+            throw new IOException(name() + " did not start: its kernel " + booting.kernel() + " is outside its jail "
+                    + config.host().jail().get());
+        }
+        for (GuestConfig.Disk disk : config.disks()) {
             if (!Files.isReadable(disk.image())) {
-                throw new IOException("its disk image " + disk.image() + " is missing or unreadable");
+                throw new IOException(name() + " did not start: its disk image " + disk.image() + " is missing or unreadable");
             }
         }
-        List<Path> cows = setup.config().disks().stream().flatMap(disk -> disk.cow().stream()).toList();
-        if (setup.config().host().user().isPresent()) {
-            openWayForItsUser(cows);
+        List<Path> cows = config.disks().stream().flatMap(disk -> disk.cow().stream()).toList();
+        try {
+            if (config.host().user().isPresent()) {
+                openWayForItsUser(booting, cows);
+            }
+            Confinement confinement = new Confinement(config.host(),
+                    config.hostfs().filter(GuestConfig.HostDir::readOnly).map(GuestConfig.HostDir::dir),
+                    config.network(), config.disks().stream().map(GuestConfig.Disk::image).toList(),
+                    booting.umlDir(), cows, config.swaps());
+            return keeper.spawn(name(), booting.umlDir(), UmlCommandLine.of(config, booting.kernel(), booting.umlDir()),
+                    Map.of("PATH", "/usr/bin:/bin", "TMPDIR", System.getProperty("java.io.tmpdir")), 80, 24, confinement);
+        } catch (IOException e) {
+            throw new IOException(name() + " did not start: " + e.getMessage(), e);
         }
-        Confinement confinement = new Confinement(setup.config().host(),
-                setup.config().hostfs().filter(GuestConfig.HostDir::readOnly).map(GuestConfig.HostDir::dir),
-                setup.config().network(), setup.config().disks().stream().map(GuestConfig.Disk::image).toList(),
-                setup.umlDir(), cows, setup.config().swaps());
-        Spawned spawned = keeper.spawn(name(), setup.umlDir(), UmlCommandLine.of(setup.config(), setup.kernel(), setup.umlDir()),
-                Map.of("PATH", "/usr/bin:/bin", "TMPDIR", System.getProperty("java.io.tmpdir")), 80, 24, confinement);
-        unapplied = String.join("; ", spawned.unapplied());
-        spawned.unapplied().forEach(line -> log.warn("{}: {}", name(), line));
-        return spawned.pid();
     }
 
     /**
@@ -324,13 +396,13 @@ public final class GuestSupervisor {
      * which the guest's user cannot change, are touched here; the keeper makes the rest (passable too) and hands
      * them over, link-safely.
      */
-    private void openWayForItsUser(List<Path> cows) throws IOException {
+    private void openWayForItsUser(Setup booting, List<Path> cows) throws IOException {
         Path top = sharedUmlDir.getParent();
-        PrivateFiles.passage(setup.umlDir().toAbsolutePath().getParent(), top);
+        PrivateFiles.passage(booting.umlDir().toAbsolutePath().getParent(), top);
         for (Path cow : cows) {
             PrivateFiles.passage(cow.toAbsolutePath().getParent().getParent(), top);
         }
-        for (GuestConfig.Swap swap : setup.config().swaps()) {
+        for (GuestConfig.Swap swap : booting.config().swaps()) {
             PrivateFiles.passage(swap.file().toAbsolutePath().getParent().getParent(), top);
         }
     }
@@ -350,11 +422,11 @@ public final class GuestSupervisor {
      * UML leaves {@code UMID/} behind when it dies hard; a live pid there means another UML holds the umid
      * (a guest started outside this gateway), which must not be booted twice.
      */
-    private String staleOrForeign() {
-        Path dir = setup.umlDir().resolve(setup.config().umid());
+    private String staleOrForeign(Setup booting) {
+        Path dir = booting.umlDir().resolve(booting.config().umid());
         long pid = livePid();
         if (pid != 0) {
-            return name() + " runs already outside this gateway (pid " + pid + ", umid " + setup.config().umid() + ")";
+            return name() + " runs already outside this gateway (pid " + pid + ", umid " + booting.config().umid() + ")";
         }
         try {
             FileTrees.delete(dir);
@@ -408,7 +480,9 @@ public final class GuestSupervisor {
             status = new GuestStatus(GuestState.BOOTING, Instant.now(), "", pid);
         }
         log.info("{} runs already (pid {}), its console is held by the keeper", name(), pid);
-        pollReady(thisRun);
+        // Asked on the scheduler, not on the starting thread: a hundred guests' mconsole round trips one after the
+        // other held the gateway's start (and its SSH port) for some 2 s on a loaded host.
+        scheduler.execute(() -> pollReady(thisRun));
     }
 
     private void ended(long thisRun, int exitCode) {
@@ -428,6 +502,7 @@ public final class GuestSupervisor {
                 String why = describe(exitCode);
                 line = name() + " crashed: " + why;
                 move(GuestState.CRASHED, why);
+                meters.crashes().inc();
             }
             again = bootWhenOff || (!stopRequested && setup.config().restart().wants(exitCode != 0));
             bootWhenOff = false;
@@ -435,6 +510,9 @@ public final class GuestSupervisor {
                 again = false;
                 line += "; it restarted " + setup.config().restart().max() + " times within "
                         + setup.config().restart().window().toSeconds() + " s, so it stays down";
+            }
+            if (again && !stopRequested) {
+                meters.restarts().inc();
             }
         }
         log.info(line);

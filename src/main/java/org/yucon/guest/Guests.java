@@ -3,13 +3,16 @@ package org.yucon.guest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import jnr.posix.POSIX;
 import org.yucon.config.AccessChanges;
 import org.yucon.config.Configuration;
@@ -19,6 +22,8 @@ import org.yucon.console.ConsoleHub;
 import org.yucon.keeper.KeeperClient;
 import org.yucon.keeper.KeeperLink;
 import org.yucon.keeper.KeptStatus;
+import org.yucon.metrics.GuestMeters;
+import org.yucon.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +35,11 @@ import org.slf4j.LoggerFactory;
  * {@code read_only} lists at once, counted in {@link AccessChanges}), removed ones go once they are off. Changes come
  * from one thread at a time (start, then the scheduler).
  */
-public final class Guests implements AutoCloseable {
+public final class Guests implements AutoCloseable, Metrics.Gauges {
     private static final Logger log = LoggerFactory.getLogger(Guests.class);
 
     /** One guest's parts. */
-    private record Guest(GuestSupervisor supervisor, KeeperLink link) {
+    private record Guest(GuestSupervisor supervisor, KeeperLink link, Relay relay) {
     }
 
     private final Map<String, Guest> byName = new ConcurrentSkipListMap<>();
@@ -45,10 +50,12 @@ public final class Guests implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final POSIX posix;
     private final AccessChanges accessChanges;
+    private final Metrics metrics;
 
     public Guests(Configuration config, Path kernel, KeeperClient keeper, ScheduledExecutorService scheduler, POSIX posix,
-                  AccessChanges accessChanges) throws IOException {
+                  AccessChanges accessChanges, Metrics metrics) throws IOException {
         this.config = config;
+        this.metrics = metrics;
         this.accessChanges = accessChanges;
         this.kernel = kernel;
         this.keeper = keeper;
@@ -63,14 +70,15 @@ public final class Guests implements AutoCloseable {
 
     private void add(GuestConfig guest, Optional<KeptStatus> kept) throws IOException {
         Path state = config.gateway().stateDir();
+        GuestMeters meters = metrics.guest(guest.name());
         ConsoleHub hub = new ConsoleHub(guest.name(), config.gateway().console(),
-                new ConsoleEventLog(state.resolve("logs"), guest.name()));
+                new ConsoleEventLog(state.resolve("logs"), guest.name()), meters.skipped()::inc);
         GuestSupervisor supervisor = new GuestSupervisor(guest, kernel, state.resolve("uml"), hub, keeper, scheduler, posix,
-                g -> fire());
-        KeeperLink link = keeper.attach(guest.name(), config.gateway().console().ringBytes(), guest.log(),
-                new Relay(hub, supervisor));
-        hub.connect(link);
-        byName.put(guest.name(), new Guest(supervisor, link));
+                g -> fire(), meters);
+        Relay relay = new Relay(hub, supervisor, meters.consoleOut());
+        KeeperLink link = keeper.attach(guest.name(), config.gateway().console().ringBytes(), guest.log(), relay);
+        hub.connect(new CountedTty(link, meters.consoleIn()));
+        byName.put(guest.name(), new Guest(supervisor, link, relay));
         if (kept.isPresent() && kept.get().pid() != 0) {
             supervisor.resume(kept.get().pid());
         } else {
@@ -139,14 +147,19 @@ public final class Guests implements AutoCloseable {
     private static final class Relay implements KeeperLink.Listener {
         private final ConsoleHub hub;
         private final GuestSupervisor supervisor;
+        private final CounterDataPoint received;
+        /** Written by the link's reader thread when the keeper goes away, read by scrapes. */
+        private volatile boolean up = true;
 
-        Relay(ConsoleHub hub, GuestSupervisor supervisor) {
+        Relay(ConsoleHub hub, GuestSupervisor supervisor, CounterDataPoint received) {
             this.hub = hub;
             this.supervisor = supervisor;
+            this.received = received;
         }
 
         @Override
         public void output(byte[] bytes, int length) {
+            received.inc(length);
             hub.append(bytes, length);
         }
 
@@ -162,6 +175,7 @@ public final class Guests implements AutoCloseable {
 
         @Override
         public void lost(IOException cause) {
+            up = false;
             log.error("the console keeper link of {} is gone: {}", supervisor.name(), cause.getMessage());
             hub.announce("the console keeper is gone; restart the gateway to reach this console again");
         }
@@ -175,6 +189,21 @@ public final class Guests implements AutoCloseable {
 
     public Optional<GuestSupervisor> get(String name) {
         return Optional.ofNullable(byName.get(name)).map(Guest::supervisor);
+    }
+
+    @Override
+    public void guestsByState(Metrics.GuestStateCount count) {
+        Map<GuestState, Integer> byState = new EnumMap<>(GuestState.class);
+        for (GuestState state : GuestState.values()) {
+            byState.put(state, 0);
+        }
+        byName.values().forEach(g -> byState.merge(g.supervisor().status().state(), 1, Integer::sum));
+        byState.forEach((state, n) -> count.count(state.name().toLowerCase(Locale.ROOT), n));
+    }
+
+    @Override
+    public void keeperLinks(Metrics.KeeperLinkState link) {
+        byName.values().forEach(g -> link.link(g.supervisor().name(), g.relay().up));
     }
 
     /** All guests, sorted by name. */

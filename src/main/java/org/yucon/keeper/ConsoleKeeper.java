@@ -38,6 +38,7 @@ import org.yucon.util.ProcessUser;
 public final class ConsoleKeeper {
     private static final Logger log = LoggerFactory.getLogger(ConsoleKeeper.class);
     private static final Pattern GUEST = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
+    private static final Path CGROUP_FS = Path.of("/sys/fs/cgroup");
 
     private final Path stateDir;
     private final int ringBytes;
@@ -48,12 +49,25 @@ public final class ConsoleKeeper {
         return t;
     });
     private final POSIX posix = POSIXFactory.getNativePOSIX();
-    private final Cgroups cgroups = Cgroups.detect(Path.of("/sys/fs/cgroup"));
+    private final Cgroups cgroups;
     private ServerSocketChannel server;
 
     public ConsoleKeeper(Path stateDir, int ringBytes) {
         this.stateDir = stateDir.toAbsolutePath();
         this.ringBytes = ringBytes;
+        this.cgroups = Cgroups.detect(CGROUP_FS);
+    }
+
+    /**
+     * A keeper whose cgroup systemd delegated to it ({@code Delegate=yes} in yucon-keeper.service): the guests'
+     * cgroups go under its own, and under cgroup v2 it moves itself into a leaf of that cgroup first.
+     */
+    public ConsoleKeeper(Path stateDir, int ringBytes, boolean delegatedCgroup) throws IOException {
+        this.stateDir = stateDir.toAbsolutePath();
+        this.ringBytes = ringBytes;
+        this.cgroups = delegatedCgroup
+                ? Cgroups.delegated(CGROUP_FS, Files.readString(Path.of("/proc/self/cgroup")), ProcessHandle.current().pid())
+                : Cgroups.detect(CGROUP_FS);
     }
 
     /** In a directory of its own that only the keeper's user may enter, so the socket is never open to others. */

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yucon.config.LogSettings;
@@ -46,6 +47,25 @@ public final class KeeperClient {
             client.awaitAnswer();
         }
         return client;
+    }
+
+    /**
+     * A client of the keeper of {@code stateDir} that someone else starts (systemd's {@code yucon-keeper.service}),
+     * waited for as long as one that this gateway starts; never started from here, so that the keeper is not a child
+     * of the gateway's service and outlives its restarts.
+     *
+     * @throws IOException if no keeper answers in time, or if the keeper's socket is served by another user
+     */
+    public static KeeperClient connect(Path stateDir) throws IOException {
+        KeeperClient client = new KeeperClient(stateDir, ProcessUser.current());
+        client.awaitAnswer();
+        return client;
+    }
+
+    /** A client of the keeper of {@code stateDir} if one answers now; none is started or waited for. */
+    public static Optional<KeeperClient> ifRunning(Path stateDir) throws IOException {
+        KeeperClient client = new KeeperClient(stateDir, ProcessUser.current());
+        return client.answers() ? Optional.of(client) : Optional.empty();
     }
 
     /** The keeper's pid, for those who must stop it (tests, the demo). */
@@ -153,7 +173,8 @@ public final class KeeperClient {
         while (!answers()) {
             if (Instant.now().isAfter(deadline)) {
                 throw new IOException("the console keeper did not answer at " + socket + " within "
-                        + START_TIMEOUT.toSeconds() + " s; see " + stateDir.resolve("keeper.log"));
+                        + START_TIMEOUT.toSeconds() + " s; see " + stateDir.resolve("keeper.log")
+                        + " (or, under systemd, journalctl -u yucon-keeper)");
             }
             try {
                 Thread.sleep(50);
@@ -167,18 +188,24 @@ public final class KeeperClient {
     /**
      * Starts {@code yucon keeper} with this JVM's java and class path under setsid(1): a new session, so that
      * neither a signal to the gateway's process group nor its death reaches the keeper or the guests.
+     *
+     * <p>Its heap is mostly the guests' rings, which grow with their output (a quiet guest's is kilobytes), so it
+     * starts small and the serial collector gives back what a flood took: G1 keeps what it once committed, and its
+     * own tables cost tens of MB, for nothing on a host of few cores. The bound, 256 MB, still holds a full ring for
+     * some 200 guests printing at once.
      */
     private static void start(Path stateDir, int ringBytes) throws IOException {
         PrivateFiles.directories(stateDir);
         String java = ProcessHandle.current().info().command().orElse("java");
         Path logFile = PrivateFiles.file(stateDir.resolve("keeper.log"));
-        List<String> command = List.of("setsid", java, "-Xmx256m",
-                "-Dorg.slf4j.simpleLogger.showDateTime=true",
+        List<String> command = List.of("setsid", java, "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"),
                 "org.yucon.cli.Yucon", "keeper", "--state", stateDir.toAbsolutePath().toString(), "--ring", Integer.toString(ringBytes));
         log.info("starting the console keeper for {}", stateDir);
-        new ProcessBuilder(command)
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+        ProcessBuilder keeper = new ProcessBuilder(command);
+        // Its log is a file of its own, stamped with the time, even when the gateway's output goes to journald.
+        keeper.environment().remove("JOURNAL_STREAM");
+        keeper.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .redirectErrorStream(true)
                 .start();

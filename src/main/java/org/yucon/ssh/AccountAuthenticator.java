@@ -26,6 +26,7 @@ import org.yucon.config.AccountConfig;
 import org.yucon.config.ConfigException;
 import org.yucon.config.AccountBook;
 import org.yucon.config.LoginLimits;
+import org.yucon.metrics.Metrics;
 
 /**
  * Password and public-key authentication against the accounts of the configuration. Keys are read at each
@@ -58,11 +59,13 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
     private final AuditLog audit;
     private final ScheduledExecutorService scheduler;
     private final Executor hashing;
+    private final Metrics metrics;
 
     /** {@code hashing} rejects what it cannot take soon: such a password fails unhashed. */
     AccountAuthenticator(AccountBook accounts, LoginLimits limits, AuditLog audit, ScheduledExecutorService scheduler,
-                         Executor hashing) {
+                         Executor hashing, Metrics metrics) {
         this.accounts = accounts;
+        this.metrics = metrics;
         new SecureRandom().nextBytes(decoySecret);
         this.guard = new LoginGuard(limits);
         this.passwordMaxBytes = limits.passwordMaxBytes();
@@ -77,8 +80,8 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
         Attempt attempt = new Attempt(username, accounts.account(username), LoginGuard.source(session.getClientAddress()),
                 session, answer, System.nanoTime() + guard.failureDelay().toNanos());
         switch (guard.admit(attempt.source(), attempt.account().map(AccountConfig::name), Instant.now())) {
-            case SOURCE_THROTTLED -> fail(attempt, "refused:address-throttled");
-            case BUDGET_SPENT -> fail(attempt, "refused:login-budget-spent");
+            case SOURCE_THROTTLED -> throttled(attempt, "refused:address-throttled");
+            case BUDGET_SPENT -> throttled(attempt, "refused:login-budget-spent");
             case CHECK -> bounded(password).ifPresentOrElse(bytes -> check(attempt, bytes),
                     () -> fail(attempt, "refused:password-too-long"));
         }
@@ -117,8 +120,18 @@ final class AccountAuthenticator implements PasswordAuthenticator, PublickeyAuth
         attempt.answer().setAuthed(true);
     }
 
-    /** Records the failure and answers it at its time, whatever the reason. */
+    private void throttled(Attempt attempt, String result) {
+        metrics.login(Metrics.LoginResult.THROTTLED);
+        answerFailure(attempt, result);
+    }
+
     private void fail(Attempt attempt, String result) {
+        metrics.login(Metrics.LoginResult.FAILED);
+        answerFailure(attempt, result);
+    }
+
+    /** Records the failure and answers it at its time, whatever the reason. */
+    private void answerFailure(Attempt attempt, String result) {
         audit.record(attempt.login(), attempt.from(), "password-auth", "", result);
         long wait = Math.max(0, attempt.failAtNanos() - System.nanoTime());
         scheduler.schedule(() -> attempt.answer().setAuthed(false), wait, TimeUnit.NANOSECONDS);

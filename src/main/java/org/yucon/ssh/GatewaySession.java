@@ -32,6 +32,7 @@ import org.yucon.control.ConsoleRight;
 import org.yucon.control.GuestActions;
 import org.yucon.control.ViewerSink;
 import org.yucon.guest.GuestSupervisor;
+import org.yucon.metrics.Metrics;
 import org.yucon.guest.Guests;
 import org.yucon.recording.CastPlayer;
 import org.yucon.recording.Recording;
@@ -284,6 +285,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             return;
         }
         log.info("{} runs: {}", account.name(), line);
+        context.metrics().session(command.verb() == Verb.CONSOLE ? Metrics.SessionKind.CONSOLE : Metrics.SessionKind.VERB);
         Verbs verbs = new Verbs(actions, out, err);
         if (command.verb() == Verb.PLAY) {
             play(command.operands().get(0));
@@ -361,6 +363,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     private void startMenu() throws IOException {
+        context.metrics().session(Metrics.SessionKind.MENU);
         if (!hasTerminal()) {
             say(err, "the menu needs a terminal: use ssh -t, or run a command such as 'help'");
             finish(2);

@@ -2,13 +2,16 @@ package org.yucon.ssh;
 
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
+import org.yucon.metrics.Metrics;
 
-/** Connections, logins and logouts for the audit log, from MINA's session events. */
+/** Connections, logins and logouts for the audit log (and the logins metric), from MINA's session events. */
 final class SessionAudit implements SessionListener {
     private final AuditLog audit;
+    private final Metrics metrics;
 
-    SessionAudit(AuditLog audit) {
+    SessionAudit(AuditLog audit, Metrics metrics) {
         this.audit = audit;
+        this.metrics = metrics;
     }
 
     @Override
@@ -19,6 +22,7 @@ final class SessionAudit implements SessionListener {
     @Override
     public void sessionEvent(Session session, Event event) {
         if (event == Event.Authenticated) {
+            metrics.login(Metrics.LoginResult.OK);
             audit.record(session.getUsername(), String.valueOf(session.getIoSession().getRemoteAddress()), "login", "", "ok");
         }
     }

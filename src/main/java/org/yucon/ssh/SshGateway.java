@@ -28,6 +28,7 @@ import org.yucon.config.AccountConfig;
 import org.yucon.config.GatewaySettings;
 import org.yucon.config.LoginLimits;
 import org.yucon.guest.Guests;
+import org.yucon.metrics.Metrics;
 import org.yucon.recording.Recordings;
 import org.yucon.tui.MenuTicker;
 
@@ -44,13 +45,15 @@ public final class SshGateway implements AutoCloseable {
 
     private final SshServer server = SshServer.setUpDefaultServer();
     private final AuditLog audit;
+    private final Metrics metrics;
     private final ExecutorService passwords;
     private final Recordings recordings;
 
     /** {@code sessions}: the pool that runs the sessions' steps (see GatewaySession). */
     public SshGateway(GatewaySettings settings, AccountBook accounts, Guests guests, ScheduledExecutorService scheduler,
-                      Executor sessions, KeyPairProvider hostKeys, AuditLog audit) {
+                      Executor sessions, KeyPairProvider hostKeys, AuditLog audit, Metrics metrics) {
         this.audit = audit;
+        this.metrics = metrics;
         this.passwords = passwordPool(settings.limits());
         this.recordings = new Recordings(settings.stateDir(), settings.recording(), Clock.systemUTC());
         scheduler.scheduleWithFixedDelay(recordings::sweep, 0, SWEEP_EVERY.toMinutes(), TimeUnit.MINUTES);
@@ -60,9 +63,9 @@ public final class SshGateway implements AutoCloseable {
         server.setIoServiceFactoryFactory(new DirectNio2Transport());
         PacketsInFlight.countOn(server);
         ciphers();
-        authentication(new AccountAuthenticator(accounts, settings.limits(), audit, scheduler, passwords));
+        authentication(new AccountAuthenticator(accounts, settings.limits(), audit, scheduler, passwords, metrics));
         onlyOurSessions(new GatewayContext(guests, accounts, settings, scheduler, sessions,
-                new MenuTicker(guests, scheduler, sessions), audit, recordings), accounts, settings.limits());
+                new MenuTicker(guests, scheduler, sessions), audit, metrics, recordings), accounts, settings.limits());
         limits(settings.limits(), scheduler);
     }
 
@@ -137,7 +140,7 @@ public final class SshGateway implements AutoCloseable {
     private void limits(LoginLimits limits, ScheduledExecutorService scheduler) {
         ConnectionAdmission admission = new ConnectionAdmission(limits.sessionsTotal(), limits.startups(), () -> ThreadLocalRandom.current().nextInt(100));
         server.addSessionListener(new ConnectionGate(admission, new RefusalLog(audit, scheduler, Duration.ofSeconds(10)),
-                new SessionAudit(audit)));
+                new SessionAudit(audit, metrics)));
         // Keystroke echo needs Nagle off (44 ms round trips otherwise, FIELD-NOTES).
         CoreModuleProperties.TCP_NODELAY.set(server, true);
         // Off by default: somebody watching a quiet console is not idle; client keepalives handle dead peers.

@@ -14,13 +14,19 @@ import org.yucon.guest.Outcome;
 
 /**
  * The seed's text menu: a header about the account and host, one line per guest the login may see, the keys,
- * and a status line with the result of the last action. What it shows of the host and the guests comes from the
+ * and a status line with the result of the last action. A list longer than the screen scrolls, keeping the selected
+ * guest in sight (arrows, j/k, PgUp/PgDn, Home/End), and {@code /} finds a guest by name as less does ({@code n} the
+ * next match, {@code N} the one before). What it shows of the host and the guests comes from the
  * {@link MenuTicker}, read once for all menus; a redraw sends only the rows that changed. Its keys are words for the
  * login's {@link GuestActions}, which decide and audit; what the login may see and do is asked anew for every key
  * and frame, so a change of rights counts from the next one. Drawn by the session's steps only, one at a time.
  */
 public final class GuestMenu {
     private static final int LIST_TOP = 3;
+    /** Rows under the list: two of keys, two of status. */
+    private static final int BELOW_LIST = 4;
+    /** The longest text the search prompt takes (a guest's name is shorter). */
+    private static final int SEARCH_MAX = 40;
     /** From this width on, the list has a kernel column. */
     private static final int WIDE = 100;
     /** A guest's row after the selection marker: name, status, load, memory, viewers; the kernel follows when wide. */
@@ -47,6 +53,12 @@ public final class GuestMenu {
     private final SshTerminal terminal;
     private final RowScreen screen;
     private int selected;
+    /** The rows of the list on screen, moved at each redraw to keep the selected guest in sight. */
+    private ListWindow window = ListWindow.FIRST;
+    /** What is typed after {@code /}, while the search prompt is open; null otherwise. */
+    private StringBuilder typing;
+    /** The last text searched for, for {@code n} and {@code N}; "" before the first search. */
+    private String searched = "";
     private String statusLine = "";
     /** A shutdown or reboot waiting for y / h, or null. */
     private Question question;
@@ -131,6 +143,9 @@ public final class GuestMenu {
             answer(key);
             return new Next.Stay();
         }
+        if (typing != null) {
+            return searchKey(key);
+        }
         if (processes != null) {
             return processKey(key);
         }
@@ -147,11 +162,90 @@ public final class GuestMenu {
         switch (key.getKeyType()) {
             case ArrowUp: return move(-1);
             case ArrowDown: return move(1);
+            case PageUp: return select(selected - listRows());
+            case PageDown: return select(selected + listRows());
+            case Home: return select(0);
+            case End: return select(guests.size() - 1);
             case Enter: return guests.isEmpty() ? new Next.Stay() : new Next.Console(current());
             case EOF: return new Next.Quit();
-            case Character: return letter(Character.toLowerCase(key.getCharacter()));
+            case Character: return searchLetter(key.getCharacter()) ? new Next.Stay() : letter(Character.toLowerCase(key.getCharacter()));
             default: return new Next.Stay();
         }
+    }
+
+    /** {@code /} opens the search prompt; {@code n} and {@code N} go to the next and the previous match. */
+    private boolean searchLetter(char c) {
+        if (c == '/') {
+            typing = new StringBuilder();
+            statusLine = "/";
+            return true;
+        }
+        if (c == 'n' || c == 'N') {
+            if (searched.isEmpty()) {
+                statusLine = "No search yet: / then a name, Enter";
+            } else {
+                find(selected, c == 'n' ? 1 : -1);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** A key while the prompt is open: Enter searches from the top, Backspace edits, Esc (or Backspace on nothing) cancels. */
+    private Next searchKey(KeyStroke key) {
+        switch (key.getKeyType()) {
+            case Enter -> {
+                String text = typing.toString();
+                typing = null;
+                if (text.isEmpty()) {
+                    statusLine = "";
+                } else {
+                    searched = text;
+                    find(-1, 1);
+                }
+            }
+            case Backspace -> {
+                if (typing.isEmpty()) {
+                    cancelSearch();
+                } else {
+                    typing.setLength(typing.length() - 1);
+                    statusLine = "/" + typing;
+                }
+            }
+            case Character -> {
+                char c = key.getCharacter();
+                if (key.isCtrlDown() || Character.isISOControl(c)) {
+                    cancelSearch();
+                } else if (typing.length() < SEARCH_MAX) {
+                    typing.append(c);
+                    statusLine = "/" + typing;
+                }
+            }
+            case EOF -> {
+                return new Next.Quit();
+            }
+            default -> cancelSearch();
+        }
+        return new Next.Stay();
+    }
+
+    private void cancelSearch() {
+        typing = null;
+        statusLine = "";
+    }
+
+    /** Selects the next guest after {@code from} whose name contains the searched text, and says which of how many. */
+    private void find(int from, int step) {
+        List<String> names = guests.stream().map(GuestSupervisor::name).toList();
+        int at = NameSearch.next(names, searched, from, step);
+        if (at < 0) {
+            statusLine = "Pattern not found: " + searched;
+            return;
+        }
+        selected = at;
+        List<Integer> matches = NameSearch.matches(names, searched);
+        statusLine = "/" + searched + ": " + names.get(at) + ", match " + (matches.indexOf(at) + 1) + " of " + matches.size()
+                + " (n - next, N - previous)";
     }
 
     private Next letter(char c) {
@@ -252,6 +346,17 @@ public final class GuestMenu {
         return new Next.Stay();
     }
 
+    /** Selects {@code index}, kept within the list (PgUp/PgDn, Home/End do not wrap round). */
+    private Next select(int index) {
+        selected = Math.max(0, Math.min(index, guests.size() - 1));
+        return new Next.Stay();
+    }
+
+    /** How many guests the list shows at once at the terminal's size now. */
+    private int listRows() {
+        return Math.max(1, terminal.size().getRows() - LIST_TOP - BELOW_LIST);
+    }
+
     private GuestSupervisor current() {
         return guests.get(selected);
     }
@@ -291,14 +396,15 @@ public final class GuestMenu {
 
     private void drawList(Frame frame) {
         MenuFacts facts = ticker.facts();
+        window = window.showing(selected, guests.size(), frame.rows() - LIST_TOP - BELOW_LIST);
         drawHeader(frame, facts);
         boolean wide = frame.columns() >= WIDE;
         frame.put(LIST_TOP - 1, wide ? HEADINGS + "Kernel" : HEADINGS, Frame.Style.BOLD);
-        for (int i = 0; i < guests.size() && LIST_TOP + i < frame.rows() - 4; i++) {
-            drawGuest(frame, i, wide, facts.of(guests.get(i)));
+        for (int i = window.top(); i < window.end(guests.size()) && LIST_TOP + i - window.top() < frame.rows() - BELOW_LIST; i++) {
+            drawGuest(frame, LIST_TOP + i - window.top(), i, wide, facts.of(guests.get(i)));
         }
         int bottom = frame.rows();
-        frame.put(bottom - 4, "Options: b - Boot, r - Reboot, s - Shutdown, p - ps, t - top,");
+        frame.put(bottom - 4, "Options: b - Boot, r - Reboot, s - Shutdown, p - ps, t - top, / - Find,");
         frame.put(bottom - 3, "         <enter> - Console (C-a C-d to return), j/k - Select, ? - Help, q - Quit");
         // A long message (the help, an error naming a path) takes the blank row above too rather than being cut.
         List<String> status = wrap(statusLine, frame.columns(), 2);
@@ -307,19 +413,34 @@ public final class GuestMenu {
         }
     }
 
-    /** One row if it fits; otherwise account, host and clock first, and the host's figures on the blank row below. */
+    /**
+     * One row if it fits; otherwise account, host and clock first, and the host's figures on the blank row below.
+     * When the list is longer than the screen, that row ends with which guests are shown, if there is room.
+     */
     private void drawHeader(Frame frame, MenuFacts facts) {
         HostFacts host = facts.host();
         String who = "User: " + access.login() + "  Host: " + host.hostName();
         String figures = "load: " + host.load() + (access.admin() ? "  mem: " + host.memory() : "");
         String clock = facts.clock();
         String header = who + "  " + figures + "  " + clock;
+        String second = "";
         if (header.length() <= frame.columns()) {
             frame.put(0, header);
         } else {
             frame.put(0, who + "  " + clock);
-            frame.put(1, figures);
+            second = figures;
         }
+        String shown = shownOfAll();
+        int gap = frame.columns() - second.length() - shown.length();
+        frame.put(1, gap >= 2 ? second + " ".repeat(gap) + shown : second);
+    }
+
+    /** "18-34 of 100" while the list does not fit on the screen, else "". */
+    private String shownOfAll() {
+        if (guests.size() <= window.rows()) {
+            return "";
+        }
+        return (window.top() + 1) + "-" + window.end(guests.size()) + " of " + guests.size();
     }
 
     /** {@code text} broken at blanks into at most {@code maxRows} rows of {@code width}; what is left over is cut. */
@@ -337,13 +458,13 @@ public final class GuestMenu {
     }
 
     /** The kernel column needs room that 80 columns do not have; p and t show it at any width. */
-    private void drawGuest(Frame frame, int i, boolean wide, MenuFacts.GuestFacts facts) {
+    private void drawGuest(Frame frame, int row, int i, boolean wide, MenuFacts.GuestFacts facts) {
         String line = (i == selected ? "-->" : "   ") + facts.columns() + (wide ? facts.kernel() : "");
-        frame.put(LIST_TOP + i, line, i == selected ? Frame.Style.REVERSE : Frame.Style.PLAIN);
+        frame.put(row, line, i == selected ? Frame.Style.REVERSE : Frame.Style.PLAIN);
     }
 
     private String keyHelp() {
         return "b boot, r reboot, s shutdown, p ps, t top, " + (access.admin() ? "i settings, d hot-plug disks, " : "")
-                + "Enter console (Ctrl-A d returns), j/k or arrows select, q quit";
+                + "Enter console (Ctrl-A d returns), j/k arrows PgUp PgDn Home End select, / find, q quit";
     }
 }

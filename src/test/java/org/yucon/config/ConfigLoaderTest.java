@@ -144,13 +144,13 @@ class ConfigLoaderTest {
     @Test
     void unknownTopLevelKey() {
         write("yucon.toml", "# gateway", "lissen = \"::\"");
-        assertRejected("yucon.toml line 2: unknown key 'lissen' (known here: console, limits, paths, recording, ssh)");
+        assertRejected("yucon.toml line 2: unknown key 'lissen' (known here: console, limits, metrics, paths, recording, ssh)");
     }
 
     @Test
     void unknownSection() {
         write("yucon.toml", "[sssh]", "port = 22");
-        assertRejected("yucon.toml line 1: unknown key 'sssh' (known here: console, limits, paths, recording, ssh)");
+        assertRejected("yucon.toml line 1: unknown key 'sssh' (known here: console, limits, metrics, paths, recording, ssh)");
     }
 
     @Test

@@ -330,4 +330,62 @@ class ConsoleRingTest {
     private String text(ConsoleRing.Chunk chunk) {
         return new String(into, 0, chunk.count(), US_ASCII);
     }
+
+    @Test
+    void aQuietRingTakesLittleMemoryAndGrowsOnlyWithItsOutput() {
+        ConsoleRing big = new ConsoleRing(1 << 20);
+        assertEquals(ConsoleRing.FIRST_SIZE, big.allocated(), "a new ring");
+        byte[] boot = new byte[20_000];
+        big.append(boot, 0, boot.length);
+        assertEquals(32 << 10, big.allocated(), "after a boot's messages: the next power of two");
+        byte[] flood = new byte[3 << 20];
+        big.append(flood, 0, flood.length);
+        assertEquals(1 << 20, big.allocated(), "never more than its capacity");
+    }
+
+    /** Whatever its growth, a ring answers as one allocated at full size does: same reads, same held bytes, same start. */
+    @Test
+    void aGrowingRingReadsAsAFullSizedOneThroughAppendsAndGaps() {
+        int capacity = 100_000;
+        Random random = new Random(19);
+        ConsoleRing grown = new ConsoleRing(capacity);
+        ConsoleRing.Reader slow = grown.reader(0);
+        StringBuilder all = new StringBuilder();
+        long end = 0;
+        for (int step = 0; step < 400; step++) {
+            if (random.nextInt(10) == 0) {
+                int lost = random.nextInt(300);
+                grown.gap(lost);
+                all.append("\0".repeat(lost));
+                end += lost;
+            } else {
+                byte[] bytes = new byte[random.nextInt(2_000)];
+                for (int i = 0; i < bytes.length; i++) {
+                    bytes[i] = (byte) ('a' + random.nextInt(26));
+                }
+                grown.append(bytes, 0, bytes.length);
+                all.append(new String(bytes, US_ASCII));
+                end += bytes.length;
+            }
+            long start = Math.max(0, end - capacity);
+            assertEquals(start, grown.start(), "start after step " + step);
+            assertEquals(all.substring((int) start).replace("\0", ""), new String(grown.held(), US_ASCII), "held after step " + step);
+            if (step % 7 == 0) {
+                readAll(slow, all, end);
+            }
+        }
+        assertTrue(grown.allocated() <= capacity, "allocated " + grown.allocated());
+    }
+
+    /** Reads to the end; every byte read is the one appended at its sequence number, every gap counted as missed. */
+    private static void readAll(ConsoleRing.Reader reader, StringBuilder all, long end) {
+        byte[] buffer = new byte[1_500];
+        while (reader.cursor() < end) {
+            ConsoleRing.Chunk chunk = reader.read(buffer);
+            assertEquals(all.substring((int) chunk.from(), (int) chunk.next()), new String(buffer, 0, chunk.count(), US_ASCII),
+                    "bytes from " + chunk.from());
+            assertTrue(all.substring((int) (chunk.from() - chunk.missed()), (int) chunk.from()).chars().allMatch(c -> c == 0)
+                    || chunk.from() - chunk.missed() < end - 100_000, "only gaps or overwritten bytes are missed: " + chunk);
+        }
+    }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.yucon.testing.Await;
@@ -28,13 +29,13 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     /** Starts the gateway and returns once it says it listens; fails with its output if it dies first. */
-    static GatewayProcess start(Path etc, Path output) throws IOException {
+    static GatewayProcess start(Path etc, Path output, String... serveOptions) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Xmx256m",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m",
                 "-Dyucon.cache=" + Uml.cacheDir(),
-                "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-cp", System.getProperty("java.class.path"),
-                "org.yucon.cli.Yucon", "serve", "--etc", etc.toString());
+                "org.yucon.cli.Yucon", "serve", "--etc", etc.toString()));
+        command.addAll(List.of(serveOptions));
         Process process = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.to(output.toFile()))

@@ -34,10 +34,11 @@ public final class YuconCommand {
         return run(all);
     }
 
-    private static Result run(List<String> args) throws IOException, InterruptedException {
+    /** {@code yucon ARGS...}. */
+    public static Result run(List<String> args) throws IOException, InterruptedException {
         Path output = Files.createTempFile("yucon-command-", ".out");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-cp", System.getProperty("java.class.path"), "org.yucon.cli.Yucon"));
+                "-Xmx128m", "-Dyucon.cache=" + Uml.cacheDir(), "-cp", System.getProperty("java.class.path"), "org.yucon.cli.Yucon"));
         command.addAll(args);
         Process process = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
