@@ -55,11 +55,14 @@ public final class Recordings implements AutoCloseable {
     private final Set<Long> live = ConcurrentHashMap.newKeySet();
     /** Why a recording stopped before its viewer left, since the gateway started. */
     private final Map<Long, String> stopped = new ConcurrentHashMap<>();
+    /** Told each time a recording stops before its viewer left (the metrics count it). */
+    private final Runnable stoppedEarly;
 
-    public Recordings(Path stateDir, RecordingSettings settings, Clock clock) {
+    public Recordings(Path stateDir, RecordingSettings settings, Clock clock, Runnable stoppedEarly) {
         this.dir = stateDir.resolve("recordings");
         this.settings = settings;
         this.clock = clock;
+        this.stoppedEarly = stoppedEarly;
         ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> {
                     Thread t = new Thread(r, "recordings");
@@ -91,6 +94,7 @@ public final class Recordings implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             log.warn("recording {} of the console of {} ({}) did not start: {}", id, guest, account, e.toString());
             stopped.put(id, "did not start: " + e.getMessage());
+            stoppedEarly.run();
             return Recording.OFF;
         }
     }
@@ -119,6 +123,17 @@ public final class Recordings implements AutoCloseable {
     /** The file of a recording {@link #find} gave, as it is now (a live one grows). */
     public InputStream open(RecordingInfo info) throws IOException {
         return Files.newInputStream(file(info.guest(), info.id()), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** The bytes all recordings take on disk now. */
+    public long diskUse() {
+        return scan().stream().mapToLong(e -> {
+            try {
+                return Files.size(file(e.guest(), e.id()));
+            } catch (IOException gone) {
+                return 0;
+            }
+        }).sum();
     }
 
     /** Deletes the recordings past the age or total size kept; on the scheduler. Logs, never throws. */
@@ -158,6 +173,7 @@ public final class Recordings implements AutoCloseable {
         live.remove(id);
         if (why != null) {
             stopped.put(id, why);
+            stoppedEarly.run();
             log.warn("recording {} stopped before its viewer left: {}", id, why);
         }
     }

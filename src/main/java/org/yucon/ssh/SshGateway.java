@@ -55,7 +55,9 @@ public final class SshGateway implements AutoCloseable {
         this.audit = audit;
         this.metrics = metrics;
         this.passwords = passwordPool(settings.limits());
-        this.recordings = new Recordings(settings.stateDir(), settings.recording(), Clock.systemUTC());
+        this.recordings = new Recordings(settings.stateDir(), settings.recording(), Clock.systemUTC(),
+                metrics::recordingStopped);
+        metrics.recordings(recordings::diskUse);
         scheduler.scheduleWithFixedDelay(recordings::sweep, 0, SWEEP_EVERY.toMinutes(), TimeUnit.MINUTES);
         server.setHost(settings.listenAddress());
         server.setPort(settings.port());

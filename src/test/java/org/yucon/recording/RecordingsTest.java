@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,8 @@ class RecordingsTest {
     @TempDir
     Path state;
     private Recordings recordings;
+    /** Recordings that stopped before their viewer left, as the metrics count them. */
+    private final AtomicLong stoppedEarly = new AtomicLong();
     /** Sessions recorded and closed so far. */
     private long sessions;
 
@@ -40,7 +43,7 @@ class RecordingsTest {
     }
 
     private Recordings open(RecordingSettings settings) {
-        recordings = new Recordings(state, settings, CLOCK);
+        recordings = new Recordings(state, settings, CLOCK, stoppedEarly::incrementAndGet);
         return recordings;
     }
 
@@ -72,6 +75,15 @@ class RecordingsTest {
                 List.of(one.id(), one.guest(), one.account(), one.address(), one.start(), one.bytes(), one.live()));
         assertEquals(List.of(2L, 1L), recordings.list(g -> true).stream().map(RecordingInfo::id).toList(), "newest first");
         assertTrue(new String(recordings.open(one).readAllBytes(), StandardCharsets.UTF_8).contains("hello-42"));
+        assertEquals(Files.size(file) + Files.size(state.resolve("recordings/uml2/2.cast")), recordings.diskUse());
+    }
+
+    @Test
+    void aRecordingThatCannotStartLeavesTheConsoleAloneAndIsCounted() throws IOException {
+        Files.writeString(state.resolve("recordings"), "not a directory");
+        open(RecordingSettings.defaults());
+        assertSame(Recording.OFF, recordings.start("uml1", "alice", "/10.0.0.7:5555", "ssh channel 0"));
+        assertEquals(1, stoppedEarly.get());
     }
 
     @Test

@@ -78,7 +78,7 @@ class ChannelSinkTest {
     /** The recording has what went out on the channel, in the channel's order, lines told while held included. */
     @Test
     void theRecordingHasWhatTheViewerWasShownInThatOrder(@TempDir Path state) throws Exception {
-        try (Recordings recordings = new Recordings(state, RecordingSettings.defaults(), Clock.systemUTC())) {
+        try (Recordings recordings = new Recordings(state, RecordingSettings.defaults(), Clock.systemUTC(), () -> { })) {
             Recording recording = recordings.start("uml1", "alice", "/10.0.0.7:5555", "ssh channel 0");
             recording.window(80, 24);
             ChannelSink recorded = new ChannelSink(channel, () -> 2048, inFlight, recording);
