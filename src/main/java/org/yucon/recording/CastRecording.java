@@ -19,9 +19,6 @@ import java.util.function.BiConsumer;
  * <p>Nothing is written before the viewer's window size is known ({@link #window}): the header carries it.
  */
 final class CastRecording implements Recording {
-    /** How much may wait for the disk, per recording, before it is given up. */
-    static final long MAX_PENDING = 1 << 20;
-
     private enum State {
         /** Events queue; nothing is written until the size for the header is known. */
         SIZING,
@@ -40,6 +37,8 @@ final class CastRecording implements Recording {
     private final boolean input;
     private final OutputStream file;
     private final Executor writer;
+    /** How much may wait for the disk, this recording's and all of them together, before this one is given up. */
+    private final PendingBudget budget;
     /** Told once, on the writer thread, when the file is closed: why it stopped early, or null. */
     private final BiConsumer<Long, String> closed;
     private final long startNanos = System.nanoTime();
@@ -65,12 +64,13 @@ final class CastRecording implements Recording {
     private final EventText typedText = new EventText();
 
     CastRecording(long id, Asciicast.Header start, boolean input, OutputStream file, Executor writer,
-                  BiConsumer<Long, String> closed) {
+                  PendingBudget budget, BiConsumer<Long, String> closed) {
         this.id = id;
         this.start = start;
         this.input = input;
         this.file = file;
         this.writer = writer;
+        this.budget = budget;
         this.closed = closed;
     }
 
@@ -127,8 +127,9 @@ final class CastRecording implements Recording {
             if (state != State.SIZING && state != State.RECORDING) {
                 return;
             }
-            if (pending + bytes.length > MAX_PENDING) {
-                stop("the disk did not keep up (" + MAX_PENDING + " bytes waited)");
+            if (!budget.take(pending, bytes.length)) {
+                stop("the disk did not keep up (" + pending + " bytes of this recording waited, at most "
+                        + budget.each() + " each and " + budget.total() + " in all)");
                 return;
             }
             queue.add(new Event(System.nanoTime() - startNanos, code, bytes));
@@ -143,6 +144,7 @@ final class CastRecording implements Recording {
     private void stop(String why) {
         stopped = why;
         queue.clear();
+        budget.give(pending);
         pending = 0;
         state = State.ENDING;
         queueDrain();
@@ -159,6 +161,7 @@ final class CastRecording implements Recording {
     /** On the writer thread: writes what is queued; closes the file once the viewer left. */
     private void drain() {
         Event[] batch;
+        long taken;
         boolean ending;
         int width;
         int height;
@@ -169,6 +172,7 @@ final class CastRecording implements Recording {
             }
             batch = queue.toArray(new Event[0]);
             queue.clear();
+            taken = pending;
             pending = 0;
             ending = state == State.ENDING;
             width = headerColumns;
@@ -181,6 +185,8 @@ final class CastRecording implements Recording {
                 stop("writing failed: " + e.getMessage());
             }
             ending = true;
+        } finally {
+            budget.give(taken);
         }
         if (ending) {
             close();

@@ -50,6 +50,7 @@ public final class Recordings implements AutoCloseable {
     private final RecordingSettings settings;
     private final Clock clock;
     private final ExecutorService writer;
+    private final PendingBudget budget = PendingBudget.standard();
     private final AtomicLong lastId;
     /** Recordings whose viewer is still on the console (never deleted). */
     private final Set<Long> live = ConcurrentHashMap.newKeySet();
@@ -90,7 +91,7 @@ public final class Recordings implements AutoCloseable {
                     PosixFilePermissions.asFileAttribute(PrivateFiles.FILE)));
             live.add(id);
             Asciicast.Header header = new Asciicast.Header(guest, account, address, channel, clock.instant(), 0, 0);
-            return new CastRecording(id, header, settings.input(), out, writer, this::closed);
+            return new CastRecording(id, header, settings.input(), out, writer, budget, this::closed);
         } catch (IOException | RuntimeException e) {
             log.warn("recording {} of the console of {} ({}) did not start: {}", id, guest, account, e.toString());
             stopped.put(id, "did not start: " + e.getMessage());

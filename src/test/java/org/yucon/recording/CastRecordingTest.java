@@ -25,7 +25,7 @@ class CastRecordingTest {
     private final AtomicReference<String> stopped = new AtomicReference<>("not closed");
 
     private CastRecording recording(boolean input, OutputStream out) {
-        return new CastRecording(1, HEADER, input, out, writerTasks::add, (id, why) -> stopped.set(why));
+        return new CastRecording(1, HEADER, input, out, writerTasks::add, PendingBudget.standard(), (id, why) -> stopped.set(why));
     }
 
     private void runWriter() {
@@ -103,7 +103,7 @@ class CastRecordingTest {
         CastRecording r = recording(false, file);
         r.window(80, 24);
         byte[] chunk = new byte[32 * 1024];
-        for (int i = 0; i < 2 * CastRecording.MAX_PENDING / chunk.length; i++) {
+        for (int i = 0; i < 2 * PendingBudget.EACH / chunk.length; i++) {
             r.shown(chunk, chunk.length);
         }
         runWriter();
@@ -112,6 +112,26 @@ class CastRecordingTest {
         r.shown(bytes("later"), 5);
         runWriter();
         assertEquals(1, lines().size());
+    }
+
+    @Test
+    void whatWaitsInAllRecordingsTogetherIsBoundedToo() {
+        PendingBudget budget = new PendingBudget(100, 150);
+        AtomicReference<String> second = new AtomicReference<>("not closed");
+        CastRecording one = new CastRecording(1, HEADER, false, file, writerTasks::add, budget, (id, why) -> stopped.set(why));
+        CastRecording two = new CastRecording(2, HEADER, false, new ByteArrayOutputStream(), writerTasks::add, budget,
+                (id, why) -> second.set(why));
+        one.window(80, 24);
+        two.window(80, 24);
+        one.shown(new byte[100], 100);
+        two.shown(new byte[60], 60);
+        runWriter();
+        assertEquals("not closed", stopped.get(), "the first fits and goes on");
+        assertTrue(second.get().startsWith("the disk did not keep up"), second.get());
+        one.shown(new byte[100], 100);
+        one.end();
+        runWriter();
+        assertNull(stopped.get(), "what was written was given back");
     }
 
     @Test
