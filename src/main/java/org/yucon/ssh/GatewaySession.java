@@ -312,7 +312,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private void play(String id) throws IOException {
         Optional<RecordingInfo> recording = actions.recording(id);
         if (recording.isEmpty()) {
-            say(err, "no recording " + id + "; 'recordings' lists those this login may see");
+            say(err, Verbs.noRecording(id));
             finish(1);
         } else if (!hasTerminal()) {
             say(err, "play needs a terminal: use ssh -t, or 'recording " + id + "' for the file");

@@ -168,7 +168,7 @@ final class Verbs {
         String id = command.operands().get(0);
         Optional<RecordingInfo> recording = actions.recording(id);
         if (recording.isEmpty()) {
-            print(err, "no recording " + id + "; 'recordings' lists those this login may see");
+            print(err, noRecording(id));
             return 1;
         }
         try (InputStream in = actions.open(recording.get())) {
@@ -176,6 +176,11 @@ final class Verbs {
         }
         out.flush();
         return 0;
+    }
+
+    /** What {@code recording} and {@code play} answer for an id the login may not see, or that names nothing. */
+    static String noRecording(String id) {
+        return "no recording " + id + "; 'recordings' lists those this login may see";
     }
 
     private static String length(Duration d) {
