@@ -23,6 +23,7 @@ import org.yucon.auth.PasswordCheck;
 import org.yucon.config.AccountBook;
 import org.yucon.config.GatewaySettings;
 import org.yucon.guest.Guests;
+import org.yucon.recording.Recordings;
 import org.yucon.ssh.AuditLog;
 
 /**
@@ -46,7 +47,8 @@ public final class WebServer implements AutoCloseable {
 
     /** Starts serving; {@code pool} runs what may block (mconsole, the keeper, log files). */
     public static WebServer start(Path etc, GatewaySettings settings, Guests guests, AccountBook accounts,
-                                  PasswordCheck passwords, AuditLog audit, ScheduledExecutorService scheduler,
+                                  PasswordCheck passwords, AuditLog audit, Recordings recordings,
+                                  ScheduledExecutorService scheduler,
                                   Executor pool, int sshPort) throws IOException {
         WebCertificate.Loaded certificate = WebCertificate.ensure(settings.web(), settings.hostKeyDir());
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
@@ -61,7 +63,7 @@ public final class WebServer implements AutoCloseable {
         WebSessions sessions = new WebSessions(settings.web().idleTimeout(), settings.limits().sessionsPerAccount(),
                 settings.limits().sessionsTotal());
         GuestBoard board = new GuestBoard(guests, accounts, sshPort, scheduler, pool);
-        server.setHandler(new WebFront(new WebContext(etc, settings, guests, accounts, passwords, audit, pool), sessions, board));
+        server.setHandler(new WebFront(new WebContext(etc, settings, guests, accounts, passwords, audit, recordings, pool), sessions, board));
         server.setErrorHandler(WebServer::plainError);
         server.setStopTimeout(2000);
         scheduler.scheduleWithFixedDelay(() -> sessions.sweep(Instant.now()), 1, 1, TimeUnit.MINUTES);
