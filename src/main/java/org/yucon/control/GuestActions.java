@@ -107,6 +107,11 @@ public final class GuestActions {
         return access.may(GuestAction.WATCH_CONSOLE, guest) ? ConsoleRight.WATCH : ConsoleRight.NONE;
     }
 
+    /** A console event of this login's (attach, force, detach), in the audit trail with the login's channel. */
+    public void recordConsole(GuestSupervisor guest, String event, String result) {
+        audit.record(access.login(), from, event, guest.name(), result);
+    }
+
     /** The status of the guests the login may see now. */
     public List<GuestRow> status() {
         return visible().stream().map(GuestRow::of).collect(Collectors.toList());
