@@ -26,9 +26,9 @@ import org.yucon.util.SerialExecutor;
  * only once a step handled the last, so a paste goes to the guest no faster than the guest takes it, as over SSH.
  *
  * <p>The menu and the log pager of the SSH front are the page itself here: {@code ^A m} and {@code ^A d} go back to
- * the page, {@code ^A l} says where the log is.
+ * the page, {@code ^A l} says where the log is. Public only because Jetty calls the listener through method handles.
  */
-final class WebConsole implements Session.Listener, ConsoleKeys.Front {
+public final class WebConsole implements Session.Listener, ConsoleKeys.Front {
     private static final Logger log = LoggerFactory.getLogger(WebConsole.class);
 
     private final WebContext context;
