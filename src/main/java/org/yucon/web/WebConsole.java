@@ -1,6 +1,8 @@
 package org.yucon.web;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.RejectedExecutionException;
@@ -108,6 +110,12 @@ public final class WebConsole implements Session.Listener, ConsoleKeys.Front {
         });
     }
 
+    /** A socket that failed is closed next ({@link #onWebSocketClose}), which detaches. */
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        log.debug("web console of {} for {}: {}", guest.name(), login.login(), cause.toString());
+    }
+
     private void ack(byte[] rest) {
         if (rest.length == 4) {
             sink.acknowledged(ByteBuffer.wrap(rest).getInt() & 0xffffffffL);
@@ -135,11 +143,17 @@ public final class WebConsole implements Session.Listener, ConsoleKeys.Front {
             leave(login.login() + " may not watch the console of " + guest.name());
             return;
         }
-        console = ConsoleAttachment.attach(actions, guest, login.login() + "@" + login.from() + " (web)",
+        console = ConsoleAttachment.attach(actions, guest, login.login() + "@" + address() + " (web)",
                 right == ConsoleRight.WRITE, sink, escape, context.settings().console().replayLines(),
                 (changed, change) -> post(() -> told(changed, change)));
         log.info("{} attached to the console of {} from the web page", login.login(), guest.name());
         socket.demand();
+    }
+
+    /** The page's address as host:port, as the SSH front names its viewers. */
+    private String address() {
+        SocketAddress address = socket.getRemoteSocketAddress();
+        return address instanceof InetSocketAddress inet ? inet.getHostString() + ":" + inet.getPort() : String.valueOf(address);
     }
 
     private void type(byte[] bytes) throws IOException {

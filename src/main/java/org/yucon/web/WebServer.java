@@ -68,8 +68,9 @@ public final class WebServer implements AutoCloseable {
         // The console's WebSocket upgrades pass ConsoleSockets' gates; every other request goes to WebFront.
         WebSocketUpgradeHandler sockets = WebSocketUpgradeHandler.from(server, container -> {
             container.addMapping("/ws/console/*", new ConsoleSockets(context, front));
-            // A page's keep-alive comes every 20 s; a frame of keys or a paste is at most this big.
-            container.setIdleTimeout(Duration.ofSeconds(60));
+            // A page's keep-alive comes every 20 s, but a hidden tab's timers may fire once a minute only; a
+            // stalled page sends nothing and is sent nothing. A frame of keys or a paste is at most 64 KiB.
+            container.setIdleTimeout(Duration.ofMinutes(10));
             container.setMaxBinaryMessageSize(64 << 10);
             container.setMaxTextMessageSize(1 << 10);
         });
