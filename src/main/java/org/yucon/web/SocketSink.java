@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.yucon.control.ViewerLines;
 import org.yucon.control.ViewerSink;
-import org.yucon.util.Printable;
 
 /**
  * A console viewer's WebSocket: output goes out as {@link ConsoleProtocol#OUTPUT} frames, and only while fewer than
@@ -72,23 +72,17 @@ final class SocketSink implements ViewerSink {
 
     @Override
     public void missed(long bytes) throws IOException {
-        tell(bytes + " bytes of console output were skipped: this viewer fell behind (the console log has them)");
+        tell(ViewerLines.missed(bytes));
     }
 
     @Override
     public void tell(String... lines) throws IOException {
-        StringBuilder text = new StringBuilder("\r\n");
-        for (String line : lines) {
-            text.append("[yucon] ").append(Printable.of(line)).append("\r\n");
-        }
-        line(text.toString().getBytes(StandardCharsets.UTF_8));
+        line(ViewerLines.told(lines));
     }
 
     @Override
     public void replay(byte[] output, String what) throws IOException {
-        tell(what + ":");
-        line(output);
-        tell("end of the replay");
+        line(ViewerLines.replay(output, what));
     }
 
     @Override

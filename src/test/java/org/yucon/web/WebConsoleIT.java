@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,16 +27,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.yucon.testing.Await;
+import org.yucon.testing.Chromium;
 import org.yucon.testing.GatewayFixture;
 import org.yucon.testing.SshScreen;
 import org.yucon.testing.TestHost;
 import org.yucon.testing.Uml;
 import org.yucon.testing.WebClient;
-import org.yucon.util.FileTrees;
 
 /**
  * The console in the browser against a real gateway and a real UML guest, in Debian's headless Chromium (as
@@ -56,7 +50,7 @@ class WebConsoleIT {
     static final GatewayFixture gateway = GatewayFixture.startedBy(dir -> TestHost.startGuests(dir, Uml.image(),
             Map.of("uml1", List.of())));
     private static WebClient http;
-    private static Path browserDir;
+    private static Chromium chromium;
     private static WebDriver browser;
 
     @BeforeAll
@@ -64,26 +58,14 @@ class WebConsoleIT {
         TestHost host = gateway.host();
         assertTrue(host.guest("uml1").boot().ok(), "uml1 boots");
         http = new WebClient(host.gateway().web().orElseThrow().port(), host.dir().resolve("hostkeys").resolve("web_cert.pem"));
-        browserDir = Files.createTempDirectory("yucon-chromium-");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + browserDir, "--window-size=1200,800");
-        options.setAcceptInsecureCerts(true);
-        browser = new ChromeDriver(service, options);
+        chromium = Chromium.start(1200, 800);
+        browser = chromium.driver();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (browser != null) {
-                browser.quit();
-            }
-        } finally {
-            FileTrees.delete(browserDir);
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -114,7 +96,7 @@ class WebConsoleIT {
     @Test
     @Order(2)
     void theBrowserLogsInTypesFollowsTheWindowAndSharesTheConsoleWithAnSshViewer() throws Exception {
-        logIn("uml1");
+        chromium.logIn(http, "uml1");
         browser.get(http.origin() + "/console/uml1");
         awaitTerminal("attached", s -> browser.findElement(By.id("console-state")).getText().equals("attached"));
         type("\n");
@@ -228,16 +210,6 @@ class WebConsoleIT {
         return text.substring(Math.max(0, text.length() - 2000));
     }
 
-    private static void logIn(String login) {
-        browser.manage().deleteAllCookies();
-        browser.get(http.origin() + "/login");
-        browser.findElement(By.name("login")).sendKeys(login);
-        browser.findElement(By.name("password")).sendKeys(TestHost.PASSWORD);
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
-        Await.until(login + " logged in", TIMEOUT, () -> browser.getCurrentUrl().equals(http.origin() + "/"),
-                browser::getCurrentUrl);
-    }
-
     private static void type(String keys) {
         browser.findElement(By.cssSelector("#terminal textarea")).sendKeys(keys);
     }
@@ -265,16 +237,6 @@ class WebConsoleIT {
     }
 
     private static void awaitAudit(String... texts) {
-        Path log = gateway.host().config().gateway().stateDir().resolve("audit.log");
-        Await.until("an audit line with " + List.of(texts), TIMEOUT, () -> read(log).lines()
-                .anyMatch(line -> List.of(texts).stream().allMatch(line::contains)), () -> read(log));
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (java.io.IOException e) {
-            return e.toString();
-        }
+        Chromium.awaitAudit(gateway.host(), texts);
     }
 }
