@@ -20,7 +20,7 @@ final class ConsoleProtocol {
     /** Page to gateway: send no output until CONTINUE (the page's scroll lock). */
     static final byte PAUSE = 'p';
     static final byte CONTINUE = 'c';
-    /** Page to gateway: one escape command by its key (w, a, f, g, r, b then a key, d, ?), as its buttons send it. */
+    /** Page to gateway: one escape command by its key (w, a, f, s, r, b then a key, d, ?), as its buttons send it. */
     static final byte COMMAND = 'k';
 
     /** Gateway to page: console output and the gateway's own lines, bytes for the terminal. */

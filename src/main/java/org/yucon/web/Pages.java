@@ -63,7 +63,7 @@ final class Pages {
                 <button type="button" data-key="w" title="who is on this console (^A w)">Who</button>
                 <button type="button" data-key="a" title="ask for write (^A a)">Ask write</button>
                 <button type="button" data-key="f" title="force write (^A f)">Force write</button>
-                <button type="button" data-key="g" title="give up write (^A g)">Give up write</button>
+                <button type="button" data-key="s" title="give up write (^A s)">Give up write</button>
                 <button type="button" data-key="r" title="the last lines again (^A r)">Replay</button>
                 <label>SysRq <select id="sysrq"><option value="">…</option><option value="s">s sync</option>
                 <option value="u">u remount read-only</option><option value="b">b reboot</option>

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.yucon.testing.Await;
 import org.yucon.testing.Chromium;
@@ -170,6 +171,29 @@ class WebConsoleIT {
                     () -> stalled.text().contains("bytes of console output were skipped"), () -> tail(stalled.text()));
         }
         socket.abort();
+    }
+
+    @Test
+    @Order(4)
+    void aFloodReachesAKeepingUpBrowserWholeAndInOrder() throws Exception {
+        browser.get(http.origin() + "/console/uml1");
+        awaitTerminal("attached", s -> browser.findElement(By.id("console-state")).getText().equals("attached"));
+        browser.findElement(By.cssSelector("button[data-key=f]")).click();
+        awaitTerminal("writing", s -> s.contains("you write now"));
+        // Some 2 MB, twice the ring: a browser that fell behind would be told what it skipped.
+        type("clear; seq 1 300000; echo end-$((1+1))\n");
+        Await.until("the flood's end in the browser", Duration.ofSeconds(120), () -> terminal().contains("\nend-2"),
+                WebConsoleIT::terminal);
+        @SuppressWarnings("unchecked")
+        List<String> lines = (List<String>) ((JavascriptExecutor) browser).executeScript(
+                "const b = term.buffer.active, out = [];"
+                + "for (let i = 0; i < b.length; i++) out.push(b.getLine(i).translateToString(true)); return out;");
+        assertFalse(lines.stream().anyMatch(l -> l.contains("skipped")), "the browser skipped output");
+        List<String> numbers = lines.stream().filter(l -> l.matches("\\d+")).toList();
+        assertEquals("300000", numbers.get(numbers.size() - 1));
+        for (int i = 1; i < numbers.size(); i++) {
+            assertEquals(Long.parseLong(numbers.get(i - 1)) + 1, Long.parseLong(numbers.get(i)), "in order, none lost");
+        }
     }
 
     private static void assertRefused(java.util.concurrent.CompletableFuture<WebSocket> socket, int status) throws Exception {
