@@ -35,6 +35,7 @@ import org.yucon.testing.SshScreen;
 import org.yucon.testing.TestHost;
 import org.yucon.testing.Uml;
 import org.yucon.testing.WebClient;
+import org.yucon.testing.YuconCommand;
 
 /**
  * The console in the browser against a real gateway and a real UML guest, in Debian's headless Chromium (as
@@ -194,6 +195,22 @@ class WebConsoleIT {
         for (int i = 1; i < numbers.size(); i++) {
             assertEquals(Long.parseLong(numbers.get(i - 1)) + 1, Long.parseLong(numbers.get(i)), "in order, none lost");
         }
+    }
+
+    @Test
+    @Order(5)
+    void aPageWhoseLoginMayNoLongerSeeTheGuestIsDetachedAtOnce() throws Exception {
+        String cookie = http.login("uml1", TestHost.PASSWORD);
+        String csrf = http.csrf(cookie);
+        Collect page = new Collect();
+        WebSocket socket = http.socket(PATH, Optional.of(cookie), Optional.of(http.origin()),
+                List.of(ConsoleProtocol.NAME, ConsoleProtocol.TOKEN_PREFIX + csrf), page).get(10, TimeUnit.SECONDS);
+        Await.until("attached", TIMEOUT, () -> page.text().contains("console of uml1"), page::text);
+        YuconCommand.Result revoked = YuconCommand.account(gateway.host().config().etc(), "revoke", "uml1", "uml1");
+        assertEquals(0, revoked.status(), revoked.toString());
+        Await.until("detached by the revocation", Duration.ofSeconds(8),
+                () -> page.text().contains("uml1 may no longer see uml1; detached"), () -> tail(page.text()));
+        socket.abort();
     }
 
     private static void assertRefused(java.util.concurrent.CompletableFuture<WebSocket> socket, int status) throws Exception {
