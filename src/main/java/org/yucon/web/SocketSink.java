@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.yucon.control.ViewerLines;
@@ -26,7 +27,8 @@ final class SocketSink implements ViewerSink {
     /** Bytes sent and not yet rendered by the page: the page's buffer, and so its memory, is bounded by this. */
     static final int WINDOW = 256 << 10;
 
-    private final Session socket;
+    /** Sends one frame; Jetty queues it (the window bounds what can be queued). */
+    private final Consumer<ByteBuffer> frames;
     private final Object lock = new Object();
     /** Guarded by lock. */
     private long unacknowledged;
@@ -36,8 +38,13 @@ final class SocketSink implements ViewerSink {
     /** Guarded by lock: lines told while held, in order. */
     private final List<byte[]> waiting = new ArrayList<>();
 
-    SocketSink(Session socket) {
-        this.socket = socket;
+    SocketSink(Consumer<ByteBuffer> frames) {
+        this.frames = frames;
+    }
+
+    /** The sink of a Jetty WebSocket: frames are sent without waiting. */
+    static SocketSink of(Session socket) {
+        return new SocketSink(frame -> socket.sendBinary(frame, Callback.NOOP));
     }
 
     @Override
@@ -138,7 +145,7 @@ final class SocketSink implements ViewerSink {
     void control(byte type, String text) {
         synchronized (lock) {
             byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-            socket.sendBinary(ConsoleProtocol.frame(type, bytes, bytes.length), Callback.NOOP);
+            frames.accept(ConsoleProtocol.frame(type, bytes, bytes.length));
         }
     }
 
@@ -153,13 +160,12 @@ final class SocketSink implements ViewerSink {
         }
     }
 
-    /** Caller holds the lock. Jetty queues the frame; the window bounds what can be queued. */
+    /** Caller holds the lock. */
     private void send(byte[] bytes, int length) {
         if (closed) {
             return;
         }
         unacknowledged += length;
-        ByteBuffer frame = ConsoleProtocol.frame(ConsoleProtocol.OUTPUT, bytes, length);
-        socket.sendBinary(frame, Callback.NOOP);
+        frames.accept(ConsoleProtocol.frame(ConsoleProtocol.OUTPUT, bytes, length));
     }
 }

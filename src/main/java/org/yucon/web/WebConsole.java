@@ -66,7 +66,7 @@ public final class WebConsole implements Session.Listener, ConsoleKeys.Front {
     @Override
     public void onWebSocketOpen(Session session) {
         socket = session;
-        sink = new SocketSink(session);
+        sink = SocketSink.of(session);
         rights.listen(rightsChanged);
         post(this::attach);
     }
