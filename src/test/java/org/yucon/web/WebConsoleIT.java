@@ -86,6 +86,13 @@ class WebConsoleIT {
                 List.of(ConsoleProtocol.NAME, ConsoleProtocol.TOKEN_PREFIX + csrf + "x"), new Collect()), 403);
         assertRefused(http.socket("/ws/console/uml9", Optional.of(cookie), origin, good, new Collect()), 404);
 
+        java.net.http.HttpResponse<String> page = http.get("/console/uml1", Optional.of(cookie));
+        assertEquals(200, page.statusCode());
+        String csp = page.headers().firstValue("Content-Security-Policy").orElse("");
+        assertTrue(csp.contains("script-src 'self';") && csp.contains("frame-ancestors 'none'"), csp);
+        assertFalse(page.body().contains("<script>"), "no inline script");
+        assertEquals(404, http.get("/console/uml9", Optional.of(cookie)).statusCode());
+
         Collect output = new Collect();
         WebSocket socket = http.socket(PATH, Optional.of(cookie), origin, good, output).get(10, TimeUnit.SECONDS);
         assertEquals(ConsoleProtocol.NAME, socket.getSubprotocol());
