@@ -16,8 +16,9 @@ import java.util.Optional;
  * @param limits        defences of the logins
  * @param web           the web page's HTTPS server
  * @param metrics       the Prometheus scrape endpoint, off by default
+ * @param recording     how console sessions are recorded
  */
 public record GatewaySettings(String listenAddress, int port, Path hostKeyDir, Path stateDir,
                               Optional<Path> kernel, ConsoleSettings console, LoginLimits limits,
-                              WebSettings web, MetricsSettings metrics) {
+                              WebSettings web, MetricsSettings metrics, RecordingSettings recording) {
 }

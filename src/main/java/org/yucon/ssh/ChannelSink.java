@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.LongSupplier;
 import org.yucon.control.ViewerLines;
 import org.yucon.control.ViewerSink;
+import org.yucon.recording.Recording;
 
 /**
  * A console viewer's SSH channel. Console output and the gateway's own lines ({@link #tell}) share the channel's
@@ -29,16 +30,19 @@ final class ChannelSink implements ViewerSink {
     /** Bytes the client's window takes now: what the channel can send without waiting. */
     private final LongSupplier window;
     private final PacketsInFlight inFlight;
+    /** Records what went out on the channel, in the channel's order; never waits. */
+    private final Recording recording;
     private final Object lock = new Object();
     /** Guarded by lock: written by the session's steps, waited on by the pump. */
     private boolean held;
     /** Guarded by lock: lines told while held, in order. */
     private final List<byte[]> waiting = new ArrayList<>();
 
-    ChannelSink(OutputStream out, LongSupplier window, PacketsInFlight inFlight) {
+    ChannelSink(OutputStream out, LongSupplier window, PacketsInFlight inFlight, Recording recording) {
         this.out = out;
         this.window = window;
         this.inFlight = inFlight;
+        this.recording = recording;
     }
 
     /**
@@ -137,5 +141,6 @@ final class ChannelSink implements ViewerSink {
         } catch (RuntimeException e) {
             throw new IOException("the SSH channel failed: " + e, e);
         }
+        recording.shown(bytes, length);
     }
 }

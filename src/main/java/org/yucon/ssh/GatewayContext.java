@@ -6,6 +6,7 @@ import org.yucon.config.AccountBook;
 import org.yucon.config.GatewaySettings;
 import org.yucon.guest.Guests;
 import org.yucon.metrics.Metrics;
+import org.yucon.recording.Recordings;
 import org.yucon.tui.MenuTicker;
 
 /**
@@ -14,5 +15,6 @@ import org.yucon.tui.MenuTicker;
  * {@link org.yucon.control.GuestActions}.
  */
 record GatewayContext(Guests guests, AccountBook accounts, GatewaySettings settings, ScheduledExecutorService scheduler,
-                      Executor sessions, MenuTicker menuTicker, AuditLog audit, Metrics metrics) {
+                      Executor sessions, MenuTicker menuTicker, AuditLog audit, Metrics metrics,
+                      Recordings recordings) {
 }

@@ -24,6 +24,7 @@ import org.yucon.config.GatewaySettings;
 import org.yucon.config.LoginLimits;
 import org.yucon.guest.Guests;
 import org.yucon.metrics.Metrics;
+import org.yucon.recording.Recordings;
 import org.yucon.tui.MenuTicker;
 
 /**
@@ -41,7 +42,8 @@ public final class SshGateway implements AutoCloseable {
      * web page shares.
      */
     public SshGateway(GatewaySettings settings, AccountBook accounts, Guests guests, ScheduledExecutorService scheduler,
-                      Executor sessions, KeyPairProvider hostKeys, AuditLog audit, PasswordCheck passwords, Metrics metrics) {
+                      Executor sessions, KeyPairProvider hostKeys, AuditLog audit, PasswordCheck passwords, Metrics metrics,
+                      Recordings recordings) {
         this.audit = audit;
         this.metrics = metrics;
         server.setHost(settings.listenAddress());
@@ -52,7 +54,7 @@ public final class SshGateway implements AutoCloseable {
         ciphers();
         authentication(new AccountAuthenticator(accounts, passwords, audit));
         onlyOurSessions(new GatewayContext(guests, accounts, settings, scheduler, sessions,
-                new MenuTicker(guests, scheduler, sessions), audit, metrics), accounts, settings.limits());
+                new MenuTicker(guests, scheduler, sessions), audit, metrics, recordings), accounts, settings.limits());
         limits(settings.limits(), scheduler);
     }
 

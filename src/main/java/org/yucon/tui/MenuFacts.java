@@ -21,8 +21,9 @@ import org.yucon.util.Uptime;
  * clock and uptimes are kept to the minute: figures to the second would make every read differ.
  *
  * @param guests by guest name
+ * @param alerts what is wrong with the host as a whole, for admins ({@link org.yucon.guest.Alerts})
  */
-record MenuFacts(HostFacts host, String clock, Map<String, GuestFacts> guests) {
+record MenuFacts(HostFacts host, String clock, Map<String, GuestFacts> guests, List<String> alerts) {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     /**
@@ -49,7 +50,7 @@ record MenuFacts(HostFacts host, String clock, Map<String, GuestFacts> guests) {
 
         private static String describe(GuestStatus status, Optional<GuestStats> stats) {
             String label = status.state().label();
-            if (stats.isPresent()) {
+            if (stats.isPresent() && !status.detail().equals(GuestSupervisor.CONSOLE_LOST)) {
                 return label + " (up " + uptime(stats.get().uptime()) + ")";
             }
             return status.detail().isEmpty() ? label : label + " (" + status.detail() + ")";
@@ -70,12 +71,12 @@ record MenuFacts(HostFacts host, String clock, Map<String, GuestFacts> guests) {
     }
 
     /** Reads them now; a running guest's figures come from its mconsole (at most once a second, GuestSupervisor). */
-    static MenuFacts read(List<GuestSupervisor> all) {
+    static MenuFacts read(List<GuestSupervisor> all, List<String> alerts) {
         Map<String, GuestFacts> guests = new HashMap<>();
         for (GuestSupervisor guest : all) {
             guests.put(guest.name(), GuestFacts.read(guest));
         }
-        return new MenuFacts(HostFacts.read(), LocalDateTime.now().format(CLOCK), guests);
+        return new MenuFacts(HostFacts.read(), LocalDateTime.now().format(CLOCK), guests, List.copyOf(alerts));
     }
 
     /** The facts of {@code guest}, read now if it came after this read. */

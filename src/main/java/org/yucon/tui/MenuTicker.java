@@ -45,7 +45,7 @@ public final class MenuTicker {
      */
     public Guests.Subscription subscribe(Runnable listener) {
         if (listeners.isEmpty()) {
-            facts = MenuFacts.read(guests.all());
+            facts = MenuFacts.read(guests.all(), guests.alerts().current());
         }
         listeners.add(listener);
         return () -> listeners.remove(listener);
@@ -64,7 +64,7 @@ public final class MenuTicker {
     private void read() {
         readQueued.set(false);
         try {
-            MenuFacts now = MenuFacts.read(guests.all());
+            MenuFacts now = MenuFacts.read(guests.all(), guests.alerts().current());
             if (!now.equals(facts)) {
                 facts = now;
                 listeners.forEach(Runnable::run);

@@ -3,7 +3,6 @@ package org.yucon.web;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -11,6 +10,7 @@ import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.yucon.control.ViewerLines;
 import org.yucon.control.ViewerSink;
+import org.yucon.recording.Recording;
 
 /**
  * A console viewer's WebSocket: output goes out as {@link ConsoleProtocol#OUTPUT} frames, and only while fewer than
@@ -38,13 +38,17 @@ final class SocketSink implements ViewerSink {
     /** Guarded by lock: lines told while held, in order. */
     private final List<byte[]> waiting = new ArrayList<>();
 
-    SocketSink(Consumer<ByteBuffer> frames) {
+    /** What the page is shown, as it goes out. */
+    private final Recording recording;
+
+    SocketSink(Consumer<ByteBuffer> frames, Recording recording) {
         this.frames = frames;
+        this.recording = recording;
     }
 
     /** The sink of a Jetty WebSocket: frames are sent without waiting. */
-    static SocketSink of(Session socket) {
-        return new SocketSink(frame -> socket.sendBinary(frame, Callback.NOOP));
+    static SocketSink of(Session socket, Recording recording) {
+        return new SocketSink(frame -> socket.sendBinary(frame, Callback.NOOP), recording);
     }
 
     @Override
@@ -141,13 +145,6 @@ final class SocketSink implements ViewerSink {
         }
     }
 
-    /** The page's own frame (detached, with why), after everything sent before it. */
-    void control(byte type, String text) {
-        synchronized (lock) {
-            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-            frames.accept(ConsoleProtocol.frame(type, bytes, bytes.length));
-        }
-    }
 
     /** Lines never wait for the window (they are few and short: one per command typed), only for a hold. */
     private void line(byte[] bytes) {
@@ -167,5 +164,6 @@ final class SocketSink implements ViewerSink {
         }
         unacknowledged += length;
         frames.accept(ConsoleProtocol.frame(ConsoleProtocol.OUTPUT, bytes, length));
+        recording.shown(bytes, length);
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -19,6 +20,7 @@ import org.yucon.control.ConsoleRight;
 import org.yucon.control.GuestActions;
 import org.yucon.control.ViewerSink;
 import org.yucon.guest.GuestSupervisor;
+import org.yucon.recording.Recording;
 import org.yucon.util.SerialExecutor;
 
 /**
@@ -43,9 +45,10 @@ public final class WebConsole implements Session.Listener, ConsoleKeys.Front {
     private final AccessChanges rights;
     private final Runnable rightsChanged = () -> post(this::keepRights);
 
-    // Set once by onWebSocketOpen, before the first step.
+    /** Set once by onWebSocketOpen, before the first step. */
     private Session socket;
-    private SocketSink sink;
+    /** Set once by the attach step, before the socket is asked for its first frame; read on Jetty's threads. */
+    private volatile SocketSink sink;
 
     // Owned by the steps.
     private ConsoleAttachment console;
@@ -66,7 +69,6 @@ public final class WebConsole implements Session.Listener, ConsoleKeys.Front {
     @Override
     public void onWebSocketOpen(Session session) {
         socket = session;
-        sink = SocketSink.of(session);
         rights.listen(rightsChanged);
         post(this::attach);
     }
@@ -102,8 +104,10 @@ public final class WebConsole implements Session.Listener, ConsoleKeys.Front {
     @Override
     public void onWebSocketClose(int status, String reason) {
         rights.unlisten(rightsChanged);
-        sink.close();
         post(() -> {
+            if (sink != null) {
+                sink.close();
+            }
             if (console != null) {
                 leaveConsole();
             }
@@ -143,8 +147,11 @@ public final class WebConsole implements Session.Listener, ConsoleKeys.Front {
             leave(login.login() + " may not watch the console of " + guest.name());
             return;
         }
-        console = ConsoleAttachment.attach(actions, guest, login.login() + "@" + address() + " (web)",
-                right == ConsoleRight.WRITE, sink, escape, context.settings().console().replayLines(),
+        String who = login.login() + "@" + address() + " (web)";
+        Recording recording = actions.record(guest, "web " + address());
+        sink = SocketSink.of(socket, recording);
+        console = ConsoleAttachment.attach(actions, guest, who, right == ConsoleRight.WRITE, sink, recording, escape,
+                context.settings().console().replayLines(),
                 (changed, change) -> post(() -> told(changed, change)));
         log.info("{} attached to the console of {} from the web page", login.login(), guest.name());
         socket.demand();
@@ -212,7 +219,9 @@ public final class WebConsole implements Session.Listener, ConsoleKeys.Front {
         if (console != null) {
             leaveConsole();
         }
-        sink.control(ConsoleProtocol.DETACHED, why);
+        byte[] text = why.getBytes(StandardCharsets.UTF_8);
+        // After everything sent before it: Jetty sends a socket's frames in order.
+        socket.sendBinary(ConsoleProtocol.frame(ConsoleProtocol.DETACHED, text, text.length), Callback.NOOP);
         socket.close();
     }
 

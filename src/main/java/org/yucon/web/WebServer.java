@@ -25,6 +25,7 @@ import org.yucon.auth.PasswordCheck;
 import org.yucon.config.AccountBook;
 import org.yucon.config.GatewaySettings;
 import org.yucon.guest.Guests;
+import org.yucon.recording.Recordings;
 import org.yucon.ssh.AuditLog;
 
 /**
@@ -48,7 +49,8 @@ public final class WebServer implements AutoCloseable {
 
     /** Starts serving; {@code pool} runs what may block (mconsole, the keeper, log files). */
     public static WebServer start(Path etc, GatewaySettings settings, Guests guests, AccountBook accounts,
-                                  PasswordCheck passwords, AuditLog audit, ScheduledExecutorService scheduler,
+                                  PasswordCheck passwords, AuditLog audit, Recordings recordings,
+                                  ScheduledExecutorService scheduler,
                                   Executor pool, int sshPort) throws IOException {
         WebCertificate.Loaded certificate = WebCertificate.ensure(settings.web(), settings.hostKeyDir());
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
@@ -63,7 +65,7 @@ public final class WebServer implements AutoCloseable {
         WebSessions sessions = new WebSessions(settings.web().idleTimeout(), settings.limits().sessionsPerAccount(),
                 settings.limits().sessionsTotal());
         GuestBoard board = new GuestBoard(guests, accounts, sshPort, scheduler, pool);
-        WebContext context = new WebContext(etc, settings, guests, accounts, passwords, audit, pool);
+        WebContext context = new WebContext(etc, settings, guests, accounts, passwords, audit, recordings, pool);
         WebFront front = new WebFront(context, sessions, board);
         // The console's WebSocket upgrades pass ConsoleSockets' gates; every other request goes to WebFront.
         WebSocketUpgradeHandler sockets = WebSocketUpgradeHandler.from(server, container -> {

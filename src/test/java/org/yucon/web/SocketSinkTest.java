@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.yucon.recording.Recording;
 import org.yucon.testing.Await;
 
 /** The WebSocket sink's flow control: what the page has not rendered bounds what the gateway sends. */
@@ -19,7 +20,7 @@ class SocketSinkTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final List<ByteBuffer> frames = new CopyOnWriteArrayList<>();
-    private final SocketSink sink = new SocketSink(frames::add);
+    private final SocketSink sink = new SocketSink(frames::add, Recording.OFF);
 
     @Test
     void outputWaitsWhileAWindowIsUnacknowledgedAndGoesOnWhenThePageRendered() throws Exception {
