@@ -70,6 +70,7 @@ public final class ConsoleAttachment {
         }
         ConsoleAttachment attachment = new ConsoleAttachment(actions, guest, viewer, sink, recording, escape, replayLines,
                 mayWrite);
+        actions.recordConsole(guest, "console-attach", viewer.isWriter() ? "writer" : "read-only");
         attachment.tell("console of " + guest.name() + " (" + guest.status().state().label().toLowerCase() + "); " + escape.hint());
         if (!viewer.isWriter()) {
             attachment.tell("read-only: " + attachment.writerName() + " writes; " + attachment.key('a') + " asks for write, "
@@ -144,6 +145,7 @@ public final class ConsoleAttachment {
     /** Leaves the console, whatever the reason; the viewer's own teardown hands write on. */
     public void leave() {
         viewer.detach();
+        actions.recordConsole(guest, "console-detach", "ok");
         recording.end();
     }
 
@@ -167,6 +169,7 @@ public final class ConsoleAttachment {
     public void forceWrite(int columns, int rows) throws IOException {
         String previous = writerName();
         if (viewer.forceWrite() == Role.WRITER) {
+            actions.recordConsole(guest, "console-force", previous.equals(viewer.who()) ? "ok" : "from " + previous);
             viewer.resize(columns, rows);
             tell("you write now" + (previous.equals(viewer.who()) ? "" : "; " + previous + " is read-only"));
         } else {

@@ -113,6 +113,11 @@ public final class GuestActions {
         return access.may(GuestAction.WATCH_CONSOLE, guest) ? ConsoleRight.WATCH : ConsoleRight.NONE;
     }
 
+    /** A console event of this login's (attach, force, detach), in the audit trail with the login's channel. */
+    public void recordConsole(GuestSupervisor guest, String event, String result) {
+        audit.record(access.login(), from, event, guest.name(), result);
+    }
+
     /** Starts recording the login's attachment to the guest's console, on {@code channel} (as the title names it). */
     public Recording record(GuestSupervisor guest, String channel) {
         return recordings.start(guest.name(), access.login(), from, channel);
