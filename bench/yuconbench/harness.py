@@ -67,7 +67,9 @@ class Bench:
             # 100 viewers and 1,000 idle menus come from one account and one address, many logging in at once
             # (as OpenSSH's MaxStartups 1000 below).
             '[limits]\nsessions_per_account = 5000\nsessions_total = 5000\nthrottle_failures = 1000000\n'
-            'max_startups = "1000"\nper_source_max_startups = 1000\n')
+            'max_startups = "1000"\nper_source_max_startups = 1000\n'
+            # The web page as users get it, on a port of its own: the default (8443) may be another gateway's.
+            f'[web]\nport = {free_port()}\n')
         if guests is None:
             guests = {g: (f'kernel = "{BENCH / "synthetic.py"}"\n' if g == "syn" else "")
                       + f'memory = "64M"\nshutdown_timeout = "5s"\n[[disk]]\nimage = "{self.image}"\n'
@@ -384,7 +386,7 @@ class Bench:
             lat = self.echo(t, w, keys or self.args.keys)
             rec.p50, rec.p99 = pct(lat, 50), pct(lat, 99)
             rec.cpu_us_key, rec.steal_us_key = machine_cost(ticks_since(before), len(lat) / 1e6)
-            compiled_after = self.compiler_ticks(peer)
+            compiled_after = self.peers[peer].compiler_ticks()
             if compiled is not None and compiled_after is not None:
                 rec.compiler_ms = (compiled_after - compiled) * 10
             stage = "flood"
