@@ -97,7 +97,9 @@ class Soak:
         (etc / "yucon.toml").write_text(
             f'[ssh]\nport = {self.port}\nhost_keys = "{self.work / "hostkeys"}"\n'
             f'[paths]\nstate = "{self.work / "state"}"\n'
-            '[limits]\nthrottle_failures = 1000000\n')
+            '[limits]\nthrottle_failures = 1000000\n'
+            # The web page on a port of its own: the default (8443) may be another gateway's.
+            f'[web]\nport = {free_port()}\n')
         for g in self.guests:
             (etc / "guests" / f"{g}.toml").write_text(
                 f'memory = "48M"\nshutdown_timeout = "10s"\n[[disk]]\nimage = "{self.image}"\n'
