@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from yuconbench.figures import pct  # noqa: E402
 from yuconbench.harness import Bench  # noqa: E402
-from yuconbench.procs import become_subreaper, free_port, jit_ticks, log  # noqa: E402
+from yuconbench.procs import become_subreaper, cpu_ticks, free_port, jit_ticks, log  # noqa: E402
 
 
 def main():
@@ -36,6 +36,7 @@ def main():
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--keys", type=int, default=1000)
     p.add_argument("--warm-keys", type=int, default=6000)
+    p.add_argument("--start-only", action="store_true", help="only the starts: time and CPU to the SSH banner")
     args = p.parse_args()
     javas = args.java or ["java"] * len(args.opts)
     work = Path(args.work)
@@ -63,13 +64,23 @@ def main():
             for i in order:
                 stop_gateway(b)
                 use(b, javas[i], args.opts[i])
+                if args.start_only:
+                    rec = start(b)
+                    runs[i].append(rec)
+                    log(f"set {i} round {rnd + 1}: start {rec['start_ms']:.0f} ms, gateway CPU {rec['start_cpu_ms']} ms")
+                    continue
                 rec = cold_and_warm(b, args)
                 runs[i].append(rec)
                 log(f"set {i} round {rnd + 1}: start {rec['start_ms']:.0f} ms; cold p50 {rec['cold_p50']:.3f} p99 "
                     f"{rec['cold_p99']:.3f} ms (slowest 1 % at keys {rec['slow_at']}); JIT during the cold keys "
-                    f"{rec['jit_ms']} ms; slowest 12 cold {rec['slowest']}, warm {rec['warm_slowest']}; warm p50 {rec['warm_p50']:.3f} p99 {rec['warm_p99']:.3f} ms; "
+                    f"{rec['jit_ms']} ms, gateway CPU cold / warm keys {rec['cold_cpu_ms']} / {rec['warm_cpu_ms']} ms; slowest 12 cold {rec['slowest']}, warm {rec['warm_slowest']}; warm p50 {rec['warm_p50']:.3f} p99 {rec['warm_p99']:.3f} ms; "
                     f"cold/warm p99 {rec['cold_p99'] / rec['warm_p99']:.2f}")
         for i, recs in runs.items():
+            if args.start_only:
+                print(f"set {i} ({javas[i]} {args.opts[i]}): medians of {len(recs)}: start "
+                      f"{statistics.median(r['start_ms'] for r in recs):.0f} ms, gateway CPU "
+                      f"{statistics.median(r['start_cpu_ms'] for r in recs):.0f} ms")
+                continue
             m = {k: statistics.median(r[k] for r in recs) for k in ("start_ms", "cold_p99", "warm_p99", "jit_ms")}
             ratio = statistics.median(r["cold_p99"] / r["warm_p99"] for r in recs)
             print(f"set {i} ({javas[i]} {args.opts[i]}): medians of {len(recs)}: start {m['start_ms']:.0f} ms, cold p99 "
@@ -92,24 +103,33 @@ def use(b, java, opts):
     b.gateway_command = lambda: [java, *opts.split(), "-Dsun.nio.ch.internalThreadPoolSize=0", "-jar", str(b.jar)]
 
 
-def cold_and_warm(b, args):
+def start(b):
+    """Starts the gateway: wall time and the gateway's CPU time (less bent by other load) to its SSH banner."""
     start_ms = b.start_gateway()
+    return {"start_ms": start_ms, "start_cpu_ms": cpu_ticks(b.gateway.pid) * 1000 // os.sysconf("SC_CLK_TCK")}
+
+
+def cold_and_warm(b, args):
+    start_ms = start(b)["start_ms"]
     t = b.connect("yucon", "uml")
     try:
         t.send(b"\r")
         t.expect(b.workloads["uml"].prompt(), 20)
         t.quiet(0.1)
-        jit0 = jit_ticks(b.gateway.pid)
+        hz, pid = os.sysconf("SC_CLK_TCK"), b.gateway.pid
+        jit0, cpu0 = jit_ticks(pid), cpu_ticks(pid)
         cold = b.echo(t, "uml", args.keys)
-        jit_ms = (jit_ticks(b.gateway.pid) - jit0) * 1000 // os.sysconf("SC_CLK_TCK")
+        jit_ms, cold_cpu_ms = (jit_ticks(pid) - jit0) * 1000 // hz, (cpu_ticks(pid) - cpu0) * 1000 // hz
         b.echo(t, "uml", args.warm_keys)
         b.flood([t], "uml", 8 * 10**6, 30.0)
+        cpu0 = cpu_ticks(pid)
         warm = b.echo(t, "uml", args.keys)
+        warm_cpu_ms = (cpu_ticks(pid) - cpu0) * 1000 // hz
     finally:
         b.disconnect("yucon", t)
     slow = sorted(range(len(cold)), key=lambda k: cold[k])[-max(1, len(cold) // 100):]
     return {"start_ms": start_ms, "cold_p50": pct(cold, 50), "cold_p99": pct(cold, 99), "warm_p50": pct(warm, 50),
-            "warm_p99": pct(warm, 99), "jit_ms": jit_ms, "slow_at": sorted(slow),
+            "warm_p99": pct(warm, 99), "jit_ms": jit_ms, "cold_cpu_ms": cold_cpu_ms, "warm_cpu_ms": warm_cpu_ms, "slow_at": sorted(slow),
             "slowest": [round(x, 1) for x in sorted(cold)[-12:]], "warm_slowest": [round(x, 1) for x in sorted(warm)[-12:]]}
 
 
