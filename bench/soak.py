@@ -7,7 +7,7 @@ the gateway is restarted every few minutes (SIGKILL and SIGTERM in turn). At the
 its console log (with its rotated parts) must hold each boot's lines exactly once, in order, without a gap; the
 gateway's and the keeper's RSS, threads and open files at the start and at the end are printed.
 
-Every process it starts is recorded by pid (bench.py's Procs) and stopped by pid on any exit, Ctrl-C included.
+Every process it starts is recorded by pid (yuconbench's Procs) and stopped by pid on any exit, Ctrl-C included.
 """
 import argparse
 import os
@@ -20,7 +20,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import PROMPT_END, SSH_OPTS, Procs, Term, Timeout, become_subreaper, free_port, log  # noqa: E402
+from yuconbench import PROMPT_END, SSH_OPTS  # noqa: E402
+from yuconbench.procs import Procs, Timeout, become_subreaper, free_port, log  # noqa: E402
+from yuconbench.term import Term  # noqa: E402
 
 LINE = re.compile(rb"^SOAK-(\d+)-(\d+)\r?$", re.M)
 # The loop prints its boot's number and a count; quoted apart so that the command's own echo never matches LINE.
@@ -95,7 +97,9 @@ class Soak:
         (etc / "yucon.toml").write_text(
             f'[ssh]\nport = {self.port}\nhost_keys = "{self.work / "hostkeys"}"\n'
             f'[paths]\nstate = "{self.work / "state"}"\n'
-            '[limits]\nthrottle_failures = 1000000\n')
+            '[limits]\nthrottle_failures = 1000000\n'
+            # The web page on a port of its own: the default (8443) may be another gateway's.
+            f'[web]\nport = {free_port()}\n')
         for g in self.guests:
             (etc / "guests" / f"{g}.toml").write_text(
                 f'memory = "48M"\nshutdown_timeout = "10s"\n[[disk]]\nimage = "{self.image}"\n'
