@@ -270,8 +270,10 @@ class OpenSshTmuxIT {
         tmux.keys(PANE, "Enter");
         awaitScreen(OpenSshTmuxIT::shellPrompt, SHORT, "a root shell prompt on " + login);
         runInGuest("echo hello-$((6*7))", "hello-42");
-        tmux.type(PANE, "stty -echo; read x; stty echo");
+        // The secret is typed once the guest's tty stopped echoing: typed ahead, the tty would still echo it.
+        tmux.type(PANE, "stty -echo; echo unseen-$((3+4)); read x; stty echo");
         tmux.keys(PANE, "Enter");
+        awaitScreen(screen -> countLines(screen, "unseen-7") > 0, SHORT, "the guest's tty to stop echoing");
         tmux.type(PANE, SECRET);
         tmux.keys(PANE, "Enter");
         runInGuest("echo read-$((1+1))", "read-2");
