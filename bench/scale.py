@@ -16,8 +16,10 @@ import subprocess
 import threading
 import time
 
-from bench import (SSH_OPTS, Timeout, cpu_ticks, free_port, kill, loadavg, log, machine, machine_ticks, pct,
-                   short_error, steady_rss_kb)
+from yuconbench import SSH_OPTS
+from yuconbench.figures import pct
+from yuconbench.procs import (Timeout, cpu_ticks, free_port, kill, loadavg, log, machine, machine_ticks, short_error,
+                              steady_rss_kb)
 
 SAMPLE_EVERY = 0.05
 AT_ONCE = 10

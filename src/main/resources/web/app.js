@@ -92,9 +92,9 @@ function row(g, state) {
   }
   actions.appendChild(button('Processes', () => processes(g.name)));
   actions.appendChild(button('Log', () => logView(g.name)));
-  const console = el('a', 'Console', 'button disabled');
-  console.title = 'The console in the browser is not there yet; use the ssh line.';
-  console.setAttribute('aria-disabled', 'true');
+  const console = el('a', 'Console', 'button');
+  console.href = '/console/' + encodeURIComponent(g.name);
+  console.title = 'The console of ' + g.name + ' in this browser';
   actions.appendChild(console);
   cell(tr, 'Actions', actions, 'actions');
   return tr;

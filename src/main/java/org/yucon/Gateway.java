@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +34,7 @@ import org.yucon.guest.Guests;
 import org.yucon.keeper.KeeperClient;
 import org.yucon.metrics.Metrics;
 import org.yucon.metrics.MetricsServer;
+import org.yucon.recording.Recordings;
 import org.yucon.ssh.AuditLog;
 import org.yucon.ssh.HostKeys;
 import org.yucon.ssh.SshGateway;
@@ -48,6 +50,8 @@ import org.yucon.web.WebServer;
 public final class Gateway implements AutoCloseable {
     /** How often the guest and account files are looked at, for changes made while the gateway runs. */
     private static final Duration FOLLOW_EVERY = Duration.ofSeconds(2);
+    /** How often recordings past the age or total size kept are deleted. */
+    private static final Duration SWEEP_EVERY = Duration.ofMinutes(10);
     /**
      * How long a session thread with nothing to do lives on: longer than the menus' refresh period, so that the
      * few threads that one refresh of every menu needs are the same ones each time, not new ones.
@@ -68,10 +72,11 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService hashing;
     private final AuditLog audit;
     private final Optional<MetricsServer> metrics;
+    private final Recordings recordings;
 
     private Gateway(Guests guests, KeeperClient keeper, SshGateway ssh, Fleet fleet, Optional<WebServer> web,
                     List<HostKeys.HostKey> hostKeys, ScheduledExecutorService scheduler, ExecutorService sessions,
-                    ExecutorService hashing, AuditLog audit, Optional<MetricsServer> metrics) {
+                    ExecutorService hashing, AuditLog audit, Optional<MetricsServer> metrics, Recordings recordings) {
         this.guests = guests;
         this.keeper = keeper;
         this.ssh = ssh;
@@ -83,6 +88,7 @@ public final class Gateway implements AutoCloseable {
         this.hashing = hashing;
         this.audit = audit;
         this.metrics = metrics;
+        this.recordings = recordings;
     }
 
     /** Whether the gateway starts its console keeper when none answers, or waits for one started elsewhere. */
@@ -118,21 +124,26 @@ public final class Gateway implements AutoCloseable {
             AccountBook accounts = new AccountBook(config, accessChanges);
             scheduler.scheduleWithFixedDelay(accounts::look, FOLLOW_EVERY.toSeconds(), FOLLOW_EVERY.toSeconds(),
                     TimeUnit.SECONDS);
-            AuditLog audit = new AuditLog(config.gateway().stateDir().resolve("audit.log"));
+            AuditLog audit = new AuditLog(config.gateway().stateDir().resolve("audit.log"), guests.alerts());
             // One check for both fronts: a source's and an account's failures count wherever they were made.
             PasswordCheck passwords = new PasswordCheck(accounts, config.gateway().limits(), audit, scheduler, hashing, metrics);
+            // One store for both fronts: what SSH records, the page lists.
+            Recordings recordings = new Recordings(config.gateway().stateDir(), config.gateway().recording(),
+                    Clock.systemUTC(), metrics::recordingStopped);
+            metrics.recordings(recordings::diskUse);
+            scheduler.scheduleWithFixedDelay(recordings::sweep, 0, SWEEP_EVERY.toMinutes(), TimeUnit.MINUTES);
             KeyPairProvider hostKeyPairs = keys.provider(hostKeys);
             Fleet fleet = Fleet.start(config.gateway().fleet(), identity(hostKeyPairs), () -> guests.all().stream().map(GuestSupervisor::name).toList(),
                     scheduler, sessions);
             SshGateway ssh = new SshGateway(config.gateway(), accounts, guests, scheduler, sessions,
-                    hostKeyPairs, audit, passwords, metrics, fleet);
+                    hostKeyPairs, audit, passwords, metrics, recordings, fleet);
             ssh.start();
             Optional<WebServer> web = Optional.empty();
             Optional<MetricsServer> metricsServer = Optional.empty();
             try {
                 if (config.gateway().web().enabled()) {
                     web = Optional.of(WebServer.start(config.etc(), config.gateway(), guests, accounts, passwords, audit,
-                            scheduler, sessions, ssh.port()));
+                            recordings, scheduler, sessions, ssh.port()));
                 }
                 if (config.gateway().metrics().enabled()) {
                     metricsServer = Optional.of(MetricsServer.start(config.gateway().metrics(), metrics));
@@ -140,9 +151,11 @@ public final class Gateway implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 web.ifPresent(WebServer::close);
                 ssh.close();
+                recordings.close();
                 throw e;
             }
-            return new Gateway(guests, keeper, ssh, fleet, web, hostKeys, scheduler, sessions, hashing, audit, metricsServer);
+            return new Gateway(guests, keeper, ssh, fleet, web, hostKeys, scheduler, sessions, hashing, audit, metricsServer,
+                    recordings);
         } catch (IOException | RuntimeException e) {
             scheduler.shutdownNow();
             sessions.shutdownNow();
@@ -214,6 +227,7 @@ public final class Gateway implements AutoCloseable {
             scheduler.shutdownNow();
             sessions.shutdownNow();
             hashing.shutdownNow();
+            recordings.close();
             audit.close();
         }
     }

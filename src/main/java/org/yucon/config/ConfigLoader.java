@@ -107,9 +107,10 @@ public final class ConfigLoader {
         LoginLimits limits = limits(root.sectionOrEmpty("limits"));
         WebSettings web = web(root.sectionOrEmpty("web"));
         MetricsSettings metrics = metrics(root.sectionOrEmpty("metrics"));
+        RecordingSettings recording = recording(root.sectionOrEmpty("recording"));
         FleetSettings fleet = fleet(root);
         root.rejectUnknownKeys();
-        return new GatewaySettings(listen, port, hostKeys, state, kernel, console, limits, web, metrics, fleet);
+        return new GatewaySettings(listen, port, hostKeys, state, kernel, console, limits, web, metrics, recording, fleet);
     }
 
     private static WebSettings web(TomlSection section) throws ConfigException {
@@ -238,6 +239,17 @@ public final class ConfigLoader {
                     + "between 1 and 100 (percent)");
         }
         return new LoginLimits.Startups(start, rate, full, Math.min(perSource, full));
+    }
+
+    private static RecordingSettings recording(TomlSection section) throws ConfigException {
+        RecordingSettings d = RecordingSettings.defaults();
+        RecordingSettings recording = new RecordingSettings(
+                section.bool("enabled", d.enabled()),
+                section.bool("input", d.input()),
+                Duration.ofDays(section.integer("keep_days", d.keep().toDays(), 1, 36_500)),
+                section.size("max_total", d.maxTotal(), MIB, 1L << 50));
+        section.rejectUnknownKeys();
+        return recording;
     }
 
     private static ConsoleSettings console(TomlSection section) throws ConfigException {

@@ -16,10 +16,11 @@ import java.util.Optional;
  * @param limits        defences of the logins
  * @param web           the web page's HTTPS server
  * @param metrics       the Prometheus scrape endpoint, off by default
+ * @param recording     how console sessions are recorded
  * @param fleet         this host's name and its peers
  */
 public record GatewaySettings(String listenAddress, int port, Path hostKeyDir, Path stateDir,
                               Optional<Path> kernel, ConsoleSettings console, LoginLimits limits,
-                              WebSettings web, MetricsSettings metrics,
+                              WebSettings web, MetricsSettings metrics, RecordingSettings recording,
                               FleetSettings fleet) {
 }

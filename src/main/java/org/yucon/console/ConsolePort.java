@@ -2,6 +2,7 @@ package org.yucon.console;
 
 import com.pty4j.PtyProcess;
 import com.pty4j.WinSize;
+import com.pty4j.unix.Pty;
 import com.pty4j.unix.UnixPtyProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import jnr.constants.platform.Errno;
 import jnr.constants.platform.Signal;
 import jnr.posix.POSIX;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The master side of the pty that one run of a UML guest has as its console ({@code con0=fd:0,fd:1}).
@@ -55,7 +58,10 @@ public final class ConsolePort {
     private static final int INPUT_BURST = 128;
     private static final long INPUT_NANOS_PER_BYTE = TimeUnit.MILLISECONDS.toNanos(10) / INPUT_BURST;
 
+    private static final Logger log = LoggerFactory.getLogger(ConsolePort.class);
     private final PtyProcess process;
+    /** The pty whose master this port reads and writes: closed once the guest is reaped and its reader ended. */
+    private final Pty pty;
     private final int masterFd;
     private final POSIX posix;
     private final ScheduledExecutorService scheduler;
@@ -76,7 +82,8 @@ public final class ConsolePort {
 
     public ConsolePort(UnixPtyProcess process, POSIX posix, ScheduledExecutorService scheduler) {
         this.process = process;
-        this.masterFd = process.getPty().getMasterFD();
+        this.pty = process.getPty();
+        this.masterFd = pty.getMasterFD();
         this.posix = posix;
         this.scheduler = scheduler;
         this.status = Path.of("/proc", String.valueOf(process.pid()), "status");
@@ -108,6 +115,9 @@ public final class ConsolePort {
 
     /** Types into the guest, paced (see {@link #INPUT_BURST}): returns once the last byte is written to the pty. */
     public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
+        if (closed) {
+            throw new IOException("the console is closed: its guest has ended");
+        }
         for (int at = 0; at < length; at += INPUT_BURST) {
             int n = Math.min(INPUT_BURST, length - at);
             awaitInputRoom();
@@ -177,9 +187,28 @@ public final class ConsolePort {
         }
     }
 
-    /** Stops the stall and size watches; the pty itself is closed when the process is reaped. */
+    /** Stops the stall and size watches. */
     public void close() {
         closed = true;
+    }
+
+    /**
+     * Closes the pty's master and its pipe, which pty4j would leave open until its finalizer ran (the soak saw a
+     * keeper hold three descriptors more for each run the collector had not reached yet). Only once the reader has
+     * ended: a descriptor closed under a read(2) may be the next guest's by the time it is read again. A write under
+     * way finishes first, later ones and window changes find the port closed.
+     */
+    public void release() {
+        close();
+        synchronized (this) {
+            synchronized (sizeLock) {
+                try {
+                    pty.close();
+                } catch (IOException e) {
+                    log.debug("closing the console pty: {}", e.toString());
+                }
+            }
+        }
     }
 
     /** Stamps activity and makes sure a stall watch follows it (one at a time: arming is rare while bytes flow). */

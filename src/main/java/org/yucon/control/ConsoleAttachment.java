@@ -14,6 +14,7 @@ import org.yucon.console.QueryFilter;
 import org.yucon.console.Role;
 import org.yucon.console.RoleChange;
 import org.yucon.guest.GuestSupervisor;
+import org.yucon.recording.Recording;
 import org.yucon.util.Printable;
 
 /**
@@ -30,6 +31,8 @@ public final class ConsoleAttachment {
     private final GuestSupervisor guest;
     private final ConsoleViewer viewer;
     private final ViewerSink sink;
+    /** What this viewer is shown (its sink records that), types and how its window changes; ended when it leaves. */
+    private final Recording recording;
     private final EscapeKeys escape;
     private final int replayLines;
     /** Whether this viewer was told that its keys go nowhere, since it last became read-only. */
@@ -38,11 +41,12 @@ public final class ConsoleAttachment {
     private boolean mayWrite;
 
     private ConsoleAttachment(GuestActions actions, GuestSupervisor guest, ConsoleViewer viewer, ViewerSink sink,
-                              EscapeKeys escape, int replayLines, boolean mayWrite) {
+                              Recording recording, EscapeKeys escape, int replayLines, boolean mayWrite) {
         this.actions = actions;
         this.guest = guest;
         this.viewer = viewer;
         this.sink = sink;
+        this.recording = recording;
         this.escape = escape;
         this.replayLines = replayLines;
         this.mayWrite = mayWrite;
@@ -51,13 +55,22 @@ public final class ConsoleAttachment {
     /**
      * Attaches; the hub replays recent output first, so that the lines about this console come after it.
      * {@code roleChanges} is called on other threads, with the sink that identifies this attachment (see
-     * {@link #owns}), and must only hand the change over to the session.
+     * {@link #owns}), and must only hand the change over to the session. {@code recording} is the one {@code sink}
+     * records what it shows to; the attachment records keys and window sizes, and ends it when the viewer leaves.
      */
     public static ConsoleAttachment attach(GuestActions actions, GuestSupervisor guest, String who, boolean mayWrite,
-                                           ViewerSink sink, EscapeKeys escape, int replayLines,
+                                           ViewerSink sink, Recording recording, EscapeKeys escape, int replayLines,
                                            BiConsumer<ViewerSink, RoleChange> roleChanges) throws IOException {
-        ConsoleViewer viewer = guest.console().attach(who, sink, mayWrite, change -> roleChanges.accept(sink, change));
-        ConsoleAttachment attachment = new ConsoleAttachment(actions, guest, viewer, sink, escape, replayLines, mayWrite);
+        ConsoleViewer viewer;
+        try {
+            viewer = guest.console().attach(who, sink, mayWrite, change -> roleChanges.accept(sink, change));
+        } catch (RuntimeException e) {
+            recording.end();
+            throw e;
+        }
+        ConsoleAttachment attachment = new ConsoleAttachment(actions, guest, viewer, sink, recording, escape, replayLines,
+                mayWrite);
+        actions.recordConsole(guest, "console-attach", viewer.isWriter() ? "writer" : "read-only");
         attachment.tell("console of " + guest.name() + " (" + guest.status().state().label().toLowerCase() + "); " + escape.hint());
         if (!viewer.isWriter()) {
             attachment.tell("read-only: " + attachment.writerName() + " writes; " + attachment.key('a') + " asks for write, "
@@ -84,6 +97,9 @@ public final class ConsoleAttachment {
             tell("the guest's console did not take input: " + e.getMessage());
             return;
         }
+        if (sent) {
+            recording.typed(bytes, offset, length);
+        }
         if (!sent && !toldKeysDropped) {
             toldKeysDropped = true;
             tell("read-only: your keys do not reach " + guest.name() + "; " + key('a') + " asks for write");
@@ -99,13 +115,18 @@ public final class ConsoleAttachment {
             return false;
         }
         try {
-            return viewer.offer(bytes, 0, bytes.length);
+            boolean sent = viewer.offer(bytes, 0, bytes.length);
+            if (sent) {
+                recording.typed(bytes, 0, bytes.length);
+            }
+            return sent;
         } catch (IOException e) {
             return false;
         }
     }
 
     public void resize(int columns, int rows) throws IOException {
+        recording.window(columns, rows);
         viewer.resize(columns, rows);
     }
 
@@ -117,13 +138,15 @@ public final class ConsoleAttachment {
 
     /** Back on the screen: the viewer catches up from where it stopped. */
     public void release(int columns, int rows) throws IOException {
-        viewer.resize(columns, rows);
+        resize(columns, rows);
         sink.release();
     }
 
     /** Leaves the console, whatever the reason; the viewer's own teardown hands write on. */
     public void leave() {
         viewer.detach();
+        actions.recordConsole(guest, "console-detach", "ok");
+        recording.end();
     }
 
     /** {@code ^A a}: the writer sends the prefix itself (screen); a read-only viewer asks for write (conserver). */
@@ -146,6 +169,7 @@ public final class ConsoleAttachment {
     public void forceWrite(int columns, int rows) throws IOException {
         String previous = writerName();
         if (viewer.forceWrite() == Role.WRITER) {
+            actions.recordConsole(guest, "console-force", previous.equals(viewer.who()) ? "ok" : "from " + previous);
             viewer.resize(columns, rows);
             tell("you write now" + (previous.equals(viewer.who()) ? "" : "; " + previous + " is read-only"));
         } else {

@@ -16,7 +16,9 @@ public enum GuestAction {
     LOG("log", false, false),
     SETTINGS("settings", false, true),
     WATCH_CONSOLE("console", false, false),
-    WRITE_CONSOLE("console", true, false);
+    WRITE_CONSOLE("console", true, false),
+    /** List and fetch the guest's console recordings: what people did and saw there, so for those who drive it. */
+    RECORDINGS("recording", true, false);
 
     private final String word;
     private final boolean drives;

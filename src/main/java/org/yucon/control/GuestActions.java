@@ -1,6 +1,7 @@
 package org.yucon.control;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +12,9 @@ import org.yucon.guest.Guests;
 import org.yucon.guest.Outcome;
 import org.yucon.guest.mconsole.MconsoleException;
 import org.yucon.guest.mconsole.MconsoleReply;
+import org.yucon.recording.Recording;
+import org.yucon.recording.RecordingInfo;
+import org.yucon.recording.Recordings;
 
 /**
  * The guest actions of one login, whichever front asks for them (the menu's keys, the exec verbs, later the web's
@@ -27,13 +31,15 @@ public final class GuestActions {
     private final String from;
     /** state/logs, where each guest's console log is NAME.log. */
     private final Path logs;
+    private final Recordings recordings;
 
-    public GuestActions(Guests guests, Access access, ActionAudit audit, String from, Path logs) {
+    public GuestActions(Guests guests, Access access, ActionAudit audit, String from, Path logs, Recordings recordings) {
         this.guests = guests;
         this.access = access;
         this.audit = audit;
         this.from = from;
         this.logs = logs;
+        this.recordings = recordings;
     }
 
     public Access access() {
@@ -107,9 +113,52 @@ public final class GuestActions {
         return access.may(GuestAction.WATCH_CONSOLE, guest) ? ConsoleRight.WATCH : ConsoleRight.NONE;
     }
 
+    /** A console event of this login's (attach, force, detach), in the audit trail with the login's channel. */
+    public void recordConsole(GuestSupervisor guest, String event, String result) {
+        audit.record(access.login(), from, event, guest.name(), result);
+    }
+
+    /** Starts recording the login's attachment to the guest's console, on {@code channel} (as the title names it). */
+    public Recording record(GuestSupervisor guest, String channel) {
+        return recordings.start(guest.name(), access.login(), from, channel);
+    }
+
+    /** The console recordings of {@code guest}, or of every guest, that the login may see, newest first. */
+    public List<RecordingInfo> recordings(Optional<String> guest) {
+        return recordings.list(name -> guest.map(name::equals).orElse(true) && mayReplay(name));
+    }
+
+    /**
+     * The recording with that id, if the login may see it; one it may not see is answered exactly like one that does
+     * not exist. A fetch is audited, as it shows what others did.
+     */
+    public Optional<RecordingInfo> recording(String id) {
+        Optional<RecordingInfo> found = recordings.find(id, this::mayReplay);
+        found.ifPresent(r -> audit.record(access.login(), from, GuestAction.RECORDINGS.word() + " " + r.id(), r.guest(), "ok"));
+        return found;
+    }
+
+    /** The file of a recording {@link #recording} gave, as it is now. */
+    public InputStream open(RecordingInfo recording) throws IOException {
+        return recordings.open(recording);
+    }
+
+    /**
+     * A guest's recordings are for those who drive it, not for those who may only watch it (they show what others
+     * typed and saw); an admin's are all, also those of guests since removed.
+     */
+    private boolean mayReplay(String guest) {
+        return access.admin() || guests.get(guest).map(g -> access.may(GuestAction.RECORDINGS, g)).orElse(false);
+    }
+
     /** The status of the guests the login may see now. */
     public List<GuestRow> status() {
         return visible().stream().map(GuestRow::of).collect(Collectors.toList());
+    }
+
+    /** What is wrong with the host as a whole ({@link org.yucon.guest.Alerts}): for admins, none for the others. */
+    public List<String> alerts() {
+        return access.admin() ? guests.alerts().current() : List.of();
     }
 
     private Outcome act(GuestAction action, GuestSupervisor guest, Function<GuestSupervisor, Outcome> body) {
@@ -141,7 +190,7 @@ public final class GuestActions {
             return reply.ok() ? Outcome.done("SysRq " + key + " sent to " + guest.name() + (text.isEmpty() ? "" : ": " + text))
                     : Outcome.refused("SysRq " + key + " refused by " + guest.name() + ": " + text.replaceAll("\\s*\\n\\s*", "; "));
         } catch (MconsoleException e) {
-            return Outcome.refused(guest.name() + " is not running (its mconsole does not answer)");
+            return Outcome.refused(e.sentence(guest.name()));
         }
     }
 }

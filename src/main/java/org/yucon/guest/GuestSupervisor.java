@@ -29,6 +29,7 @@ import org.yucon.guest.mconsole.MconsoleException;
 import org.yucon.guest.mconsole.MconsoleReply;
 import org.yucon.keeper.Confinement;
 import org.yucon.keeper.KeeperClient;
+import org.yucon.keeper.StopIntent;
 import org.yucon.keeper.Spawned;
 import org.yucon.util.FileTrees;
 import org.yucon.util.PrivateFiles;
@@ -52,6 +53,8 @@ public final class GuestSupervisor {
     private static final Duration READY_POLL_SLOW = Duration.ofSeconds(2);
     private static final Duration HALT_GRACE = Duration.ofSeconds(5);
     private static final long STATS_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The detail of a guest whose UML runs on after its keeper was lost: its console went with that keeper. */
+    public static final String CONSOLE_LOST = "console lost";
 
     private final Path defaultKernel;
     private final Path sharedUmlDir;
@@ -92,6 +95,8 @@ public final class GuestSupervisor {
     private boolean stopRequested;
     /** A graceful reboot: boot again once the shutdown has brought the guest off. */
     private boolean bootWhenOff;
+    /** The UML of this run lives on without the keeper that held its console; followed by its pid. */
+    private boolean consoleLost;
     /** The limits the host could not apply to the current run, shown as the running guest's detail. */
     private String unapplied = "";
     /** When the restart policy booted this guest again, newest last: the spin guard. */
@@ -196,6 +201,7 @@ public final class GuestSupervisor {
             booting = setup;
             before = status;
             stopRequested = false;
+            consoleLost = false;
             bootWhenOff = false;
             status = new GuestStatus(GuestState.BOOTING, Instant.now(), "", 0);
             thisRun = ++run;
@@ -272,7 +278,8 @@ public final class GuestSupervisor {
         long thisRun;
         synchronized (this) {
             thisRun = ++run;
-            status = new GuestStatus(GuestState.RUNNING, Instant.now(), "console held by an earlier gateway", pid);
+            consoleLost = true;
+            status = new GuestStatus(GuestState.RUNNING, Instant.now(), CONSOLE_LOST, pid);
         }
         log.info("{} is running already (pid {}); its console is not reachable until it boots again", name(), pid);
         scheduler.schedule(() -> pollAlive(thisRun, pid), 1, TimeUnit.SECONDS);
@@ -333,23 +340,39 @@ public final class GuestSupervisor {
 
     private Outcome stop(boolean halt, boolean thenBoot) {
         long target;
+        long pid;
         synchronized (this) {
             if (!status.state().mayShutDown()) {
                 return Outcome.refused(name() + " is " + status.state().label().toLowerCase());
             }
             target = run;
+            pid = status.pid();
             stopRequested = true;
             bootWhenOff = thenBoot;
             move(GuestState.STOPPING, halt ? "halting" : "shutting down");
         }
         changed();
+        // The guest is asked on the scheduler, not on the caller's thread (a session's): a stopped or hung UML
+        // answers nothing, and its mconsole's timeout would hold the menu or verb that asked.
+        Duration untilHalt = halt ? Duration.ZERO : setup.config().shutdownTimeout();
+        keepIntent(pid, new StopIntent(Instant.now().plus(untilHalt).toEpochMilli(), thenBoot));
         if (halt) {
-            halt(target);
+            scheduler.execute(() -> halt(target));
         } else {
-            ask("cad");
-            scheduler.schedule(() -> halt(target), setup.config().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.execute(() -> ask("cad"));
+            scheduler.schedule(() -> halt(target), untilHalt.toMillis(), TimeUnit.MILLISECONDS);
         }
         return Outcome.done(name() + (halt ? " is halting" : " is shutting down"));
+    }
+
+    /** The keeper keeps the shutdown with the run, so that a gateway started after this one dies carries it on. */
+    private void keepIntent(long pid, StopIntent intent) {
+        try {
+            keeper.stopping(name(), pid, intent);
+        } catch (IOException e) {
+            log.warn("{}: the keeper was not told of the shutdown ({}); a gateway restarted before it ends will not carry it on",
+                    name(), e.getMessage());
+        }
     }
 
     /**
@@ -451,6 +474,32 @@ public final class GuestSupervisor {
         return entry == null ? -1 : (int) entry.getUID();
     }
 
+    /**
+     * The keeper that held this guest's UML and console is gone: the UML runs on (the keeper's death closed its
+     * console), so it is followed by its pid from now on, and is still shut down through mconsole.
+     */
+    public void keeperLost() {
+        long thisRun;
+        long pid;
+        synchronized (this) {
+            if (!status.state().alive() || consoleLost) {
+                return;
+            }
+            consoleLost = true;
+            thisRun = run;
+            pid = status.pid();
+            status = new GuestStatus(status.state(), status.since(), CONSOLE_LOST, pid);
+        }
+        log.warn("{} runs on (pid {}) without its console: the console keeper that held it is gone", name(), pid);
+        scheduler.schedule(() -> pollAlive(thisRun, pid), 1, TimeUnit.SECONDS);
+        changed();
+    }
+
+    /** True while this guest's UML runs without a console (its keeper was lost). */
+    public synchronized boolean consoleLost() {
+        return consoleLost;
+    }
+
     /** A UML taken over from an earlier keeper counts as running while its pid is still that UML. */
     private void pollAlive(long thisRun, long pid) {
         if (!StrayUml.isUmlOf(pid, setup.config().umid(), umlUid())) {
@@ -471,18 +520,32 @@ public final class GuestSupervisor {
 
     /**
      * At start: the keeper runs this guest already (an earlier gateway booted it). Its console is ours again
-     * through the keeper; it is running once its kernel has its disks.
+     * through the keeper; it is running once its kernel has its disks. A shutdown that gateway began goes on to its
+     * deadline, then to halt and kill.
      */
-    public void resume(long pid) {
+    public void resume(long pid, StopIntent stop) {
         long thisRun;
         synchronized (this) {
             thisRun = ++run;
-            status = new GuestStatus(GuestState.BOOTING, Instant.now(), "", pid);
+            stopRequested = stop.underWay();
+            bootWhenOff = stop.thenBoot();
+            status = stop.underWay() ? new GuestStatus(GuestState.STOPPING, Instant.now(), "shutting down", pid)
+                    : new GuestStatus(GuestState.BOOTING, Instant.now(), "", pid);
         }
-        log.info("{} runs already (pid {}), its console is held by the keeper", name(), pid);
-        // Asked on the scheduler, not on the starting thread: a hundred guests' mconsole round trips one after the
-        // other held the gateway's start (and its SSH port) for some 2 s on a loaded host.
-        scheduler.execute(() -> pollReady(thisRun));
+        log.info("{} runs already (pid {}), its console is held by the keeper{}", name(), pid,
+                stop.underWay() ? "; its shutdown goes on" : "");
+        if (stop.underWay()) {
+            // The earlier gateway may have died before it asked; asked twice, init runs its action twice, harmlessly.
+            long untilHalt = Math.max(0, stop.deadline() - System.currentTimeMillis());
+            if (untilHalt > 0) {
+                scheduler.execute(() -> ask("cad"));
+            }
+            scheduler.schedule(() -> halt(thisRun), untilHalt, TimeUnit.MILLISECONDS);
+        } else {
+            // Asked on the scheduler, not on the starting thread: a hundred guests' mconsole round trips one after the
+            // other held the gateway's start (and its SSH port) for some 2 s on a loaded host.
+            scheduler.execute(() -> pollReady(thisRun));
+        }
     }
 
     private void ended(long thisRun, int exitCode) {
@@ -492,6 +555,7 @@ public final class GuestSupervisor {
             if (run != thisRun || !status.state().alive()) {
                 return;
             }
+            consoleLost = false;
             if (stopRequested) {
                 line = name() + " is off";
                 move(GuestState.OFF, "shut down");
@@ -560,7 +624,7 @@ public final class GuestSupervisor {
         if (hasItsRootDisk()) {
             synchronized (this) {
                 if (isBooting(thisRun)) {
-                    move(GuestState.RUNNING, unapplied);
+                    move(GuestState.RUNNING, consoleLost ? CONSOLE_LOST : unapplied);
                 }
             }
             changed();
@@ -611,6 +675,7 @@ public final class GuestSupervisor {
         }
         if (pid != 0) {
             log.warn("{} did not halt within {}s, killing pid {}", name(), HALT_GRACE.toSeconds(), pid);
+            console.announce(name() + " did not halt within " + HALT_GRACE.toSeconds() + " s: killing it");
             posix.kill((int) pid, Signal.SIGKILL.intValue());
         }
     }

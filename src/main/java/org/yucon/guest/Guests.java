@@ -2,6 +2,8 @@ package org.yucon.guest;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -12,6 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import jnr.posix.POSIX;
 import org.yucon.config.AccessChanges;
@@ -22,6 +26,7 @@ import org.yucon.console.ConsoleHub;
 import org.yucon.keeper.KeeperClient;
 import org.yucon.keeper.KeeperLink;
 import org.yucon.keeper.KeptStatus;
+import org.yucon.keeper.StopIntent;
 import org.yucon.metrics.GuestMeters;
 import org.yucon.metrics.Metrics;
 import org.slf4j.Logger;
@@ -50,6 +55,9 @@ public final class Guests implements AutoCloseable, Metrics.Gauges {
     private final ScheduledExecutorService scheduler;
     private final POSIX posix;
     private final AccessChanges accessChanges;
+    private final Alerts alerts = new Alerts(this::fire);
+    /** Set by the first link to lose the keeper, cleared once a new keeper holds every guest's link. */
+    private final AtomicBoolean replacingKeeper = new AtomicBoolean();
     private final Metrics metrics;
 
     public Guests(Configuration config, Path kernel, KeeperClient keeper, ScheduledExecutorService scheduler, POSIX posix,
@@ -63,24 +71,22 @@ public final class Guests implements AutoCloseable, Metrics.Gauges {
         this.posix = posix;
         Map<String, KeptStatus> kept = new HashMap<>();
         keeper.list().forEach(k -> kept.put(k.guest(), k));
+        Map<String, StopIntent> stops = keeper.stops();
         for (GuestConfig guest : config.guests().values()) {
-            add(guest, Optional.ofNullable(kept.get(guest.name())));
+            add(guest, Optional.ofNullable(kept.get(guest.name())), stops.getOrDefault(guest.name(), StopIntent.NONE));
         }
     }
 
-    private void add(GuestConfig guest, Optional<KeptStatus> kept) throws IOException {
+    private void add(GuestConfig guest, Optional<KeptStatus> kept, StopIntent stop) throws IOException {
         Path state = config.gateway().stateDir();
         GuestMeters meters = metrics.guest(guest.name());
         ConsoleHub hub = new ConsoleHub(guest.name(), config.gateway().console(),
                 new ConsoleEventLog(state.resolve("logs"), guest.name()), meters.skipped()::inc);
         GuestSupervisor supervisor = new GuestSupervisor(guest, kernel, state.resolve("uml"), hub, keeper, scheduler, posix,
                 g -> fire(), meters);
-        Relay relay = new Relay(hub, supervisor, meters.consoleOut());
-        KeeperLink link = keeper.attach(guest.name(), config.gateway().console().ringBytes(), guest.log(), relay);
-        hub.connect(new CountedTty(link, meters.consoleIn()));
-        byName.put(guest.name(), new Guest(supervisor, link, relay));
+        byName.put(guest.name(), link(supervisor));
         if (kept.isPresent() && kept.get().pid() != 0) {
-            supervisor.resume(kept.get().pid());
+            supervisor.resume(kept.get().pid(), stop);
         } else {
             supervisor.adoptLeftover();
         }
@@ -134,7 +140,7 @@ public final class Guests implements AutoCloseable, Metrics.Gauges {
 
     private boolean added(GuestConfig file) {
         try {
-            add(file, Optional.empty());
+            add(file, Optional.empty(), StopIntent.NONE);
             log.info("guest {} added from {}", file.name(), file.file());
             return true;
         } catch (IOException e) {
@@ -143,8 +149,55 @@ public final class Guests implements AutoCloseable, Metrics.Gauges {
         }
     }
 
+    /** Links the guest's hub to its console in the keeper. */
+    private Guest link(GuestSupervisor supervisor) throws IOException {
+        GuestMeters meters = metrics.guest(supervisor.name());
+        Relay relay = new Relay(supervisor.console(), supervisor, meters.consoleOut());
+        KeeperLink link = keeper.attach(supervisor.name(), config.gateway().console().ringBytes(),
+                supervisor.config().log(), relay);
+        supervisor.console().connect(new CountedTty(link, meters.consoleIn()));
+        return new Guest(supervisor, link, relay);
+    }
+
+    /**
+     * A link found the keeper gone (killed, crashed): said at once, the guests it ran are followed without their
+     * consoles from now on, and a new keeper is started on the scheduler (a JVM's start, seconds on a busy host),
+     * once for all the links that break with it.
+     */
+    private void keeperLost(IOException cause) {
+        if (replacingKeeper.compareAndSet(false, true)) {
+            alerts.raise(Alerts.Topic.KEEPER, "the console keeper is gone (" + cause.getMessage() + "); starting a new one");
+            byName.values().forEach(g -> g.supervisor().keeperLost());
+            scheduler.execute(this::replaceKeeper);
+        }
+    }
+
+    /** On the scheduler: a new keeper, then every guest's link to it; tried again every 10 s until a keeper answers. */
+    private void replaceKeeper() {
+        try {
+            keeper.ensureRunning();
+            relinkAll();
+        } catch (IOException e) {
+            alerts.raise(Alerts.Topic.KEEPER, "the console keeper is gone and a new one does not answer ("
+                    + e.getMessage() + "); trying again every 10 s");
+            scheduler.schedule(this::replaceKeeper, 10, TimeUnit.SECONDS);
+            return;
+        }
+        replacingKeeper.set(false);
+        alerts.raise(Alerts.Topic.KEEPER, "the console keeper was lost at " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS)
+                + " and replaced; guests that ran then run on with their consoles lost until they are shut down");
+        fire();
+    }
+
+    private synchronized void relinkAll() throws IOException {
+        for (Guest guest : List.copyOf(byName.values())) {
+            guest.link().close();
+            byName.put(guest.supervisor().name(), link(guest.supervisor()));
+        }
+    }
+
     /** What the keeper says about one guest goes to its hub (output) and supervisor (exits). */
-    private static final class Relay implements KeeperLink.Listener {
+    private final class Relay implements KeeperLink.Listener {
         private final ConsoleHub hub;
         private final GuestSupervisor supervisor;
         private final CounterDataPoint received;
@@ -177,7 +230,9 @@ public final class Guests implements AutoCloseable, Metrics.Gauges {
         public void lost(IOException cause) {
             up = false;
             log.error("the console keeper link of {} is gone: {}", supervisor.name(), cause.getMessage());
-            hub.announce("the console keeper is gone; restart the gateway to reach this console again");
+            hub.announce("the console keeper is gone: this console is lost until " + supervisor.name()
+                    + " is shut down and booted again");
+            keeperLost(cause);
         }
     }
 
@@ -225,7 +280,16 @@ public final class Guests implements AutoCloseable, Metrics.Gauges {
         return () -> listeners.remove(listener);
     }
 
+    /** What is wrong with the host as a whole, for admins. */
+    public Alerts alerts() {
+        return alerts;
+    }
+
     private void fire() {
+        if (!replacingKeeper.get() && alerts.raised(Alerts.Topic.KEEPER)
+                && byName.values().stream().noneMatch(g -> g.supervisor().consoleLost())) {
+            alerts.clear(Alerts.Topic.KEEPER);
+        }
         listeners.forEach(Runnable::run);
     }
 }

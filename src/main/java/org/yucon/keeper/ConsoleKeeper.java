@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -211,6 +212,14 @@ public final class ConsoleKeeper {
             case KeeperProtocol.QUIT:
                 quit(socket);
                 break;
+            case KeeperProtocol.STOPPING:
+                KeptGuest stopping = guest(in.readUTF());
+                boolean known = stopping.stopping(in.readLong(), new StopIntent(in.readLong(), in.readBoolean()));
+                socket.send(out -> out.writeBoolean(known));
+                break;
+            case KeeperProtocol.STOPS:
+                socket.send(this::stops);
+                break;
             default:
                 throw new IOException("unknown operation " + op);
         }
@@ -254,6 +263,22 @@ public final class ConsoleKeeper {
             out.writeLong(s.pid());
             out.writeInt(s.lastExit());
             out.writeLong(s.end());
+        }
+    }
+
+    private void stops(DataOutputStream out) throws IOException {
+        Map<String, StopIntent> all = new HashMap<>();
+        guests.forEach((name, guest) -> {
+            StopIntent stop = guest.stopIntent();
+            if (stop.underWay()) {
+                all.put(name, stop);
+            }
+        });
+        out.writeInt(all.size());
+        for (Map.Entry<String, StopIntent> e : all.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeLong(e.getValue().deadline());
+            out.writeBoolean(e.getValue().thenBoot());
         }
     }
 

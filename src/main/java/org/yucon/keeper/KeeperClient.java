@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yucon.config.LogSettings;
@@ -28,11 +30,14 @@ public final class KeeperClient {
     private final Path stateDir;
     private final Path socket;
     private final ProcessUser user;
+    /** The ring size a keeper started from here gets; empty when the keeper is started elsewhere (systemd). */
+    private final OptionalInt startRing;
 
-    private KeeperClient(Path stateDir, ProcessUser user) {
+    private KeeperClient(Path stateDir, ProcessUser user, OptionalInt startRing) {
         this.stateDir = stateDir;
         this.socket = ConsoleKeeper.socket(stateDir);
         this.user = user;
+        this.startRing = startRing;
     }
 
     /**
@@ -41,12 +46,24 @@ public final class KeeperClient {
      * @throws IOException if no keeper answers in time, or if the keeper's socket is served by another user
      */
     public static KeeperClient connectOrStart(Path stateDir, int ringBytes) throws IOException {
-        KeeperClient client = new KeeperClient(stateDir, ProcessUser.current());
-        if (!client.answers()) {
-            start(stateDir, ringBytes);
-            client.awaitAnswer();
-        }
+        KeeperClient client = new KeeperClient(stateDir, ProcessUser.current(), OptionalInt.of(ringBytes));
+        client.ensureRunning();
         return client;
+    }
+
+    /**
+     * Starts a keeper if none answers (the one that ran was killed), and waits for it to answer; a keeper started
+     * elsewhere is only waited for (systemd starts it again).
+     *
+     * @throws IOException if no keeper answers in time, or if the keeper's socket is served by another user
+     */
+    public void ensureRunning() throws IOException {
+        if (!answers()) {
+            if (startRing.isPresent()) {
+                start(stateDir, startRing.getAsInt());
+            }
+            awaitAnswer();
+        }
     }
 
     /**
@@ -57,14 +74,14 @@ public final class KeeperClient {
      * @throws IOException if no keeper answers in time, or if the keeper's socket is served by another user
      */
     public static KeeperClient connect(Path stateDir) throws IOException {
-        KeeperClient client = new KeeperClient(stateDir, ProcessUser.current());
+        KeeperClient client = new KeeperClient(stateDir, ProcessUser.current(), OptionalInt.empty());
         client.awaitAnswer();
         return client;
     }
 
     /** A client of the keeper of {@code stateDir} if one answers now; none is started or waited for. */
     public static Optional<KeeperClient> ifRunning(Path stateDir) throws IOException {
-        KeeperClient client = new KeeperClient(stateDir, ProcessUser.current());
+        KeeperClient client = new KeeperClient(stateDir, ProcessUser.current(), OptionalInt.empty());
         return client.answers() ? Optional.of(client) : Optional.empty();
     }
 
@@ -106,6 +123,43 @@ public final class KeeperClient {
                 all.add(new KeptStatus(in.readUTF(), in.readLong(), in.readInt(), in.readLong()));
             }
             return all;
+        }
+    }
+
+    /**
+     * Tells the keeper that the run {@code pid} of {@code guest} is being shut down, to be halted at
+     * {@code stop.deadline()}: a gateway started after this one crashed carries it on. False if that run is over.
+     */
+    public boolean stopping(String guest, long pid, StopIntent stop) throws IOException {
+        try (KeeperSocket c = open()) {
+            c.send(out -> {
+                request(out, KeeperProtocol.STOPPING);
+                out.writeUTF(guest);
+                out.writeLong(pid);
+                out.writeLong(stop.deadline());
+                out.writeBoolean(stop.thenBoot());
+            });
+            return c.in().readBoolean();
+        }
+    }
+
+    /**
+     * The shutdowns under way, by guest, as the gateways that began them told the keeper; none from a keeper older
+     * than that (it closes the connection at an operation it does not know).
+     */
+    public Map<String, StopIntent> stops() {
+        try (KeeperSocket c = open()) {
+            c.send(out -> request(out, KeeperProtocol.STOPS));
+            DataInputStream in = c.in();
+            int n = in.readInt();
+            Map<String, StopIntent> all = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                all.put(in.readUTF(), new StopIntent(in.readLong(), in.readBoolean()));
+            }
+            return all;
+        } catch (IOException e) {
+            log.info("the console keeper tells no shutdowns under way ({}): an older keeper", e.getMessage());
+            return Map.of();
         }
     }
 

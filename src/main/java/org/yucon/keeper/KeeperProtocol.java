@@ -20,10 +20,17 @@ import org.yucon.config.LogSettings;
  * <li>{@code spawn} guest, directory, argv, environment, columns, rows, {@link Confinement}: the reply is ok, pid
  * and the limits that could not be applied (one sentence each), or an error</li>
  * <li>{@code list}: for each guest the keeper knows: name, pid (0 when off), last exit status (-1: none), ring end</li>
+ * <li>{@code stopping} guest, pid, deadline (epoch milliseconds), then boot: the gateway shuts that run down and
+ * halts it at the deadline; kept for the run ({@link StopIntent}), so that a gateway started after a crash carries
+ * the shutdown on. The reply is whether that pid is the guest's run</li>
+ * <li>{@code stops}: for each guest whose run is being shut down: name, deadline, then boot</li>
  * <li>{@code attach} guest, backlog, log settings (enabled, rotate bytes, keep, mark millis): from then on frames both ways ({@link #DATA}, {@link #MISSED} and
  * {@link #EXITED} from the keeper; {@link #INPUT} and {@link #RESIZE} from the gateway) until either side closes</li>
  * <li>{@code quit}: the keeper ends if no guest runs; the reply says whether it does</li>
  * </ul>
+ * A keeper older than {@code stopping} and {@code stops} closes the connection at them, as at any operation it does
+ * not know: a gateway then goes without (a shutdown is not carried over its restart), and the keeper, which runs for
+ * months, need not be stopped for an upgrade of the gateway.
  * Strings are Java's modified UTF-8 ({@link DataOutputStream#writeUTF}); numbers big-endian.
  */
 final class KeeperProtocol {
@@ -33,6 +40,8 @@ final class KeeperProtocol {
     static final String LIST = "list";
     static final String ATTACH = "attach";
     static final String QUIT = "quit";
+    static final String STOPPING = "stopping";
+    static final String STOPS = "stops";
 
     static final byte DATA = 'D';
     static final byte MISSED = 'M';

@@ -53,6 +53,8 @@ final class KeptGuest {
     private UnixPtyProcess process;
     private ConsolePort port;
     private int lastExit = -1;
+    /** The shutdown a gateway began on the current run, for the next gateway if that one dies; NONE otherwise. */
+    private StopIntent stop = StopIntent.NONE;
     private LogSettings logSettings;
     private RingPump logPump;
     private LogFileSink logSink;
@@ -111,6 +113,19 @@ final class KeptGuest {
         return new KeptStatus(name, process == null ? 0 : process.pid(), lastExit, ring.end());
     }
 
+    synchronized StopIntent stopIntent() {
+        return stop;
+    }
+
+    /** Remembers the shutdown of run {@code pid}; false if that is not the run going now. */
+    synchronized boolean stopping(long pid, StopIntent intent) {
+        if (process == null || process.pid() != pid) {
+            return false;
+        }
+        stop = intent;
+        return true;
+    }
+
     /**
      * Starts a run of the guest on a new pty, inside what the host sets up for it (tap, cgroups, user); refused
      * while one runs. The reply names the limits this host could not apply.
@@ -147,6 +162,7 @@ final class KeptGuest {
             console.resize(columns, rows);
             process = started;
             port = console;
+            stop = StopIntent.NONE;
         }
         log.info("{} started, pid {}", name, started.pid());
         enclosure.unapplied().forEach(line -> log.warn("{}: {}", name, line));
@@ -210,12 +226,18 @@ final class KeptGuest {
             Thread.currentThread().interrupt();
             return;
         }
-        console.close();
+        if (reader.isAlive()) {
+            console.close();
+            log.warn("{}: its console reader did not end with its UML; its pty is left to the collector", name);
+        } else {
+            console.release();
+        }
         enclosure.close();
         synchronized (this) {
             port = null;
             process = null;
             lastExit = status;
+            stop = StopIntent.NONE;
         }
         log.info("{} ended with status {}", name, status);
         links.forEach(link -> link.exited(status));

@@ -7,6 +7,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * The gateway's counters, in a registry of its own (never the client's global one), exposed by {@link MetricsServer}
@@ -47,6 +48,8 @@ public final class Metrics {
             "Console output bytes that slow viewers skipped, summed over viewers.", "guest");
     private final Counter sessions = counter("yucon_ssh_sessions", "SSH sessions by what they did: menu, console, verb.", "kind");
     private final Counter logins = counter("yucon_logins", "Login attempts (password or key) by result: ok, failed, throttled.", "result");
+    private final Counter recordingsStopped = counter("yucon_recordings_stopped",
+            "Console recordings that stopped before their viewer left: the disk was full or did not keep up.");
     private final Map<String, GuestMeters> guests = new ConcurrentHashMap<>();
 
     public Metrics() {
@@ -84,6 +87,17 @@ public final class Metrics {
                 callback -> gauges.guestsByState((state, count) -> callback.call(count, state)));
         gauge("yucon_keeper_link_up", "1 while the gateway's link to the console keeper for this guest is up.", "guest",
                 callback -> gauges.keeperLinks((guest, up) -> callback.call(up ? 1 : 0, guest)));
+    }
+
+    /** A console recording stopped before its viewer left. */
+    public void recordingStopped() {
+        recordingsStopped.inc();
+    }
+
+    /** Registers the gauge of the recordings' disk use, read at each scrape; called once, by the gateway. */
+    public void recordings(LongSupplier bytes) {
+        GaugeWithCallback.builder().name("yucon_recordings_bytes").help("Disk used by the console recordings.")
+                .callback(callback -> callback.call(bytes.getAsLong())).register(registry);
     }
 
     private void gauge(String name, String help, String label, Consumer<GaugeWithCallback.Callback> read) {

@@ -3,12 +3,12 @@ package org.yucon.ssh;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
+import org.yucon.control.ViewerLines;
 import org.yucon.control.ViewerSink;
-import org.yucon.util.Printable;
+import org.yucon.recording.Recording;
 
 /**
  * A console viewer's SSH channel. Console output and the gateway's own lines ({@link #tell}) share the channel's
@@ -30,16 +30,19 @@ final class ChannelSink implements ViewerSink {
     /** Bytes the client's window takes now: what the channel can send without waiting. */
     private final LongSupplier window;
     private final PacketsInFlight inFlight;
+    /** Records what went out on the channel, in the channel's order; never waits. */
+    private final Recording recording;
     private final Object lock = new Object();
     /** Guarded by lock: written by the session's steps, waited on by the pump. */
     private boolean held;
     /** Guarded by lock: lines told while held, in order. */
     private final List<byte[]> waiting = new ArrayList<>();
 
-    ChannelSink(OutputStream out, LongSupplier window, PacketsInFlight inFlight) {
+    ChannelSink(OutputStream out, LongSupplier window, PacketsInFlight inFlight, Recording recording) {
         this.out = out;
         this.window = window;
         this.inFlight = inFlight;
+        this.recording = recording;
     }
 
     /**
@@ -77,32 +80,22 @@ final class ChannelSink implements ViewerSink {
 
     @Override
     public void missed(long bytes) throws IOException {
-        tell(bytes + " bytes of console output were skipped: this viewer fell behind (the console log has them)");
+        tell(ViewerLines.missed(bytes));
     }
 
     /**
-     * Lines of the gateway's own, set apart from the guest's output, made {@link Printable} (they may quote a guest's
+     * Lines of the gateway's own, set apart from the guest's output ({@link ViewerLines}: they may quote a guest's
      * kernel); never blocks on a held sink.
      */
     @Override
     public void tell(String... lines) throws IOException {
-        StringBuilder text = new StringBuilder("\r\n");
-        for (String line : lines) {
-            text.append("[yucon] ").append(Printable.of(line)).append("\r\n");
-        }
-        send(text.toString().getBytes(StandardCharsets.UTF_8));
+        send(ViewerLines.told(lines));
     }
 
     /** Console output shown again, between two lines that say so. */
     @Override
     public void replay(byte[] output, String what) throws IOException {
-        byte[] head = ("\r\n[yucon] " + what + ":\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] tail = "\r\n[yucon] end of the replay\r\n".getBytes(StandardCharsets.UTF_8);
-        byte[] all = new byte[head.length + output.length + tail.length];
-        System.arraycopy(head, 0, all, 0, head.length);
-        System.arraycopy(output, 0, all, head.length, output.length);
-        System.arraycopy(tail, 0, all, head.length + output.length, tail.length);
-        send(all);
+        send(ViewerLines.replay(output, what));
     }
 
     /** Stops console output until {@link #release}; returns once output under way is written. */
@@ -148,5 +141,6 @@ final class ChannelSink implements ViewerSink {
         } catch (RuntimeException e) {
             throw new IOException("the SSH channel failed: " + e, e);
         }
+        recording.shown(bytes, length);
     }
 }

@@ -9,6 +9,7 @@ import org.yucon.control.GuestRow;
 import org.yucon.fleet.Fleet;
 import org.yucon.fleet.PeerLink;
 import org.yucon.fleet.PeerView;
+import org.yucon.util.JsonText;
 
 /**
  * {@code status} over the fleet: this host's rows, then each peer's as that peer shows them to the person (its own
@@ -61,8 +62,8 @@ final class FleetStatus {
         List<String> arrays = new ArrayList<>(List.of(own));
         ask("status --json").forEach(a -> arrays.add(a.json()));
         if (access.admin()) {
-            context.fleet().duplicates().forEach(d -> arrays.add("[{\"host\":" + StatusJson.string(context.fleet().hostName())
-                    + ",\"guest\":\"\",\"state\":\"error\",\"detail\":" + StatusJson.string(d) + "}]"));
+            context.fleet().duplicates().forEach(d -> arrays.add("[{\"host\":" + JsonText.string(context.fleet().hostName())
+                    + ",\"guest\":\"\",\"state\":\"error\",\"detail\":" + JsonText.string(d) + "}]"));
         }
         List<String> inner = arrays.stream().map(String::strip).map(a -> a.substring(1, a.length() - 1)).filter(a -> !a.isBlank()).toList();
         return "[" + String.join(",", inner) + "]";
@@ -92,8 +93,8 @@ final class FleetStatus {
     private record Answer(String text, String json) {
         static Answer down(String host, String why) {
             return new Answer(host + " - unreachable (" + why + ")\n",
-                    "[{\"host\":" + StatusJson.string(host) + ",\"guest\":\"\",\"state\":\"unreachable\",\"detail\":"
-                            + StatusJson.string(why) + "}]");
+                    "[{\"host\":" + JsonText.string(host) + ",\"guest\":\"\",\"state\":\"unreachable\",\"detail\":"
+                            + JsonText.string(why) + "}]");
         }
     }
 }

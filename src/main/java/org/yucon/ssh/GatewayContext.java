@@ -7,6 +7,7 @@ import org.yucon.config.GatewaySettings;
 import org.yucon.fleet.Fleet;
 import org.yucon.guest.Guests;
 import org.yucon.metrics.Metrics;
+import org.yucon.recording.Recordings;
 import org.yucon.tui.MenuTicker;
 
 /**
@@ -16,5 +17,5 @@ import org.yucon.tui.MenuTicker;
  */
 record GatewayContext(Guests guests, AccountBook accounts, GatewaySettings settings, ScheduledExecutorService scheduler,
                       Executor sessions, MenuTicker menuTicker, AuditLog audit, Metrics metrics,
-                      Fleet fleet) {
+                      Recordings recordings, Fleet fleet) {
 }

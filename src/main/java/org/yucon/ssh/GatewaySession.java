@@ -34,6 +34,9 @@ import org.yucon.control.ViewerSink;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.metrics.Metrics;
 import org.yucon.guest.Guests;
+import org.yucon.recording.CastPlayer;
+import org.yucon.recording.Recording;
+import org.yucon.recording.RecordingInfo;
 import org.yucon.tui.GuestMenu;
 import org.yucon.tui.KeyFeed;
 import org.yucon.tui.LogPager;
@@ -72,7 +75,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     /** What has the screen and the keyboard. */
-    private enum Front { MENU, CONSOLE, LOG }
+    private enum Front { MENU, CONSOLE, LOG, PLAY }
 
     private final GatewayContext context;
     private final AccountConfig account;
@@ -110,6 +113,8 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private GuestMenu menu;
     /** Open while front is LOG. */
     private LogPager pager;
+    /** Open while front is PLAY; its next event is {@link #timer}'s. */
+    private CastPlayer player;
     private Front front = Front.MENU;
     /** top's next redraw, or null. */
     private ScheduledFuture<?> timer;
@@ -244,6 +249,9 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         if (console != null) {
             leaveConsole();
         }
+        if (player != null) {
+            closePlayer();
+        }
         if (farewell != null) {
             say(out, farewell);
         }
@@ -264,7 +272,8 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** The first step: the verb, or the menu. */
     private void begin() throws IOException {
         actions = new GuestActions(context.guests(), access, context.audit()::record,
-                from, context.settings().stateDir().resolve("logs"));
+                String.valueOf(channel.getSession().getClientAddress()), context.settings().stateDir().resolve("logs"),
+                context.recordings());
         if (commandLine.isPresent()) {
             exec(commandLine.get());
         } else {
@@ -284,6 +293,10 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         log.info("{} runs: {}", account.name(), line);
         context.metrics().session(command.verb() == Verb.CONSOLE ? Metrics.SessionKind.CONSOLE : Metrics.SessionKind.VERB);
         Verbs verbs = new Verbs(actions, out, err, new FleetStatus(context, access, from, relayed));
+        if (command.verb() == Verb.PLAY) {
+            play(command.operands().get(0));
+            return;
+        }
         if (command.verb() != Verb.CONSOLE) {
             finish(verbs.run(command));
             return;
@@ -298,6 +311,60 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             consoleOnly = true;
             terminal = new SshTerminal(new KeyFeed(), out, columns(), rows(), client.utf8());
             attach(target.get(), new byte[0]);
+        }
+    }
+
+    /** {@code play ID}: the recording at its own pace on this terminal, until its end or {@code q}. */
+    private void play(String id) throws IOException {
+        Optional<RecordingInfo> recording = actions.recording(id);
+        if (recording.isEmpty()) {
+            say(err, Verbs.noRecording(id));
+            finish(1);
+        } else if (!hasTerminal()) {
+            say(err, "play needs a terminal: use ssh -t, or 'recording " + id + "' for the file");
+            finish(2);
+        } else {
+            player = new CastPlayer(actions.open(recording.get()), out);
+            front = Front.PLAY;
+            say(out, "[yucon] recording " + id + " of " + recording.get().guest() + ": space pauses, q stops, + and - change the speed");
+            playOn();
+        }
+    }
+
+    private void playOn() throws IOException {
+        long next = player.play();
+        if (next == CastPlayer.DONE) {
+            stopPlaying("end of the recording");
+        } else if (next != CastPlayer.PAUSED) {
+            timer = context.scheduler().schedule(() -> post(this::playOn), next, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void playerKeys(byte[] bytes) throws IOException {
+        for (byte b : bytes) {
+            switch (player.key(b)) {
+                case STOP -> {
+                    stopPlaying("stopped");
+                    return;
+                }
+                case PAUSE -> timer.cancel(false);
+                case PLAY_ON -> playOn();
+                case NOTHING -> { }
+            }
+        }
+    }
+
+    /** The end of playing, also the session's; {@link #end} closes the player. */
+    private void stopPlaying(String why) {
+        farewell = "\r\n[yucon] " + why;
+        finish(0);
+    }
+
+    private void closePlayer() {
+        try {
+            player.close();
+        } catch (IOException e) {
+            log.debug("a recording played to {} did not close: {}", account.name(), e.toString());
         }
     }
 
@@ -379,6 +446,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             case CONSOLE -> typeToConsole(bytes);
             case MENU -> menuKeys(bytes);
             case LOG -> pagerKeys(bytes);
+            case PLAY -> playerKeys(bytes);
         }
     }
 
@@ -471,9 +539,10 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     private void attach(GuestSupervisor target, byte[] typedAhead) throws IOException {
+        Recording recording = actions.record(target, "ssh channel " + channel.getChannelId());
         console = ConsoleAttachment.attach(actions, target, account.name() + "@" + from, actions.console(target) == ConsoleRight.WRITE,
-                new ChannelSink(out, () -> channel.getRemoteWindow().getSize(), PacketsInFlight.of(channel)), escape,
-                context.settings().console().replayLines(), (sink, change) -> post(() -> told(sink, change)));
+                new ChannelSink(out, () -> channel.getRemoteWindow().getSize(), PacketsInFlight.of(channel), recording),
+                recording, escape, context.settings().console().replayLines(), (sink, change) -> post(() -> told(sink, change)));
         front = Front.CONSOLE;
         console.resize(columns(), rows());
         log.info("{} attached to the console of {}", account.name(), target.name());

@@ -57,8 +57,9 @@ final class RestrictedChannelSession extends ChannelSession {
     @Override
     protected RequestHandler.Result handleEnvParsed(String name, String value) throws IOException {
         int bytes = (name + value).getBytes(StandardCharsets.UTF_8).length;
-        boolean relayed = getSession().getAttribute(PeerSessions.PEER) != null
-                && (name.equals(PeerLink.PERSON) || name.equals(PeerLink.FROM));
+        // Only a pinned peer's connection may say who the person is and where they came from.
+        boolean relayed = (name.equals(PeerLink.PERSON) || name.equals(PeerLink.FROM))
+                && getSession().getAttribute(PeerSessions.PEER) != null;
         if (!(allowed(name) || relayed) || envEntries >= limits.envEntries() || bytes > limits.envBytes() - envBytes) {
             return RequestHandler.Result.ReplyFailure;
         }

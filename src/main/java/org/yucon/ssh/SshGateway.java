@@ -23,6 +23,7 @@ import org.yucon.config.LoginLimits;
 import org.yucon.fleet.Fleet;
 import org.yucon.guest.Guests;
 import org.yucon.metrics.Metrics;
+import org.yucon.recording.Recordings;
 import org.yucon.tui.MenuTicker;
 
 /**
@@ -41,7 +42,7 @@ public final class SshGateway implements AutoCloseable {
      */
     public SshGateway(GatewaySettings settings, AccountBook accounts, Guests guests, ScheduledExecutorService scheduler,
                       Executor sessions, KeyPairProvider hostKeys, AuditLog audit, PasswordCheck passwords, Metrics metrics,
-                      Fleet fleet) {
+                      Recordings recordings, Fleet fleet) {
         this.audit = audit;
         this.metrics = metrics;
         server.setHost(settings.listenAddress());
@@ -53,7 +54,7 @@ public final class SshGateway implements AutoCloseable {
         authentication(new AccountAuthenticator(accounts, passwords, audit, settings.fleet()));
         MenuTicker menus = new MenuTicker(guests, scheduler, sessions, fleet::menuLines);
         fleet.onChange(menus::changed);
-        onlyOurSessions(new GatewayContext(guests, accounts, settings, scheduler, sessions, menus, audit, metrics, fleet),
+        onlyOurSessions(new GatewayContext(guests, accounts, settings, scheduler, sessions, menus, audit, metrics, recordings, fleet),
                 settings.limits());
         limits(settings.limits(), scheduler);
     }

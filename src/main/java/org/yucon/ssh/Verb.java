@@ -18,7 +18,10 @@ enum Verb {
     REBOOT("reboot", "[--hard] [GUEST]", Set.of("--hard"), Set.of(), List.of(), true),
     CONSOLE("console", "[GUEST]", Set.of(), Set.of(), List.of(), true),
     LOG("log", "[-n LINES] [GUEST]", Set.of(), Set.of("-n"), List.of(), true),
-    SYSRQ("sysrq", "LETTER [GUEST]", Set.of(), Set.of(), List.of("LETTER"), true);
+    SYSRQ("sysrq", "LETTER [GUEST]", Set.of(), Set.of(), List.of("LETTER"), true),
+    RECORDINGS("recordings", "[GUEST]", Set.of(), Set.of(), List.of(), true),
+    RECORDING("recording", "ID", Set.of(), Set.of(), List.of("ID"), false),
+    PLAY("play", "ID", Set.of(), Set.of(), List.of("ID"), false);
 
     private final String word;
     private final String usage;

@@ -1,8 +1,12 @@
 package org.yucon.ssh;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -11,6 +15,7 @@ import org.yucon.control.GuestActions;
 import org.yucon.control.GuestRow;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Outcome;
+import org.yucon.recording.RecordingInfo;
 import org.yucon.util.Printable;
 
 /**
@@ -18,6 +23,8 @@ import org.yucon.util.Printable;
  * the login's {@link GuestActions}, which decide and audit.
  */
 final class Verbs {
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+            .withZone(ZoneId.systemDefault());
     private final GuestActions actions;
     private final OutputStream out;
     private final OutputStream err;
@@ -40,6 +47,8 @@ final class Verbs {
             case REBOOT: return act(command, g -> actions.reboot(g, command.flags().contains("--hard")));
             case SYSRQ: return sysrq(command);
             case LOG: return log(command);
+            case RECORDINGS: return recordings(command);
+            case RECORDING: return recording(command);
             default: throw new IllegalArgumentException("not a plain verb: " + command.verb());
         }
     }
@@ -88,12 +97,21 @@ final class Verbs {
         }
         if (command.flags().contains("--json")) {
             print(out, fleet.json(rows));
+            alertAdmin();
             return 0;
         }
         for (String line : fleet.lines(rows)) {
             print(out, line);
         }
+        alertAdmin();
         return 0;
+    }
+
+    /** What is wrong with the host as a whole, to an admin, on stderr: the lines on stdout stay one per guest. */
+    private void alertAdmin() throws IOException {
+        for (String alert : actions.alerts()) {
+            print(err, "yucon: " + alert);
+        }
     }
 
     /** A malformed key is a usage error (2) whatever the guest, so it is checked before the guest is looked up. */
@@ -128,6 +146,61 @@ final class Verbs {
         out.write(QueryFilter.dropQueries(actions.log(guest.get(), lines).orElseThrow()));
         out.flush();
         return 0;
+    }
+
+    /**
+     * The console recordings the login may see, of one guest or of all, newest first. A guest named that the login may
+     * not see is answered as one that does not exist; an admin may name a guest since removed.
+     */
+    private int recordings(CommandLine command) throws IOException {
+        Optional<String> guest = command.guest();
+        if (guest.isPresent() && actions.visible(guest.get()).isEmpty() && !actions.access().admin()) {
+            print(err, "no guest named '" + guest.get() + "'");
+            return 1;
+        }
+        List<RecordingInfo> recordings = actions.recordings(guest);
+        if (recordings.isEmpty()) {
+            print(out, "no recordings");
+            return 0;
+        }
+        StringBuilder b = new StringBuilder(String.format("%-8s %-16s %-16s %-19s %9s %9s%n",
+                "ID", "GUEST", "ACCOUNT", "START", "LENGTH", "SIZE"));
+        for (RecordingInfo r : recordings) {
+            b.append(String.format("%-8d %-16s %-16s %-19s %9s %9s%s%n", r.id(), r.guest(), r.account(),
+                    CLOCK.format(r.start()), length(r.length()), size(r.bytes()),
+                    r.stopped().map(why -> "  stopped: " + why).orElse(r.live() ? "  live" : "")));
+        }
+        out.write(Printable.lines(b.toString()).getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return 0;
+    }
+
+    /** One recording's asciicast file as it is now, for {@code > s.cast && asciinema play s.cast}. */
+    private int recording(CommandLine command) throws IOException {
+        String id = command.operands().get(0);
+        Optional<RecordingInfo> recording = actions.recording(id);
+        if (recording.isEmpty()) {
+            print(err, noRecording(id));
+            return 1;
+        }
+        try (InputStream in = actions.open(recording.get())) {
+            in.transferTo(out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** What {@code recording} and {@code play} answer for an id the login may not see, or that names nothing. */
+    static String noRecording(String id) {
+        return "no recording " + id + "; 'recordings' lists those this login may see";
+    }
+
+    private static String length(Duration d) {
+        return String.format("%d:%02d:%02d", d.toHours(), d.toMinutesPart(), d.toSecondsPart());
+    }
+
+    private static String size(long bytes) {
+        return bytes < 10_000 ? bytes + "B" : bytes < 10_000_000 ? bytes / 1024 + "K" : bytes / (1024 * 1024) + "M";
     }
 
     /** Runs an action of {@link GuestActions} on the command's guest, which refuses (and says why) or acts and audits. */

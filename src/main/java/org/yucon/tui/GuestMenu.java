@@ -410,7 +410,7 @@ public final class GuestMenu {
         frame.put(bottom - 4, "Options: b - Boot, r - Reboot, s - Shutdown, p - ps, t - top, / - Find,");
         frame.put(bottom - 3, "         <enter> - Console (C-a C-d to return), j/k - Select, ? - Help, q - Quit");
         // A long message (the help, an error naming a path) takes the blank row above too rather than being cut.
-        List<String> status = wrap(statusLine, frame.columns(), 2);
+        List<String> status = wrap(statusLine.isEmpty() ? alert(facts) : statusLine, frame.columns(), 2);
         for (int i = 0; i < status.size(); i++) {
             frame.put(bottom - status.size() + i, status.get(i), Frame.Style.BOLD);
         }
@@ -429,6 +429,11 @@ public final class GuestMenu {
             String shown = Printable.of(line);
             frame.put(row++, shown.length() <= frame.columns() ? shown : shown.substring(0, frame.columns()));
         }
+    }
+
+    /** For an admin, what is wrong with the host, where the menu's own messages go when it has none. */
+    private String alert(MenuFacts facts) {
+        return access.admin() && !facts.alerts().isEmpty() ? "! " + String.join("; ", facts.alerts()) : "";
     }
 
     /**

@@ -21,9 +21,11 @@ import org.yucon.util.Uptime;
  * clock and uptimes are kept to the minute: figures to the second would make every read differ.
  *
  * @param guests by guest name
+ * @param alerts what is wrong with the host as a whole, for admins ({@link org.yucon.guest.Alerts})
  * @param fleet  the other hosts of the fleet, their figures and guests, for admins; empty outside a fleet
  */
-record MenuFacts(HostFacts host, String clock, Map<String, GuestFacts> guests, List<String> fleet) {
+record MenuFacts(HostFacts host, String clock, Map<String, GuestFacts> guests, List<String> alerts,
+                 List<String> fleet) {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     /**
@@ -50,7 +52,7 @@ record MenuFacts(HostFacts host, String clock, Map<String, GuestFacts> guests, L
 
         private static String describe(GuestStatus status, Optional<GuestStats> stats) {
             String label = status.state().label();
-            if (stats.isPresent()) {
+            if (stats.isPresent() && !status.detail().equals(GuestSupervisor.CONSOLE_LOST)) {
                 return label + " (up " + uptime(stats.get().uptime()) + ")";
             }
             return status.detail().isEmpty() ? label : label + " (" + status.detail() + ")";
@@ -71,12 +73,13 @@ record MenuFacts(HostFacts host, String clock, Map<String, GuestFacts> guests, L
     }
 
     /** Reads them now; a running guest's figures come from its mconsole (at most once a second, GuestSupervisor). */
-    static MenuFacts read(List<GuestSupervisor> all, List<String> fleet) {
+    static MenuFacts read(List<GuestSupervisor> all, List<String> alerts, List<String> fleet) {
         Map<String, GuestFacts> guests = new HashMap<>();
         for (GuestSupervisor guest : all) {
             guests.put(guest.name(), GuestFacts.read(guest));
         }
-        return new MenuFacts(HostFacts.read(), LocalDateTime.now().format(CLOCK), guests, List.copyOf(fleet));
+        return new MenuFacts(HostFacts.read(), LocalDateTime.now().format(CLOCK), guests, List.copyOf(alerts),
+                List.copyOf(fleet));
     }
 
     /** The facts of {@code guest}, read now if it came after this read. */

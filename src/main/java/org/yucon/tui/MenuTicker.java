@@ -49,7 +49,7 @@ public final class MenuTicker {
      */
     public Guests.Subscription subscribe(Runnable listener) {
         if (listeners.isEmpty()) {
-            facts = MenuFacts.read(guests.all(), fleet.get());
+            facts = MenuFacts.read(guests.all(), guests.alerts().current(), fleet.get());
         }
         listeners.add(listener);
         return () -> listeners.remove(listener);
@@ -73,7 +73,7 @@ public final class MenuTicker {
     private void read() {
         readQueued.set(false);
         try {
-            MenuFacts now = MenuFacts.read(guests.all(), fleet.get());
+            MenuFacts now = MenuFacts.read(guests.all(), guests.alerts().current(), fleet.get());
             if (!now.equals(facts)) {
                 facts = now;
                 listeners.forEach(Runnable::run);

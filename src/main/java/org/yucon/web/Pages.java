@@ -52,6 +52,35 @@ final class Pages {
                 """.formatted(bar(session)));
     }
 
+    /** One guest's console: {@code console.js} opens the terminal and its WebSocket. */
+    static String console(WebSession session, String guest) {
+        return page("yucon: console of " + guest, session.csrf(), """
+                <main class="console" id="console" data-guest="%s">
+                <nav class="bar console-bar">
+                <a href="/" class="brand" id="console-back">yucon</a>
+                <span>Console of <b>%s</b></span>
+                <span id="console-state" role="status">connecting…</span>
+                <button type="button" data-key="w" title="who is on this console (^A w)">Who</button>
+                <button type="button" data-key="a" title="ask for write (^A a)">Ask write</button>
+                <button type="button" data-key="f" title="force write (^A f)">Force write</button>
+                <button type="button" data-key="s" title="give up write (^A s)">Give up write</button>
+                <button type="button" data-key="r" title="the last lines again (^A r)">Replay</button>
+                <label>SysRq <select id="sysrq"><option value="">…</option><option value="s">s sync</option>
+                <option value="u">u remount read-only</option><option value="b">b reboot</option>
+                <option value="t">t tasks</option><option value="m">m memory</option><option value="h">h help</option></select></label>
+                <button type="button" id="pause" aria-pressed="false" title="stop the output here; the guest runs on">Pause</button>
+                <button type="button" data-key="?" title="the escape keys (^A ?)">Keys</button>
+                <button type="button" data-key="d" title="back to the guests (^A d)">Detach</button>
+                </nav>
+                <div id="terminal" class="terminal"></div>
+                </main>
+                <link rel="stylesheet" href="/static/xterm.css">
+                <script src="/static/xterm.js"></script>
+                <script src="/static/addon-fit.js"></script>
+                <script src="/static/console.js"></script>
+                """.formatted(text(guest), text(guest)));
+    }
+
     static String passwords(WebSession session, String message, boolean error) {
         return page("yucon: password of " + session.login(), session.csrf(), """
                 %s

@@ -14,11 +14,12 @@ import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Guests;
 import org.yucon.control.Access;
 import org.yucon.control.GuestActions;
+import org.yucon.recording.Recordings;
 import org.yucon.ssh.AuditLog;
 
-/** What the web page's routes share: the gateway's guests, accounts, password check, audit trail and pool. */
+/** What the web page's routes share: the gateway's guests, accounts, password check, audit trail, recordings and pool. */
 record WebContext(Path etc, GatewaySettings settings, Guests guests, AccountBook accounts, PasswordCheck passwords,
-                  AuditLog audit, Executor pool) {
+                  AuditLog audit, Recordings recordings, Executor pool) {
 
     /** Work that may block, on the gateway's pool; its reply is sent when done. */
     interface Work {
@@ -50,7 +51,7 @@ record WebContext(Path etc, GatewaySettings settings, Guests guests, AccountBook
     GuestActions actions(WebSession session) {
         return new GuestActions(guests, access(session),
                 (user, from, action, guest, result) -> audit.record(AuditLog.Channel.WEB, user, from, action, guest, result),
-                session.from(), logs());
+                session.from(), logs(), recordings);
     }
 
     private Path logs() {

@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -29,6 +30,9 @@ final class WebFront extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(WebFront.class);
     private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    /** The console page of one guest; its WebSocket is {@link ConsoleSockets#PATH}. */
+    private static final Pattern CONSOLE_PAGE = Pattern.compile("/console/([a-z][a-z0-9_-]{0,31})");
 
     private final WebSessions sessions;
     private final AccountRoutes accounts;
@@ -61,7 +65,7 @@ final class WebFront extends Handler.Abstract {
     }
 
     /** The Host and Origin gates: the answer to a request refused before any route sees it, if it is. */
-    private Optional<Reply> refusal(Request request) {
+    Optional<Reply> refusal(Request request) {
         String host = request.getHeaders().get(HttpHeader.HOST);
         if (host == null || !context.servesHost(host, Request.getLocalPort(request))) {
             return Optional.of(Reply.text(421, "this gateway does not serve the host name "
@@ -124,8 +128,15 @@ final class WebFront extends Handler.Abstract {
             case "/api/state" -> guests.state(ex, s);
             case "/api/events" -> guests.events(ex, s);
             default -> {
+                Matcher console = CONSOLE_PAGE.matcher(path);
                 if (guest.matches()) {
                     guests.read(ex, s, guest);
+                } else if (console.matches() && context.actions(s).visible(console.group(1)).isPresent()) {
+                    s.used(Instant.now());
+                    // xterm.js sizes its rows with a <style> element it writes: styles only, scripts stay 'self'.
+                    ex.response().getHeaders().put("Content-Security-Policy",
+                            CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"));
+                    ex.send(Reply.html(200, Pages.console(s, console.group(1))));
                 } else {
                     ex.send(Reply.text(404, "no such page"));
                 }
@@ -148,7 +159,8 @@ final class WebFront extends Handler.Abstract {
         }
     }
 
-    private Optional<WebSession> session(Request request) {
+    /** The logged-in session whose cookie the request carries, if any. */
+    Optional<WebSession> session(Request request) {
         for (HttpCookie cookie : Request.getCookies(request)) {
             if (cookie.getName().equals(AccountRoutes.COOKIE)) {
                 Optional<WebSession> s = sessions.find(cookie.getValue(), Instant.now());
@@ -160,7 +172,7 @@ final class WebFront extends Handler.Abstract {
         return Optional.empty();
     }
 
-    private static boolean tokenMatches(WebSession s, String token) {
+    static boolean tokenMatches(WebSession s, String token) {
         return token != null && MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
                 s.csrf().getBytes(StandardCharsets.UTF_8));
     }

@@ -2,6 +2,7 @@ package org.yucon.web;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,10 +20,12 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.yucon.auth.PasswordCheck;
 import org.yucon.config.AccountBook;
 import org.yucon.config.GatewaySettings;
 import org.yucon.guest.Guests;
+import org.yucon.recording.Recordings;
 import org.yucon.ssh.AuditLog;
 
 /**
@@ -46,7 +49,8 @@ public final class WebServer implements AutoCloseable {
 
     /** Starts serving; {@code pool} runs what may block (mconsole, the keeper, log files). */
     public static WebServer start(Path etc, GatewaySettings settings, Guests guests, AccountBook accounts,
-                                  PasswordCheck passwords, AuditLog audit, ScheduledExecutorService scheduler,
+                                  PasswordCheck passwords, AuditLog audit, Recordings recordings,
+                                  ScheduledExecutorService scheduler,
                                   Executor pool, int sshPort) throws IOException {
         WebCertificate.Loaded certificate = WebCertificate.ensure(settings.web(), settings.hostKeyDir());
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
@@ -61,7 +65,19 @@ public final class WebServer implements AutoCloseable {
         WebSessions sessions = new WebSessions(settings.web().idleTimeout(), settings.limits().sessionsPerAccount(),
                 settings.limits().sessionsTotal());
         GuestBoard board = new GuestBoard(guests, accounts, sshPort, scheduler, pool);
-        server.setHandler(new WebFront(new WebContext(etc, settings, guests, accounts, passwords, audit, pool), sessions, board));
+        WebContext context = new WebContext(etc, settings, guests, accounts, passwords, audit, recordings, pool);
+        WebFront front = new WebFront(context, sessions, board);
+        // The console's WebSocket upgrades pass ConsoleSockets' gates; every other request goes to WebFront.
+        WebSocketUpgradeHandler sockets = WebSocketUpgradeHandler.from(server, container -> {
+            container.addMapping("/ws/console/*", new ConsoleSockets(context, front));
+            // A page's keep-alive comes every 20 s, but a hidden tab's timers may fire once a minute only; a
+            // stalled page sends nothing and is sent nothing. A frame of keys or a paste is at most 64 KiB.
+            container.setIdleTimeout(Duration.ofMinutes(10));
+            container.setMaxBinaryMessageSize(64 << 10);
+            container.setMaxTextMessageSize(1 << 10);
+        });
+        sockets.setHandler(front);
+        server.setHandler(sockets);
         server.setErrorHandler(WebServer::plainError);
         server.setStopTimeout(2000);
         scheduler.scheduleWithFixedDelay(() -> sessions.sweep(Instant.now()), 1, 1, TimeUnit.MINUTES);

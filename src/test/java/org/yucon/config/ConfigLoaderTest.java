@@ -57,6 +57,7 @@ class ConfigLoaderTest {
         assertEquals(root.resolve("state"), gateway.stateDir());
         assertEquals(Optional.empty(), gateway.kernel());
         assertEquals(new ConsoleSettings(1 << 20, 16 << 10, 20, (byte) 0x01), gateway.console());
+        assertEquals(new RecordingSettings(true, false, Duration.ofDays(30), 1L << 30), gateway.recording());
 
         GuestConfig guest = config.guests().get("uml1");
         assertEquals("uml1", guest.umid());
@@ -79,7 +80,8 @@ class ConfigLoaderTest {
         write("yucon.toml",
                 "[ssh]", "listen = \"0.0.0.0\"", "port = 2022", "host_keys = \"keys\"",
                 "[paths]", "state = \"../var\"", "kernel = \"/opt/linux\"",
-                "[console]", "ring = \"2M\"", "replay = 4096", "replay_lines = 60", "escape = \"^]\"");
+                "[console]", "ring = \"2M\"", "replay = 4096", "replay_lines = 60", "escape = \"^]\"",
+                "[recording]", "enabled = false", "input = true", "keep_days = 7", "max_total = \"200M\"");
         write("guests/uml1.toml",
                 "umid = \"u-1\"", "kernel = \"linux\"", "memory = \"64MiB\"", "kernel_args = [\"quiet\"]",
                 "shutdown_timeout = \"5m\"", "restart = \"on-crash\"", "restart_max = 5", "restart_window = \"10m\"",
@@ -97,6 +99,7 @@ class ConfigLoaderTest {
         assertEquals(root.resolve("var"), gateway.stateDir());
         assertEquals(Optional.of(Path.of("/opt/linux")), gateway.kernel());
         assertEquals(new ConsoleSettings(2 << 20, 4096, 60, (byte) 0x1d), gateway.console());
+        assertEquals(new RecordingSettings(false, true, Duration.ofDays(7), 200L << 20), gateway.recording());
 
         GuestConfig guest = config.guests().get("uml1");
         assertEquals("u-1", guest.umid());
@@ -144,7 +147,7 @@ class ConfigLoaderTest {
     @Test
     void unknownTopLevelKey() {
         write("yucon.toml", "# gateway", "lissen = \"::\"");
-        assertRejected("yucon.toml line 2: unknown key 'lissen' (known here: console, fleet, limits, metrics, paths, peer, ssh, web)");
+        assertRejected("yucon.toml line 2: unknown key 'lissen' (known here: console, fleet, limits, metrics, paths, peer, recording, ssh, web)");
     }
 
     @Test
@@ -204,7 +207,7 @@ class ConfigLoaderTest {
     @Test
     void unknownSection() {
         write("yucon.toml", "[sssh]", "port = 22");
-        assertRejected("yucon.toml line 1: unknown key 'sssh' (known here: console, fleet, limits, metrics, paths, peer, ssh, web)");
+        assertRejected("yucon.toml line 1: unknown key 'sssh' (known here: console, fleet, limits, metrics, paths, peer, recording, ssh, web)");
     }
 
     @Test
@@ -247,6 +250,18 @@ class ConfigLoaderTest {
     void diskThatIsNotATable() {
         write("guests/uml1.toml", "disk = \"root.img\"");
         assertRejected("guests/uml1.toml line 1: 'disk' must be an array of tables [[disk]]");
+    }
+
+    @Test
+    void recordingSettingsThatCannotBeUsedNameTheirLine() {
+        write("yucon.toml", "[recording]", "input = \"yes\"");
+        assertRejected("yucon.toml line 2: 'recording.input' must be true or false");
+        write("yucon.toml", "[recording]", "", "keep_days = 0");
+        assertRejected("yucon.toml line 3: 'recording.keep_days' is 0, must be between 1 and 36500");
+        write("yucon.toml", "[recording]", "max_total = \"lots\"");
+        assertTrue(failure().startsWith(etc + "/yucon.toml line 2: 'recording.max_total' "), failure());
+        write("yucon.toml", "[recording]", "keep = 3");
+        assertRejected("yucon.toml line 2: unknown key 'recording.keep' (known here: enabled, input, keep_days, max_total)");
     }
 
     @Test
@@ -430,6 +445,7 @@ class ConfigLoaderTest {
         Files.copy(Path.of("etc/yucon.toml"), etc.resolve("yucon.toml"), StandardCopyOption.REPLACE_EXISTING);
         write("accounts/alice.toml", "password = \"" + HASH + "\"");
         assertEquals(LoginLimits.defaults(), load().gateway().limits());
+        assertEquals(RecordingSettings.defaults(), load().gateway().recording());
         write("yucon.toml");
         WebSettings defaults = load().gateway().web();
         Files.copy(Path.of("etc/yucon.toml"), etc.resolve("yucon.toml"), StandardCopyOption.REPLACE_EXISTING);

@@ -14,7 +14,7 @@ class AccessTest {
     private static final Set<String> NO_WATCHERS = Set.of();
     private static final Set<GuestAction> VIEWS = EnumSet.of(GuestAction.PROCESSES, GuestAction.LOG, GuestAction.WATCH_CONSOLE);
     private static final Set<GuestAction> DRIVING = EnumSet.of(GuestAction.BOOT, GuestAction.SHUTDOWN, GuestAction.REBOOT,
-            GuestAction.SYSRQ, GuestAction.WRITE_CONSOLE);
+            GuestAction.SYSRQ, GuestAction.WRITE_CONSOLE, GuestAction.RECORDINGS);
 
     private final Map<String, AccountConfig> accounts = Map.of(
             "owner", account("owner", false, "uml1"),

@@ -85,7 +85,7 @@ class SystemdIT {
             assertEquals("active", checks.get("keeper_restarted"), "a killed keeper is started again; " + record);
             assertEquals("active", checks.get("gateway_restarted"), "and the gateway with it; " + record);
             assertEquals("yes", checks.get("uml_survives_keeper"), "its guest runs on; " + record);
-            assertEquals("uml1_running_(console_held_by_an_earlier_gateway)", checks.get("status3"), record);
+            assertEquals("uml1_running_(console_lost)", checks.get("status3"), record);
         } finally {
             run(List.of("umount", "-l", root.toString()), 1);
         }

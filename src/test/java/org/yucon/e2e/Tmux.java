@@ -75,7 +75,18 @@ final class Tmux implements AutoCloseable {
                 // $0 is the status file, "$@" the command; tmp and mv, so a reader never sees a half-written file.
                 "sh", "-c", "\"$@\"; echo $? > \"$0.tmp\" && mv \"$0.tmp\" \"$0\"", status.toString()));
         args.addAll(command);
-        run(args);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                run(args);
+                return;
+            } catch (IllegalStateException e) {
+                // Right after the last session was killed, the server is still exiting: a new client that reached
+                // it is told "server exited unexpectedly", and the next one starts a new server.
+                if (attempt == 3 || !e.getMessage().contains("server exited unexpectedly")) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Sends keys by tmux name, e.g. {@code Enter}, {@code Down}, {@code C-a}. */

@@ -122,7 +122,7 @@ class PlantedLinksIT {
             GuestSupervisor taken = host.guest(GUEST);
             assertEquals(GuestState.RUNNING, taken.status().state(), taken.status().toString());
             assertEquals(pid, taken.status().pid());
-            assertEquals("console held by an earlier gateway", taken.status().detail());
+            assertEquals(GuestSupervisor.CONSOLE_LOST, taken.status().detail());
             assertTrue(taken.shutdown(true).ok());
             Await.until(GUEST + " to be off", DOWN, () -> taken.status().state() == GuestState.OFF,
                     () -> taken.status().toString());

@@ -1,6 +1,7 @@
 package org.yucon.keeper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -45,6 +46,8 @@ import org.yucon.testing.Uml;
 class GatewayRestartIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(40);
+    /** The guest's shutdown_timeout (10 s, TestHost), halt's grace (5 s) and room for a gateway's start. */
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(40);
     /** How long no gateway runs in the crash test; the guest prints 10 lines a second meanwhile. */
     private static final Duration GATEWAY_AWAY = Duration.ofSeconds(2);
     private static final String GUEST = "uml1";
@@ -92,8 +95,7 @@ class GatewayRestartIT {
     @Test
     void aGatewayKilledHardComesBackToTheSameGuestAndConsoleAndTheLogHasNoHole() throws Exception {
         GatewayProcess first = startGateway();
-        long keeper = keeperPid().orElseThrow(() -> new AssertionError("no keeper.pid after the gateway started"));
-        keeperPids.add(keeper);
+        long keeper = recordKeeper();
         long uml = boot();
         Instant umlStarted = startOf(uml);
 
@@ -153,8 +155,7 @@ class GatewayRestartIT {
     @Test
     void aGatewayStoppedWithSigtermLeavesTheGuestRunningForTheNext() throws Exception {
         GatewayProcess first = startGateway();
-        long keeper = keeperPid().orElseThrow(() -> new AssertionError("no keeper.pid after the gateway started"));
-        keeperPids.add(keeper);
+        long keeper = recordKeeper();
         long uml = boot();
         Instant umlStarted = startOf(uml);
         try (RawConsole console = user.console(GUEST, 100, 30)) {
@@ -173,10 +174,65 @@ class GatewayRestartIT {
         awaitRunning(Duration.ofSeconds(5));
         try (RawConsole console = user.console(GUEST, 100, 30)) {
             console.awaitText("[yucon] console of " + GUEST, 0, TIMEOUT);
-            long from = console.position();
-            console.type("echo AFTER-$((6*7))\r");
-            console.awaitText("\r\nAFTER-42\r\n", from, TIMEOUT);
+            awaitAnswer(console);
         }
+    }
+
+    @Test
+    void aGatewayKilledDuringABootFindsItsGuestRunningWithItsConsoleAfterTheRestart() throws Exception {
+        GatewayProcess first = startGateway();
+        recordKeeper();
+        SshUser.Result boot = user.run(GUEST, "boot");
+        assertEquals(0, boot.status(), "boot: " + boot);
+        first.kill();
+
+        startGateway();
+        awaitRunning(BOOT_TIMEOUT);
+        umlPid().ifPresent(umlPids::add);
+        try (RawConsole console = user.console(GUEST, 100, 30)) {
+            logIn(console);
+            awaitAnswer(console);
+        }
+    }
+
+    /**
+     * The guest's init does nothing on ctrl-alt-del here, so its shutdown ends only by the halt at its deadline,
+     * which the gateway that began it does not live to send: the next one must.
+     */
+    @Test
+    void aGatewayKilledDuringAShutdownLeavesItsGuestOffAfterTheRestart() throws Exception {
+        GatewayProcess first = startGateway();
+        recordKeeper();
+        long uml = boot();
+        try (RawConsole console = user.console(GUEST, 100, 30)) {
+            logIn(console);
+            long from = console.position();
+            console.type("rm /sbin/poweroff && printf '#!/bin/sh\\n' > /sbin/poweroff && chmod +x /sbin/poweroff"
+                    + " && echo NOOP-$((6*7))\r");
+            console.awaitText("\r\nNOOP-42\r\n", from, TIMEOUT);
+        }
+        SshUser.Result shutdown = user.run(GUEST, "shutdown");
+        assertEquals(0, shutdown.status(), "shutdown: " + shutdown);
+        first.kill();
+        assertTrue(alive(uml), "the UML (pid " + uml + ") is still shutting down when the gateway dies");
+
+        startGateway();
+        awaitStatus(GUEST + " off", SHUTDOWN_TIMEOUT);
+        assertFalse(alive(uml), "the UML (pid " + uml + ") must be gone once " + GUEST + " is off");
+    }
+
+    /** The keeper the first gateway started, to be killed after the test; its pid. */
+    private long recordKeeper() {
+        long keeper = keeperPid().orElseThrow(() -> new AssertionError("no keeper.pid after the gateway started"));
+        keeperPids.add(keeper);
+        return keeper;
+    }
+
+    /** The guest's shell answers on the console. */
+    private static void awaitAnswer(RawConsole console) throws IOException {
+        long from = console.position();
+        console.type("echo AFTER-$((6*7))\r");
+        console.awaitText("\r\nAFTER-42\r\n", from, TIMEOUT);
     }
 
     private GatewayProcess startGateway() throws IOException {
@@ -197,11 +253,15 @@ class GatewayRestartIT {
     }
 
     private void awaitRunning(Duration timeout) {
+        awaitStatus(GUEST + " running", timeout);
+    }
+
+    private void awaitStatus(String line, Duration timeout) {
         SshUser.Result[] last = {null};
-        Await.until("'" + GUEST + " running' from the status verb", timeout, () -> {
+        Await.until("'" + line + "' from the status verb", timeout, () -> {
             try {
                 last[0] = user.run(GUEST, "status");
-                return last[0].status() == 0 && last[0].out().startsWith(GUEST + " running");
+                return last[0].status() == 0 && last[0].out().startsWith(line);
             } catch (IOException e) {
                 last[0] = new SshUser.Result(-1, "", e.toString());
                 return false;

@@ -11,12 +11,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.sshd.common.channel.throttle.ChannelStreamWriter;
 import org.apache.sshd.common.io.AbstractIoWriteFuture;
 import org.apache.sshd.common.io.IoWriteFuture;
@@ -24,7 +28,12 @@ import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.yucon.config.RecordingSettings;
+import org.yucon.recording.Recording;
+import org.yucon.recording.Recordings;
 import org.yucon.testing.Await;
+import org.yucon.util.JsonText;
 
 /**
  * Holding a viewer's channel while the menu or pager has the screen: output waits, told lines queue. And output
@@ -37,7 +46,7 @@ class ChannelSinkTest {
     private final ByteArrayOutputStream channel = new ByteArrayOutputStream();
     private final Deque<AbstractIoWriteFuture> queued = new ArrayDeque<>();
     private final PacketsInFlight inFlight = new PacketsInFlight(new QueueOfWrites());
-    private final ChannelSink sink = new ChannelSink(channel, () -> 2048, inFlight);
+    private final ChannelSink sink = new ChannelSink(channel, () -> 2048, inFlight, Recording.OFF);
 
     @Test
     void anOfferIsTakenOnlyWhenNotHeldAndTheClientsWindowHasRoom() throws IOException {
@@ -64,6 +73,31 @@ class ChannelSinkTest {
         pumped.get(5, TimeUnit.SECONDS);
 
         assertEquals("\r\n[yucon] promoted\r\nguest output", text());
+    }
+
+    /** The recording has what went out on the channel, in the channel's order, lines told while held included. */
+    @Test
+    void theRecordingHasWhatTheViewerWasShownInThatOrder(@TempDir Path state) throws Exception {
+        try (Recordings recordings = new Recordings(state, RecordingSettings.defaults(), Clock.systemUTC(), () -> { })) {
+            Recording recording = recordings.start("uml1", "alice", "/10.0.0.7:5555", "ssh channel 0");
+            recording.window(80, 24);
+            ChannelSink recorded = new ChannelSink(channel, () -> 2048, inFlight, recording);
+            recorded.output("login: ".getBytes(US_ASCII), 7);
+            recorded.offer("r".getBytes(US_ASCII), 1);
+            recorded.hold();
+            recorded.tell("promoted");
+            recorded.release();
+            recorded.replay("old\r\n".getBytes(US_ASCII), "the last line");
+            recording.end();
+
+            Path file = state.resolve("recordings/uml1/1.cast");
+            Await.until("the recording closed", WAIT, () -> recordings.list(g -> true).stream().anyMatch(r -> !r.live()),
+                    () -> recordings.list(g -> true).toString());
+            String shown = Files.readAllLines(file, UTF_8).stream().skip(1)
+                    .map(l -> l.replaceFirst("^\\[[0-9.]+, \"o\", \"(.*)\"]$", "$1")).map(JsonText::unescape)
+                    .collect(Collectors.joining());
+            assertEquals(text(), shown);
+        }
     }
 
     @Test
@@ -133,7 +167,7 @@ class ChannelSinkTest {
                 throw new IllegalStateException("broken");
             }
         };
-        ChannelSink failing = new ChannelSink(broken, () -> 2048, inFlight);
+        ChannelSink failing = new ChannelSink(broken, () -> 2048, inFlight, Recording.OFF);
 
         IOException offered = assertThrows(IOException.class, () -> failing.offer(new byte[1], 1));
         assertTrue(offered.getMessage().contains("broken"), offered.getMessage());

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yucon.guest.Alerts;
 import org.yucon.testing.Await;
 
 class RefusalLogTest {
@@ -31,7 +32,7 @@ class RefusalLogTest {
     @Test
     void aFloodCostsOneLineAtOnceThenOnePerPeriod() throws Exception {
         Path file = dir.resolve("audit.log");
-        try (AuditLog audit = new AuditLog(file)) {
+        try (AuditLog audit = new AuditLog(file, new Alerts(() -> { }))) {
             RefusalLog refusals = new RefusalLog(audit, scheduler, PERIOD);
             for (int i = 0; i < 2000; i++) {
                 refusals.refused(new InetSocketAddress("127.0.0.1", 10_000 + i), "per_source_max_startups", "5 from here");

@@ -16,6 +16,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -73,6 +74,21 @@ public final class WebClient {
         cookie.ifPresent(c -> b.header("Cookie", c));
         origin.ifPresent(o -> b.header("Origin", o));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Opens the console's WebSocket as a script would, with the given cookie, Origin and subprotocols (each empty:
+     * none sent); completes exceptionally when the upgrade is refused.
+     */
+    public java.util.concurrent.CompletableFuture<java.net.http.WebSocket> socket(String path, Optional<String> cookie,
+            Optional<String> origin, List<String> protocols, java.net.http.WebSocket.Listener listener) {
+        java.net.http.WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(TIMEOUT);
+        cookie.ifPresent(c -> b.header("Cookie", c));
+        origin.ifPresent(o -> b.header("Origin", o));
+        if (!protocols.isEmpty()) {
+            b.subprotocols(protocols.get(0), protocols.subList(1, protocols.size()).toArray(new String[0]));
+        }
+        return b.buildAsync(URI.create("wss://localhost:" + port + path), listener);
     }
 
     /** Logs in; the session cookie as a Cookie header's value ({@code name=value}). */

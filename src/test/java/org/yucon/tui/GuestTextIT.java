@@ -95,7 +95,7 @@ class GuestTextIT {
 
             Result sysrq = SshUser.run(admin, "sysrq s uml1");
             assertEquals(0, sysrq.status(), sysrq.toString());
-            assertTrue(sysrq.out().startsWith("sysrq s sent to uml1: sysrq: Emergency Sync"), sysrq.toString());
+            assertTrue(sysrq.out().startsWith("SysRq s sent to uml1: sysrq: Emergency Sync"), sysrq.toString());
             assertPrintable(sysrq.out(), sysrq.toString());
         }
     }

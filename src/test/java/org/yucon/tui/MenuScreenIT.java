@@ -134,8 +134,8 @@ class MenuScreenIT {
             menu.awaitLine("uml1 Off", SHUTDOWN_TIMEOUT, guestRow("uml1", "Off"));
         }
         // The menu's actions are the verbs' actions, audited the same way; the cancelled shutdown is not among them.
-        List<String> expected = List.of("action=boot guest=uml1 result=ok", "action=reboot guest=uml1 result=ok",
-                "action=reboot guest=uml1 result=ok", "action=shutdown guest=uml1 result=ok");
+        List<String> expected = List.of("action=boot guest=uml1 result=ok channel=ssh", "action=reboot guest=uml1 result=ok channel=ssh",
+                "action=reboot guest=uml1 result=ok channel=ssh", "action=shutdown guest=uml1 result=ok channel=ssh");
         Await.until("the menu's four actions in the audit log", TIMEOUT, () -> menuActions().equals(expected),
                 () -> String.join("\n", menuActions()));
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,17 +26,14 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.yucon.guest.GuestState;
 import org.yucon.testing.Await;
+import org.yucon.testing.Chromium;
 import org.yucon.testing.GatewayFixture;
 import org.yucon.testing.SshUser;
 import org.yucon.testing.TestHost;
 import org.yucon.testing.Uml;
 import org.yucon.testing.WebClient;
-import org.yucon.util.FileTrees;
 
 /**
  * The web page against a real gateway with real UML guests, in a real headless Chromium (Debian's, driven through its
@@ -56,7 +52,7 @@ class WebPageIT {
     static final GatewayFixture gateway = GatewayFixture.startedBy(dir -> TestHost.startGuests(dir, Uml.image(),
             Map.of("uml1", List.of(), "uml2", List.of("read_only = [\"watcher\"]"))));
     private static WebClient http;
-    private static Path browserDir;
+    private static Chromium chromium;
     private static WebDriver browser;
 
     @BeforeAll
@@ -65,27 +61,14 @@ class WebPageIT {
         Files.writeString(host.config().etc().resolve("accounts").resolve("watcher.toml"),
                 Files.readString(host.config().etc().resolve("accounts").resolve("uml1.toml")).replace("\"uml1\"", ""));
         http = new WebClient(host.gateway().web().orElseThrow().port(), host.dir().resolve("hostkeys").resolve("web_cert.pem"));
-        browserDir = Files.createTempDirectory("yucon-chromium-");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + browserDir, "--window-size=1400,900");
-        // The gateway's certificate is self-signed; the HTTPS client above trusts exactly it.
-        options.setAcceptInsecureCerts(true);
-        browser = new ChromeDriver(service, options);
+        chromium = Chromium.start(1400, 900);
+        browser = chromium.driver();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (browser != null) {
-                browser.quit();
-            }
-        } finally {
-            FileTrees.delete(browserDir);
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -316,13 +299,7 @@ class WebPageIT {
     }
 
     private static void logIn(String login) {
-        browser.manage().deleteAllCookies();
-        browser.get(http.origin() + "/login");
-        browser.findElement(By.name("login")).sendKeys(login);
-        browser.findElement(By.name("password")).sendKeys(TestHost.PASSWORD);
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
-        Await.until(login + " logged in", TIMEOUT, () -> browser.getCurrentUrl().equals(http.origin() + "/"),
-                () -> browser.getCurrentUrl() + ": " + table());
+        chromium.logIn(http, login);
     }
 
     /** Clicks a guest's button; a row drawn again meanwhile (a push came) is looked up again. */
@@ -363,16 +340,6 @@ class WebPageIT {
     }
 
     private static void awaitAudit(String... texts) {
-        Path log = gateway.host().config().gateway().stateDir().resolve("audit.log");
-        Await.until("an audit line with " + List.of(texts), TIMEOUT, () -> read(log).lines()
-                .anyMatch(line -> List.of(texts).stream().allMatch(line::contains)), () -> read(log));
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (java.io.IOException e) {
-            return e.toString();
-        }
+        Chromium.awaitAudit(gateway.host(), texts);
     }
 }

@@ -143,7 +143,7 @@ public final class MconsoleClient implements AutoCloseable {
         try {
             channel.receive(datagram);
         } catch (IOException e) {
-            throw failure(command, "got no reply within " + timeoutMillis + " ms", e);
+            throw MconsoleException.noReply(socket, command, Duration.ofMillis(timeoutMillis), e);
         }
         try {
             return MconsoleProtocol.decodeReply(datagram.flip());

@@ -1,0 +1,229 @@
+package org.yucon.recording;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+
+/**
+ * One viewer's recording in an asciicast file. The viewer's threads only queue events (with their time) under a
+ * bound; the recordings' writer thread encodes and writes them. When the queue is over its bound (the disk does not
+ * keep up) or a write fails (the disk is full), the recording stops there, and says why once: the console never
+ * waits for it.
+ *
+ * <p>Nothing is written before the viewer's window size is known ({@link #window}): the header carries it.
+ */
+final class CastRecording implements Recording {
+    private enum State {
+        /** Events queue; nothing is written until the size for the header is known. */
+        SIZING,
+        RECORDING,
+        /** The viewer left: what is queued is written, then the file is closed. */
+        ENDING,
+        /** Done, or given up. */
+        CLOSED
+    }
+
+    private record Event(long nanos, char code, byte[] bytes) {
+    }
+
+    private final long id;
+    private final Asciicast.Header start;
+    private final boolean input;
+    private final OutputStream file;
+    private final Executor writer;
+    /** How much may wait for the disk, this recording's and all of them together, before this one is given up. */
+    private final PendingBudget budget;
+    /** Told once, on the writer thread, when the file is closed: why it stopped early, or null. */
+    private final BiConsumer<Long, String> closed;
+    private final long startNanos = System.nanoTime();
+
+    private final Object lock = new Object();
+    /** Guarded by lock. */
+    private State state = State.SIZING;
+    private final Deque<Event> queue = new ArrayDeque<>();
+    private long pending;
+    private boolean drainQueued;
+    /** The window size last recorded; guarded by lock. */
+    private int columns;
+    private int rows;
+    /** The first window size, the header's; set once, guarded by lock. */
+    private int headerColumns;
+    private int headerRows;
+    /** Why the recording stopped early; guarded by lock. */
+    private String stopped;
+
+    // Owned by the writer thread.
+    private boolean headerWritten;
+    private final EventText shownText = new EventText();
+    private final EventText typedText = new EventText();
+
+    CastRecording(long id, Asciicast.Header start, boolean input, OutputStream file, Executor writer,
+                  PendingBudget budget, BiConsumer<Long, String> closed) {
+        this.id = id;
+        this.start = start;
+        this.input = input;
+        this.file = file;
+        this.writer = writer;
+        this.budget = budget;
+        this.closed = closed;
+    }
+
+    @Override
+    public void shown(byte[] bytes, int length) {
+        offer('o', Arrays.copyOf(bytes, length));
+    }
+
+    @Override
+    public void typed(byte[] bytes, int offset, int length) {
+        if (input) {
+            offer('i', Arrays.copyOfRange(bytes, offset, offset + length));
+        }
+    }
+
+    @Override
+    public void window(int columns, int rows) {
+        synchronized (lock) {
+            if (state == State.SIZING) {
+                sized(columns, rows);
+                state = State.RECORDING;
+                queueDrain();
+            } else if (columns != this.columns || rows != this.rows) {
+                this.columns = columns;
+                this.rows = rows;
+                offer('r', (columns + "x" + rows).getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+    }
+
+    @Override
+    public void end() {
+        synchronized (lock) {
+            if (state == State.SIZING) {
+                sized(80, 24);
+            }
+            if (state == State.SIZING || state == State.RECORDING) {
+                state = State.ENDING;
+                queueDrain();
+            }
+        }
+    }
+
+    /** Caller holds lock. */
+    private void sized(int columns, int rows) {
+        this.columns = columns;
+        this.rows = rows;
+        headerColumns = columns;
+        headerRows = rows;
+    }
+
+    private void offer(char code, byte[] bytes) {
+        synchronized (lock) {
+            if (state != State.SIZING && state != State.RECORDING) {
+                return;
+            }
+            if (!budget.take(pending, bytes.length)) {
+                stop("the disk did not keep up (" + pending + " bytes of this recording waited, at most "
+                        + budget.each() + " each and " + budget.total() + " in all)");
+                return;
+            }
+            queue.add(new Event(System.nanoTime() - startNanos, code, bytes));
+            pending += bytes.length;
+            if (state == State.RECORDING) {
+                queueDrain();
+            }
+        }
+    }
+
+    /** Caller holds lock: gives up what is queued; the writer closes the file. */
+    private void stop(String why) {
+        stopped = why;
+        queue.clear();
+        budget.give(pending);
+        pending = 0;
+        state = State.ENDING;
+        queueDrain();
+    }
+
+    /** Caller holds lock. */
+    private void queueDrain() {
+        if (!drainQueued) {
+            drainQueued = true;
+            writer.execute(this::drain);
+        }
+    }
+
+    /** On the writer thread: writes what is queued; closes the file once the viewer left. */
+    private void drain() {
+        Event[] batch;
+        long taken;
+        boolean ending;
+        int width;
+        int height;
+        synchronized (lock) {
+            drainQueued = false;
+            if (state == State.CLOSED) {
+                return;
+            }
+            batch = queue.toArray(new Event[0]);
+            queue.clear();
+            taken = pending;
+            pending = 0;
+            ending = state == State.ENDING;
+            width = headerColumns;
+            height = headerRows;
+        }
+        try {
+            write(batch, width, height);
+        } catch (IOException e) {
+            synchronized (lock) {
+                stop("writing failed: " + e.getMessage());
+            }
+            ending = true;
+        } finally {
+            budget.give(taken);
+        }
+        if (ending) {
+            close();
+        }
+    }
+
+    private void write(Event[] batch, int width, int height) throws IOException {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        if (!headerWritten) {
+            headerWritten = true;
+            text.writeBytes(new Asciicast.Header(start.guest(), start.account(), start.address(), start.channel(),
+                    start.start(), width, height).line().getBytes(StandardCharsets.UTF_8));
+        }
+        for (Event e : batch) {
+            text.writeBytes(Asciicast.eventStart(e.nanos(), e.code()));
+            switch (e.code()) {
+                case 'o' -> shownText.append(e.bytes(), text);
+                case 'i' -> typedText.append(e.bytes(), text);
+                default -> text.writeBytes(e.bytes()); // a window size: digits and an x
+            }
+            text.writeBytes(Asciicast.EVENT_END);
+        }
+        text.writeTo(file);
+        file.flush();
+    }
+
+    private void close() {
+        String why;
+        synchronized (lock) {
+            state = State.CLOSED;
+            why = stopped;
+        }
+        try {
+            file.close();
+        } catch (IOException e) {
+            why = why != null ? why : "closing failed: " + e.getMessage();
+        }
+        closed.accept(id, why);
+    }
+}

@@ -1,0 +1,114 @@
+package org.yucon.recording;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import org.yucon.util.Printable;
+
+/**
+ * The bytes of one stream of a recording (what the viewer was shown, or typed) as the bodies of JSON strings, written
+ * straight from the bytes: on a flood this runs for every byte a console prints, so it makes no String on the way
+ * (through Strings, a recording kept up with 25 MB/s of output, this way with 50). UTF-8 passes as it is; what is not
+ * {@link Printable} is escaped, as {@link org.yucon.util.JsonText} does; each byte that is not UTF-8 becomes U+FFFD;
+ * a character cut between two pieces is finished by the next one. Owned by the thread that writes the recording.
+ */
+final class EventText {
+    private static final byte[] HEX = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+    private static final int REPLACEMENT = 0xfffd;
+
+    /** The start of a character that the last piece ended in the middle of (at most 3 bytes). */
+    private byte[] carry = new byte[0];
+
+    /** Appends the text of {@code bytes}, JSON-escaped, to {@code out}. */
+    void append(byte[] bytes, ByteArrayOutputStream out) {
+        byte[] in = carry.length == 0 ? bytes : concat(carry, bytes);
+        int i = 0;
+        while (i < in.length) {
+            int b = in[i] & 0xff;
+            if (b >= 0x20 && b < 0x7f) {
+                if (b == '"' || b == '\\') {
+                    out.write('\\');
+                }
+                out.write(b);
+                i++;
+            } else if (b < 0x80) {
+                escape(b, out);
+                i++;
+            } else {
+                int length = sequence(in, i);
+                if (length == 0) {
+                    break;
+                }
+                if (length < 0) {
+                    escape(REPLACEMENT, out);
+                    i++;
+                } else {
+                    int c = codePoint(in, i, length);
+                    if (Printable.isSafe(c)) {
+                        out.write(in, i, length);
+                    } else {
+                        escape(c, out);
+                    }
+                    i += length;
+                }
+            }
+        }
+        carry = Arrays.copyOfRange(in, i, in.length);
+    }
+
+    /**
+     * The length of the UTF-8 sequence that starts at {@code i}: 2 to 4; -1 when it is not UTF-8 (a stray continuation
+     * byte, an overlong form, a surrogate, past U+10FFFF); 0 when the bytes end before it does.
+     */
+    private static int sequence(byte[] in, int i) {
+        int b = in[i] & 0xff;
+        int length;
+        int low = 0x80;
+        int high = 0xbf;
+        if (b >= 0xc2 && b <= 0xdf) {
+            length = 2;
+        } else if (b >= 0xe0 && b <= 0xef) {
+            length = 3;
+            low = b == 0xe0 ? 0xa0 : low;
+            high = b == 0xed ? 0x9f : high;
+        } else if (b >= 0xf0 && b <= 0xf4) {
+            length = 4;
+            low = b == 0xf0 ? 0x90 : low;
+            high = b == 0xf4 ? 0x8f : high;
+        } else {
+            return -1;
+        }
+        for (int k = 1; k < length; k++) {
+            if (i + k >= in.length) {
+                return 0;
+            }
+            int c = in[i + k] & 0xff;
+            if (c < (k == 1 ? low : 0x80) || c > (k == 1 ? high : 0xbf)) {
+                return -1;
+            }
+        }
+        return length;
+    }
+
+    private static int codePoint(byte[] in, int i, int length) {
+        int c = in[i] & (0xff >> (length + 1));
+        for (int k = 1; k < length; k++) {
+            c = c << 6 | in[i + k] & 0x3f;
+        }
+        return c;
+    }
+
+    /** {@code \}{@code uXXXX}: every character that is not printable is in the BMP. */
+    private static void escape(int c, ByteArrayOutputStream out) {
+        out.write('\\');
+        out.write('u');
+        for (int shift = 12; shift >= 0; shift -= 4) {
+            out.write(HEX[c >> shift & 0xf]);
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}

@@ -1,0 +1,290 @@
+package org.yucon.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.sshd.client.session.ClientSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.yucon.testing.Await;
+import org.yucon.testing.Chromium;
+import org.yucon.testing.GatewayFixture;
+import org.yucon.testing.SshScreen;
+import org.yucon.testing.TestHost;
+import org.yucon.testing.Uml;
+import org.yucon.testing.WebClient;
+import org.yucon.testing.YuconCommand;
+
+/**
+ * The console in the browser against a real gateway and a real UML guest, in Debian's headless Chromium (as
+ * {@link WebPageIT}), beside a MINA SSH viewer on the same console, and over a plain WebSocket client for what a
+ * browser would never send. One gateway, one guest and one browser for all, in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebConsoleIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(40);
+    private static final String PATH = "/ws/console/uml1";
+
+    @RegisterExtension
+    static final GatewayFixture gateway = GatewayFixture.startedBy(dir -> TestHost.startGuests(dir, Uml.image(),
+            Map.of("uml1", List.of())));
+    private static WebClient http;
+    private static Chromium chromium;
+    private static WebDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestHost host = gateway.host();
+        assertTrue(host.guest("uml1").boot().ok(), "uml1 boots");
+        http = new WebClient(host.gateway().web().orElseThrow().port(), host.dir().resolve("hostkeys").resolve("web_cert.pem"));
+        chromium = Chromium.start(1200, 800);
+        browser = chromium.driver();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (chromium != null) {
+            chromium.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void anUpgradeWithoutSessionOriginOrTokenIsRefusedAndOneWithAllThreeOpens() throws Exception {
+        String cookie = http.login("uml1", TestHost.PASSWORD);
+        String csrf = http.csrf(cookie);
+        List<String> good = List.of(ConsoleProtocol.NAME, ConsoleProtocol.TOKEN_PREFIX + csrf);
+        Optional<String> origin = Optional.of(http.origin());
+        assertRefused(http.socket(PATH, Optional.empty(), origin, good, new Collect()), 401);
+        assertRefused(http.socket(PATH, Optional.of(cookie), Optional.of("https://evil.example"), good, new Collect()), 403);
+        assertRefused(http.socket(PATH, Optional.of(cookie), Optional.empty(), good, new Collect()), 403);
+        assertRefused(http.socket(PATH, Optional.of(cookie), origin, List.of(ConsoleProtocol.NAME), new Collect()), 403);
+        assertRefused(http.socket(PATH, Optional.of(cookie), origin,
+                List.of(ConsoleProtocol.NAME, ConsoleProtocol.TOKEN_PREFIX + csrf + "x"), new Collect()), 403);
+        assertRefused(http.socket("/ws/console/uml9", Optional.of(cookie), origin, good, new Collect()), 404);
+
+        java.net.http.HttpResponse<String> page = http.get("/console/uml1", Optional.of(cookie));
+        assertEquals(200, page.statusCode());
+        String csp = page.headers().firstValue("Content-Security-Policy").orElse("");
+        assertTrue(csp.contains("script-src 'self';") && csp.contains("frame-ancestors 'none'"), csp);
+        assertFalse(page.body().contains("<script>"), "no inline script");
+        assertEquals(404, http.get("/console/uml9", Optional.of(cookie)).statusCode());
+
+        Collect output = new Collect();
+        WebSocket socket = http.socket(PATH, Optional.of(cookie), origin, good, output).get(10, TimeUnit.SECONDS);
+        assertEquals(ConsoleProtocol.NAME, socket.getSubprotocol());
+        Await.until("the console's first line", TIMEOUT, () -> output.text().contains("console of uml1"), output::text);
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+        awaitAudit("user=uml1", "action=console-attach", "guest=uml1", "channel=web");
+        awaitAudit("user=uml1", "action=console-detach", "guest=uml1", "channel=web");
+    }
+
+    @Test
+    @Order(2)
+    void theBrowserLogsInTypesFollowsTheWindowAndSharesTheConsoleWithAnSshViewer() throws Exception {
+        chromium.logIn(http, "uml1");
+        browser.get(http.origin() + "/console/uml1");
+        awaitTerminal("attached", s -> browser.findElement(By.id("console-state")).getText().equals("attached"));
+        type("\n");
+        awaitTerminal("the login prompt", s -> s.contains("uml1 login:"));
+        type("root\n");
+        awaitTerminal("the shell", s -> s.contains("uml1:/root#"));
+        type("echo hello-$((6*7))\n");
+        awaitTerminal("hello-42", s -> s.contains("\nhello-42"));
+
+        browser.manage().window().setSize(new Dimension(800, 600));
+        type("stty size\n");
+        String small = awaitSize();
+        browser.manage().window().setSize(new Dimension(1200, 800));
+        type("clear; stty size\n");
+        Await.until("the tty follows the window", TIMEOUT, () -> !awaitSize().equals(small), WebConsoleIT::terminal);
+
+        try (ClientSession session = gateway.ssh().login("uml1");
+             SshScreen ssh = SshScreen.open(session.createExecChannel("console uml1"))) {
+            ssh.awaitText("read-only", TIMEOUT);
+            type("echo both-$((2*3))\n");
+            ssh.awaitLine("the SSH viewer sees the browser's command", TIMEOUT, line -> line.equals("both-6"));
+            awaitTerminal("both-6", s -> s.contains("\nboth-6"));
+            ssh.press("echo ssh-keys\r");
+            ssh.awaitText("your keys do not reach uml1", TIMEOUT);
+            ssh.press("\u0001w");
+            ssh.awaitText("2 on the console of uml1:", TIMEOUT);
+            assertTrue(ssh.lines().stream().anyMatch(l -> l.contains("uml1@127.0.0.1:") && l.contains("(web)")
+                    && l.endsWith("writer")), ssh.describe());
+
+            // The SSH viewer forces write: the browser is told by whom and its keys stop reaching the guest.
+            ssh.press("\u0001f");
+            ssh.awaitText("you write now", TIMEOUT);
+            awaitTerminal("told of the force", s -> s.contains("read-only now: uml1@127.0.0.1"));
+            type("echo web-ro\n");
+            awaitTerminal("told its keys go nowhere", s -> s.contains("your keys do not reach uml1"));
+            // The browser takes it back with its button.
+            browser.findElement(By.cssSelector("button[data-key=f]")).click();
+            ssh.awaitText("read-only now: uml1@127.0.0.1", TIMEOUT);
+            assertFalse(ssh.text().contains("web-ro"), "a read-only browser's keys reached the guest: " + ssh.describe());
+            awaitAudit("user=uml1", "action=console-force", "channel=web");
+        }
+        browser.findElement(By.cssSelector("button[data-key=d]")).click();
+        Await.until("back on the page", TIMEOUT, () -> browser.getCurrentUrl().equals(http.origin() + "/"),
+                browser::getCurrentUrl);
+    }
+
+    @Test
+    @Order(3)
+    void aFloodToASocketThatNeverAcknowledgesLeavesTheGuestAndAnSshViewerRunningAndItIsToldWhatItSkipped()
+            throws Exception {
+        String cookie = http.login("uml1", TestHost.PASSWORD);
+        String csrf = http.csrf(cookie);
+        Collect stalled = new Collect();
+        WebSocket socket = http.socket(PATH, Optional.of(cookie), Optional.of(http.origin()),
+                List.of(ConsoleProtocol.NAME, ConsoleProtocol.TOKEN_PREFIX + csrf), stalled).get(10, TimeUnit.SECONDS);
+        try (ClientSession session = gateway.ssh().login("admin");
+             SshScreen ssh = SshScreen.open(session.createExecChannel("console uml1"))) {
+            ssh.press("\u0001f");
+            ssh.awaitText("you write now", TIMEOUT);
+            ssh.press("\r");
+            ssh.awaitText("uml1:/root#", TIMEOUT);
+            // About 5 MB through the console, twenty times the stalled page's window.
+            ssh.press("yes flood-of-console-output | head -n 200000; echo done-$((5*5))\r");
+            ssh.awaitLine("the flood ended for the SSH viewer", Duration.ofSeconds(90), line -> line.equals("done-25"));
+            long sent = stalled.bytes();
+            assertTrue(sent <= SocketSink.WINDOW + (64 << 10), "a stalled page got " + sent + " bytes, more than the window");
+            // Acknowledging what it got lets the gateway go on: it says how much was skipped.
+            socket.sendBinary(ByteBuffer.wrap(new byte[] {ConsoleProtocol.ACK, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff}), true)
+                    .get(10, TimeUnit.SECONDS);
+            Await.until("the stalled page told what it skipped", TIMEOUT,
+                    () -> stalled.text().contains("bytes of console output were skipped"), () -> tail(stalled.text()));
+        }
+        socket.abort();
+    }
+
+    @Test
+    @Order(4)
+    void aFloodReachesAKeepingUpBrowserWholeAndInOrder() throws Exception {
+        browser.get(http.origin() + "/console/uml1");
+        awaitTerminal("attached", s -> browser.findElement(By.id("console-state")).getText().equals("attached"));
+        browser.findElement(By.cssSelector("button[data-key=f]")).click();
+        awaitTerminal("writing", s -> s.contains("you write now"));
+        // Some 2 MB, twice the ring: a browser that fell behind would be told what it skipped.
+        type("clear; seq 1 300000; echo end-$((1+1))\n");
+        Await.until("the flood's end in the browser", Duration.ofSeconds(120), () -> terminal().contains("\nend-2"),
+                WebConsoleIT::terminal);
+        @SuppressWarnings("unchecked")
+        List<String> lines = (List<String>) ((JavascriptExecutor) browser).executeScript(
+                "const b = term.buffer.active, out = [];"
+                + "for (let i = 0; i < b.length; i++) out.push(b.getLine(i).translateToString(true)); return out;");
+        assertFalse(lines.stream().anyMatch(l -> l.contains("skipped")), "the browser skipped output");
+        List<String> numbers = lines.stream().filter(l -> l.matches("\\d+")).toList();
+        assertEquals("300000", numbers.get(numbers.size() - 1));
+        for (int i = 1; i < numbers.size(); i++) {
+            assertEquals(Long.parseLong(numbers.get(i - 1)) + 1, Long.parseLong(numbers.get(i)), "in order, none lost");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aPageWhoseLoginMayNoLongerSeeTheGuestIsDetachedAtOnce() throws Exception {
+        String cookie = http.login("uml1", TestHost.PASSWORD);
+        String csrf = http.csrf(cookie);
+        Collect page = new Collect();
+        WebSocket socket = http.socket(PATH, Optional.of(cookie), Optional.of(http.origin()),
+                List.of(ConsoleProtocol.NAME, ConsoleProtocol.TOKEN_PREFIX + csrf), page).get(10, TimeUnit.SECONDS);
+        Await.until("attached", TIMEOUT, () -> page.text().contains("console of uml1"), page::text);
+        YuconCommand.Result revoked = YuconCommand.account(gateway.host().config().etc(), "revoke", "uml1", "uml1");
+        assertEquals(0, revoked.status(), revoked.toString());
+        Await.until("detached by the revocation", Duration.ofSeconds(8),
+                () -> page.text().contains("uml1 may no longer see uml1; detached"), () -> tail(page.text()));
+        socket.abort();
+    }
+
+    private static void assertRefused(java.util.concurrent.CompletableFuture<WebSocket> socket, int status) throws Exception {
+        try {
+            socket.get(10, TimeUnit.SECONDS).abort();
+            throw new AssertionError("the upgrade was accepted; expected HTTP " + status);
+        } catch (ExecutionException e) {
+            assertTrue(e.getCause() instanceof WebSocketHandshakeException, e.toString());
+            assertEquals(status, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+        }
+    }
+
+    /** A plain client's view: output frames' text; it reads everything but acknowledges nothing. */
+    private static final class Collect implements WebSocket.Listener {
+        private final StringBuffer text = new StringBuffer();
+        private final AtomicLong bytes = new AtomicLong();
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket socket, ByteBuffer data, boolean last) {
+            if (data.hasRemaining() && data.get() == ConsoleProtocol.OUTPUT) {
+                bytes.addAndGet(data.remaining());
+            }
+            text.append(StandardCharsets.UTF_8.decode(data));
+            socket.request(1);
+            return null;
+        }
+
+        String text() {
+            return text.toString();
+        }
+
+        long bytes() {
+            return bytes.get();
+        }
+    }
+
+    private static String tail(String text) {
+        return text.substring(Math.max(0, text.length() - 2000));
+    }
+
+    private static void type(String keys) {
+        browser.findElement(By.cssSelector("#terminal textarea")).sendKeys(keys);
+    }
+
+    /** The terminal's rows as xterm.js shows them, one line each. */
+    private static String terminal() {
+        return browser.findElements(By.cssSelector("#terminal .xterm-rows > div")).stream()
+                .map(row -> row.getText().stripTrailing()).reduce((a, b) -> a + "\n" + b).orElse("");
+    }
+
+    private static void awaitTerminal(String what, java.util.function.Predicate<String> condition) {
+        Await.until(what, BOOT_TIMEOUT, () -> condition.test(terminal()), WebConsoleIT::terminal);
+    }
+
+    /** The last "ROWS COLUMNS" line stty printed. */
+    private static String awaitSize() {
+        java.util.regex.Pattern size = java.util.regex.Pattern.compile("(?m)^(\\d+ \\d+)$");
+        awaitTerminal("stty size", s -> size.matcher(s).find());
+        java.util.regex.Matcher m = size.matcher(terminal());
+        String last = "";
+        while (m.find()) {
+            last = m.group(1);
+        }
+        return last;
+    }
+
+    private static void awaitAudit(String... texts) {
+        Chromium.awaitAudit(gateway.host(), texts);
+    }
+}
