@@ -272,7 +272,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** The first step: the verb, or the menu. */
     private void begin() throws IOException {
         actions = new GuestActions(context.guests(), access, context.audit()::record,
-                String.valueOf(channel.getSession().getClientAddress()), context.settings().stateDir().resolve("logs"),
+                from, context.settings().stateDir().resolve("logs"),
                 context.recordings());
         if (commandLine.isPresent()) {
             exec(commandLine.get());

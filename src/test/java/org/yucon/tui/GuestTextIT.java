@@ -91,7 +91,8 @@ class GuestTextIT {
 
             Result json = SshUser.run(admin, "status --json");
             assertPrintable(json.out(), json.toString());
-            assertTrue(json.out().startsWith("[{\"guest\":\"uml1\",\"state\":\"running\""), json.toString());
+            assertTrue(json.out().startsWith("[{\"host\":") && json.out().contains("\"guest\":\"uml1\",\"state\":\"running\""),
+                    json.toString());
 
             Result sysrq = SshUser.run(admin, "sysrq s uml1");
             assertEquals(0, sysrq.status(), sysrq.toString());
