@@ -23,6 +23,8 @@ import java.util.Set;
  * @param host            how the UML runs on the host: user, jail, nice and cgroup limits
  * @param autostart       whether and when the gateway boots it at start
  * @param shutdownTimeout how long a graceful shutdown may take before the guest is halted
+ * @param bootTimeout     how long a boot may go without the guest's mconsole before it counts as hung and is killed
+ *                        (then booted once more); zero: never
  * @param restart         whether it boots again when it stops or crashes by itself
  * @param log             how its console log is kept
  * @param watchers        accounts that may watch its console and see its state, never type or act on it
@@ -32,7 +34,8 @@ import java.util.Set;
  */
 public record GuestConfig(String name, String umid, Optional<Path> kernel, long memoryBytes, Boot boot,
                           List<Disk> disks, List<Swap> swaps, Optional<HostDir> hostfs, Optional<Network> network,
-                          HostSide host, Autostart autostart, Duration shutdownTimeout, RestartPolicy restart,
+                          HostSide host, Autostart autostart, Duration shutdownTimeout, Duration bootTimeout,
+                          RestartPolicy restart,
                           LogSettings log, Set<String> watchers, List<Disk> hotplug, Path file) {
 
     /**

@@ -39,6 +39,11 @@ final class GuestLoader {
     /** QEMU's prefix, locally administered: a default MAC that collides with no vendor's. */
     private static final String MAC_PREFIX = "52:54:00";
     private static final Duration DEFAULT_AUTOSTART_DELAY = Duration.ofSeconds(5);
+    /**
+     * A healthy boot opens its mconsole within about 1.2 s here, 4.7 s at the slowest with the host loaded (AMD EPYC,
+     * 2 CPUs, load 19); a hung one never does. Stretched for a guest capped below one CPU (see {@link #defaultBootTimeout}).
+     */
+    private static final Duration DEFAULT_BOOT_TIMEOUT = Duration.ofSeconds(20);
 
     private final POSIX posix = POSIXFactory.getNativePOSIX();
 
@@ -105,6 +110,7 @@ final class GuestLoader {
         GuestConfig.HostSide host = hostSide(root, memory);
         GuestConfig.Autostart autostart = autostart(root);
         Duration shutdown = root.duration("shutdown_timeout", Duration.ofSeconds(30), Duration.ofHours(1));
+        Duration bootTimeout = root.duration("boot_timeout", defaultBootTimeout(host), Duration.ofHours(1));
         RestartPolicy restart = restart(root);
         LogSettings log = log(root.sectionOrEmpty("log"));
         Set<String> watchers = new HashSet<>(root.strings("read_only"));
@@ -115,7 +121,7 @@ final class GuestLoader {
         }
         root.rejectUnknownKeys();
         GuestConfig guest = new GuestConfig(name, umid, kernel, memory, boot, disks, swaps, hostfs, network, host,
-                autostart, shutdown, restart, log, Set.copyOf(watchers), hotplug, file);
+                autostart, shutdown, bootTimeout, restart, log, Set.copyOf(watchers), hotplug, file);
         rejectPathsOutsideJail(root, guest);
         return guest;
     }
@@ -266,6 +272,12 @@ final class GuestLoader {
 
     private static OptionalLong optionalSize(TomlSection section, String key, long min, long max) throws ConfigException {
         return section.has(key) ? OptionalLong.of(section.size(key, 0, min, max)) : OptionalLong.empty();
+    }
+
+    /** A UML capped at a share of one CPU boots that much slower: the default bound grows by as much. */
+    static Duration defaultBootTimeout(GuestConfig.HostSide host) {
+        int percent = host.cpuPercent().orElse(100);
+        return percent >= 100 ? DEFAULT_BOOT_TIMEOUT : DEFAULT_BOOT_TIMEOUT.multipliedBy(100).dividedBy(percent);
     }
 
     private static GuestConfig.Autostart autostart(TomlSection root) throws ConfigException {

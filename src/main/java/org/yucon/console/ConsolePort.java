@@ -45,7 +45,8 @@ public final class ConsolePort {
     private static final long FIRST_SIZE_WATCH_MILLIS = 5;
     private static final long LAST_SIZE_WATCH_MILLIS = 320;
     private static final String SIG_CGT = "\nSigCgt:";
-    private static final long SIGIO_MASK = mask(Signal.SIGIO);
+    /** A UML that catches both can take a SIGIO: see {@link #kickIfStalled}. */
+    private static final long KICK_MASK = mask(Signal.SIGIO) | mask(Signal.SIGALRM);
     /** A UML that catches both can take a SIGWINCH: see {@link #takesWindowChanges}. */
     private static final long WINDOW_CHANGE_MASK = mask(Signal.SIGWINCH) | mask(Signal.SIGALRM);
     /**
@@ -223,7 +224,15 @@ public final class ConsolePort {
         scheduler.schedule(this::kickIfStalled, nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** The stall watch: kicks when the console has been quiet since the lull's kick is due, then waits for the next. */
+    /**
+     * The stall watch: kicks when the console has been quiet since the lull's kick is due, then waits for the next.
+     * Only a UML that catches SIGALRM as well as SIGIO is kicked. It catches SIGIO from before its kernel starts
+     * (start_uml), but a SIGIO that comes before its interrupts exist can send it into a fault loop for good: it
+     * dereferences NULL in its signal path, and the SIGSEGV handler faults again. The lull after the early line
+     * "Adding ... bytes to physical memory to account for exec-shield gap" brought just such kicks, and about one
+     * boot in 200 hung there, spinning, before "Linux version" (Debian's 6.1, AMD EPYC; BENCHMARKS.md). SIGALRM's
+     * handler comes with time_init, after init_IRQ.
+     */
     private void kickIfStalled() {
         long activity = lastActivity;
         if (activity != kickedFor) {
@@ -234,7 +243,7 @@ public final class ConsolePort {
         if (wait <= 0) {
             // Counted whether or not it is sent: a guest that does not take SIGIO (yet) is asked as rarely.
             kicks++;
-            if (catches(SIGIO_MASK)) {
+            if (catches(KICK_MASK)) {
                 posix.kill((int) process.pid(), Signal.SIGIO.intValue());
             }
             wait = kickDueAt(activity) - System.nanoTime();

@@ -99,6 +99,10 @@ public final class GuestSupervisor {
     private boolean consoleLost;
     /** The limits the host could not apply to the current run, shown as the running guest's detail. */
     private String unapplied = "";
+    /** The run the boot watchdog killed because its boot hung (see {@link #watchBoot}), 0 if none. */
+    private long hungRun;
+    /** Whether the boot going on is the one retry after a hung boot: a second hang in a row is a crash. */
+    private boolean retryingHang;
     /** When the restart policy booted this guest again, newest last: the spin guard. */
     private final Deque<Instant> restarts = new ArrayDeque<>();
     private final GuestMeters meters;
@@ -235,6 +239,10 @@ public final class GuestSupervisor {
                 meters.boots().inc();
                 console.announce(name() + " is booting");
                 scheduler.schedule(() -> pollReady(thisRun), READY_POLL.toMillis(), TimeUnit.MILLISECONDS);
+                Duration bound = setup.config().bootTimeout();
+                if (!bound.isZero()) {
+                    scheduler.schedule(() -> watchBoot(thisRun, bound), bound.toMillis(), TimeUnit.MILLISECONDS);
+                }
                 if (!spawned.unapplied().isEmpty()) {
                     changed();
                 }
@@ -556,27 +564,27 @@ public final class GuestSupervisor {
                 return;
             }
             consoleLost = false;
-            if (stopRequested) {
-                line = name() + " is off";
-                move(GuestState.OFF, "shut down");
-            } else if (exitCode == 0) {
-                line = name() + " powered off from inside";
-                move(GuestState.OFF, "powered off from inside");
+            boolean hung = hungRun == thisRun && !stopRequested;
+            hungRun = 0;
+            // One retry per hung boot: a hang of the retry as well is a crash, and the restart policy decides.
+            retryingHang = hung && !retryingHang;
+            if (retryingHang) {
+                line = name() + " hung in its boot (no mconsole within " + setup.config().bootTimeout().toSeconds()
+                        + " s) and was killed; booting it once more";
+                move(GuestState.CRASHED, "boot hung; booting again");
+                again = true;
             } else {
-                String why = describe(exitCode);
-                line = name() + " crashed: " + why;
-                move(GuestState.CRASHED, why);
-                meters.crashes().inc();
-            }
-            again = bootWhenOff || (!stopRequested && setup.config().restart().wants(exitCode != 0));
-            bootWhenOff = false;
-            if (again && !stopRequested && !underSpinLimit()) {
-                again = false;
-                line += "; it restarted " + setup.config().restart().max() + " times within "
-                        + setup.config().restart().window().toSeconds() + " s, so it stays down";
-            }
-            if (again && !stopRequested) {
-                meters.restarts().inc();
+                line = settle(hung ? "its boot hung twice in a row" : describe(exitCode), exitCode);
+                again = bootWhenOff || (!stopRequested && setup.config().restart().wants(exitCode != 0));
+                bootWhenOff = false;
+                if (again && !stopRequested && !underSpinLimit()) {
+                    again = false;
+                    line += "; it restarted " + setup.config().restart().max() + " times within "
+                            + setup.config().restart().window().toSeconds() + " s, so it stays down";
+                }
+                if (again && !stopRequested) {
+                    meters.restarts().inc();
+                }
             }
         }
         log.info(line);
@@ -585,6 +593,21 @@ public final class GuestSupervisor {
         if (again) {
             scheduler.schedule(this::restart, 1, TimeUnit.SECONDS);
         }
+    }
+
+    /** Caller holds the monitor. Moves an ended run to off or crashed ({@code why}); returns the line that says so. */
+    private String settle(String why, int exitCode) {
+        if (stopRequested) {
+            move(GuestState.OFF, "shut down");
+            return name() + " is off";
+        }
+        if (exitCode == 0) {
+            move(GuestState.OFF, "powered off from inside");
+            return name() + " powered off from inside";
+        }
+        move(GuestState.CRASHED, why);
+        meters.crashes().inc();
+        return name() + " crashed: " + why;
     }
 
     /** Caller holds the monitor. Counts a restart if the policy's limit allows one more within its window. */
@@ -624,12 +647,43 @@ public final class GuestSupervisor {
         if (hasItsRootDisk()) {
             synchronized (this) {
                 if (isBooting(thisRun)) {
+                    retryingHang = false;
                     move(GuestState.RUNNING, consoleLost ? CONSOLE_LOST : unapplied);
                 }
             }
             changed();
         } else {
             scheduler.schedule(() -> pollReady(thisRun), readyPollDelay(bootingFor()).toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * The boot watchdog, {@code bound} after the keeper started run {@code thisRun}: a UML that has not opened its
+     * mconsole by then hung early in its kernel's start (Debian's 6.1 spun for ever before its banner, in about one
+     * boot of 200, when a console kick came too early: see ConsolePort; this catches whatever else may hang it
+     * there). It is killed; the keeper ends what it left (as after a crash) and reports the exit, and {@link #ended}
+     * boots the guest once more. A slow boot that has its mconsole is left alone: {@link #pollReady} follows it.
+     */
+    private void watchBoot(long thisRun, Duration bound) {
+        if (!isBooting(thisRun) || Files.exists(setup.mconsole().socket())) {
+            return;
+        }
+        long pid;
+        synchronized (this) {
+            if (!isBooting(thisRun) || stopRequested) {
+                return;
+            }
+            hungRun = thisRun;
+            pid = status.pid();
+            status = new GuestStatus(GuestState.BOOTING, status.since(), "boot hung: killing it", pid);
+        }
+        String line = name() + " has no mconsole " + bound.toSeconds() + " s into its boot: its boot hung, killing pid " + pid;
+        log.warn(line);
+        console.announce(line);
+        meters.bootHangs().inc();
+        changed();
+        if (posix.kill((int) pid, Signal.SIGKILL.intValue()) != 0) {
+            log.warn("{}: killing pid {} failed: {}", name(), pid, posix.strerror(posix.errno()));
         }
     }
 

@@ -42,6 +42,8 @@ public final class Metrics {
     private final Counter boots = counter("yucon_guest_boots", "Guest boots started (by a person, autostart or the restart policy).", "guest");
     private final Counter crashes = counter("yucon_guest_crashes", "Guest exits nobody asked for.", "guest");
     private final Counter restarts = counter("yucon_guest_restarts", "Guest boots made by the restart policy.", "guest");
+    private final Counter bootHangs = counter("yucon_guest_boot_hangs",
+            "Guest boots that hung before the guest's mconsole opened, killed and booted once more.", "guest");
     private final Counter consoleBytes = counter("yucon_console_bytes", "Console bytes: in (keys to the guest), out (from it).",
             "guest", "direction");
     private final Counter skipped = counter("yucon_console_skipped_bytes",
@@ -69,8 +71,8 @@ public final class Metrics {
     /** A guest's counters, the same each time for the same name. */
     public GuestMeters guest(String name) {
         return guests.computeIfAbsent(name, g -> new GuestMeters(boots.labelValues(g), crashes.labelValues(g),
-                restarts.labelValues(g), consoleBytes.labelValues(g, "in"), consoleBytes.labelValues(g, "out"),
-                skipped.labelValues(g)));
+                restarts.labelValues(g), bootHangs.labelValues(g), consoleBytes.labelValues(g, "in"),
+                consoleBytes.labelValues(g, "out"), skipped.labelValues(g)));
     }
 
     public void session(SessionKind kind) {

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ConfigLoaderTest {
     private static final String HASH = Sha2Crypt.sha512Crypt("secret".getBytes(UTF_8), "$6$saltsalt");
     private static final String KNOWN_GUEST_KEYS =
-            "(known here: autostart, autostart_delay, autostart_order, disk, hostfs, hotplug, initrd, jail, kernel, kernel_args, "
+            "(known here: autostart, autostart_delay, autostart_order, boot_timeout, disk, hostfs, hotplug, initrd, jail, kernel, kernel_args, "
             + "limits, log, memory, network, read_only, restart, restart_max, restart_window, runlevel, shutdown_timeout, swap, umid, user)";
 
     @TempDir

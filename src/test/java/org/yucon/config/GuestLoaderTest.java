@@ -57,6 +57,20 @@ class GuestLoaderTest {
         assertEquals(new GuestConfig.Autostart(true, 2, Duration.ofSeconds(10)), guest.autostart());
     }
 
+    /** 20 s unless set, stretched under a CPU cap below one CPU (a capped UML boots that much slower); "0s" is never. */
+    @Test
+    void theBootTimeoutDefaultsTo20sAndGrowsUnderACpuCap() throws ConfigException {
+        write("guests/a.toml", "[[disk]]", "image = \"root.img\"");
+        write("guests/b.toml", "[[disk]]", "image = \"root.img\"", "[limits]", "cpu = \"25%\"");
+        write("guests/c.toml", "boot_timeout = \"0s\"", "[[disk]]", "image = \"root.img\"", "[limits]", "cpu = \"25%\"");
+        write("guests/d.toml", "[[disk]]", "image = \"root.img\"", "[limits]", "cpu = \"200%\"");
+
+        assertEquals(Duration.ofSeconds(20), guest("a").bootTimeout());
+        assertEquals(Duration.ofSeconds(80), guest("b").bootTimeout());
+        assertEquals(Duration.ZERO, guest("c").bootTimeout());
+        assertEquals(Duration.ofSeconds(20), guest("d").bootTimeout());
+    }
+
     @Test
     void defaultsLeaveTheGuestUnconfinedWithoutNetworkAndNotAutostarted() throws ConfigException {
         write("guests/web.toml", "[[disk]]", "image = \"root.img\"");

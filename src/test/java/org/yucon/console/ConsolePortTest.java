@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The stall kicks, on a real pty, with a guest that (like UML) catches SIGIO: it prints "ready", then nothing, takes
- * no input, and writes down each SIGIO it gets (milliseconds since it printed) in a file.
+ * The stall kicks, on a real pty, with a guest that (like a running UML) catches SIGIO and SIGALRM: it prints "ready",
+ * then nothing, takes no input, and writes down each SIGIO it gets (milliseconds since it printed) in a file.
  */
 class ConsolePortTest {
     /** The handler only notes the time (Python may run it inside itself when kicks come close); the loop writes. */
@@ -26,6 +26,7 @@ class ConsolePortTest {
             "tty.setraw(0)",
             "kicks = []",
             "signal.signal(signal.SIGIO, lambda *_: kicks.append((time.monotonic() - printed) * 1000))",
+            "signal.signal(signal.SIGALRM, lambda *_: None)",
             "printed = time.monotonic()",
             "os.write(1, b'ready')",
             "written = 0",

@@ -64,7 +64,7 @@ class UmlCommandLineTest {
                                      Optional<GuestConfig.HostDir> hostfs, Optional<GuestConfig.Network> network,
                                      GuestConfig.HostSide host) {
         return new GuestConfig("web", "web-1", Optional.empty(), 64L << 20, boot, disks, swaps, hostfs, network, host,
-                GuestConfig.Autostart.off(), Duration.ofSeconds(30), RestartPolicy.never(), LogSettings.defaults(), java.util.Set.of(), List.of(),
+                GuestConfig.Autostart.off(), Duration.ofSeconds(30), Duration.ofSeconds(20), RestartPolicy.never(), LogSettings.defaults(), java.util.Set.of(), List.of(),
                 Path.of("/etc/yucon/guests/web.toml"));
     }
 }
