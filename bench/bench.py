@@ -76,6 +76,9 @@ def main():
     p.add_argument("--scale", type=int, default=0, metavar="N",
                    help="instead of the rest: N real guests behind one gateway (bench/scale.py, issue 19); prints "
                         "its figures and leaves --out alone")
+    p.add_argument("--web", action="store_true",
+                   help="instead of the rest: the web page's figures (bench/web.py, issue 20); prints them and leaves "
+                        "--out alone")
     p.add_argument("--skip", nargs="*", default=[], choices=["console", "fanout", "login", "idle", "restart", "memory"])
     args = p.parse_args()
 
@@ -93,6 +96,9 @@ def main():
     signal.signal(signal.SIGHUP, on_signal)
     if args.scale:
         run_scale(bench, args)
+        return
+    if args.web:
+        run_web(bench, args)
         return
     try:
         bench.setup()
@@ -132,6 +138,20 @@ def run_scale(bench, args):
         bench.procs.stop_all()
         text = scale_report(scale.results, args.command)
         (bench.work / "scale.md").write_text(text + "\n")
+        print(text)
+
+
+def run_web(bench, args):
+    from web import Web, report as web_report
+    web = Web(bench)
+    try:
+        web.run()
+    finally:
+        if getattr(bench, "gateway", None) is not None and bench.gateway.poll() is None:
+            bench.yucon_verb("shutdown", "--halt", "w1")
+        bench.procs.stop_all()
+        text = web_report(web.results, args.command)
+        (bench.work / "web.md").write_text(text + "\n")
         print(text)
 
 
