@@ -195,7 +195,7 @@ class OpenSshTmuxIT {
         String file = Files.readString(cast, StandardCharsets.UTF_8);
         String header = file.lines().findFirst().orElse("");
         assertTrue(header.startsWith("{\"version\":2,\"width\":100,\"height\":30,") && header.contains(
-                "\"title\":\"uml1: uml1@/127.0.0.1:"), "the header has the size at attach and names who:\n" + header);
+                "\"title\":\"uml1: uml1@127.0.0.1:"), "the header has the size at attach and names who:\n" + header);
         assertTrue(file.contains(", \"r\", \"120x40\"]"), "the window's new size is an r event:\n" + file);
         assertFalse(file.contains(SECRET), "what the viewer typed unseen stays out of the recording:\n" + file);
         assertFalse(file.contains(", \"i\", "), "no keys are recorded by default");

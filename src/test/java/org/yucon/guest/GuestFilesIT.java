@@ -29,13 +29,13 @@ class GuestFilesIT {
             Files.writeString(guests.resolve("uml2.toml"), uml1.replace("/uml1/", "/uml2/"));
             Await.until("uml2 to appear", FOLLOWED, () -> all.get("uml2").isPresent(), () -> all.all().toString());
 
-            Files.writeString(guests.resolve("uml2.toml"), uml1.replace("/uml1/", "/uml2/").replace("64M", "96M"));
+            Files.writeString(guests.resolve("uml2.toml"), uml1.replace("/uml1/", "/uml2/").replace("128M", "96M"));
             Await.until("uml2 to take 96M", FOLLOWED, () -> all.get("uml2").orElseThrow().config().memoryBytes() == 96L << 20,
                     () -> all.get("uml2").orElseThrow().config().toString());
 
             GuestSupervisor two = all.get("uml2").orElseThrow();
             assertTrue(two.boot().ok());
-            Files.writeString(guests.resolve("uml2.toml"), uml1.replace("/uml1/", "/uml2/").replace("64M", "80M"));
+            Files.writeString(guests.resolve("uml2.toml"), uml1.replace("/uml1/", "/uml2/").replace("128M", "80M"));
             Files.writeString(guests.resolve("broken.toml"), "memory = \"lots\"\n[[disk]]\nimage = \"x\"\n");
             // A marker: a reading of the files that adds uml3 reads the two above too, and follows uml2 first (name order).
             Files.writeString(guests.resolve("uml3.toml"), uml1.replace("/uml1/", "/uml3/"));
