@@ -363,7 +363,9 @@ public final class GuestSupervisor {
         // The guest is asked on the scheduler, not on the caller's thread (a session's): a stopped or hung UML
         // answers nothing, and its mconsole's timeout would hold the menu or verb that asked.
         Duration untilHalt = halt ? Duration.ZERO : setup.config().shutdownTimeout();
-        keepIntent(pid, new StopIntent(Instant.now().plus(untilHalt).toEpochMilli(), thenBoot));
+        // Told on the scheduler too: a stopped or busy keeper would hold the caller until it answers.
+        StopIntent intent = new StopIntent(Instant.now().plus(untilHalt).toEpochMilli(), thenBoot);
+        scheduler.execute(() -> keepIntent(pid, intent));
         if (halt) {
             scheduler.execute(() -> halt(target));
         } else {
