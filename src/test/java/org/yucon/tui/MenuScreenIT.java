@@ -227,7 +227,7 @@ class MenuScreenIT {
             menu.press("i");
             menu.awaitText("settings of uml1", TIMEOUT);
             menu.awaitText("ubd0: ", TIMEOUT);
-            menu.awaitText("memory 64 MB", TIMEOUT);
+            menu.awaitText("memory 128 MB", TIMEOUT);
             menu.press("q");
             menu.awaitText("Options:", TIMEOUT);
             menu.press("d");
