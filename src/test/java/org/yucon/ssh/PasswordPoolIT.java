@@ -15,14 +15,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.sshd.client.auth.password.PasswordAuthenticationReporter;
+import org.apache.sshd.client.auth.password.UserAuthPassword;
+import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
 import org.apache.sshd.client.future.AuthFuture;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.yucon.testing.Await;
 import org.yucon.testing.Closing;
 import org.yucon.testing.GatewayFixture;
+import org.yucon.testing.SshUser;
 import org.yucon.testing.TestHost;
 
 /**
@@ -57,23 +61,17 @@ class PasswordPoolIT {
 
     @Test
     void aPasswordWhoseClientHasGoneIsNotHashed() throws Exception {
+        CountDownLatch written = new CountDownLatch(1);
         List<ClientSession> sessions = connect(6, 80);
-        ClientSession leaving = gateway.ssh().connect("uml1", "127.0.0.99");
-        try {
+        try (SshUser leavingUser = SshUser.of(gateway.host(), client -> client.setUserAuthFactories(
+                List.of(new PasswordWrittenFactory(written))))) {
+            ClientSession leaving = leavingUser.connect("uml1", "127.0.0.99");
             List<AuthFuture> attempts = sendLongest(sessions);
             Await.until("the password thread hashing", TIMEOUT, PasswordPoolIT::passwordThreadRuns, () -> "");
-            CountDownLatch sent = new CountDownLatch(1);
-            leaving.setPasswordAuthenticationReporter(new PasswordAuthenticationReporter() {
-                @Override
-                public void signalAuthenticationAttempt(ClientSession session, String service, String oldPassword,
-                                                        boolean modified, String newPassword) {
-                    sent.countDown();
-                }
-            });
             leaving.addPasswordIdentity(LONGEST);
             leaving.auth();
-            assertTrue(sent.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the leaving client never sent its password");
-            // Graceful: what was written goes out first, then the connection is closed.
+            assertTrue(written.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the leaving client never sent its password");
+            // Graceful: the close waits for anything still written, and no reset can discard what the gateway holds.
             leaving.close(false).await(TIMEOUT);
             for (AuthFuture attempt : attempts) {
                 assertTrue(attempt.await(TIMEOUT), "a password was not answered within " + TIMEOUT.toSeconds() + " s");
@@ -81,6 +79,35 @@ class PasswordPoolIT {
             awaitAudit("from=/127.0.0.99:", "result=refused:client-gone");
         } finally {
             Closing.all(sessions.toArray(AutoCloseable[]::new));
+        }
+    }
+
+    /**
+     * Password authentication that says when the password has left for the gateway: MINA's reporter is told before
+     * the packet is written, and a close that came first would keep it from ever being sent.
+     */
+    private static final class PasswordWrittenFactory extends UserAuthPasswordFactory {
+        private final CountDownLatch written;
+
+        PasswordWrittenFactory(CountDownLatch written) {
+            this.written = written;
+        }
+
+        @Override
+        public UserAuthPassword createUserAuth(ClientSession session) {
+            return new UserAuthPassword() {
+                @Override
+                protected IoWriteFuture sendPassword(Buffer buffer, ClientSession session, String oldPassword,
+                                                     String newPassword) throws Exception {
+                    IoWriteFuture write = super.sendPassword(buffer, session, oldPassword, newPassword);
+                    write.addListener(done -> {
+                        if (done.isWritten()) {
+                            written.countDown();
+                        }
+                    });
+                    return write;
+                }
+            };
         }
     }
 

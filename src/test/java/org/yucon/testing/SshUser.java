@@ -39,19 +39,30 @@ public final class SshUser implements AutoCloseable {
     }
 
     public static SshUser start(int port, KeyPair key, Collection<String> hostKeyFingerprints) {
+        return start(port, key, hostKeyFingerprints, client -> { });
+    }
+
+    /** As {@link #start}, with {@code tuning} applied to the client before it starts (its sessions read it then). */
+    private static SshUser start(int port, KeyPair key, Collection<String> hostKeyFingerprints, Consumer<SshClient> tuning) {
         SshClient client = SshClient.setUpDefaultClient();
         Set<String> pinned = Set.copyOf(hostKeyFingerprints);
         client.setServerKeyVerifier((session, address, serverKey) -> pinned.contains(KeyUtils.getFingerPrint(serverKey)));
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         // As OpenSSH does: with Nagle on, a client's second small packet waits for the gateway's delayed ACK (40 ms).
         CoreModuleProperties.TCP_NODELAY.set(client, true);
+        tuning.accept(client);
         client.start();
         return new SshUser(client, port, key);
     }
 
     /** A user of {@code host}'s gateway with its {@link TestHost#userKey() key}, trusting only its host keys. */
     public static SshUser of(TestHost host) {
-        return start(host.port(), host.userKey(), host.gateway().hostKeys().stream().map(HostKeys.HostKey::fingerprint).toList());
+        return of(host, client -> { });
+    }
+
+    /** As {@link #of(TestHost)}, with {@code tuning} applied to the MINA client before it starts. */
+    public static SshUser of(TestHost host, Consumer<SshClient> tuning) {
+        return start(host.port(), host.userKey(), host.gateway().hostKeys().stream().map(HostKeys.HostKey::fingerprint).toList(), tuning);
     }
 
     /** An authenticated session of {@code user} with the test's key; the caller closes it. */
