@@ -36,8 +36,8 @@ import org.yucon.testing.WebClient;
 
 /**
  * Console recordings on the web page (issue 23) against a real gateway: uml1 runs and its owner's console session over
- * SSH (MINA) is recorded, then listed, played in Debian's headless Chromium by the vendored asciinema-player and
- * downloaded; uml2 stays off (a recording of its console, banner only, is what another owner must not reach). The
+ * SSH (MINA) is recorded, then listed, played in Debian's headless Chromium by the vendored asciinema-player (what
+ * the guest printed shown as text, under the page's CSP) and downloaded; uml2 stays off (a recording of its console, banner only, is what another owner must not reach). The
  * account {@code watcher} only watches uml1: as with {@code ssh HOST recordings}, it sees none of uml1's recordings.
  * One gateway and one browser for all, in order (the first test makes the recordings the others use).
  */
@@ -45,6 +45,8 @@ import org.yucon.testing.WebClient;
 class WebRecordingsIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(40);
+    /** Printed by the guest: the player must show it as text, never make it an element. */
+    private static final String MARKUP = "<i id=guest-markup>x</i>";
     private static final Pattern ROW = Pattern.compile("<tr data-id=\"(\\d+)\"><td data-label=\"ID\">\\d+</td>"
             + "<td data-label=\"Guest\" class=\"name\"><a href=\"[^\"]*\">([a-z0-9]+)</a>");
 
@@ -87,6 +89,8 @@ class WebRecordingsIT {
             ssh.awaitText("uml1:/root#", TIMEOUT);
             ssh.press("echo hello-$((6*7))\r");
             ssh.awaitLine("hello-42", TIMEOUT, line -> line.equals("hello-42"));
+            ssh.press("echo '" + MARKUP + "'-$((2+2))\r");
+            ssh.awaitLine("the markup printed", TIMEOUT, line -> line.equals(MARKUP + "-4"));
             ssh.detach();
             ssh.awaitExit(TIMEOUT);
         }
@@ -116,6 +120,8 @@ class WebRecordingsIT {
                 () -> player().lines().anyMatch(line -> line.strip().equals("hello-42")), WebRecordingsIT::player);
         assertEquals(List.of(), ((JavascriptExecutor) browser).executeScript("return window.violations"),
                 "the player works within the page's CSP");
+        assertTrue(player().lines().anyMatch(line -> line.strip().equals(MARKUP + "-4")), player());
+        assertTrue(browser.findElements(By.id("guest-markup")).isEmpty(), "what the guest printed became markup");
 
         HttpResponse<String> cast = http.get("/api/recordings/" + uml1Id + ".cast", Optional.of(owner));
         assertEquals(200, cast.statusCode(), cast.body());
