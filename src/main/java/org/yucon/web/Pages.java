@@ -100,20 +100,21 @@ final class Pages {
                 : "<p class=\"" + (error ? "error" : "done") + "\" role=\"alert\">" + text(message) + "</p>"));
     }
 
-    /** The seed's bar: logout, passwords, refresh now, and who is logged in. */
-    private static String bar(WebSession session) {
+    /** The seed's bar: logout, passwords, recordings, refresh now, and who is logged in. */
+    static String bar(WebSession session) {
         return """
                 <nav class="bar">
                 <a href="/" class="brand">yucon</a>
                 <span class="user">User: <b>%s</b></span>
                 <a href="/passwords">passwords</a>
+                <a href="/recordings">recordings</a>
                 <button type="button" id="refresh">refresh now</button>
                 <form method="post" action="/logout"><input type="hidden" name="csrf" value="%s"><button type="submit">logout</button></form>
                 </nav>
                 """.formatted(text(session.login()), text(session.csrf()));
     }
 
-    private static String page(String title, String csrf, String body) {
+    static String page(String title, String csrf, String body) {
         return """
                 <!DOCTYPE html>
                 <html lang="en">

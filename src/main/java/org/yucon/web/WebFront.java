@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WebFront extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(WebFront.class);
-    private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     /** The console page of one guest; its WebSocket is {@link ConsoleSockets#PATH}. */
@@ -37,12 +37,14 @@ final class WebFront extends Handler.Abstract {
     private final WebSessions sessions;
     private final AccountRoutes accounts;
     private final GuestRoutes guests;
+    private final RecordingRoutes recordings;
     private final WebContext context;
 
     WebFront(WebContext context, WebSessions sessions, GuestBoard board) {
         this.sessions = sessions;
         this.accounts = new AccountRoutes(context, sessions);
         this.guests = new GuestRoutes(context, board);
+        this.recordings = new RecordingRoutes(context);
         this.context = context;
     }
 
@@ -137,6 +139,8 @@ final class WebFront extends Handler.Abstract {
                     ex.response().getHeaders().put("Content-Security-Policy",
                             CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"));
                     ex.send(Reply.html(200, Pages.console(s, console.group(1))));
+                } else if (RecordingRoutes.serves(path)) {
+                    recordings.read(ex, s, path);
                 } else {
                     ex.send(Reply.text(404, "no such page"));
                 }
