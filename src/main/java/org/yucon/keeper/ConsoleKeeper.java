@@ -237,6 +237,12 @@ public final class ConsoleKeeper {
         int columns = in.readInt();
         int rows = in.readInt();
         Confinement confinement = KeeperProtocol.readConfinement(in);
+        if (socket.askerGone()) {
+            // A gateway gives up after a while (this keeper was stopped, or slow): it took the boot as failed, and a
+            // guest started now would run unknown to it.
+            log.warn("{}: not started, the gateway that asked gave up waiting", name);
+            return;
+        }
         Spawned spawned;
         try {
             spawned = guest(name).spawn(argv, env, directory, columns, rows, confinement);
