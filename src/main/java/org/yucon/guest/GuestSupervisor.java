@@ -215,7 +215,8 @@ public final class GuestSupervisor {
         try {
             spawned = spawn(booting);
         } catch (IOException e) {
-            log.warn("{} did not start: {}", name(), e.getMessage());
+            // The message names the guest and why it did not start.
+            log.warn("{}", e.getMessage());
             notStarted(thisRun, before);
             return Outcome.refused(e.getMessage());
         }
