@@ -40,6 +40,8 @@ public final class ConsoleKeeper {
     private static final Logger log = LoggerFactory.getLogger(ConsoleKeeper.class);
     private static final Pattern GUEST = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
     private static final Path CGROUP_FS = Path.of("/sys/fs/cgroup");
+    /** Connections waiting to be accepted: a gateway's start links every guest's console at once (Java's default 50). */
+    private static final int BACKLOG = 1024;
 
     private final Path stateDir;
     private final int ringBytes;
@@ -168,7 +170,7 @@ public final class ConsoleKeeper {
             Files.delete(socket);
         }
         ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        channel.bind(UnixDomainSocketAddress.of(socket));
+        channel.bind(UnixDomainSocketAddress.of(socket), BACKLOG);
         return channel;
     }
 

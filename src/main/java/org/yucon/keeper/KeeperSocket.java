@@ -48,6 +48,9 @@ final class KeeperSocket implements Closeable {
      * socket whole or not at all only up to one socket buffer (some 36 KB); a paste goes with {@link #send}.
      */
     static final int OFFER_BYTES = 4096;
+    /** How long a connect tries again while the keeper's listen backlog is full. */
+    private static final Duration CONNECT_WITHIN = Duration.ofSeconds(5);
+    private static final Duration CONNECT_RETRY = Duration.ofMillis(20);
 
     private final SocketChannel channel;
     /** How long one wait for the socket may last; empty: as long as it takes. */
@@ -81,10 +84,39 @@ final class KeeperSocket implements Closeable {
 
     /**
      * Connects to the keeper at {@code socket}, if it runs as {@code user}; another user's listener is refused. The
-     * connect does not wait: a stopped keeper's full backlog is an error at once, where a blocking connect would wait
-     * for it forever. Each later wait for the socket lasts at most {@code stallLimit}, if given.
+     * connect does not block: a stopped keeper's full backlog would hold a blocking connect forever. A full backlog
+     * is tried again for up to {@link #CONNECT_WITHIN} (a hundred guests attach at once at a gateway's start), then
+     * an error. Each later wait for the socket lasts at most {@code stallLimit}, if given.
      */
     static KeeperSocket connect(Path socket, ProcessUser user, Optional<Duration> stallLimit) throws IOException {
+        long deadline = System.nanoTime() + CONNECT_WITHIN.toNanos();
+        while (true) {
+            try {
+                return connectOnce(socket, user, stallLimit);
+            } catch (IOException e) {
+                if (!backlogFull(e) || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                pause();
+            }
+        }
+    }
+
+    /** EAGAIN is how Linux refuses a non-blocking connect to a Unix socket whose listen backlog is full. */
+    private static boolean backlogFull(IOException e) {
+        return !(e instanceof ForeignKeeperException) && String.valueOf(e.getMessage()).contains("temporarily unavailable");
+    }
+
+    private static void pause() throws InterruptedIOException {
+        try {
+            Thread.sleep(CONNECT_RETRY.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while the console keeper's backlog was full");
+        }
+    }
+
+    private static KeeperSocket connectOnce(Path socket, ProcessUser user, Optional<Duration> stallLimit) throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.configureBlocking(false);

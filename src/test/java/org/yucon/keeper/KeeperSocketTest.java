@@ -55,6 +55,50 @@ class KeeperSocketTest {
         reader.close();
     }
 
+    /**
+     * A listener whose backlog is full refuses a non-blocking connect at once (EAGAIN); the connect tries again and
+     * gets in once the listener accepts, as a keeper does after a gateway's start linked a hundred consoles at once.
+     */
+    @Test
+    void aConnectToAFullBacklogGetsInOnceTheListenerAccepts() throws Exception {
+        UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("busy"));
+        List<SocketChannel> waiting = new ArrayList<>();
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(address, 1);
+            fillBacklog(address, waiting);
+            CompletableFuture<KeeperSocket> late = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return KeeperSocket.connect(address.getPath(), ProcessUser.current(), Optional.empty());
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThrows(TimeoutException.class, () -> late.get(300, TimeUnit.MILLISECONDS), "the backlog is full");
+            for (int i = 0; i <= waiting.size(); i++) {
+                server.accept().close();
+            }
+            late.get(5, TimeUnit.SECONDS).close();
+        } finally {
+            for (SocketChannel c : waiting) {
+                c.close();
+            }
+        }
+    }
+
+    private static void fillBacklog(UnixDomainSocketAddress address, List<SocketChannel> waiting) throws IOException {
+        while (true) {
+            SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
+            c.configureBlocking(false);
+            try {
+                c.connect(address);
+            } catch (IOException e) {
+                c.close();
+                return;
+            }
+            waiting.add(c);
+        }
+    }
+
     /** Offers into a socket nobody reads until one is refused: every offer taken arrives whole, nothing else does. */
     @Test
     void anOfferIsSentWholeOrNotAtAll() throws IOException {
