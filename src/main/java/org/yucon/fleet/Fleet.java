@@ -149,12 +149,9 @@ public final class Fleet implements AutoCloseable {
         changed = listener;
     }
 
-    /** What an admin's menu shows below this host's guests: each peer, its figures and guests; names claimed twice. */
-    public List<String> menuLines() {
-        List<String> lines = new ArrayList<>();
-        peers().forEach(view -> lines.addAll(view.menuLines()));
-        duplicates().forEach(d -> lines.add("!! " + d));
-        return lines;
+    /** What an admin's menu shows of the other hosts: each peer as last seen, and names claimed twice. */
+    public FleetSight sight() {
+        return new FleetSight(peers(), duplicates());
     }
 
     public String hostName() {

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yucon.fleet.FleetSight;
 import org.yucon.guest.Guests;
 import org.yucon.util.SerialExecutor;
 
@@ -26,7 +27,7 @@ public final class MenuTicker {
     private static final Logger log = LoggerFactory.getLogger(MenuTicker.class);
 
     private final Guests guests;
-    private final Supplier<List<String>> fleet;
+    private final Supplier<FleetSight> fleet;
     private final SerialExecutor reads;
     private final AtomicBoolean readQueued = new AtomicBoolean();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -34,7 +35,7 @@ public final class MenuTicker {
     private volatile MenuFacts facts;
 
     /** {@code fleet}: what admins see of the other hosts, read with the rest; {@link #changed()} when it changed. */
-    public MenuTicker(Guests guests, ScheduledExecutorService scheduler, Executor pool, Supplier<List<String>> fleet) {
+    public MenuTicker(Guests guests, ScheduledExecutorService scheduler, Executor pool, Supplier<FleetSight> fleet) {
         this.guests = guests;
         this.fleet = fleet;
         this.reads = new SerialExecutor(pool);

@@ -182,10 +182,61 @@ class FleetIT {
 
     @Test
     @Order(3)
+    void anAdminsMenuActsOnAnotherHostsGuestWhereItRuns() throws Exception {
+        try (ClientSession admin = at1.login("admin"); SshScreen menu = SshScreen.menu(admin, "xterm", 100, 30)) {
+            menu.awaitText("-- uml-host2  load: ", TIMEOUT);
+            assertTrue(menu.text().contains("  mem: ") && menu.text().indexOf("uml1 ") < menu.text().indexOf("-- uml-host2"),
+                    "this host's guests, then uml-host2's with its figures: " + menu.describe());
+            menu.press("/uml5\r");
+            menu.awaitLine("uml5 selected under uml-host2", TIMEOUT, l -> l.startsWith("-->uml5 ") && l.contains(" off"));
+            menu.press("b");
+            menu.awaitText("uml-host2: ", TIMEOUT);
+            assertTrue(!menu.text().contains("uml-host2: Error"), menu.describe());
+            menu.awaitLine("uml5 running on uml-host2", TIMEOUT, l -> l.startsWith("-->uml5 ") && l.contains(" running"));
+            menu.press("t");
+            menu.awaitText("top of uml5 at ", TIMEOUT);
+            menu.awaitText("linux", TIMEOUT);
+            menu.press("q");
+            menu.awaitText("-- uml-host2  load: ", TIMEOUT);
+            menu.press("\r");
+            menu.awaitText("uml5 login:", BOOT_TIMEOUT);
+            menu.press("root\r");
+            menu.awaitText("uml5:/root#", TIMEOUT);
+            menu.press("echo hello-$((6*7))\r");
+            menu.awaitLine("the console on uml-host2 answered", TIMEOUT, line -> line.equals("hello-42"));
+            try (ClientSession s2 = at2.login("admin"); SshScreen direct = SshScreen.open(s2.createExecChannel("console uml5"))) {
+                direct.awaitText("hello-42", TIMEOUT);
+                menu.press("\u0001w");
+                menu.awaitText("2 on the console of uml5:", TIMEOUT);
+                assertTrue(menu.text().contains("via uml-host1"), "one more viewer on uml-host2's hub: " + menu.describe());
+            }
+            menu.detach();
+            menu.awaitText("-- uml-host2  load: ", TIMEOUT);
+            menu.press("s");
+            menu.awaitText("Shut down uml5 on uml-host2? y - yes", TIMEOUT);
+            menu.press("h");
+            Await.until("uml5 halted on uml-host2", TIMEOUT, () -> !host2.guest("uml5").status().state().alive(), menu::describe);
+            menu.awaitLine("uml5 off on uml-host2", TIMEOUT, l -> l.startsWith("-->uml5 ") && l.contains(" off"));
+        }
+        List<String> audit2 = Files.readAllLines(host2.config().gateway().stateDir().resolve("audit.log"));
+        assertTrue(audit2.stream().anyMatch(l -> l.contains("user=admin") && l.contains("via_uml-host1") && l.contains("action=boot")),
+                String.join("\n", audit2));
+    }
+
+    @Test
+    @Order(2)
+    void psAndTopAreTheHoldingHostsToAllow() throws Exception {
+        Result top = at1.run("frank", "top uml5");
+        assertEquals(new Result(1, "", "no guest named 'uml5'\n"), top, "uml-host2's answer, through uml-host1");
+        assertEquals(2, at2.run("admin", "ps uml5").status(), "ps without a terminal");
+    }
+
+    @Test
+    @Order(4)
     void aHostThatIsDownShowsWithinTwoSecondsAndComesBack() throws Exception {
         try (ClientSession admin = at1.login("admin"); SshScreen menu = SshScreen.menu(admin, "xterm", 100, 30)) {
             menu.awaitText("-- uml-host2  load: ", TIMEOUT);
-            menu.awaitText("uml5 off", TIMEOUT);
+            menu.awaitLine("uml5 off", TIMEOUT, l -> l.startsWith("   uml5 ") && l.contains(" off"));
             host2.gateway().close();
             long t0 = System.nanoTime();
             menu.awaitText("-- uml-host2  unreachable (", TIMEOUT);
@@ -200,6 +251,9 @@ class FleetIT {
             System.out.printf("[FleetIT] %s: host 2 shown down in the menu after %d ms, in status after %d ms; status "
                     + "with host 2 down answered in %d ms%n", cpu(), inMenu, shown, answered);
             assertTrue(inMenu < 2000 && shown < 2000, "shown down after " + inMenu + " / " + shown + " ms");
+            menu.press("?");
+            menu.awaitText("Enter console", TIMEOUT);
+            assertTrue(!menu.text().contains("uml5 "), "a host that is down lists no guest to act on: " + menu.describe());
             host2.restartGateway();
             menu.awaitText("-- uml-host2  load: ", Duration.ofSeconds(15));
             awaitStatus("uml-host2 uml5 off");
