@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +54,8 @@ public final class Fleet implements AutoCloseable {
     private final Map<String, PeerLink> links = new TreeMap<>();
     /** The last view of each peer; written by the poll threads and connection listeners, read by anyone. */
     private final Map<String, PeerView> views = new ConcurrentHashMap<>();
-    /** Told when what a peer shows changed (up or down, its guests, its figures); set once, before the polls start. */
-    private volatile Runnable changed = () -> { };
+    /** Told when what a peer shows changed (up or down, its guests, its figures): the menus and the web page. */
+    private final List<Runnable> changed = new CopyOnWriteArrayList<>();
     /** The peers being polled now: a slow peer gets no second poll on top of the first. */
     private final Set<String> polling = ConcurrentHashMap.newKeySet();
     /** When each peer last answered a poll (System.nanoTime); written by the polls. */
@@ -140,13 +141,13 @@ public final class Fleet implements AutoCloseable {
     private void show(PeerView view) {
         PeerView before = views.put(view.name(), view);
         if (!view.equals(before)) {
-            changed.run();
+            changed.forEach(Runnable::run);
         }
     }
 
     /** {@code listener} is run, on a poll's thread, whenever what a peer shows changed; it must not block. */
     public void onChange(Runnable listener) {
-        changed = listener;
+        changed.add(listener);
     }
 
     /** What an admin's menu shows of the other hosts: each peer as last seen, and names claimed twice. */

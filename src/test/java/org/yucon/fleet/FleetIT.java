@@ -29,7 +29,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.yucon.ssh.HostKeys;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.yucon.testing.Await;
+import org.yucon.testing.Chromium;
+import org.yucon.testing.WebClient;
 import org.yucon.testing.SshScreen;
 import org.yucon.testing.SshUser;
 import org.yucon.testing.SshUser.Result;
@@ -221,6 +226,33 @@ class FleetIT {
         List<String> audit2 = Files.readAllLines(host2.config().gateway().stateDir().resolve("audit.log"));
         assertTrue(audit2.stream().anyMatch(l -> l.contains("user=admin") && l.contains("via_uml-host1") && l.contains("action=boot")),
                 String.join("\n", audit2));
+    }
+
+    @Test
+    @Order(3)
+    void anAdminsWebPageShowsEachHostsGuestsUnderItsFiguresReadOnly() throws Exception {
+        WebClient http = new WebClient(host1.gateway().web().orElseThrow().port(), host1.dir().resolve("hostkeys").resolve("web_cert.pem"));
+        try (Chromium chromium = Chromium.start(1400, 900)) {
+            WebDriver browser = chromium.driver();
+            chromium.logIn(http, "admin");
+            By peer = By.cssSelector("#fleet section.peer[data-host='uml-host2']");
+            Await.until("uml-host2 with its figures and uml5", TIMEOUT, () -> {
+                List<WebElement> found = browser.findElements(peer);
+                return !found.isEmpty() && found.get(0).getText().contains("Load:") && found.get(0).getText().contains("Memory:")
+                        && !browser.findElements(By.cssSelector("tr[data-host='uml-host2'][data-guest='uml5']")).isEmpty();
+            }, () -> browser.findElement(By.tagName("body")).getText());
+            WebElement row = browser.findElement(By.cssSelector("tr[data-host='uml-host2'][data-guest='uml5']"));
+            assertTrue(row.getText().contains("uml-host2") && row.getText().contains("off"), row.getText());
+            assertTrue(row.findElements(By.tagName("button")).isEmpty(), "read-only: " + row.getText());
+            assertTrue(browser.findElement(By.id("fleet")).getText().contains("shown read-only"), "and says so");
+            List<String> own = browser.findElements(By.cssSelector("#guests tbody tr")).stream().map(r -> r.getAttribute("data-guest")).toList();
+            assertEquals(List.of("uml1"), own, "this host's guests in its own table");
+            // uml5's owner logs in on uml-host1's page too: no other host is shown to a login that is not an admin.
+            chromium.logIn(http, "uml5");
+            Await.until("uml5's page drawn", TIMEOUT, () -> browser.findElement(By.id("connection")).getText().contains("live: updated"),
+                    () -> browser.findElement(By.tagName("body")).getText());
+            assertTrue(browser.findElements(By.cssSelector("#fleet section.peer")).isEmpty(), browser.findElement(By.tagName("body")).getText());
+        }
     }
 
     @Test
