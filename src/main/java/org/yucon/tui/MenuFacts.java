@@ -74,12 +74,15 @@ record MenuFacts(HostFacts host, String clock, Map<String, GuestFacts> guests, L
     }
 
     /** Reads them now; a running guest's figures come from its mconsole (at most once a second, GuestSupervisor). */
-    static MenuFacts read(List<GuestSupervisor> all, List<String> alerts, FleetSight fleet) {
+    static MenuFacts read(String hostName, List<GuestSupervisor> all, List<String> alerts, FleetSight fleet) {
         Map<String, GuestFacts> guests = new HashMap<>();
         for (GuestSupervisor guest : all) {
             guests.put(guest.name(), GuestFacts.read(guest));
         }
-        return new MenuFacts(HostFacts.read(), LocalDateTime.now().format(CLOCK), guests, List.copyOf(alerts), fleet);
+        HostFacts host = HostFacts.read();
+        // The fleet's name for this host, as the seed's screens name it and as peers and the status column know it.
+        host = new HostFacts(hostName, host.load(), host.memory(), host.kernel(), host.booted());
+        return new MenuFacts(host, LocalDateTime.now().format(CLOCK), guests, List.copyOf(alerts), fleet);
     }
 
     /** The facts of {@code guest}, read now if it came after this read. */

@@ -10,17 +10,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
-import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,7 +23,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.yucon.ssh.HostKeys;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -39,6 +33,7 @@ import org.yucon.testing.SshScreen;
 import org.yucon.testing.SshUser;
 import org.yucon.testing.SshUser.Result;
 import org.yucon.testing.TestHost;
+import org.yucon.testing.TwoHosts;
 
 /**
  * Two complete hosts on loopback, each its own gateway, keeper, state and host keys, with a real UML guest each:
@@ -51,6 +46,7 @@ class FleetIT {
 
     @TempDir
     static Path dir;
+    private static TwoHosts hosts;
     private static TestHost host1;
     private static TestHost host2;
     private static SshUser at1;
@@ -58,28 +54,16 @@ class FleetIT {
 
     @BeforeAll
     static void start() throws Exception {
-        KeyPair users = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
-        String key1 = hostKey(dir.resolve("h1"));
-        String key2 = hostKey(dir.resolve("h2"));
-        Path etc2 = TestHost.writeConfig(dir.resolve("h2"), users, List.of("uml5"));
-        fleet(etc2, "uml-host2", "uml-host1", 1, key1);
-        // frank may drive uml5 by uml-host1's files, not by uml-host2's, which decide.
-        account(etc2, "frank", "guests = []");
-        host2 = TestHost.serve(dir.resolve("h2"), users, etc2);
-
-        Path etc1 = TestHost.writeConfig(dir.resolve("h1"), users, List.of("uml1"));
-        fleet(etc1, "uml-host1", "uml-host2", host2.port(), key2);
-        account(etc1, "uml5", "guests = [\"uml5\"]");
-        account(etc1, "frank", "guests = [\"uml5\"]");
-        account(etc1, "ghost", "guests = [\"uml5\"]");
-        host1 = TestHost.serve(dir.resolve("h1"), users, etc1);
+        hosts = TwoHosts.start(dir);
+        host1 = hosts.host1();
+        host2 = hosts.host2();
         at1 = SshUser.of(host1);
         at2 = SshUser.of(host2);
     }
 
     @AfterAll
     static void stop() throws IOException {
-        try (TestHost h1 = host1; TestHost h2 = host2; SshUser u1 = at1; SshUser u2 = at2) {
+        try (TwoHosts both = hosts; SshUser u1 = at1; SshUser u2 = at2) {
             // closed in reverse order, each whatever the others do
         }
     }
@@ -142,11 +126,11 @@ class FleetIT {
     @Order(2)
     void aPeerWithAnotherKeyIsRefusedAndNamedBothWays() throws Exception {
         Path etc3 = TestHost.writeConfig(dir.resolve("h3"), host1.userKey(), List.of());
-        String wrong = hostKey(dir.resolve("h1"));
-        fleet(etc3, "uml-host3", "uml-host2", host2.port(), wrong);
+        String wrong = TwoHosts.hostKey(dir.resolve("h1"));
+        TwoHosts.fleet(etc3, "uml-host3", "uml-host2", host2.port(), wrong);
         // the right key for uml-host2, but uml-host2 pins no key of uml-host3's
         Files.writeString(etc3.resolve("yucon.toml"), String.join("\n", "[[peer]]", "name = \"uml-host2b\"",
-                "address = \"127.0.0.1\"", "port = " + host2.port(), "host_key = \"" + hostKey(dir.resolve("h2")) + "\"", ""),
+                "address = \"127.0.0.1\"", "port = " + host2.port(), "host_key = \"" + TwoHosts.hostKey(dir.resolve("h2")) + "\"", ""),
                 StandardOpenOption.APPEND);
         try (TestHost host3 = TestHost.serve(dir.resolve("h3"), host1.userKey(), etc3); SshUser at3 = SshUser.of(host3)) {
             String[] seen = {""};
@@ -302,26 +286,6 @@ class FleetIT {
             }
             return seen[0].contains(line);
         }, () -> seen[0]);
-    }
-
-    /** Generates the host's keys before it runs, so that its peer can pin them; the Ed25519 public key line. */
-    private static String hostKey(Path hostDir) throws IOException {
-        new HostKeys(hostDir.resolve("hostkeys")).ensure();
-        return Files.readString(hostDir.resolve("hostkeys").resolve("ssh_host_ed25519_key.pub")).strip();
-    }
-
-    private static void fleet(Path etc, String name, String peer, int port, String key) throws IOException {
-        Files.writeString(etc.resolve("yucon.toml"), String.join("\n", "[fleet]", "name = \"" + name + "\"",
-                "[[peer]]", "name = \"" + peer + "\"", "address = \"127.0.0.1\"", "port = " + port,
-                "host_key = \"" + key + "\"", ""), StandardOpenOption.APPEND);
-    }
-
-    /** An account with the same password and key as the others. */
-    private static void account(Path etc, String name, String grant) throws IOException {
-        Path accounts = etc.resolve("accounts");
-        List<String> admin = Files.readAllLines(accounts.resolve("admin.toml"));
-        Files.writeString(accounts.resolve(name + ".toml"), admin.get(0) + "\n" + grant + "\n");
-        Files.copy(accounts.resolve("admin.keys"), accounts.resolve(name + ".keys"));
     }
 
     private static String cpu() throws IOException {
