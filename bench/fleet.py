@@ -104,7 +104,7 @@ class Fleet:
 
 
 def report(results, command, machine):
-    lines = [f"### The fleet's relay (`{command} --fleet`)", "",
+    lines = [f"### The fleet's relay (`{command}`)", "",
              f"{machine}; load average during the rounds "
              f"{min(results['load'], default=0):.2f}-{max(results['load'], default=0):.2f} (shared with other work); "
              f"{len(results['direct'])} interleaved rounds, medians of the rounds.", "",

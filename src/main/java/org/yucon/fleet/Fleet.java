@@ -28,6 +28,7 @@ import org.apache.sshd.core.CoreModuleProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yucon.config.FleetSettings;
+import org.yucon.ssh.DirectNio2Transport;
 
 /**
  * This gateway's view of the other gateways of its fleet: one {@link PeerLink} each, and what each last said it holds.
@@ -83,6 +84,9 @@ public final class Fleet implements AutoCloseable {
         client.setKeyIdentityProvider(KeyIdentityProvider.wrapKeyPairs(identity));
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        // The gateway's own transport: the launcher leaves the JDK no internal polling thread, on which MINA's
+        // default transport depends (its connections to peers then hung until MINA's 60 s connect timeout).
+        client.setIoServiceFactoryFactory(new DirectNio2Transport());
         client.setServerKeyVerifier((session, address, key) -> session.getConnectionContext().getAttribute(LINK).verify(key));
         CoreModuleProperties.TCP_NODELAY.set(client, true);
         // A relayed console may be quiet for hours; a dead peer is found by the polls instead.
