@@ -79,6 +79,9 @@ def main():
     p.add_argument("--web", action="store_true",
                    help="instead of the rest: the web page's figures (bench/web.py, issue 20); prints them and leaves "
                         "--out alone")
+    p.add_argument("--fleet", action="store_true",
+                   help="instead of the rest: echo and throughput through one relay hop against the holding host "
+                        "directly (bench/fleet.py, issue 22); prints them and leaves --out alone")
     p.add_argument("--skip", nargs="*", default=[], choices=["console", "fanout", "login", "idle", "restart", "memory"])
     args = p.parse_args()
 
@@ -99,6 +102,9 @@ def main():
         return
     if args.web:
         run_web(bench, args)
+        return
+    if args.fleet:
+        run_fleet(bench, args)
         return
     try:
         bench.setup()
@@ -152,6 +158,21 @@ def run_web(bench, args):
         bench.procs.stop_all()
         text = web_report(web.results, args.command)
         (bench.work / "web.md").write_text(text + "\n")
+        print(text)
+
+
+def run_fleet(bench, args):
+    from fleet import Fleet, report as fleet_report
+    from yuconbench.procs import machine
+    fleet = Fleet(bench)
+    try:
+        fleet.run()
+    finally:
+        if getattr(bench, "gateway", None) is not None:
+            fleet.halt()
+        bench.procs.stop_all()
+        text = fleet_report(fleet.results, args.command, machine())
+        (fleet.root / "fleet.md").write_text(text + "\n")
         print(text)
 
 

@@ -31,6 +31,7 @@ import org.yucon.control.ConsoleKeys;
 import org.yucon.control.ConsoleRight;
 import org.yucon.control.GuestActions;
 import org.yucon.control.ViewerSink;
+import org.yucon.fleet.PeerLink;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.metrics.Metrics;
 import org.yucon.guest.Guests;
@@ -40,6 +41,7 @@ import org.yucon.recording.RecordingInfo;
 import org.yucon.tui.GuestMenu;
 import org.yucon.tui.KeyFeed;
 import org.yucon.tui.LogPager;
+import org.yucon.tui.PeerActions;
 import org.yucon.tui.SshTerminal;
 import org.yucon.util.SerialExecutor;
 
@@ -75,7 +77,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     }
 
     /** What has the screen and the keyboard. */
-    private enum Front { MENU, CONSOLE, LOG, PLAY }
+    private enum Front { MENU, CONSOLE, LOG, PLAY, PEER }
 
     private final GatewayContext context;
     private final AccountConfig account;
@@ -122,6 +124,8 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     private boolean everySecond;
     /** The menus' shared ticks, while the menu is shown. */
     private Guests.Subscription ticks;
+    /** Open while front is PEER: a console, ps or top on the peer holding an admin's chosen guest. */
+    private PeerTerminal peer;
     /** The attached console, or null. */
     private ConsoleAttachment console;
     private boolean consoleOnly;
@@ -252,6 +256,9 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         if (player != null) {
             closePlayer();
         }
+        if (peer != null) {
+            peer.close();
+        }
         if (farewell != null) {
             say(out, farewell);
         }
@@ -295,6 +302,10 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         Verbs verbs = new Verbs(actions, out, err, new FleetStatus(context, access, from, relayed));
         if (command.verb() == Verb.PLAY) {
             play(command.operands().get(0));
+            return;
+        }
+        if (command.verb() == Verb.PS || command.verb() == Verb.TOP) {
+            processes(verbs, command);
             return;
         }
         if (command.verb() != Verb.CONSOLE) {
@@ -447,6 +458,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             case MENU -> menuKeys(bytes);
             case LOG -> pagerKeys(bytes);
             case PLAY -> playerKeys(bytes);
+            case PEER -> peer.type(bytes);
         }
     }
 
@@ -462,6 +474,8 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         } else if (next instanceof GuestMenu.Next.Quit) {
             hideMenu();
             backToConsole();
+        } else if (next instanceof GuestMenu.Next.Relay chosen) {
+            relayTo(chosen);
         } else if (next instanceof GuestMenu.Next.Console chosen) {
             hideMenu();
             if (console != null && chosen.guest() != console.guest()) {
@@ -572,7 +586,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
     /** Shows the menu, over the attached console if there is one (its output held meanwhile). */
     private void showMenu() throws IOException {
         if (menu == null) {
-            menu = new GuestMenu(actions, context.menuTicker(), terminal);
+            menu = new GuestMenu(actions, context.menuTicker(), terminal, peerActions());
         }
         // Before the first frame: the first listener makes the ticker read fresh facts.
         ticks = context.menuTicker().subscribe(this::ticked);
@@ -596,6 +610,73 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
         byte[] rest = terminal.keys().drain();
         if (rest.length > 0) {
             typeToConsole(rest);
+        }
+    }
+
+    /** {@code ps} and {@code top}: the menu's screen of that one guest, which ends the session when left. */
+    private void processes(Verbs verbs, CommandLine command) throws IOException {
+        Optional<GuestSupervisor> target = verbs.guest(command);
+        if (target.isEmpty()) {
+            finish(1);
+        } else if (!hasTerminal()) {
+            say(err, command.verb().word() + " needs a terminal: use ssh -t");
+            finish(2);
+        } else {
+            startMenu();
+            menu.showProcesses(target.get(), command.verb() == Verb.TOP);
+            everySecond = menu.live();
+            scheduleRefresh();
+        }
+    }
+
+    /** An admin's menu in a fleet lists the other hosts' guests and acts on them there; a relayed session shows this host. */
+    private PeerActions peerActions() {
+        if (relayed || !context.fleet().isFleet() || !access.admin()) {
+            return PeerActions.NONE;
+        }
+        return new PeerMenuActions(context, account.name(), from, answer -> post(() -> {
+            if (front == Front.MENU) {
+                menu.tell(answer);
+            }
+        }));
+    }
+
+    /** From the menu: the terminal goes to a verb on the host holding the chosen guest, and comes back when it ends. */
+    private void relayTo(GuestMenu.Next.Relay chosen) throws IOException {
+        hideMenu();
+        if (console != null) {
+            leaveConsole();
+        }
+        front = Front.PEER;
+        PeerLink link = context.fleet().link(chosen.guest().host()).orElseThrow();
+        peer = PeerTerminal.open(link, account.name(), from, chosen.verb(), client.term(), columns(), rows(), new PeerTerminal.Screen() {
+            @Override
+            public void show(PeerTerminal from, byte[] bytes, Runnable more) {
+                post(() -> peerShows(from, bytes, more));
+            }
+
+            @Override
+            public void ended(PeerTerminal from, String why) {
+                post(() -> peerEnded(from, why));
+            }
+        });
+    }
+
+    private void peerShows(PeerTerminal from, byte[] bytes, Runnable more) throws IOException {
+        if (from == peer) {
+            out.write(bytes);
+            out.flush();
+            more.run();
+        }
+    }
+
+    private void peerEnded(PeerTerminal from, String why) throws IOException {
+        if (from == peer) {
+            peer = null;
+            showMenu();
+            if (!why.isEmpty()) {
+                menu.tell("Error: " + why);
+            }
         }
     }
 
@@ -644,6 +725,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
             case CONSOLE -> console.resize(columns(), rows());
             case MENU -> menu.resized(columns(), rows());
             case LOG -> pager.resized(columns(), rows());
+            case PEER -> peer.resize(columns(), rows());
         }
     }
 
