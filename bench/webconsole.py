@@ -181,7 +181,7 @@ class WebConsoleBench:
     def warm_up(self):
         """One unmeasured run of each, so that both JVMs and Chromium's JIT have compiled the paths."""
         for client in CLIENTS:
-            rec = self.measure(client, 200, min(self.n, 4_000_000))
+            rec = self.measure(client, 200, min(self.n, 1_000_000))
             log(f"warm-up {client:11s} echo p99 {rec['p99']:.2f} ms, flood {rec['mbps']:.2f} MB/s")
         log("warm-up done")
 
