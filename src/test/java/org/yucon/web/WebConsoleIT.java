@@ -225,19 +225,27 @@ class WebConsoleIT {
         String page = http.get("/console/uml1", Optional.of(cookie)).body();
         assertFalse(page.contains("id=\"sysrq\"") || page.contains("data-key=\"f\""), "a watcher's page offers write:\n" + page);
         assertTrue(page.contains("data-key=\"w\"") && page.contains("data-key=\"d\""), page);
-        Collect watcher = new Collect();
+        // A read-only viewer that may write, then a watcher, forge SysRq: both are told no, nothing is sent.
+        forgeSysRq(http.login("uml1", TestHost.PASSWORD));
+        forgeSysRq(cookie);
+        // The audit is written in order: once the watcher's detach is in it, a SysRq of either would be too.
+        awaitAudit("user=uml2", "action=console-detach", "channel=web");
+        assertEquals(1, auditLines().filter(l -> l.contains(" user=uml1 ") && l.contains(" action=sysrq ")).count(),
+                "only the writer's SysRq was sent: " + auditLines().toList());
+        assertFalse(auditLines().anyMatch(l -> l.contains(" user=uml2 ") && l.contains(" action=sysrq ")), "a watcher's SysRq was sent");
+    }
+
+    /** What the page would send for SysRq h, as its button and as typed keys, from a viewer that does not write. */
+    private static void forgeSysRq(String cookie) throws Exception {
+        Collect viewer = new Collect();
         WebSocket socket = http.socket(PATH, Optional.of(cookie), Optional.of(http.origin()),
-                List.of(ConsoleProtocol.NAME, ConsoleProtocol.TOKEN_PREFIX + http.csrf(cookie)), watcher).get(10, TimeUnit.SECONDS);
-        Await.until("the watcher attached", TIMEOUT, () -> watcher.text().contains("read-only: uml1@"), watcher::text);
-        // What the page would send for the button it does not have, then the same as typed keys.
+                List.of(ConsoleProtocol.NAME, ConsoleProtocol.TOKEN_PREFIX + http.csrf(cookie)), viewer).get(10, TimeUnit.SECONDS);
+        Await.until("a read-only viewer attached", TIMEOUT, () -> viewer.text().contains("read-only: uml1@"), viewer::text);
         socket.sendBinary(ByteBuffer.wrap(new byte[] {ConsoleProtocol.COMMAND, 'b', 'h'}), true).get(10, TimeUnit.SECONDS);
         socket.sendBinary(ByteBuffer.wrap(new byte[] {ConsoleProtocol.INPUT, 1, 'b', 'h'}), true).get(10, TimeUnit.SECONDS);
-        Await.until("both refused", TIMEOUT, () -> watcher.text().split("SysRq is for the writer only", -1).length == 3,
-                () -> tail(watcher.text()));
+        Await.until("both refused", TIMEOUT, () -> viewer.text().split("SysRq is for the writer only", -1).length == 3,
+                () -> tail(viewer.text()));
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
-        // The audit is written in order: once the watcher's detach is in it, a SysRq of its would be too.
-        awaitAudit("user=uml2", "action=console-detach", "channel=web");
-        assertFalse(auditLines().anyMatch(l -> l.contains("user=uml2") && l.contains("action=sysrq")), "a watcher's SysRq was sent");
     }
 
     @Test
@@ -300,13 +308,13 @@ class WebConsoleIT {
     @Order(8)
     void aPasteInThePageReachesTheGuestWholeAtTheGuestsPace() throws Exception {
         forceWriteInTheBrowser();
-        // 16 KiB in lines short of the tty's line limit, each one different: four of the page's frames, and four
-        // times what the guest's console takes in one write (ConsolePort paces it, whichever front typed it).
+        // 64 KiB, as ConsoleFlowIT pastes over SSH, in lines short of the tty's line limit and each one different:
+        // sixteen of the page's frames, far more than the guest's console takes unpaced (ConsolePort paces input).
         StringBuilder paste = new StringBuilder();
-        for (int i = 0; paste.length() < 16384; i++) {
+        for (int i = 0; paste.length() < 64 << 10; i++) {
             paste.append(String.format("paste-line-%05d-%08x\n", i, i * 0x9e3779b1));
         }
-        String text = paste.substring(0, 16383) + "\n";
+        String text = paste.substring(0, (64 << 10) - 1) + "\n";
         type("clear; echo ready-$((1+2)); dd of=/tmp/p bs=1 count=" + text.length() + " 2>/dev/null\n");
         awaitTerminal("dd reading", s -> s.lines().anyMatch("ready-3"::equals));
         js("const data = new DataTransfer(); data.setData('text/plain', arguments[0]);"
