@@ -94,7 +94,8 @@ for (const button of document.querySelectorAll('button[data-key]')) {
     term.focus();
   });
 }
-document.getElementById('sysrq').addEventListener('change', (event) => {
+// A login that may only watch has no SysRq on its page.
+document.getElementById('sysrq')?.addEventListener('change', (event) => {
   if (event.target.value) send(T.COMMAND, encoder.encode('b' + event.target.value));
   event.target.value = '';
   term.focus();

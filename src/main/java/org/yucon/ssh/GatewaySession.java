@@ -554,7 +554,7 @@ final class GatewaySession implements Command, ChannelSessionAware, ChannelDataR
 
     private void attach(GuestSupervisor target, byte[] typedAhead) throws IOException {
         Recording recording = actions.record(target, "ssh channel " + channel.getChannelId());
-        console = ConsoleAttachment.attach(actions, target, account.name() + "@" + from, actions.console(target) == ConsoleRight.WRITE,
+        console = ConsoleAttachment.attach(actions, target, account.name() + "@" + from, "ssh", actions.console(target) == ConsoleRight.WRITE,
                 new ChannelSink(out, () -> channel.getRemoteWindow().getSize(), PacketsInFlight.of(channel), recording),
                 recording, escape, context.settings().console().replayLines(), (sink, change) -> post(() -> told(sink, change)));
         front = Front.CONSOLE;

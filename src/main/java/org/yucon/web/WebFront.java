@@ -18,6 +18,8 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yucon.control.ConsoleRight;
+import org.yucon.control.GuestActions;
 
 /**
  * The web page's one handler: every request passes the same gates, in order, before a route sees it. The Host
@@ -138,7 +140,10 @@ final class WebFront extends Handler.Abstract {
                     // xterm.js sizes its rows with a <style> element it writes: styles only, scripts stay 'self'.
                     ex.response().getHeaders().put("Content-Security-Policy",
                             CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"));
-                    ex.send(Reply.html(200, Pages.console(s, console.group(1))));
+                    GuestActions actions = context.actions(s);
+                    boolean mayWrite = actions.visible(console.group(1)).map(actions::console)
+                            .orElse(ConsoleRight.NONE) == ConsoleRight.WRITE;
+                    ex.send(Reply.html(200, Pages.console(s, console.group(1), mayWrite)));
                 } else if (RecordingRoutes.serves(path)) {
                     recordings.read(ex, s, path);
                 } else {
