@@ -156,6 +156,13 @@ function row(g, state) {
   console.href = '/console/' + encodeURIComponent(g.name);
   console.title = 'The console of ' + g.name + ' in this browser';
   actions.appendChild(console);
+  // Recordings are for those who drive the guest (its owners, admins); a watcher's list would be empty.
+  if (g.drives) {
+    const recordings = el('a', 'Recordings', 'button');
+    recordings.href = '/recordings?guest=' + encodeURIComponent(g.name);
+    recordings.title = 'Recorded console sessions of ' + g.name;
+    actions.appendChild(recordings);
+  }
   cell(tr, 'Actions', actions, 'actions');
   return tr;
 }

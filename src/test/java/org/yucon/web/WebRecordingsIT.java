@@ -105,6 +105,13 @@ class WebRecordingsIT {
         uml2Id = awaitListed(http.login("uml2", TestHost.PASSWORD), "uml2");
 
         chromium.logIn(http, "uml1");
+        // The guest's own Recordings link, then the bar's: both list what this login may see.
+        Await.until("uml1's row in the guest table", TIMEOUT,
+                () -> !browser.findElements(By.cssSelector("#guests tr[data-guest='uml1']")).isEmpty(), browser::getPageSource);
+        browser.findElement(By.cssSelector("#guests tr[data-guest='uml1']")).findElement(By.linkText("Recordings")).click();
+        Await.until("uml1's recordings", TIMEOUT, () -> !browser.findElements(
+                By.cssSelector("#recordings tr[data-id='" + uml1Id + "']")).isEmpty(), browser::getPageSource);
+        browser.navigate().back();
         browser.findElement(By.linkText("recordings")).click();
         WebElement row = browser.findElement(By.cssSelector("#recordings tr[data-id='" + uml1Id + "']"));
         assertTrue(row.getText().contains("uml1"), row.getText());
