@@ -31,7 +31,7 @@ final class MenuScreen implements Screen {
     private final ScheduledExecutorService scheduler;
     private final SshTerminal terminal;
     private final Choice choice;
-    /** A refresh step is queued and has not run yet: set on the ticker's or the scheduler's thread, cleared by it. */
+    /** A refresh step is queued and has not run yet: set by whoever asks (any thread), cleared by that step. */
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
 
     // Owned by the session's steps.
