@@ -79,6 +79,15 @@ def main():
     p.add_argument("--web", action="store_true",
                    help="instead of the rest: the web page's figures (bench/web.py, issue 20); prints them and leaves "
                         "--out alone")
+    p.add_argument("--fleet", action="store_true",
+                   help="instead of the rest: echo and throughput through one relay hop against the holding host "
+                        "directly (bench/fleet.py, issue 22); prints them and leaves --out alone")
+    p.add_argument("--web-console", action="store_true",
+                   help="instead of the rest: the console in the browser beside SSH and shellinabox (bench/webconsole.py, "
+                        "issue 21); prints its figures and leaves --out alone")
+    p.add_argument("--web-keys", type=int, default=300, help="--web-console: keystrokes per echo run")
+    p.add_argument("--web-flood-mb", type=int, default=20, help="--web-console: MB of `x` per flood")
+    p.add_argument("--flood-timeout-web", type=float, default=60.0, help="--web-console: seconds a flood may take")
     p.add_argument("--skip", nargs="*", default=[], choices=["console", "fanout", "login", "idle", "restart", "memory"])
     args = p.parse_args()
 
@@ -99,6 +108,12 @@ def main():
         return
     if args.web:
         run_web(bench, args)
+        return
+    if args.fleet:
+        run_fleet(bench, args)
+        return
+    if args.web_console:
+        run_web_console(bench, args)
         return
     try:
         bench.setup()
@@ -152,6 +167,36 @@ def run_web(bench, args):
         bench.procs.stop_all()
         text = web_report(web.results, args.command)
         (bench.work / "web.md").write_text(text + "\n")
+        print(text)
+
+
+def run_fleet(bench, args):
+    from fleet import Fleet, report as fleet_report
+    from yuconbench.procs import machine
+    fleet = Fleet(bench)
+    try:
+        fleet.run()
+    finally:
+        if getattr(bench, "gateway", None) is not None:
+            fleet.halt()
+        bench.procs.stop_all()
+        text = fleet_report(fleet.results, args.command, machine())
+        (fleet.root / "fleet.md").write_text(text + "\n")
+        print(text)
+
+
+def run_web_console(bench, args):
+    from webconsole import WebConsoleBench, report as console_report
+    runs = WebConsoleBench(bench, args)
+    try:
+        runs.run()
+    finally:
+        runs.close()
+        if getattr(bench, "gateway", None) is not None and bench.gateway.poll() is None:
+            bench.yucon_verb("shutdown", "--halt", "uml")
+        bench.procs.stop_all()
+        text = console_report(runs, args.command)
+        (bench.work / "web-console.md").write_text(text + "\n")
         print(text)
 
 

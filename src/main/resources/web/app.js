@@ -66,6 +66,66 @@ function render(state) {
   });
   while (tbody.children.length > rows.length) tbody.lastElementChild.remove();
   document.getElementById('empty').hidden = state.guests.length > 0;
+  renderFleet(state.fleet);
+}
+
+// An admin's view of the fleet's other hosts, below this host's guests: each host with its load and memory (or why it
+// is unreachable) and the guests it holds, read-only; drawn again only when it changed.
+function renderFleet(fleet) {
+  let section = document.getElementById('fleet');
+  if (!section) {
+    section = el('section', null, 'fleet');
+    section.id = 'fleet';
+    document.getElementById('empty').after(section);
+  }
+  const key = JSON.stringify(fleet || null);
+  if (section.dataset.key === key) return;
+  section.dataset.key = key;
+  section.replaceChildren();
+  section.hidden = !fleet || fleet.peers.length === 0;
+  if (section.hidden) return;
+  for (const peer of fleet.peers) {
+    const box = el('section', null, 'peer');
+    box.dataset.host = peer.name;
+    const facts = el('div', null, 'host');
+    const name = el('span', 'Host: ');
+    name.appendChild(el('b', peer.name));
+    facts.appendChild(name);
+    if (peer.up) {
+      for (const [label, value] of [['Load', peer.load], ['Memory', peer.memory]]) {
+        const s = el('span', label + ': ');
+        s.appendChild(el('b', value));
+        s.dataset.fact = label.toLowerCase();
+        facts.appendChild(s);
+      }
+    } else {
+      facts.appendChild(el('span', 'unreachable (' + peer.reason + ')', 'error'));
+    }
+    box.appendChild(facts);
+    if (peer.guests.length > 0) box.appendChild(peerTable(peer));
+    section.appendChild(box);
+  }
+  for (const d of fleet.duplicates) section.appendChild(el('p', d, 'error'));
+  section.appendChild(el('p', 'Other hosts are shown read-only here: act on their guests in the SSH menu, or with '
+    + 'ssh ' + location.hostname + ' VERB GUEST.', 'empty'));
+}
+
+function peerTable(peer) {
+  const table = el('table', null, 'guests');
+  const head = el('tr');
+  for (const h of ['Host', 'Guest', 'State']) head.appendChild(el('th', h));
+  table.appendChild(el('thead')).appendChild(head);
+  const body = table.appendChild(el('tbody'));
+  for (const g of peer.guests) {
+    const tr = el('tr');
+    tr.dataset.guest = g.name;
+    tr.dataset.host = peer.name;
+    cell(tr, 'Host', peer.name);
+    cell(tr, 'Guest', g.name, 'name');
+    cell(tr, 'State', g.state, 'state state-' + g.state);
+    body.appendChild(tr);
+  }
+  return table;
 }
 
 function row(g, state) {

@@ -1,6 +1,10 @@
 // yucon's console in the browser: xterm.js over one WebSocket (protocol in README, "The console in the browser").
 // Output is acknowledged once xterm.js has rendered it (its write callback): the gateway sends at most its window
 // ahead, so a flood never piles up in this tab. Keys and pastes go out in frames of at most 4 KiB.
+// Acknowledgements go out per ACK_EVERY bytes rendered, far below the gateway's window (256 KiB), so what is not
+// acknowledged yet never holds the gateway back; the keep-alive acknowledges the rest. Acknowledging whenever the
+// terminal had caught up cost one frame back per frame of output when output came a line at a time (a `seq`
+// flood: some 8,000 acknowledgements per MB, each a TLS record and a gateway wake-up).
 'use strict';
 
 const csrf = document.querySelector('meta[name="csrf"]').content;
@@ -20,7 +24,6 @@ fit.fit();
 const ws = new WebSocket('wss://' + location.host + '/ws/console/' + encodeURIComponent(guest),
   ['yucon-console.v1', 'csrf.' + csrf]);
 ws.binaryType = 'arraybuffer';
-let rendering = 0;
 let rendered = 0;
 
 function send(type, bytes) {
@@ -38,10 +41,8 @@ function u32(n) {
 }
 
 function ack() {
-  if (rendered > 0 && (rendered >= ACK_EVERY || rendering === 0)) {
-    send(T.ACK, u32(rendered));
-    rendered = 0;
-  }
+  send(T.ACK, u32(rendered));
+  rendered = 0;
 }
 
 function sendSize() {
@@ -65,11 +66,9 @@ ws.onmessage = (event) => {
   const data = new Uint8Array(event.data);
   const body = data.subarray(1);
   if (data[0] === T.OUTPUT) {
-    rendering += body.length;
     term.write(body, () => {
-      rendering -= body.length;
       rendered += body.length;
-      ack();
+      if (rendered >= ACK_EVERY) ack();
     });
   } else if (data[0] === T.DETACHED) {
     const why = new TextDecoder().decode(body);
@@ -87,7 +86,7 @@ term.onData((data) => input(encoder.encode(data)));
 term.onBinary((data) => input(Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff)));
 term.onResize(sendSize);
 window.addEventListener('resize', () => fit.fit());
-setInterval(() => send(T.ACK, u32(0)), 20000);
+setInterval(ack, 20000);
 
 for (const button of document.querySelectorAll('button[data-key]')) {
   button.addEventListener('click', () => {
@@ -95,7 +94,8 @@ for (const button of document.querySelectorAll('button[data-key]')) {
     term.focus();
   });
 }
-document.getElementById('sysrq').addEventListener('change', (event) => {
+// A login that may only watch has no SysRq on its page.
+document.getElementById('sysrq')?.addEventListener('change', (event) => {
   if (event.target.value) send(T.COMMAND, encoder.encode('b' + event.target.value));
   event.target.value = '';
   term.focus();

@@ -143,7 +143,7 @@ public final class Gateway implements AutoCloseable {
             try {
                 if (config.gateway().web().enabled()) {
                     web = Optional.of(WebServer.start(config.etc(), config.gateway(), guests, accounts, passwords, audit,
-                            recordings, scheduler, sessions, ssh.port()));
+                            recordings, scheduler, sessions, ssh.port(), fleet));
                 }
                 if (config.gateway().metrics().enabled()) {
                     metricsServer = Optional.of(MetricsServer.start(config.gateway().metrics(), metrics));

@@ -57,13 +57,17 @@ public final class ConsoleAttachment {
      * {@code roleChanges} is called on other threads, with the sink that identifies this attachment (see
      * {@link #owns}), and must only hand the change over to the session. {@code recording} is the one {@code sink}
      * records what it shows to; the attachment records keys and window sizes, and ends it when the viewer leaves.
+     * The viewer is named {@code who} and its {@code channel} ({@code ssh}, {@code web}) everywhere it is named: in
+     * the who list, in the lines told to others about it, and in {@code NAME.events}.
      */
-    public static ConsoleAttachment attach(GuestActions actions, GuestSupervisor guest, String who, boolean mayWrite,
-                                           ViewerSink sink, Recording recording, EscapeKeys escape, int replayLines,
-                                           BiConsumer<ViewerSink, RoleChange> roleChanges) throws IOException {
+    public static ConsoleAttachment attach(GuestActions actions, GuestSupervisor guest, String who, String channel,
+                                           boolean mayWrite, ViewerSink sink, Recording recording, EscapeKeys escape,
+                                           int replayLines, BiConsumer<ViewerSink, RoleChange> roleChanges)
+            throws IOException {
         ConsoleViewer viewer;
         try {
-            viewer = guest.console().attach(who, sink, mayWrite, change -> roleChanges.accept(sink, change));
+            viewer = guest.console().attach(who + " (" + channel + ")", sink, mayWrite,
+                    change -> roleChanges.accept(sink, change));
         } catch (RuntimeException e) {
             recording.end();
             throw e;

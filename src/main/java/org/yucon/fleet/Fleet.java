@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,7 @@ import org.apache.sshd.core.CoreModuleProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yucon.config.FleetSettings;
+import org.yucon.ssh.DirectNio2Transport;
 
 /**
  * This gateway's view of the other gateways of its fleet: one {@link PeerLink} each, and what each last said it holds.
@@ -53,8 +55,8 @@ public final class Fleet implements AutoCloseable {
     private final Map<String, PeerLink> links = new TreeMap<>();
     /** The last view of each peer; written by the poll threads and connection listeners, read by anyone. */
     private final Map<String, PeerView> views = new ConcurrentHashMap<>();
-    /** Told when what a peer shows changed (up or down, its guests, its figures); set once, before the polls start. */
-    private volatile Runnable changed = () -> { };
+    /** Told when what a peer shows changed (up or down, its guests, its figures): the menus and the web page. */
+    private final List<Runnable> changed = new CopyOnWriteArrayList<>();
     /** The peers being polled now: a slow peer gets no second poll on top of the first. */
     private final Set<String> polling = ConcurrentHashMap.newKeySet();
     /** When each peer last answered a poll (System.nanoTime); written by the polls. */
@@ -82,6 +84,9 @@ public final class Fleet implements AutoCloseable {
         client.setKeyIdentityProvider(KeyIdentityProvider.wrapKeyPairs(identity));
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        // The gateway's own transport: the launcher leaves the JDK no internal polling thread, on which MINA's
+        // default transport depends (its connections to peers then hung until MINA's 60 s connect timeout).
+        client.setIoServiceFactoryFactory(new DirectNio2Transport());
         client.setServerKeyVerifier((session, address, key) -> session.getConnectionContext().getAttribute(LINK).verify(key));
         CoreModuleProperties.TCP_NODELAY.set(client, true);
         // A relayed console may be quiet for hours; a dead peer is found by the polls instead.
@@ -140,21 +145,18 @@ public final class Fleet implements AutoCloseable {
     private void show(PeerView view) {
         PeerView before = views.put(view.name(), view);
         if (!view.equals(before)) {
-            changed.run();
+            changed.forEach(Runnable::run);
         }
     }
 
     /** {@code listener} is run, on a poll's thread, whenever what a peer shows changed; it must not block. */
     public void onChange(Runnable listener) {
-        changed = listener;
+        changed.add(listener);
     }
 
-    /** What an admin's menu shows below this host's guests: each peer, its figures and guests; names claimed twice. */
-    public List<String> menuLines() {
-        List<String> lines = new ArrayList<>();
-        peers().forEach(view -> lines.addAll(view.menuLines()));
-        duplicates().forEach(d -> lines.add("!! " + d));
-        return lines;
+    /** What an admin's menu shows of the other hosts: each peer as last seen, and names claimed twice. */
+    public FleetSight sight() {
+        return new FleetSight(peers(), duplicates());
     }
 
     public String hostName() {

@@ -27,20 +27,6 @@ public record PeerView(String name, boolean up, String reason, Instant since, Li
         return new PeerView(name, false, "not reached yet", Instant.now(), List.of(), List.of(), "", "");
     }
 
-    /** For an admin's menu: the host with its figures, or why it is down, then its guests and their states. */
-    List<String> menuLines() {
-        List<String> lines = new ArrayList<>();
-        lines.add("-- " + name + (up ? "  load: " + load + "  mem: " + memory : "  unreachable (" + reason + ")"));
-        StringBuilder row = new StringBuilder("  ");
-        for (int i = 0; i < guests.size(); i++) {
-            row.append(' ').append(guests.get(i)).append(' ').append(states.get(i)).append(i + 1 < guests.size() ? "," : "");
-        }
-        if (!guests.isEmpty()) {
-            lines.add(row.toString());
-        }
-        return lines;
-    }
-
     PeerView down(String why) {
         return new PeerView(name, false, why, up ? Instant.now() : since, guests, states, load, memory);
     }

@@ -17,7 +17,7 @@ public final class Alerts {
 
     /** What can be wrong; at most one sentence each. */
     public enum Topic {
-        KEEPER, AUDIT_LOG
+        KEEPER, KEEPER_SILENT, AUDIT_LOG
     }
 
     // Guarded by this.

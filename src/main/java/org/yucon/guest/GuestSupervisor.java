@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import jnr.constants.platform.Signal;
@@ -52,6 +55,8 @@ public final class GuestSupervisor {
     private static final Duration READY_POLL_PATIENCE = Duration.ofSeconds(30);
     private static final Duration READY_POLL_SLOW = Duration.ofSeconds(2);
     private static final Duration HALT_GRACE = Duration.ofSeconds(5);
+    /** How long a shutdown's caller waits for the keeper to keep it: bounded, a stopped keeper must not hold a menu. */
+    private static final Duration INTENT_KEPT_WITHIN = Duration.ofSeconds(3);
     private static final long STATS_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** The detail of a guest whose UML runs on after its keeper was lost: its console went with that keeper. */
     public static final String CONSOLE_LOST = "console lost";
@@ -215,7 +220,8 @@ public final class GuestSupervisor {
         try {
             spawned = spawn(booting);
         } catch (IOException e) {
-            log.warn("{} did not start: {}", name(), e.getMessage());
+            // The message names the guest and why it did not start.
+            log.warn("{}", e.getMessage());
             notStarted(thisRun, before);
             return Outcome.refused(e.getMessage());
         }
@@ -363,25 +369,41 @@ public final class GuestSupervisor {
         // The guest is asked on the scheduler, not on the caller's thread (a session's): a stopped or hung UML
         // answers nothing, and its mconsole's timeout would hold the menu or verb that asked.
         Duration untilHalt = halt ? Duration.ZERO : setup.config().shutdownTimeout();
-        // Told on the scheduler too: a stopped or busy keeper would hold the caller until it answers.
+        // Told on the scheduler too, and waited for a short while: once the caller hears "shutting down", a gateway
+        // killed at that moment must leave the keeper knowing it; a stopped keeper must not hold the caller long.
         StopIntent intent = new StopIntent(Instant.now().plus(untilHalt).toEpochMilli(), thenBoot);
-        scheduler.execute(() -> keepIntent(pid, intent));
+        CompletableFuture<Boolean> kept = CompletableFuture.supplyAsync(() -> keepIntent(pid, intent), scheduler);
         if (halt) {
             scheduler.execute(() -> halt(target));
         } else {
             scheduler.execute(() -> ask("cad"));
             scheduler.schedule(() -> halt(target), untilHalt.toMillis(), TimeUnit.MILLISECONDS);
         }
-        return Outcome.done(name() + (halt ? " is halting" : " is shutting down"));
+        String done = name() + (halt ? " is halting" : " is shutting down");
+        return Outcome.done(kept(kept) ? done : done + " (the console keeper did not confirm it: a gateway restarted"
+                + " before it ends will not carry it on)");
+    }
+
+    private static boolean kept(CompletableFuture<Boolean> kept) {
+        try {
+            return kept.get(INTENT_KEPT_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The keeper keeps the shutdown with the run, so that a gateway started after this one dies carries it on. */
-    private void keepIntent(long pid, StopIntent intent) {
+    private boolean keepIntent(long pid, StopIntent intent) {
         try {
             keeper.stopping(name(), pid, intent);
+            return true;
         } catch (IOException e) {
             log.warn("{}: the keeper was not told of the shutdown ({}); a gateway restarted before it ends will not carry it on",
                     name(), e.getMessage());
+            return false;
         }
     }
 

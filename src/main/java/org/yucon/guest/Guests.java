@@ -69,6 +69,17 @@ public final class Guests implements AutoCloseable, Metrics.Gauges {
         this.keeper = keeper;
         this.scheduler = scheduler;
         this.posix = posix;
+        keeper.reportTo(new KeeperClient.Answering() {
+            @Override
+            public void answered() {
+                alerts.clear(Alerts.Topic.KEEPER_SILENT);
+            }
+
+            @Override
+            public void unanswered(String sentence) {
+                alerts.raise(Alerts.Topic.KEEPER_SILENT, sentence);
+            }
+        });
         Map<String, KeptStatus> kept = new HashMap<>();
         keeper.list().forEach(k -> kept.put(k.guest(), k));
         Map<String, StopIntent> stops = keeper.stops();

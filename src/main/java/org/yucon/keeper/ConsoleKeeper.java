@@ -40,6 +40,8 @@ public final class ConsoleKeeper {
     private static final Logger log = LoggerFactory.getLogger(ConsoleKeeper.class);
     private static final Pattern GUEST = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
     private static final Path CGROUP_FS = Path.of("/sys/fs/cgroup");
+    /** Connections waiting to be accepted: a gateway's start links every guest's console at once (Java's default 50). */
+    private static final int BACKLOG = 1024;
 
     private final Path stateDir;
     private final int ringBytes;
@@ -168,7 +170,7 @@ public final class ConsoleKeeper {
             Files.delete(socket);
         }
         ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        channel.bind(UnixDomainSocketAddress.of(socket));
+        channel.bind(UnixDomainSocketAddress.of(socket), BACKLOG);
         return channel;
     }
 
@@ -237,6 +239,12 @@ public final class ConsoleKeeper {
         int columns = in.readInt();
         int rows = in.readInt();
         Confinement confinement = KeeperProtocol.readConfinement(in);
+        if (socket.askerGone()) {
+            // A gateway gives up after a while (this keeper was stopped, or slow): it took the boot as failed, and a
+            // guest started now would run unknown to it.
+            log.warn("{}: not started, the gateway that asked gave up waiting", name);
+            return;
+        }
         Spawned spawned;
         try {
             spawned = guest(name).spawn(argv, env, directory, columns, rows, confinement);

@@ -3,6 +3,7 @@ package org.yucon.keeper;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,12 +27,39 @@ import org.yucon.util.ProcessUser;
 public final class KeeperClient {
     private static final Logger log = LoggerFactory.getLogger(KeeperClient.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    /**
+     * The longest the keeper may leave a request's connection still: its answers take milliseconds, a spawn's set-up
+     * under a second on a loaded host (SpawnRaceIT holds it stopped for a second or two). A stopped or hung keeper
+     * then fails the boot, shutdown or list that asked, instead of holding its thread (a scheduler's, a session's)
+     * for ever.
+     */
+    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(15);
+
+    /** Told after each request whether the keeper answered it: the admins hear of a keeper that does not. */
+    public interface Answering {
+        void answered();
+
+        /** {@code sentence} names the keeper and what it did not answer. */
+        void unanswered(String sentence);
+    }
+
+    private static final Answering NOBODY = new Answering() {
+        @Override
+        public void answered() {
+        }
+
+        @Override
+        public void unanswered(String sentence) {
+        }
+    };
 
     private final Path stateDir;
     private final Path socket;
     private final ProcessUser user;
     /** The ring size a keeper started from here gets; empty when the keeper is started elsewhere (systemd). */
     private final OptionalInt startRing;
+    /** Set once by the gateway's guests as they start; read by every thread that asks the keeper. */
+    private volatile Answering answering = NOBODY;
 
     private KeeperClient(Path stateDir, ProcessUser user, OptionalInt startRing) {
         this.stateDir = stateDir;
@@ -85,6 +113,11 @@ public final class KeeperClient {
         return client.answers() ? Optional.of(client) : Optional.empty();
     }
 
+    /** From now on, {@code answering} is told after each request whether the keeper answered it. */
+    public void reportTo(Answering answering) {
+        this.answering = answering;
+    }
+
     /** The keeper's pid, for those who must stop it (tests, the demo). */
     public static long pid(Path stateDir) throws IOException {
         return Long.parseLong(Files.readString(ConsoleKeeper.pidFile(stateDir)).trim());
@@ -94,36 +127,31 @@ public final class KeeperClient {
                          Confinement confinement) throws IOException {
         List<String> pairs = new ArrayList<>();
         env.forEach((k, v) -> pairs.add(k + "=" + v));
-        try (KeeperSocket c = open()) {
-            c.send(out -> {
-                request(out, KeeperProtocol.SPAWN);
-                out.writeUTF(guest);
-                out.writeUTF(directory.toString());
-                KeeperProtocol.writeStrings(out, argv);
-                KeeperProtocol.writeStrings(out, pairs);
-                out.writeInt(columns);
-                out.writeInt(rows);
-                KeeperProtocol.writeConfinement(out, confinement);
-            });
-            DataInputStream in = c.in();
+        return ask(KeeperProtocol.SPAWN, out -> {
+            out.writeUTF(guest);
+            out.writeUTF(directory.toString());
+            KeeperProtocol.writeStrings(out, argv);
+            KeeperProtocol.writeStrings(out, pairs);
+            out.writeInt(columns);
+            out.writeInt(rows);
+            KeeperProtocol.writeConfinement(out, confinement);
+        }, in -> {
             if (in.readBoolean()) {
                 return new Spawned(in.readLong(), KeeperProtocol.readStrings(in));
             }
             throw new IOException(in.readUTF());
-        }
+        });
     }
 
     public List<KeptStatus> list() throws IOException {
-        try (KeeperSocket c = open()) {
-            c.send(out -> request(out, KeeperProtocol.LIST));
-            DataInputStream in = c.in();
+        return ask(KeeperProtocol.LIST, out -> { }, in -> {
             int n = in.readInt();
             List<KeptStatus> all = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 all.add(new KeptStatus(in.readUTF(), in.readLong(), in.readInt(), in.readLong()));
             }
             return all;
-        }
+        });
     }
 
     /**
@@ -131,16 +159,12 @@ public final class KeeperClient {
      * {@code stop.deadline()}: a gateway started after this one crashed carries it on. False if that run is over.
      */
     public boolean stopping(String guest, long pid, StopIntent stop) throws IOException {
-        try (KeeperSocket c = open()) {
-            c.send(out -> {
-                request(out, KeeperProtocol.STOPPING);
-                out.writeUTF(guest);
-                out.writeLong(pid);
-                out.writeLong(stop.deadline());
-                out.writeBoolean(stop.thenBoot());
-            });
-            return c.in().readBoolean();
-        }
+        return ask(KeeperProtocol.STOPPING, out -> {
+            out.writeUTF(guest);
+            out.writeLong(pid);
+            out.writeLong(stop.deadline());
+            out.writeBoolean(stop.thenBoot());
+        }, DataInputStream::readBoolean);
     }
 
     /**
@@ -148,17 +172,18 @@ public final class KeeperClient {
      * than that (it closes the connection at an operation it does not know).
      */
     public Map<String, StopIntent> stops() {
-        try (KeeperSocket c = open()) {
-            c.send(out -> request(out, KeeperProtocol.STOPS));
-            DataInputStream in = c.in();
-            int n = in.readInt();
-            Map<String, StopIntent> all = new HashMap<>();
-            for (int i = 0; i < n; i++) {
-                all.put(in.readUTF(), new StopIntent(in.readLong(), in.readBoolean()));
-            }
-            return all;
+        try {
+            return ask(KeeperProtocol.STOPS, out -> { }, in -> {
+                int n = in.readInt();
+                Map<String, StopIntent> all = new HashMap<>();
+                for (int i = 0; i < n; i++) {
+                    all.put(in.readUTF(), new StopIntent(in.readLong(), in.readBoolean()));
+                }
+                return all;
+            });
         } catch (IOException e) {
-            log.info("the console keeper tells no shutdowns under way ({}): an older keeper", e.getMessage());
+            log.info("the console keeper told no shutdowns under way ({}): an older keeper, or one that does not answer",
+                    e.getMessage());
             return Map.of();
         }
     }
@@ -168,7 +193,8 @@ public final class KeeperClient {
      * keeper keeps the guest's log as {@code log} says from now on.
      */
     public KeeperLink attach(String guest, long backlog, LogSettings log, KeeperLink.Listener listener) throws IOException {
-        KeeperSocket c = open();
+        // No stall limit: a link waits for a quiet guest's output for hours; its request needs no answer.
+        KeeperSocket c = open(Optional.empty());
         try {
             c.send(out -> {
                 request(out, KeeperProtocol.ATTACH);
@@ -187,17 +213,49 @@ public final class KeeperClient {
 
     /** Asks the keeper to end; it does only when no guest runs. Returns its answer as a sentence. */
     public String quit() throws IOException {
-        try (KeeperSocket c = open()) {
-            c.send(out -> request(out, KeeperProtocol.QUIT));
-            DataInputStream in = c.in();
+        return ask(KeeperProtocol.QUIT, out -> { }, in -> {
             in.readBoolean();
             return in.readUTF();
+        });
+    }
+
+    /** What the keeper answers, read from its connection. */
+    private interface Answer<T> {
+        T readFrom(DataInputStream in) throws IOException;
+    }
+
+    /**
+     * One request and its answer on a connection of its own; a keeper that lets any wait on it last beyond
+     * {@link #ANSWER_WITHIN} (stopped, hung) fails it with a sentence that names the keeper and {@code op}.
+     */
+    private <T> T ask(String op, KeeperSocket.Message arguments, Answer<T> answer) throws IOException {
+        try (KeeperSocket c = open(Optional.of(ANSWER_WITHIN))) {
+            c.send(out -> {
+                request(out, op);
+                arguments.writeTo(out);
+            });
+            T answered = answer.readFrom(c.in());
+            answering.answered();
+            return answered;
+        } catch (SocketTimeoutException e) {
+            String sentence = "the console keeper" + pidText() + " did not answer '" + op + "' within "
+                    + ANSWER_WITHIN.toSeconds() + " s (stopped or hung?); see " + stateDir.resolve("keeper.log");
+            answering.unanswered(sentence);
+            throw new IOException(sentence, e);
         }
     }
 
-    private KeeperSocket open() throws IOException {
+    private String pidText() {
         try {
-            return KeeperSocket.connect(socket, user);
+            return " (pid " + pid(stateDir) + ")";
+        } catch (IOException | NumberFormatException e) {
+            return "";
+        }
+    }
+
+    private KeeperSocket open(Optional<Duration> stallLimit) throws IOException {
+        try {
+            return KeeperSocket.connect(socket, user, stallLimit);
         } catch (ForeignKeeperException e) {
             throw e;
         } catch (IOException e) {

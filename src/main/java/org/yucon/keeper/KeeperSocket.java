@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
@@ -16,6 +18,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.yucon.util.ProcessUser;
@@ -25,6 +28,10 @@ import org.yucon.util.ProcessUser;
  * messages to it. Non-blocking underneath, so that a thread that must never wait (MINA's I/O thread with a
  * keystroke, the keeper's console reader with an echo) can {@link #offer} a small message: sent now, or not at all.
  * Waits for the socket happen in selectors of its own, one for the reader and one for the writers.
+ *
+ * <p>A connection for one request and its answer may bound each wait ({@code stallLimit}): a stopped or hung keeper
+ * then costs the asking thread that long, not forever. A console link waits without a bound (a quiet guest sends
+ * nothing for hours).
  *
  * <p>Threads: {@link #in} belongs to the one reading thread (so does the readable selector); the outgoing buffer
  * and the writable selector are guarded by {@link #writing}; {@link #close} may come from any thread.
@@ -41,17 +48,28 @@ final class KeeperSocket implements Closeable {
      * socket whole or not at all only up to one socket buffer (some 36 KB); a paste goes with {@link #send}.
      */
     static final int OFFER_BYTES = 4096;
+    /** How long a connect tries again while the keeper's listen backlog is full. */
+    private static final Duration CONNECT_WITHIN = Duration.ofSeconds(5);
+    private static final Duration CONNECT_RETRY = Duration.ofMillis(20);
 
     private final SocketChannel channel;
+    /** How long one wait for the socket may last; empty: as long as it takes. */
+    private final Optional<Duration> stallLimit;
     private final Selector readable;
     private final Selector writable;
     private final ReentrantLock writing = new ReentrantLock();
     private final Outgoing outgoing = new Outgoing();
     private final DataOutputStream out = new DataOutputStream(outgoing);
-    private final DataInputStream in = new DataInputStream(new Incoming());
+    private final Incoming incoming = new Incoming();
+    private final DataInputStream in = new DataInputStream(incoming);
 
     KeeperSocket(SocketChannel channel) throws IOException {
+        this(channel, Optional.empty());
+    }
+
+    private KeeperSocket(SocketChannel channel, Optional<Duration> stallLimit) throws IOException {
         this.channel = channel;
+        this.stallLimit = stallLimit;
         try {
             channel.configureBlocking(false);
             readable = Selector.open();
@@ -64,17 +82,55 @@ final class KeeperSocket implements Closeable {
         }
     }
 
-    /** Connects to the keeper at {@code socket}, if it runs as {@code user}; another user's listener is refused. */
-    static KeeperSocket connect(Path socket, ProcessUser user) throws IOException {
-        SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+    /**
+     * Connects to the keeper at {@code socket}, if it runs as {@code user}; another user's listener is refused. The
+     * connect does not block: a stopped keeper's full backlog would hold a blocking connect forever. A full backlog
+     * is tried again for up to {@link #CONNECT_WITHIN} (a hundred guests attach at once at a gateway's start), then
+     * an error. Each later wait for the socket lasts at most {@code stallLimit}, if given.
+     */
+    static KeeperSocket connect(Path socket, ProcessUser user, Optional<Duration> stallLimit) throws IOException {
+        long deadline = System.nanoTime() + CONNECT_WITHIN.toNanos();
+        while (true) {
+            try {
+                return connectOnce(socket, user, stallLimit);
+            } catch (IOException e) {
+                if (!backlogFull(e) || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                pause();
+            }
+        }
+    }
+
+    /** EAGAIN is how Linux refuses a non-blocking connect to a Unix socket whose listen backlog is full. */
+    private static boolean backlogFull(IOException e) {
+        return !(e instanceof ForeignKeeperException) && String.valueOf(e.getMessage()).contains("temporarily unavailable");
+    }
+
+    private static void pause() throws InterruptedIOException {
         try {
+            Thread.sleep(CONNECT_RETRY.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while the console keeper's backlog was full");
+        }
+    }
+
+    private static KeeperSocket connectOnce(Path socket, ProcessUser user, Optional<Duration> stallLimit) throws IOException {
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.configureBlocking(false);
+            if (!channel.connect(UnixDomainSocketAddress.of(socket))) {
+                // Linux completes a Unix socket's connect at once or refuses it; never seen pending.
+                throw new IOException("the connection to " + socket + " did not complete at once");
+            }
             Optional<UserPrincipal> stranger = user.stranger(channel);
             if (stranger.isPresent()) {
                 throw new ForeignKeeperException("the console keeper's socket " + socket + " is served by "
                         + stranger.get().getName() + ", not by " + user.name() + ": another user put it there; remove it,"
                         + " and see who may write to " + socket.getParent());
             }
-            return new KeeperSocket(channel);
+            return new KeeperSocket(channel, stallLimit);
         } catch (IOException e) {
             closeQuietly(channel);
             throw e;
@@ -84,6 +140,14 @@ final class KeeperSocket implements Closeable {
     /** For the one thread that reads this connection. */
     DataInputStream in() {
         return in;
+    }
+
+    /**
+     * Between a request read whole and its answer, on the reading thread: whether the asker has closed the connection
+     * meanwhile (gave up waiting), so that what it asked for need not be done.
+     */
+    boolean askerGone() {
+        return incoming.ended();
     }
 
     /** Sends a message, waiting for room in the socket as long as it takes. */
@@ -137,10 +201,14 @@ final class KeeperSocket implements Closeable {
         }
     }
 
-    /** Waits until {@code selector} says the socket is ready; an interrupt closes the connection (a message may be half sent). */
+    /**
+     * Waits until {@code selector} says the socket is ready; an interrupt, or a wait beyond the stall limit, closes the
+     * connection (a message may be half sent).
+     */
     private void await(Selector selector) throws IOException {
+        int ready;
         try {
-            selector.select();
+            ready = selector.select(stallLimit.map(Duration::toMillis).orElse(0L));
             selector.selectedKeys().clear();
         } catch (ClosedSelectorException e) {
             throw new AsynchronousCloseException();
@@ -148,6 +216,10 @@ final class KeeperSocket implements Closeable {
         if (Thread.currentThread().isInterrupted()) {
             close();
             throw new InterruptedIOException("interrupted while waiting for the keeper's socket");
+        }
+        if (ready == 0 && stallLimit.isPresent()) {
+            close();
+            throw new SocketTimeoutException("the socket stayed still for " + stallLimit.get().toSeconds() + " s");
         }
     }
 
@@ -242,6 +314,22 @@ final class KeeperSocket implements Closeable {
         @Override
         public int available() {
             return buffer.remaining();
+        }
+
+        /** Whether the stream is at its end now; nothing read meanwhile is lost. */
+        boolean ended() {
+            if (buffer.hasRemaining()) {
+                return false;
+            }
+            try {
+                buffer.clear();
+                int n = channel.read(buffer);
+                buffer.flip();
+                return n < 0;
+            } catch (IOException e) {
+                buffer.clear().flip();
+                return true;
+            }
         }
 
         /** False at the end of the stream. */

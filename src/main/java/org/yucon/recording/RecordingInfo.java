@@ -19,4 +19,13 @@ import java.util.Optional;
  */
 public record RecordingInfo(long id, String guest, String account, String address, Instant start, Duration length,
                             long bytes, boolean live, Optional<String> stopped) {
+    /** The length as every listing shows it, {@code H:MM:SS}. */
+    public String lengthText() {
+        return String.format("%d:%02d:%02d", length.toHours(), length.toMinutesPart(), length.toSecondsPart());
+    }
+
+    /** The size as every listing shows it: bytes, then KiB, then MiB, each below five digits where it can. */
+    public String sizeText() {
+        return bytes < 10_000 ? bytes + "B" : bytes < 10_000_000 ? bytes / 1024 + "K" : bytes / (1024 * 1024) + "M";
+    }
 }

@@ -40,6 +40,11 @@ final class ClientEnvironment {
         return true;
     }
 
+    /** The terminal type the client gave (TERM), for a pty the session opens elsewhere on its behalf. */
+    String term() {
+        return environment.getEnv().getOrDefault(Environment.ENV_TERM, "vt100");
+    }
+
     int columns() {
         return dimension(environment.getEnv(), Environment.ENV_COLUMNS, 80);
     }

@@ -61,7 +61,7 @@ final class ConsoleScreen implements Screen, ConsoleKeys.Front {
                                 int replayLines, EscapeKeys escape, Elsewhere elsewhere,
                                 BiConsumer<ViewerSink, RoleChange> roleChanges) throws IOException {
         Recording recording = actions.record(guest, session.channel().name());
-        ConsoleAttachment attachment = ConsoleAttachment.attach(actions, guest, who,
+        ConsoleAttachment attachment = ConsoleAttachment.attach(actions, guest, who, "ssh",
                 actions.console(guest) == ConsoleRight.WRITE, session.channel().sink(recording), recording, escape,
                 replayLines, roleChanges);
         ConsoleScreen screen = new ConsoleScreen(session, attachment, escape, elsewhere);

@@ -16,6 +16,7 @@ import org.apache.sshd.common.io.IoHandler;
 import org.apache.sshd.common.io.IoServiceFactory;
 import org.apache.sshd.common.io.IoServiceFactoryFactory;
 import org.apache.sshd.common.io.nio2.Nio2Acceptor;
+import org.apache.sshd.common.io.nio2.Nio2Connector;
 import org.apache.sshd.common.io.nio2.Nio2ServiceFactory;
 import org.apache.sshd.common.util.threads.CloseableExecutorService;
 import org.apache.sshd.common.util.threads.SshdThreadFactory;
@@ -46,7 +47,7 @@ import org.yucon.console.OutputThread;
  * group makes it one of the group's threads, which the JDK then lets complete its next writes directly, a few
  * deep, as it lets its own threads.
  */
-final class DirectNio2Transport implements IoServiceFactoryFactory {
+public final class DirectNio2Transport implements IoServiceFactoryFactory {
     @Override
     public IoServiceFactory create(FactoryManager manager) {
         return new Factory(manager);
@@ -99,7 +100,9 @@ final class DirectNio2Transport implements IoServiceFactoryFactory {
 
         @Override
         public IoConnector createConnector(IoHandler handler) {
-            throw new UnsupportedOperationException("the gateway makes no outgoing SSH connections");
+            // The fleet's connections to its peers: with no internal polling thread (the launcher's setting), MINA's
+            // own client transport would never see its connections complete.
+            return autowireCreatedService(new Nio2Connector(this, getFactoryManager(), handler, group, resuming));
         }
 
         @Override

@@ -7,16 +7,18 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.yucon.control.GuestActions;
+import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Guests;
 import org.yucon.tui.GuestMenu;
 import org.yucon.tui.MenuTicker;
+import org.yucon.tui.PeerActions;
 import org.yucon.tui.SshTerminal;
 
 /**
  * The guest menu as a session's screen: its keys, and its redraws when what it shows changed (the menus' shared
  * ticker says so) or, while top is shown, a second after its last frame. What a key chooses beyond the menu (the
- * console, quitting) is the session's {@link Screens}'. Owned by the session's steps; the ticker and the scheduler
- * only hand their events over.
+ * console, a verb on a peer, quitting) is the session's {@link Screens}'. Owned by the session's steps; the ticker
+ * and the scheduler only hand their events over.
  */
 final class MenuScreen implements Screen {
     /** What the session does when a key chose something other than staying in the menu. */
@@ -43,9 +45,10 @@ final class MenuScreen implements Screen {
     private boolean everySecond;
     private boolean shown;
 
-    MenuScreen(SessionLoop session, GuestActions actions, GatewayContext context, SshTerminal terminal, Choice choice) {
+    MenuScreen(SessionLoop session, GuestActions actions, GatewayContext context, SshTerminal terminal, PeerActions peers,
+               Choice choice) {
         this.session = session;
-        this.menu = new GuestMenu(actions, context.menuTicker(), terminal);
+        this.menu = new GuestMenu(actions, context.menuTicker(), terminal, peers);
         this.ticker = context.menuTicker();
         this.scheduler = context.scheduler();
         this.terminal = terminal;
@@ -60,6 +63,13 @@ final class MenuScreen implements Screen {
         terminal.resized(session.channel().columns(), session.channel().rows());
         shown = true;
         menu.show();
+        scheduleRefresh();
+    }
+
+    /** {@code ps} and {@code top}: the processes of {@code guest} alone, once shown; leaving them quits the menu. */
+    void showProcesses(GuestSupervisor guest, boolean top) throws IOException {
+        menu.showProcesses(guest, top);
+        everySecond = menu.live();
         scheduleRefresh();
     }
 

@@ -15,8 +15,8 @@ import org.yucon.recording.RecordingInfo;
 
 /**
  * How a session opens, in its first step: without a command line, the menu; with one, its verb. Most verbs answer
- * in plain lines ({@link Verbs}) and finish the session; {@code console} and {@code play} open a screen on the
- * client's terminal, and need one.
+ * in plain lines ({@link Verbs}) and finish the session; {@code console}, {@code ps}, {@code top} and {@code play}
+ * open a screen on the client's terminal, and need one.
  */
 final class Opening {
     private static final Logger log = LoggerFactory.getLogger(Opening.class);
@@ -54,7 +54,12 @@ final class Opening {
         if (!session.channel().hasTerminal()) {
             return refuse("the menu needs a terminal: use ssh -t, or run a command such as 'help'");
         }
-        return Screens.menu(session, context, actions, escapeKeys(), viewer());
+        return Screens.menu(session, context, actions, escapeKeys(), from, peersShown());
+    }
+
+    /** An admin's menu in a fleet lists the other hosts' guests and acts on them there; a relayed session shows this host. */
+    private boolean peersShown() {
+        return !relayed && context.fleet().isFleet() && actions.access().admin();
     }
 
     private Screen exec(String line) throws IOException {
@@ -71,7 +76,7 @@ final class Opening {
         if (command.verb() == Verb.PLAY) {
             return play(command.operands().get(0));
         }
-        if (command.verb() != Verb.CONSOLE) {
+        if (command.verb() != Verb.CONSOLE && command.verb() != Verb.PS && command.verb() != Verb.TOP) {
             session.finish(verbs.run(command), null);
             return Screen.NONE;
         }
@@ -81,9 +86,23 @@ final class Opening {
             return Screen.NONE;
         }
         if (!channel.hasTerminal()) {
-            return refuse("the console needs a terminal: use ssh -t");
+            return refuse((command.verb() == Verb.CONSOLE ? "the console" : command.verb().word())
+                    + " needs a terminal: use ssh -t");
         }
-        return Screens.console(session, context, actions, escapeKeys(), viewer(), target.get());
+        return guestScreen(command.verb(), target.get());
+    }
+
+    /**
+     * {@code console}, {@code ps} and {@code top}: that one guest's console, or the menu's screen of its processes,
+     * which end the session when left.
+     */
+    private Screen guestScreen(Verb verb, GuestSupervisor guest) throws IOException {
+        if (verb == Verb.CONSOLE) {
+            return Screens.console(session, context, actions, escapeKeys(), from, guest);
+        }
+        Screens screens = Screens.menu(session, context, actions, escapeKeys(), from, peersShown());
+        screens.showProcesses(guest, verb == Verb.TOP);
+        return screens;
     }
 
     /** {@code play ID}: the recording at its own pace on this terminal, until its end or {@code q}. */
@@ -119,10 +138,5 @@ final class Opening {
 
     private EscapeKeys escapeKeys() {
         return new EscapeKeys(account.escapeKey());
-    }
-
-    /** The viewer as other viewers and the logs name it. */
-    private String viewer() {
-        return account.name() + "@" + from;
     }
 }

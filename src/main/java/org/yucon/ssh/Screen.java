@@ -4,9 +4,9 @@ import java.io.IOException;
 
 /**
  * What has a session's terminal and keyboard, as a mode has a tmux client's: the menu, a console, the log pager over
- * it ({@link Screens}), or a recording playing ({@link PlayerScreen}). Each handles its own keys, drawing and
- * teardown; the session hands each event to the one it shows. Called on the session's steps only, one at a time
- * (see {@link SessionLoop}).
+ * it, a verb on a peer ({@link Screens}), or a recording playing ({@link PlayerScreen}). Each handles its own keys,
+ * drawing and teardown; the session hands each event to the one it shows. Called on the session's steps only, one
+ * at a time (see {@link SessionLoop}).
  */
 interface Screen {
     /** Shows nothing and takes no keys: a session whose verb answers and ends, or one not begun yet. */

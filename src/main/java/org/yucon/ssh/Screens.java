@@ -9,16 +9,19 @@ import org.yucon.console.RoleChange;
 import org.yucon.control.ConsoleRight;
 import org.yucon.control.GuestActions;
 import org.yucon.control.ViewerSink;
+import org.yucon.fleet.PeerLink;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.tui.GuestMenu;
+import org.yucon.tui.PeerActions;
 import org.yucon.tui.SshTerminal;
 
 /**
  * The screens of a session with a terminal, and how the terminal passes between them: the menu
- * ({@link MenuScreen}), an attached console ({@link ConsoleScreen}) and the log pager over it ({@link PagerScreen}).
- * The menu and the pager can be shown over an attached console: the viewer stays attached, with its role, while its
- * output is held and caught up afterwards. A session opened with the console verb has no menu: leaving the console
- * ends it. Owned by the session's steps, as every screen.
+ * ({@link MenuScreen}), an attached console ({@link ConsoleScreen}), the log pager over it ({@link PagerScreen}), and
+ * a verb on a peer chosen in an admin's menu ({@link PeerScreen}). The menu and the pager can be shown over an
+ * attached console: the viewer stays attached, with its role, while its output is held and caught up afterwards. A
+ * session opened with the console verb has no menu: leaving the console ends it; one opened with ps or top has the
+ * menu's processes screen alone. Owned by the session's steps, as every screen.
  */
 final class Screens implements Screen, ConsoleScreen.Elsewhere {
     private static final Logger log = LoggerFactory.getLogger(Screens.class);
@@ -30,44 +33,61 @@ final class Screens implements Screen, ConsoleScreen.Elsewhere {
     private final SshTerminal terminal;
     /** The escape key parser; its state (a prefix pending) belongs to the session's steps. */
     private final EscapeKeys escape;
+    /** Where the person came from, as logs and viewer lists name them (with the entry host if relayed). */
+    private final String from;
     /** The viewer as other viewers and logs name it: account@address. */
     private final String viewer;
     /** Opened with the console verb: no menu, and leaving the console ends the session. */
     private final boolean consoleOnly;
+    /** What the menu does with other hosts' guests: nothing, unless an admin's menu in a fleet shows them. */
+    private final PeerActions peers;
 
     // Owned by the session's steps.
     /** Made when first shown. */
     private MenuScreen menu;
     /** The attached console, or null; the menu or the pager may be over it. */
     private ConsoleScreen console;
-    /** What has the screen and the keyboard: the menu, the console or a pager. */
+    /** What has the screen and the keyboard: the menu, the console, a pager or a verb on a peer. */
     private Screen front = Screen.NONE;
 
-    private Screens(SessionLoop session, GatewayContext context, GuestActions actions, EscapeKeys escape, String viewer,
-                    boolean consoleOnly) {
+    private Screens(SessionLoop session, GatewayContext context, GuestActions actions, EscapeKeys escape, String from,
+                    boolean consoleOnly, boolean peersShown) {
         this.session = session;
         this.context = context;
         this.actions = actions;
         this.terminal = session.channel().terminal();
         this.escape = escape;
-        this.viewer = viewer;
+        this.from = from;
+        this.viewer = actions.access().login() + "@" + from;
         this.consoleOnly = consoleOnly;
+        // The verbs on peers run on the session pool; their answers come back as steps.
+        this.peers = peersShown
+                ? new PeerMenuActions(context, actions.access().login(), from, answer -> session.post(() -> peerAnswered(answer)))
+                : PeerActions.NONE;
     }
 
-    /** The menu, from which the viewer may attach to consoles and come back. */
+    /**
+     * The menu, from which the viewer may attach to consoles and come back; {@code peersShown}: it also lists the
+     * fleet's other hosts' guests and acts on them there.
+     */
     static Screens menu(SessionLoop session, GatewayContext context, GuestActions actions, EscapeKeys escape,
-                        String viewer) throws IOException {
-        Screens screens = new Screens(session, context, actions, escape, viewer, false);
+                        String from, boolean peersShown) throws IOException {
+        Screens screens = new Screens(session, context, actions, escape, from, false, peersShown);
         screens.showMenu();
         return screens;
     }
 
     /** The console of {@code guest} alone, as the console verb asks: leaving it ends the session. */
     static Screens console(SessionLoop session, GatewayContext context, GuestActions actions, EscapeKeys escape,
-                           String viewer, GuestSupervisor guest) throws IOException {
-        Screens screens = new Screens(session, context, actions, escape, viewer, true);
+                           String from, GuestSupervisor guest) throws IOException {
+        Screens screens = new Screens(session, context, actions, escape, from, true, false);
         screens.attach(guest, new byte[0]);
         return screens;
+    }
+
+    /** {@code ps} and {@code top} ({@code top}): the menu's processes screen of {@code guest}; leaving it quits. */
+    void showProcesses(GuestSupervisor guest, boolean top) throws IOException {
+        menu.showProcesses(guest, top);
     }
 
     @Override
@@ -115,6 +135,9 @@ final class Screens implements Screen, ConsoleScreen.Elsewhere {
         if (console != null) {
             leaveConsole();
         }
+        if (front instanceof PeerScreen peer) {
+            peer.close();
+        }
     }
 
     @Override
@@ -150,13 +173,15 @@ final class Screens implements Screen, ConsoleScreen.Elsewhere {
         showMenu();
     }
 
-    /** What a key in the menu chose: to quit it, or a guest's console. */
+    /** What a key in the menu chose: to quit it, a guest's console, or a verb on the peer holding a guest. */
     private void chosen(GuestMenu.Next next) throws IOException {
         if (next instanceof GuestMenu.Next.Quit && console == null) {
             session.finish(0, null);
         } else if (next instanceof GuestMenu.Next.Quit) {
             menu.hide();
             backToConsole();
+        } else if (next instanceof GuestMenu.Next.Relay chosen) {
+            relayTo(chosen);
         } else if (next instanceof GuestMenu.Next.Console chosen) {
             menu.hide();
             if (console != null && chosen.guest() != console.guest()) {
@@ -208,10 +233,37 @@ final class Screens implements Screen, ConsoleScreen.Elsewhere {
         console = null;
     }
 
+    /**
+     * From the menu: the terminal goes to a verb on the host holding the chosen guest, and comes back to the menu when
+     * it ends; a console attached here is left.
+     */
+    private void relayTo(GuestMenu.Next.Relay chosen) throws IOException {
+        menu.hide();
+        if (console != null) {
+            leaveConsole();
+        }
+        PeerLink link = context.fleet().link(chosen.guest().host()).orElseThrow();
+        front = new PeerScreen(session, link, actions.access().login(), from, chosen.verb(), this::peerEnded);
+    }
+
+    private void peerEnded(String why) throws IOException {
+        showMenu();
+        if (!why.isEmpty()) {
+            menu.tell("Error: " + why);
+        }
+    }
+
+    /** A verb the menu relayed to a peer answered: the menu says so, if it is shown. */
+    private void peerAnswered(String answer) throws IOException {
+        if (front == menu) {
+            menu.tell(answer);
+        }
+    }
+
     /** Shows the menu, over the attached console if there is one (its output held meanwhile). */
     private void showMenu() throws IOException {
         if (menu == null) {
-            menu = new MenuScreen(session, actions, context, terminal, this::chosen);
+            menu = new MenuScreen(session, actions, context, terminal, peers, this::chosen);
         }
         front = menu;
         menu.show();

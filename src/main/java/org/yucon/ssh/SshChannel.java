@@ -128,6 +128,11 @@ final class SshChannel implements Command, ChannelSessionAware, ChannelDataRecei
         return new SshTerminal(new KeyFeed(), out, columns(), rows(), client.utf8());
     }
 
+    /** The client's terminal type, for a pty opened elsewhere on its behalf. */
+    String term() {
+        return client.term();
+    }
+
     int columns() {
         return client.columns();
     }

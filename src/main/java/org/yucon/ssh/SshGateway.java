@@ -52,7 +52,7 @@ public final class SshGateway implements AutoCloseable {
         PacketsInFlight.countOn(server);
         ciphers();
         authentication(new AccountAuthenticator(accounts, passwords, audit, settings.fleet()));
-        MenuTicker menus = new MenuTicker(guests, scheduler, sessions, fleet::menuLines);
+        MenuTicker menus = new MenuTicker(guests, scheduler, sessions, settings.fleet().hostName(), fleet::sight);
         fleet.onChange(menus::changed);
         onlyOurSessions(new GatewayContext(guests, accounts, settings, scheduler, sessions, menus, audit, metrics, recordings, fleet),
                 settings.limits());

@@ -17,6 +17,8 @@ enum Verb {
     SHUTDOWN("shutdown", "[--halt] [GUEST]", Set.of("--halt"), Set.of(), List.of(), true),
     REBOOT("reboot", "[--hard] [GUEST]", Set.of("--hard"), Set.of(), List.of(), true),
     CONSOLE("console", "[GUEST]", Set.of(), Set.of(), List.of(), true),
+    PS("ps", "[GUEST]", Set.of(), Set.of(), List.of(), true),
+    TOP("top", "[GUEST]", Set.of(), Set.of(), List.of(), true),
     LOG("log", "[-n LINES] [GUEST]", Set.of(), Set.of("-n"), List.of(), true),
     SYSRQ("sysrq", "LETTER [GUEST]", Set.of(), Set.of(), List.of("LETTER"), true),
     RECORDINGS("recordings", "[GUEST]", Set.of(), Set.of(), List.of(), true),

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -167,7 +166,7 @@ final class Verbs {
                 "ID", "GUEST", "ACCOUNT", "START", "LENGTH", "SIZE"));
         for (RecordingInfo r : recordings) {
             b.append(String.format("%-8d %-16s %-16s %-19s %9s %9s%s%n", r.id(), r.guest(), r.account(),
-                    CLOCK.format(r.start()), length(r.length()), size(r.bytes()),
+                    CLOCK.format(r.start()), r.lengthText(), r.sizeText(),
                     r.stopped().map(why -> "  stopped: " + why).orElse(r.live() ? "  live" : "")));
         }
         out.write(Printable.lines(b.toString()).getBytes(StandardCharsets.UTF_8));
@@ -193,14 +192,6 @@ final class Verbs {
     /** What {@code recording} and {@code play} answer for an id the login may not see, or that names nothing. */
     static String noRecording(String id) {
         return "no recording " + id + "; 'recordings' lists those this login may see";
-    }
-
-    private static String length(Duration d) {
-        return String.format("%d:%02d:%02d", d.toHours(), d.toMinutesPart(), d.toSecondsPart());
-    }
-
-    private static String size(long bytes) {
-        return bytes < 10_000 ? bytes + "B" : bytes < 10_000_000 ? bytes / 1024 + "K" : bytes / (1024 * 1024) + "M";
     }
 
     /** Runs an action of {@link GuestActions} on the command's guest, which refuses (and says why) or acts and audits. */

@@ -5,11 +5,11 @@ import com.googlecode.lanterna.input.KeyType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.yucon.control.Access;
 import org.yucon.control.GuestActions;
 import org.yucon.control.HostFacts;
-import org.yucon.util.Printable;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Outcome;
 
@@ -41,6 +41,9 @@ public final class GuestMenu {
         record Quit() implements Next { }
 
         record Console(GuestSupervisor guest) implements Next { }
+
+        /** The terminal goes to {@code verb} (console, ps, top) on the host holding {@code guest}, as this login. */
+        record Relay(PeerGuest guest, String verb) implements Next { }
     }
 
     /** What this login may do, and does, with its guests. */
@@ -51,6 +54,10 @@ public final class GuestMenu {
     private List<GuestSupervisor> guests;
     /** What the rows show of the host and the guests: read for all menus at once. */
     private final MenuTicker ticker;
+    /** What the menu does to other hosts' guests, listed below this host's for an admin. */
+    private final PeerActions peers;
+    /** Other hosts' guests, below this host's in the list (the selection counts on from this host's); taken with them. */
+    private List<PeerGuest> remote = List.of();
     private final SshTerminal terminal;
     private final RowScreen screen;
     private int selected;
@@ -65,19 +72,25 @@ public final class GuestMenu {
     private Question question;
     /** ps or top over the list, or null. */
     private ProcessView processes;
+    /** The menu is the ps or top verb: leaving that screen ends the session. */
+    private boolean processesOnly;
     /** An admin's view of a guest's settings over the list, or null. */
     private SettingsView settings;
     /** An admin's hot-plug screen over the list, or null. */
     private DiskView disks;
 
-    /** A question on the status line: y does the gentle thing, h the hard one, any other key cancels. */
-    private record Question(String what, GuestSupervisor guest, Function<Boolean, Outcome> action) {
+    /**
+     * A question on the status line: y does the gentle thing, h the hard one, any other key cancels; {@code allowed}
+     * is asked again at the answer, since rights may change meanwhile.
+     */
+    private record Question(String what, String guest, BooleanSupplier allowed, Consumer<Boolean> action) {
     }
 
-    public GuestMenu(GuestActions actions, MenuTicker ticker, SshTerminal terminal) {
+    public GuestMenu(GuestActions actions, MenuTicker ticker, SshTerminal terminal, PeerActions peers) {
         this.actions = actions;
         this.access = actions.access();
         this.ticker = ticker;
+        this.peers = peers;
         this.guests = actions.visible();
         this.terminal = terminal;
         this.screen = new RowScreen(terminal);
@@ -87,6 +100,13 @@ public final class GuestMenu {
     public void show() throws IOException {
         statusLine = "";
         screen.start();
+        redraw();
+    }
+
+    /** The ps or top verb ({@code live}): that screen alone, over no list; leaving it ends the session. */
+    public void showProcesses(GuestSupervisor guest, boolean live) throws IOException {
+        processesOnly = true;
+        openProcesses(guest, live);
         redraw();
     }
 
@@ -115,6 +135,9 @@ public final class GuestMenu {
     /** Handles every key Lanterna can decode from the bytes fed so far. */
     public Next keys() throws IOException {
         look();
+        if (processesOnly && processes == null) {
+            return new Next.Quit();
+        }
         KeyStroke key;
         while ((key = terminal.pollInput()) != null) {
             Next next = handle(key);
@@ -166,8 +189,8 @@ public final class GuestMenu {
             case PageUp: return select(selected - listRows());
             case PageDown: return select(selected + listRows());
             case Home: return select(0);
-            case End: return select(guests.size() - 1);
-            case Enter: return guests.isEmpty() ? new Next.Stay() : new Next.Console(current());
+            case End: return select(entries() - 1);
+            case Enter: return enter();
             case EOF: return new Next.Quit();
             case Character: return searchLetter(key.getCharacter()) ? new Next.Stay() : letter(Character.toLowerCase(key.getCharacter()));
             default: return new Next.Stay();
@@ -235,9 +258,17 @@ public final class GuestMenu {
         statusLine = "";
     }
 
+    private Next enter() {
+        if (peerSelected()) {
+            return new Next.Relay(currentPeer(), "console " + currentPeer().name());
+        }
+        return guests.isEmpty() ? new Next.Stay() : new Next.Console(current());
+    }
+
     /** Selects the next guest after {@code from} whose name contains the searched text, and says which of how many. */
     private void find(int from, int step) {
-        List<String> names = guests.stream().map(GuestSupervisor::name).toList();
+        List<String> names = new ArrayList<>(guests.stream().map(GuestSupervisor::name).toList());
+        remote.forEach(g -> names.add(g.name()));
         int at = NameSearch.next(names, searched, from, step);
         if (at < 0) {
             statusLine = "Pattern not found: " + searched;
@@ -257,9 +288,12 @@ public final class GuestMenu {
             statusLine = keyHelp();
             return new Next.Stay();
         }
-        if (guests.isEmpty()) {
+        if (entries() == 0) {
             statusLine = "This login has no guests.";
             return new Next.Stay();
+        }
+        if (peerSelected()) {
+            return peerLetter(c, currentPeer());
         }
         GuestSupervisor guest = current();
         if ((c == 'b' || c == 's' || c == 'r' || c == 'd') && !access.drives(guest)) {
@@ -273,10 +307,12 @@ public final class GuestMenu {
                 act(actions.boot(guest));
                 return new Next.Stay();
             case 's':
-                ask(new Question("Shut down", guest, halt -> actions.shutdown(guest, halt)), "h - halt now (hard)");
+                ask(new Question("Shut down", guest.name(), () -> access.drives(guest), halt -> act(actions.shutdown(guest, halt))),
+                        "h - halt now (hard)");
                 return new Next.Stay();
             case 'r':
-                ask(new Question("Reboot", guest, hard -> actions.reboot(guest, hard)), "h - reset now (hard)");
+                ask(new Question("Reboot", guest.name(), () -> access.drives(guest), hard -> act(actions.reboot(guest, hard))),
+                        "h - reset now (hard)");
                 return new Next.Stay();
             case 'p':
             case 't':
@@ -304,21 +340,58 @@ public final class GuestMenu {
         }
     }
 
+    /**
+     * A key on another host's guest: boot, shutdown and reboot are verbs there, answered on the status line later;
+     * console, ps and top take the terminal there. The host holding the guest decides what this login may do.
+     */
+    private Next peerLetter(char c, PeerGuest guest) {
+        String on = guest.name() + " on " + guest.host();
+        switch (c) {
+            case 'k': return move(-1);
+            case 'j': return move(1);
+            case 'b':
+                askPeer(guest, "boot " + guest.name(), "Booting " + on);
+                return new Next.Stay();
+            case 's':
+                ask(new Question("Shut down", on, () -> true, halt -> askPeer(guest, "shutdown " + (halt ? "--halt " : "") + guest.name(),
+                        "Shutting down " + on)), "h - halt now (hard)");
+                return new Next.Stay();
+            case 'r':
+                ask(new Question("Reboot", on, () -> true, hard -> askPeer(guest, "reboot " + (hard ? "--hard " : "") + guest.name(),
+                        "Rebooting " + on)), "h - reset now (hard)");
+                return new Next.Stay();
+            case 'p': return new Next.Relay(guest, "ps " + guest.name());
+            case 't': return new Next.Relay(guest, "top " + guest.name());
+            case 'i':
+            case 'd':
+                statusLine = "Error: settings and disks of " + on + " are in " + guest.host() + "'s own menu";
+                return new Next.Stay();
+            default:
+                statusLine = "Unknown key '" + c + "': " + keyHelp();
+                return new Next.Stay();
+        }
+    }
+
+    private void askPeer(PeerGuest guest, String verb, String asked) {
+        peers.run(guest, verb);
+        statusLine = asked + " ...";
+    }
+
     private void ask(Question q, String hard) {
         question = q;
-        statusLine = q.what() + " " + q.guest().name() + "? y - yes, " + hard + ", any other key - no";
+        statusLine = q.what() + " " + q.guest() + "? y - yes, " + hard + ", any other key - no";
     }
 
     private void answer(KeyStroke key) {
         Question q = question;
         question = null;
         Character c = key.getKeyType() == KeyType.Character ? Character.toLowerCase(key.getCharacter()) : null;
-        if (c != null && (c == 'y' || c == 'h') && !access.drives(q.guest())) {
-            statusLine = "Error: " + access.login() + " may no longer act on " + q.guest().name();
+        if (c != null && (c == 'y' || c == 'h') && !q.allowed().getAsBoolean()) {
+            statusLine = "Error: " + access.login() + " may no longer act on " + q.guest();
         } else if (c != null && (c == 'y' || c == 'h')) {
-            act(q.action().apply(c == 'h'));
+            q.action().accept(c == 'h');
         } else {
-            statusLine = q.what() + " of " + q.guest().name() + " cancelled";
+            statusLine = q.what() + " of " + q.guest() + " cancelled";
         }
     }
 
@@ -333,7 +406,7 @@ public final class GuestMenu {
         if (!again) {
             processes = null;
         }
-        return key.getKeyType() == KeyType.EOF ? new Next.Quit() : new Next.Stay();
+        return key.getKeyType() == KeyType.EOF || (processesOnly && !again) ? new Next.Quit() : new Next.Stay();
     }
 
     private void act(Outcome outcome) {
@@ -341,16 +414,29 @@ public final class GuestMenu {
     }
 
     private Next move(int delta) {
-        if (!guests.isEmpty()) {
-            selected = Math.floorMod(selected + delta, guests.size());
+        if (entries() > 0) {
+            selected = Math.floorMod(selected + delta, entries());
         }
         return new Next.Stay();
     }
 
     /** Selects {@code index}, kept within the list (PgUp/PgDn, Home/End do not wrap round). */
     private Next select(int index) {
-        selected = Math.max(0, Math.min(index, guests.size() - 1));
+        selected = Math.max(0, Math.min(index, entries() - 1));
         return new Next.Stay();
+    }
+
+    /** This host's guests and, for an admin in a fleet, the other hosts' after them. */
+    private int entries() {
+        return guests.size() + remote.size();
+    }
+
+    private boolean peerSelected() {
+        return selected >= guests.size() && selected < entries();
+    }
+
+    private PeerGuest currentPeer() {
+        return remote.get(selected - guests.size());
     }
 
     /** How many guests the list shows at once at the terminal's size now. */
@@ -367,8 +453,12 @@ public final class GuestMenu {
      * login may no longer see, or no longer use that screen on.
      */
     private void look() {
+        PeerGuest peer = peerSelected() ? currentPeer() : null;
         guests = actions.visible();
-        selected = Math.max(0, Math.min(selected, guests.size() - 1));
+        remote = peers.shown() && access.admin() ? FleetRows.guests(ticker.facts().fleet()) : List.of();
+        // A peer's guest stays selected while its host lists it, though rows above it come and go.
+        int kept = peer == null ? -1 : remote.indexOf(peer);
+        selected = Math.max(0, Math.min(kept >= 0 ? guests.size() + kept : selected, entries() - 1));
         if (processes != null && !guests.contains(processes.guest())) {
             processes = null;
         }
@@ -397,15 +487,16 @@ public final class GuestMenu {
 
     private void drawList(Frame frame) {
         MenuFacts facts = ticker.facts();
-        window = window.showing(selected, guests.size(), frame.rows() - LIST_TOP - BELOW_LIST);
-        drawHeader(frame, facts);
         boolean wide = frame.columns() >= WIDE;
+        List<FleetRows.Row> rows = rowsOfList(facts, wide);
+        int selectedRow = Math.max(0, indexOfEntry(rows, selected));
+        window = window.showing(selectedRow, rows.size(), frame.rows() - LIST_TOP - BELOW_LIST);
+        drawHeader(frame, facts, rows.size());
         frame.put(LIST_TOP - 1, wide ? HEADINGS + "Kernel" : HEADINGS, Frame.Style.BOLD);
         int row = LIST_TOP;
-        for (int i = window.top(); i < window.end(guests.size()) && row < frame.rows() - BELOW_LIST; i++) {
-            drawGuest(frame, row++, i, wide, facts.of(guests.get(i)));
+        for (int i = window.top(); i < window.end(rows.size()) && row < frame.rows() - BELOW_LIST; i++) {
+            drawRow(frame, row++, rows.get(i));
         }
-        drawFleet(frame, row + 1, facts);
         int bottom = frame.rows();
         frame.put(bottom - 4, "Options: b - Boot, r - Reboot, s - Shutdown, p - ps, t - top, / - Find,");
         frame.put(bottom - 3, "         <enter> - Console (C-a C-d to return), j/k - Select, ? - Help, q - Quit");
@@ -416,19 +507,26 @@ public final class GuestMenu {
         }
     }
 
-    /** An admin's view of the other hosts below the list, as far as the rows left reach. */
-    private void drawFleet(Frame frame, int top, MenuFacts facts) {
-        if (!access.admin()) {
-            return;
+    /** This host's guests; for an admin in a fleet, each other host with its guests after them. */
+    private List<FleetRows.Row> rowsOfList(MenuFacts facts, boolean wide) {
+        List<FleetRows.Row> rows = new ArrayList<>();
+        for (int i = 0; i < guests.size(); i++) {
+            MenuFacts.GuestFacts guest = facts.of(guests.get(i));
+            rows.add(new FleetRows.Row(guest.columns() + (wide ? guest.kernel() : ""), i));
         }
-        int row = top;
-        for (String line : facts.fleet()) {
-            if (row >= frame.rows() - BELOW_LIST) {
-                return;
+        if (peers.shown() && access.admin()) {
+            rows.addAll(FleetRows.rows(facts.fleet(), guests.size()));
+        }
+        return rows;
+    }
+
+    private static int indexOfEntry(List<FleetRows.Row> rows, int entry) {
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i).entry() == entry) {
+                return i;
             }
-            String shown = Printable.of(line);
-            frame.put(row++, shown.length() <= frame.columns() ? shown : shown.substring(0, frame.columns()));
         }
+        return -1;
     }
 
     /** For an admin, what is wrong with the host, where the menu's own messages go when it has none. */
@@ -440,7 +538,7 @@ public final class GuestMenu {
      * One row if it fits; otherwise account, host and clock first, and the host's figures on the blank row below.
      * When the list is longer than the screen, that row ends with which guests are shown, if there is room.
      */
-    private void drawHeader(Frame frame, MenuFacts facts) {
+    private void drawHeader(Frame frame, MenuFacts facts, int listed) {
         HostFacts host = facts.host();
         String who = "User: " + access.login() + "  Host: " + host.hostName();
         String figures = "load: " + host.load() + (access.admin() ? "  mem: " + host.memory() : "");
@@ -453,17 +551,17 @@ public final class GuestMenu {
             frame.put(0, who + "  " + clock);
             second = figures;
         }
-        String shown = shownOfAll();
+        String shown = shownOfAll(listed);
         int gap = frame.columns() - second.length() - shown.length();
         frame.put(1, gap >= 2 ? second + " ".repeat(gap) + shown : second);
     }
 
-    /** "18-34 of 100" while the list does not fit on the screen, else "". */
-    private String shownOfAll() {
-        if (guests.size() <= window.rows()) {
+    /** "18-34 of 100" while the list's {@code listed} rows do not fit on the screen, else "". */
+    private String shownOfAll(int listed) {
+        if (listed <= window.rows()) {
             return "";
         }
-        return (window.top() + 1) + "-" + window.end(guests.size()) + " of " + guests.size();
+        return (window.top() + 1) + "-" + window.end(listed) + " of " + listed;
     }
 
     /** {@code text} broken at blanks into at most {@code maxRows} rows of {@code width}; what is left over is cut. */
@@ -480,10 +578,14 @@ public final class GuestMenu {
         return rows;
     }
 
-    /** The kernel column needs room that 80 columns do not have; p and t show it at any width. */
-    private void drawGuest(Frame frame, int row, int i, boolean wide, MenuFacts.GuestFacts facts) {
-        String line = (i == selected ? "-->" : "   ") + facts.columns() + (wide ? facts.kernel() : "");
-        frame.put(row, line, i == selected ? Frame.Style.REVERSE : Frame.Style.PLAIN);
+    /** A guest's row with the selection marker (the kernel column needs room that 80 columns do not have), or a host's line. */
+    private void drawRow(Frame frame, int row, FleetRows.Row shown) {
+        if (!shown.guest()) {
+            frame.put(row, shown.text().length() <= frame.columns() ? shown.text() : shown.text().substring(0, frame.columns()));
+            return;
+        }
+        boolean chosen = shown.entry() == selected;
+        frame.put(row, (chosen ? "-->" : "   ") + shown.text(), chosen ? Frame.Style.REVERSE : Frame.Style.PLAIN);
     }
 
     private String keyHelp() {

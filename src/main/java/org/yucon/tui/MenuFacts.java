@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.yucon.control.HostFacts;
+import org.yucon.fleet.FleetSight;
 import org.yucon.guest.GuestState;
 import org.yucon.guest.GuestStatus;
 import org.yucon.guest.GuestSupervisor;
@@ -22,10 +23,10 @@ import org.yucon.util.Uptime;
  *
  * @param guests by guest name
  * @param alerts what is wrong with the host as a whole, for admins ({@link org.yucon.guest.Alerts})
- * @param fleet  the other hosts of the fleet, their figures and guests, for admins; empty outside a fleet
+ * @param fleet  the other hosts of the fleet, their figures and guests, for admins; none outside a fleet
  */
 record MenuFacts(HostFacts host, String clock, Map<String, GuestFacts> guests, List<String> alerts,
-                 List<String> fleet) {
+                 FleetSight fleet) {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     /**
@@ -73,13 +74,15 @@ record MenuFacts(HostFacts host, String clock, Map<String, GuestFacts> guests, L
     }
 
     /** Reads them now; a running guest's figures come from its mconsole (at most once a second, GuestSupervisor). */
-    static MenuFacts read(List<GuestSupervisor> all, List<String> alerts, List<String> fleet) {
+    static MenuFacts read(String hostName, List<GuestSupervisor> all, List<String> alerts, FleetSight fleet) {
         Map<String, GuestFacts> guests = new HashMap<>();
         for (GuestSupervisor guest : all) {
             guests.put(guest.name(), GuestFacts.read(guest));
         }
-        return new MenuFacts(HostFacts.read(), LocalDateTime.now().format(CLOCK), guests, List.copyOf(alerts),
-                List.copyOf(fleet));
+        HostFacts host = HostFacts.read();
+        // The fleet's name for this host, as the seed's screens name it and as peers and the status column know it.
+        host = new HostFacts(hostName, host.load(), host.memory(), host.kernel(), host.booted());
+        return new MenuFacts(host, LocalDateTime.now().format(CLOCK), guests, List.copyOf(alerts), fleet);
     }
 
     /** The facts of {@code guest}, read now if it came after this read. */

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yucon.fleet.FleetSight;
 import org.yucon.guest.Guests;
 import org.yucon.util.SerialExecutor;
 
@@ -26,7 +27,9 @@ public final class MenuTicker {
     private static final Logger log = LoggerFactory.getLogger(MenuTicker.class);
 
     private final Guests guests;
-    private final Supplier<List<String>> fleet;
+    /** This host's name as the menus' header shows it: its name in the fleet, the machine's unless configured. */
+    private final String hostName;
+    private final Supplier<FleetSight> fleet;
     private final SerialExecutor reads;
     private final AtomicBoolean readQueued = new AtomicBoolean();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -34,8 +37,10 @@ public final class MenuTicker {
     private volatile MenuFacts facts;
 
     /** {@code fleet}: what admins see of the other hosts, read with the rest; {@link #changed()} when it changed. */
-    public MenuTicker(Guests guests, ScheduledExecutorService scheduler, Executor pool, Supplier<List<String>> fleet) {
+    public MenuTicker(Guests guests, ScheduledExecutorService scheduler, Executor pool, String hostName,
+                      Supplier<FleetSight> fleet) {
         this.guests = guests;
+        this.hostName = hostName;
         this.fleet = fleet;
         this.reads = new SerialExecutor(pool);
         guests.subscribe(this::requestRead);
@@ -49,7 +54,7 @@ public final class MenuTicker {
      */
     public Guests.Subscription subscribe(Runnable listener) {
         if (listeners.isEmpty()) {
-            facts = MenuFacts.read(guests.all(), guests.alerts().current(), fleet.get());
+            facts = MenuFacts.read(hostName, guests.all(), guests.alerts().current(), fleet.get());
         }
         listeners.add(listener);
         return () -> listeners.remove(listener);
@@ -73,7 +78,7 @@ public final class MenuTicker {
     private void read() {
         readQueued.set(false);
         try {
-            MenuFacts now = MenuFacts.read(guests.all(), guests.alerts().current(), fleet.get());
+            MenuFacts now = MenuFacts.read(hostName, guests.all(), guests.alerts().current(), fleet.get());
             if (!now.equals(facts)) {
                 facts = now;
                 listeners.forEach(Runnable::run);

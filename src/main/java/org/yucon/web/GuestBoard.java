@@ -11,12 +11,15 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yucon.config.AccountBook;
 import org.yucon.control.Access;
 import org.yucon.control.GuestRow;
 import org.yucon.control.HostFacts;
+import org.yucon.fleet.FleetSight;
+import org.yucon.fleet.PeerView;
 import org.yucon.guest.GuestState;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Guests;
@@ -50,8 +53,8 @@ final class GuestBoard {
         }
     }
 
-    /** The facts of one read: a row per guest (by name, in order) and the host's figures. */
-    private record Facts(Map<String, Map<String, Object>> rows, Map<String, Object> host) {
+    /** The facts of one read: a row per guest (by name, in order), the host's figures, and the other hosts'. */
+    private record Facts(Map<String, Map<String, Object>> rows, Map<String, Object> host, FleetSight fleet) {
     }
 
     private final Guests guests;
@@ -60,10 +63,14 @@ final class GuestBoard {
     private final SerialExecutor reads;
     private final AtomicBoolean readQueued = new AtomicBoolean();
     private final List<Page> pages = new CopyOnWriteArrayList<>();
-    private volatile Facts facts = new Facts(Map.of(), Map.of());
+    /** What the polls last saw of the other hosts of the fleet; never waits for a peer. */
+    private final Supplier<FleetSight> fleet;
+    private volatile Facts facts = new Facts(Map.of(), Map.of(), FleetSight.NONE);
 
-    GuestBoard(Guests guests, AccountBook accounts, int sshPort, ScheduledExecutorService scheduler, Executor pool) {
+    GuestBoard(Guests guests, AccountBook accounts, int sshPort, ScheduledExecutorService scheduler, Executor pool,
+               Supplier<FleetSight> fleet) {
         this.guests = guests;
+        this.fleet = fleet;
         this.accounts = accounts;
         this.sshPort = sshPort;
         this.reads = new SerialExecutor(pool);
@@ -118,6 +125,11 @@ final class GuestBoard {
         }
     }
 
+    /** A peer went up or down, or what it holds changed: on a poll's thread, so only a read is asked for. */
+    void fleetChanged() {
+        requestRead();
+    }
+
     private void keepAlive() {
         pages.forEach(page -> page.stream.keepAlive());
     }
@@ -149,6 +161,7 @@ final class GuestBoard {
         state.put("guests", rows);
         if (admin) {
             state.put("host", now.host());
+            state.put("fleet", fleet(now.fleet()));
         }
         return Json.of(state);
     }
@@ -168,7 +181,7 @@ final class GuestBoard {
                 log.warn("the facts of {} could not be read: {}", guest.name(), e.toString());
             }
         }
-        return new Facts(rows, figures || last.host().isEmpty() ? host() : last.host());
+        return new Facts(rows, figures || last.host().isEmpty() ? host() : last.host(), fleet.get());
     }
 
     private Map<String, Object> row(GuestSupervisor guest, boolean figures) {
@@ -197,6 +210,32 @@ final class GuestBoard {
         } catch (MconsoleException | IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * An admin's view of the other hosts, read-only: each peer with its figures (or why it is unreachable) and the
+     * guests it holds; then every guest name two hosts claim. Empty outside a fleet.
+     */
+    private static Map<String, Object> fleet(FleetSight sight) {
+        List<Map<String, Object>> peers = new ArrayList<>();
+        for (PeerView view : sight.peers()) {
+            Map<String, Object> peer = new LinkedHashMap<>();
+            peer.put("name", view.name());
+            peer.put("up", view.up());
+            peer.put("reason", view.reason());
+            peer.put("load", view.up() ? view.load() : "");
+            peer.put("memory", view.up() ? view.memory() : "");
+            List<Map<String, Object>> held = new ArrayList<>();
+            for (int i = 0; view.up() && i < view.guests().size(); i++) {
+                held.add(Map.of("name", view.guests().get(i), "state", view.states().get(i)));
+            }
+            peer.put("guests", held);
+            peers.add(peer);
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("peers", peers);
+        json.put("duplicates", sight.duplicates());
+        return json;
     }
 
     private static Map<String, Object> host() {

@@ -6,6 +6,18 @@ package org.yucon.web;
  * templates from outside (a login name, a message) is escaped by {@link #text}.
  */
 final class Pages {
+    /** The console bar's buttons that take or leave write. */
+    private static final String WRITE_BUTTONS = """
+            <button type="button" data-key="a" title="ask for write (^A a)">Ask write</button>
+            <button type="button" data-key="f" title="force write (^A f)">Force write</button>
+            <button type="button" data-key="s" title="give up write (^A s)">Give up write</button>
+            """;
+    private static final String SYSRQ = """
+            <label>SysRq <select id="sysrq"><option value="">…</option><option value="s">s sync</option>
+            <option value="u">u remount read-only</option><option value="b">b reboot</option>
+            <option value="t">t tasks</option><option value="m">m memory</option><option value="h">h help</option></select></label>
+            """;
+
     private Pages() {
     }
 
@@ -52,8 +64,11 @@ final class Pages {
                 """.formatted(bar(session)));
     }
 
-    /** One guest's console: {@code console.js} opens the terminal and its WebSocket. */
-    static String console(WebSession session, String guest) {
+    /**
+     * One guest's console: {@code console.js} opens the terminal and its WebSocket. A login that may only watch gets
+     * no buttons for write or SysRq (the gateway refuses them anyway: {@code ConsoleAttachment}).
+     */
+    static String console(WebSession session, String guest, boolean mayWrite) {
         return page("yucon: console of " + guest, session.csrf(), """
                 <main class="console" id="console" data-guest="%s">
                 <nav class="bar console-bar">
@@ -61,14 +76,8 @@ final class Pages {
                 <span>Console of <b>%s</b></span>
                 <span id="console-state" role="status">connecting…</span>
                 <button type="button" data-key="w" title="who is on this console (^A w)">Who</button>
-                <button type="button" data-key="a" title="ask for write (^A a)">Ask write</button>
-                <button type="button" data-key="f" title="force write (^A f)">Force write</button>
-                <button type="button" data-key="s" title="give up write (^A s)">Give up write</button>
-                <button type="button" data-key="r" title="the last lines again (^A r)">Replay</button>
-                <label>SysRq <select id="sysrq"><option value="">…</option><option value="s">s sync</option>
-                <option value="u">u remount read-only</option><option value="b">b reboot</option>
-                <option value="t">t tasks</option><option value="m">m memory</option><option value="h">h help</option></select></label>
-                <button type="button" id="pause" aria-pressed="false" title="stop the output here; the guest runs on">Pause</button>
+                %s<button type="button" data-key="r" title="the last lines again (^A r)">Replay</button>
+                %s<button type="button" id="pause" aria-pressed="false" title="stop the output here; the guest runs on">Pause</button>
                 <button type="button" data-key="?" title="the escape keys (^A ?)">Keys</button>
                 <button type="button" data-key="d" title="back to the guests (^A d)">Detach</button>
                 </nav>
@@ -78,7 +87,7 @@ final class Pages {
                 <script src="/static/xterm.js"></script>
                 <script src="/static/addon-fit.js"></script>
                 <script src="/static/console.js"></script>
-                """.formatted(text(guest), text(guest)));
+                """.formatted(text(guest), text(guest), mayWrite ? WRITE_BUTTONS : "", mayWrite ? SYSRQ : ""));
     }
 
     static String passwords(WebSession session, String message, boolean error) {
@@ -100,20 +109,21 @@ final class Pages {
                 : "<p class=\"" + (error ? "error" : "done") + "\" role=\"alert\">" + text(message) + "</p>"));
     }
 
-    /** The seed's bar: logout, passwords, refresh now, and who is logged in. */
-    private static String bar(WebSession session) {
+    /** The seed's bar: logout, passwords, recordings, refresh now, and who is logged in. */
+    static String bar(WebSession session) {
         return """
                 <nav class="bar">
                 <a href="/" class="brand">yucon</a>
                 <span class="user">User: <b>%s</b></span>
                 <a href="/passwords">passwords</a>
+                <a href="/recordings">recordings</a>
                 <button type="button" id="refresh">refresh now</button>
                 <form method="post" action="/logout"><input type="hidden" name="csrf" value="%s"><button type="submit">logout</button></form>
                 </nav>
                 """.formatted(text(session.login()), text(session.csrf()));
     }
 
-    private static String page(String title, String csrf, String body) {
+    static String page(String title, String csrf, String body) {
         return """
                 <!DOCTYPE html>
                 <html lang="en">

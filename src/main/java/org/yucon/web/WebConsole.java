@@ -147,11 +147,10 @@ public final class WebConsole implements Session.Listener, ConsoleKeys.Front {
             leave(login.login() + " may not watch the console of " + guest.name());
             return;
         }
-        String who = login.login() + "@" + address() + " (web)";
         Recording recording = actions.record(guest, "web " + address());
         sink = SocketSink.of(socket, recording);
-        console = ConsoleAttachment.attach(actions, guest, who, right == ConsoleRight.WRITE, sink, recording, escape,
-                context.settings().console().replayLines(),
+        console = ConsoleAttachment.attach(actions, guest, login.login() + "@" + address(), "web",
+                right == ConsoleRight.WRITE, sink, recording, escape, context.settings().console().replayLines(),
                 (changed, change) -> post(() -> told(changed, change)));
         log.info("{} attached to the console of {} from the web page", login.login(), guest.name());
         socket.demand();

@@ -26,11 +26,21 @@ record WebContext(Path etc, GatewaySettings settings, Guests guests, AccountBook
         Reply get() throws IOException;
     }
 
+    /** Work that may block and answers the request itself (it may stream a file). */
+    interface Answer {
+        void run() throws IOException;
+    }
+
     void later(Exchange ex, Work work) {
+        answerLater(ex, () -> ex.send(work.get()));
+    }
+
+    /** Runs {@code answer} on the gateway's pool; if it fails before answering, the request gets one sentence. */
+    void answerLater(Exchange ex, Answer answer) {
         try {
             pool.execute(() -> {
                 try {
-                    ex.send(work.get());
+                    answer.run();
                 } catch (IOException e) {
                     ex.send(Reply.text(500, "the gateway could not read that: " + e.getMessage()));
                 } catch (RuntimeException e) {

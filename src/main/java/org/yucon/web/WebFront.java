@@ -18,6 +18,8 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yucon.control.ConsoleRight;
+import org.yucon.control.GuestActions;
 
 /**
  * The web page's one handler: every request passes the same gates, in order, before a route sees it. The Host
@@ -28,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WebFront extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(WebFront.class);
-    private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     /** The console page of one guest; its WebSocket is {@link ConsoleSockets#PATH}. */
@@ -37,12 +39,14 @@ final class WebFront extends Handler.Abstract {
     private final WebSessions sessions;
     private final AccountRoutes accounts;
     private final GuestRoutes guests;
+    private final RecordingRoutes recordings;
     private final WebContext context;
 
     WebFront(WebContext context, WebSessions sessions, GuestBoard board) {
         this.sessions = sessions;
         this.accounts = new AccountRoutes(context, sessions);
         this.guests = new GuestRoutes(context, board);
+        this.recordings = new RecordingRoutes(context);
         this.context = context;
     }
 
@@ -136,7 +140,12 @@ final class WebFront extends Handler.Abstract {
                     // xterm.js sizes its rows with a <style> element it writes: styles only, scripts stay 'self'.
                     ex.response().getHeaders().put("Content-Security-Policy",
                             CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"));
-                    ex.send(Reply.html(200, Pages.console(s, console.group(1))));
+                    GuestActions actions = context.actions(s);
+                    boolean mayWrite = actions.visible(console.group(1)).map(actions::console)
+                            .orElse(ConsoleRight.NONE) == ConsoleRight.WRITE;
+                    ex.send(Reply.html(200, Pages.console(s, console.group(1), mayWrite)));
+                } else if (RecordingRoutes.serves(path)) {
+                    recordings.read(ex, s, path);
                 } else {
                     ex.send(Reply.text(404, "no such page"));
                 }

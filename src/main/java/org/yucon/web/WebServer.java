@@ -24,6 +24,7 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.yucon.auth.PasswordCheck;
 import org.yucon.config.AccountBook;
 import org.yucon.config.GatewaySettings;
+import org.yucon.fleet.Fleet;
 import org.yucon.guest.Guests;
 import org.yucon.recording.Recordings;
 import org.yucon.ssh.AuditLog;
@@ -51,7 +52,7 @@ public final class WebServer implements AutoCloseable {
     public static WebServer start(Path etc, GatewaySettings settings, Guests guests, AccountBook accounts,
                                   PasswordCheck passwords, AuditLog audit, Recordings recordings,
                                   ScheduledExecutorService scheduler,
-                                  Executor pool, int sshPort) throws IOException {
+                                  Executor pool, int sshPort, Fleet fleet) throws IOException {
         WebCertificate.Loaded certificate = WebCertificate.ensure(settings.web(), settings.hostKeyDir());
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
         threads.setName("web");
@@ -64,7 +65,8 @@ public final class WebServer implements AutoCloseable {
         server.addBean(new NetworkConnectionLimit(2 * settings.limits().sessionsTotal(), connector));
         WebSessions sessions = new WebSessions(settings.web().idleTimeout(), settings.limits().sessionsPerAccount(),
                 settings.limits().sessionsTotal());
-        GuestBoard board = new GuestBoard(guests, accounts, sshPort, scheduler, pool);
+        GuestBoard board = new GuestBoard(guests, accounts, sshPort, scheduler, pool, fleet::sight);
+        fleet.onChange(board::fleetChanged);
         WebContext context = new WebContext(etc, settings, guests, accounts, passwords, audit, recordings, pool);
         WebFront front = new WebFront(context, sessions, board);
         // The console's WebSocket upgrades pass ConsoleSockets' gates; every other request goes to WebFront.

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yucon.testing.Await;
 import org.yucon.testing.OpenSsh;
+import org.yucon.testing.SshScreen;
+import org.yucon.testing.SshUser;
 import org.yucon.testing.TestHost;
+import org.yucon.testing.TwoHosts;
 
 /**
  * End to end with the real OpenSSH client in a real terminal (a tmux pane), against a real gateway with real
@@ -49,6 +54,8 @@ class OpenSshTmuxIT {
     private static Tmux tmux;
 
     private TestHost host;
+    /** Two hosts of a fleet instead of {@link #host}, or null. */
+    private TwoHosts fleet;
     private Path key;
 
     @BeforeAll
@@ -72,8 +79,10 @@ class OpenSshTmuxIT {
         } catch (IllegalStateException e) {
             // Never started, or already gone with the server.
         }
-        if (host != null) {
-            host.close();
+        try (TwoHosts both = fleet) {
+            if (host != null) {
+                host.close();
+            }
         }
     }
 
@@ -115,6 +124,50 @@ class OpenSshTmuxIT {
         tmux.keys(PANE, "y");
         awaitScreen(s -> guestLine(s, "uml2").contains("Off"), SHUTDOWN, "uml2 Off");
 
+        tmux.keys(PANE, "q");
+        awaitExit(0);
+    }
+
+    /**
+     * The fleet (issue 22): uml5's owner logs in on uml-host1, the entry point, and is on uml-host2's menu, where uml5
+     * runs; its console there has one more viewer who logged in on uml-host2 directly.
+     */
+    @Test
+    void anOwnerLogsInOnOneHostAndUsesTheirGuestOnAnother(@TempDir Path dir) throws Exception {
+        fleet = TwoHosts.start(dir);
+        key = writePrivateKey(dir.resolve("id_ed25519"), fleet.userKey());
+        // uml-host1 relays uml5's login once its poll learnt that uml-host2 holds uml5.
+        String[] status = {""};
+        Await.until("uml-host1 knows where uml5 runs", SHORT, () -> {
+            status[0] = output(withCommand(ssh("admin", fleet.host1().port()), "status"));
+            return status[0].contains("uml-host2 uml5 off");
+        }, () -> status[0]);
+        tmux.newSession(PANE, 100, 30, ssh("uml5", fleet.host1().port()));
+        String menu = awaitScreen(s -> guestLine(s, "uml5").contains("Off"), SHORT, "uml-host2's menu with uml5 Off");
+        assertTrue(menu.lines().anyMatch(l -> l.startsWith("User: uml5") && l.contains("Host: uml-host2")), "the holding host's menu:\n" + menu);
+        tmux.keys(PANE, "b");
+        awaitScreen(s -> guestLine(s, "uml5").contains("Running"), BOOT, "uml5 Running");
+        tmux.keys(PANE, "Enter");
+        awaitScreen(s -> s.contains("uml5 login:"), BOOT, "the login prompt on the console of uml5");
+        tmux.type(PANE, "root");
+        tmux.keys(PANE, "Enter");
+        awaitScreen(OpenSshTmuxIT::shellPrompt, SHORT, "a root shell prompt on uml5");
+        runInGuest("echo hello-$((6*7))", "hello-42");
+        try (SshUser at2 = SshUser.of(fleet.host2()); ClientSession admin = at2.login("admin");
+             SshScreen direct = SshScreen.open(admin.createExecChannel("console uml5"))) {
+            direct.awaitText("hello-42", SHORT);
+            tmux.keys(PANE, "C-a", "w");
+            String who = awaitScreen(s -> s.contains("2 on the console of uml5:"), SHORT, "^A w with two viewers");
+            assertTrue(who.lines().anyMatch(l -> l.contains("uml5@127.0.0.1:") && l.contains("via uml-host1")), who);
+            assertTrue(who.lines().anyMatch(l -> l.contains("admin@127.0.0.1:") && !l.contains("via")),
+                    "a viewer attached on uml-host2 directly:\n" + who);
+        }
+        tmux.keys(PANE, "C-a", "d");
+        awaitScreen(s -> s.contains("Options:") && guestLine(s, "uml5").contains("Running"), SHORT, "the menu again");
+        tmux.keys(PANE, "s");
+        awaitScreen(s -> s.contains("Shut down uml5?"), SHORT, "the shutdown question");
+        tmux.keys(PANE, "y");
+        awaitScreen(s -> guestLine(s, "uml5").contains("Off"), SHUTDOWN, "uml5 Off");
         tmux.keys(PANE, "q");
         awaitExit(0);
     }
@@ -345,26 +398,30 @@ class OpenSshTmuxIT {
     /** With {@code gatewayLines} added to yucon.toml. */
     private void start(Path dir, List<String> gatewayLines, String... guests) throws Exception {
         host = TestHost.start(dir, gatewayLines, guests);
-        key = writePrivateKey(dir.resolve("id_ed25519"));
+        key = writePrivateKey(dir.resolve("id_ed25519"), host.userKey());
     }
 
     /** The client key in OpenSSH format, 0600 from the start: ssh ignores a key others may read. */
-    private Path writePrivateKey(Path file) throws Exception {
+    private static Path writePrivateKey(Path file, KeyPair userKey) throws Exception {
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try (OutputStream out = Files.newOutputStream(file)) {
-            OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(host.userKey(), "test", null, out);
+            OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(userKey, "test", null, out);
         }
         return file;
     }
 
     /** An ssh command line that reads no user configuration, trusts the test host key and never prompts. */
     private List<String> ssh(String login) {
+        return ssh(login, host.port());
+    }
+
+    private List<String> ssh(String login, int port) {
         return new ArrayList<>(List.of("ssh", "-F", "/dev/null",
                 "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
                 "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
                 // Keeps "Permanently added ... to the list of known hosts" out of the screen under test.
                 "-o", "LogLevel=ERROR",
-                "-i", key.toString(), "-p", String.valueOf(host.port()), "-l", login, "127.0.0.1"));
+                "-i", key.toString(), "-p", String.valueOf(port), "-l", login, "127.0.0.1"));
     }
 
     /** {@code ssh -t ... console}: straight onto the console of {@code login}'s guest. */
@@ -397,6 +454,18 @@ class OpenSshTmuxIT {
         tmux.keys(PANE, "Enter");
         // Counting, not finding: an earlier "stty size" may have printed the same line already.
         awaitScreen(s -> countLines(s, expected) > before && shellPrompt(s), SHORT, "'" + expected + "' from: " + command);
+    }
+
+    /** What an ssh command printed, or why it could not run: for waiting until it says something. */
+    private static String output(List<String> argv) {
+        try {
+            return OpenSsh.run(argv, (int) SHORT.toSeconds()).output();
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     private static long countLines(String screen, String exact) {

@@ -10,17 +10,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
-import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,12 +23,17 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.yucon.ssh.HostKeys;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.yucon.testing.Await;
+import org.yucon.testing.Chromium;
+import org.yucon.testing.WebClient;
 import org.yucon.testing.SshScreen;
 import org.yucon.testing.SshUser;
 import org.yucon.testing.SshUser.Result;
 import org.yucon.testing.TestHost;
+import org.yucon.testing.TwoHosts;
 
 /**
  * Two complete hosts on loopback, each its own gateway, keeper, state and host keys, with a real UML guest each:
@@ -46,6 +46,7 @@ class FleetIT {
 
     @TempDir
     static Path dir;
+    private static TwoHosts hosts;
     private static TestHost host1;
     private static TestHost host2;
     private static SshUser at1;
@@ -53,28 +54,16 @@ class FleetIT {
 
     @BeforeAll
     static void start() throws Exception {
-        KeyPair users = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
-        String key1 = hostKey(dir.resolve("h1"));
-        String key2 = hostKey(dir.resolve("h2"));
-        Path etc2 = TestHost.writeConfig(dir.resolve("h2"), users, List.of("uml5"));
-        fleet(etc2, "uml-host2", "uml-host1", 1, key1);
-        // frank may drive uml5 by uml-host1's files, not by uml-host2's, which decide.
-        account(etc2, "frank", "guests = []");
-        host2 = TestHost.serve(dir.resolve("h2"), users, etc2);
-
-        Path etc1 = TestHost.writeConfig(dir.resolve("h1"), users, List.of("uml1"));
-        fleet(etc1, "uml-host1", "uml-host2", host2.port(), key2);
-        account(etc1, "uml5", "guests = [\"uml5\"]");
-        account(etc1, "frank", "guests = [\"uml5\"]");
-        account(etc1, "ghost", "guests = [\"uml5\"]");
-        host1 = TestHost.serve(dir.resolve("h1"), users, etc1);
+        hosts = TwoHosts.start(dir);
+        host1 = hosts.host1();
+        host2 = hosts.host2();
         at1 = SshUser.of(host1);
         at2 = SshUser.of(host2);
     }
 
     @AfterAll
     static void stop() throws IOException {
-        try (TestHost h1 = host1; TestHost h2 = host2; SshUser u1 = at1; SshUser u2 = at2) {
+        try (TwoHosts both = hosts; SshUser u1 = at1; SshUser u2 = at2) {
             // closed in reverse order, each whatever the others do
         }
     }
@@ -137,11 +126,11 @@ class FleetIT {
     @Order(2)
     void aPeerWithAnotherKeyIsRefusedAndNamedBothWays() throws Exception {
         Path etc3 = TestHost.writeConfig(dir.resolve("h3"), host1.userKey(), List.of());
-        String wrong = hostKey(dir.resolve("h1"));
-        fleet(etc3, "uml-host3", "uml-host2", host2.port(), wrong);
+        String wrong = TwoHosts.hostKey(dir.resolve("h1"));
+        TwoHosts.fleet(etc3, "uml-host3", "uml-host2", host2.port(), wrong);
         // the right key for uml-host2, but uml-host2 pins no key of uml-host3's
         Files.writeString(etc3.resolve("yucon.toml"), String.join("\n", "[[peer]]", "name = \"uml-host2b\"",
-                "address = \"127.0.0.1\"", "port = " + host2.port(), "host_key = \"" + hostKey(dir.resolve("h2")) + "\"", ""),
+                "address = \"127.0.0.1\"", "port = " + host2.port(), "host_key = \"" + TwoHosts.hostKey(dir.resolve("h2")) + "\"", ""),
                 StandardOpenOption.APPEND);
         try (TestHost host3 = TestHost.serve(dir.resolve("h3"), host1.userKey(), etc3); SshUser at3 = SshUser.of(host3)) {
             String[] seen = {""};
@@ -182,10 +171,88 @@ class FleetIT {
 
     @Test
     @Order(3)
+    void anAdminsMenuActsOnAnotherHostsGuestWhereItRuns() throws Exception {
+        try (ClientSession admin = at1.login("admin"); SshScreen menu = SshScreen.menu(admin, "xterm", 100, 30)) {
+            menu.awaitText("-- uml-host2  load: ", TIMEOUT);
+            assertTrue(menu.text().contains("  mem: ") && menu.text().indexOf("uml1 ") < menu.text().indexOf("-- uml-host2"),
+                    "this host's guests, then uml-host2's with its figures: " + menu.describe());
+            menu.press("/uml5\r");
+            menu.awaitLine("uml5 selected under uml-host2", TIMEOUT, l -> l.startsWith("-->uml5 ") && l.contains(" off"));
+            menu.press("b");
+            menu.awaitText("uml-host2: ", TIMEOUT);
+            assertTrue(!menu.text().contains("uml-host2: Error"), menu.describe());
+            menu.awaitLine("uml5 running on uml-host2", TIMEOUT, l -> l.startsWith("-->uml5 ") && l.contains(" running"));
+            menu.press("t");
+            menu.awaitText("top of uml5 at ", TIMEOUT);
+            menu.awaitText("linux", TIMEOUT);
+            menu.press("q");
+            menu.awaitText("-- uml-host2  load: ", TIMEOUT);
+            menu.press("\r");
+            menu.awaitText("uml5 login:", BOOT_TIMEOUT);
+            menu.press("root\r");
+            menu.awaitText("uml5:/root#", TIMEOUT);
+            menu.press("echo hello-$((6*7))\r");
+            menu.awaitLine("the console on uml-host2 answered", TIMEOUT, line -> line.equals("hello-42"));
+            try (ClientSession s2 = at2.login("admin"); SshScreen direct = SshScreen.open(s2.createExecChannel("console uml5"))) {
+                direct.awaitText("hello-42", TIMEOUT);
+                menu.press("\u0001w");
+                menu.awaitText("2 on the console of uml5:", TIMEOUT);
+                assertTrue(menu.text().contains("via uml-host1"), "one more viewer on uml-host2's hub: " + menu.describe());
+            }
+            menu.detach();
+            menu.awaitText("-- uml-host2  load: ", TIMEOUT);
+            menu.press("s");
+            menu.awaitText("Shut down uml5 on uml-host2? y - yes", TIMEOUT);
+            menu.press("h");
+            Await.until("uml5 halted on uml-host2", TIMEOUT, () -> !host2.guest("uml5").status().state().alive(), menu::describe);
+            menu.awaitLine("uml5 off on uml-host2", TIMEOUT, l -> l.startsWith("-->uml5 ") && l.contains(" off"));
+        }
+        List<String> audit2 = Files.readAllLines(host2.config().gateway().stateDir().resolve("audit.log"));
+        assertTrue(audit2.stream().anyMatch(l -> l.contains("user=admin") && l.contains("via_uml-host1") && l.contains("action=boot")),
+                String.join("\n", audit2));
+    }
+
+    @Test
+    @Order(3)
+    void anAdminsWebPageShowsEachHostsGuestsUnderItsFiguresReadOnly() throws Exception {
+        WebClient http = new WebClient(host1.gateway().web().orElseThrow().port(), host1.dir().resolve("hostkeys").resolve("web_cert.pem"));
+        try (Chromium chromium = Chromium.start(1400, 900)) {
+            WebDriver browser = chromium.driver();
+            chromium.logIn(http, "admin");
+            By peer = By.cssSelector("#fleet section.peer[data-host='uml-host2']");
+            Await.until("uml-host2 with its figures and uml5", TIMEOUT, () -> {
+                List<WebElement> found = browser.findElements(peer);
+                return !found.isEmpty() && found.get(0).getText().contains("Load:") && found.get(0).getText().contains("Memory:")
+                        && !browser.findElements(By.cssSelector("tr[data-host='uml-host2'][data-guest='uml5']")).isEmpty();
+            }, () -> browser.findElement(By.tagName("body")).getText());
+            WebElement row = browser.findElement(By.cssSelector("tr[data-host='uml-host2'][data-guest='uml5']"));
+            assertTrue(row.getText().contains("uml-host2") && row.getText().contains("off"), row.getText());
+            assertTrue(row.findElements(By.tagName("button")).isEmpty(), "read-only: " + row.getText());
+            assertTrue(browser.findElement(By.id("fleet")).getText().contains("shown read-only"), "and says so");
+            List<String> own = browser.findElements(By.cssSelector("#guests tbody tr")).stream().map(r -> r.getAttribute("data-guest")).toList();
+            assertEquals(List.of("uml1"), own, "this host's guests in its own table");
+            // uml5's owner logs in on uml-host1's page too: no other host is shown to a login that is not an admin.
+            chromium.logIn(http, "uml5");
+            Await.until("uml5's page drawn", TIMEOUT, () -> browser.findElement(By.id("connection")).getText().contains("live: updated"),
+                    () -> browser.findElement(By.tagName("body")).getText());
+            assertTrue(browser.findElements(By.cssSelector("#fleet section.peer")).isEmpty(), browser.findElement(By.tagName("body")).getText());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void psAndTopAreTheHoldingHostsToAllow() throws Exception {
+        Result top = at1.run("frank", "top uml5");
+        assertEquals(new Result(1, "", "no guest named 'uml5'\n"), top, "uml-host2's answer, through uml-host1");
+        assertEquals(2, at2.run("admin", "ps uml5").status(), "ps without a terminal");
+    }
+
+    @Test
+    @Order(4)
     void aHostThatIsDownShowsWithinTwoSecondsAndComesBack() throws Exception {
         try (ClientSession admin = at1.login("admin"); SshScreen menu = SshScreen.menu(admin, "xterm", 100, 30)) {
             menu.awaitText("-- uml-host2  load: ", TIMEOUT);
-            menu.awaitText("uml5 off", TIMEOUT);
+            menu.awaitLine("uml5 off", TIMEOUT, l -> l.startsWith("   uml5 ") && l.contains(" off"));
             host2.gateway().close();
             long t0 = System.nanoTime();
             menu.awaitText("-- uml-host2  unreachable (", TIMEOUT);
@@ -200,6 +267,9 @@ class FleetIT {
             System.out.printf("[FleetIT] %s: host 2 shown down in the menu after %d ms, in status after %d ms; status "
                     + "with host 2 down answered in %d ms%n", cpu(), inMenu, shown, answered);
             assertTrue(inMenu < 2000 && shown < 2000, "shown down after " + inMenu + " / " + shown + " ms");
+            menu.press("?");
+            menu.awaitText("Enter console", TIMEOUT);
+            assertTrue(!menu.text().contains("uml5 "), "a host that is down lists no guest to act on: " + menu.describe());
             host2.restartGateway();
             menu.awaitText("-- uml-host2  load: ", Duration.ofSeconds(15));
             awaitStatus("uml-host2 uml5 off");
@@ -216,26 +286,6 @@ class FleetIT {
             }
             return seen[0].contains(line);
         }, () -> seen[0]);
-    }
-
-    /** Generates the host's keys before it runs, so that its peer can pin them; the Ed25519 public key line. */
-    private static String hostKey(Path hostDir) throws IOException {
-        new HostKeys(hostDir.resolve("hostkeys")).ensure();
-        return Files.readString(hostDir.resolve("hostkeys").resolve("ssh_host_ed25519_key.pub")).strip();
-    }
-
-    private static void fleet(Path etc, String name, String peer, int port, String key) throws IOException {
-        Files.writeString(etc.resolve("yucon.toml"), String.join("\n", "[fleet]", "name = \"" + name + "\"",
-                "[[peer]]", "name = \"" + peer + "\"", "address = \"127.0.0.1\"", "port = " + port,
-                "host_key = \"" + key + "\"", ""), StandardOpenOption.APPEND);
-    }
-
-    /** An account with the same password and key as the others. */
-    private static void account(Path etc, String name, String grant) throws IOException {
-        Path accounts = etc.resolve("accounts");
-        List<String> admin = Files.readAllLines(accounts.resolve("admin.toml"));
-        Files.writeString(accounts.resolve(name + ".toml"), admin.get(0) + "\n" + grant + "\n");
-        Files.copy(accounts.resolve("admin.keys"), accounts.resolve(name + ".keys"));
     }
 
     private static String cpu() throws IOException {

@@ -17,7 +17,7 @@ import org.yucon.testing.Await;
  * then finds was printed by the run the test started, not an earlier one.
  */
 final class ConsoleTap implements AutoCloseable {
-    private static final Duration MARK_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration MARK_TIMEOUT = Duration.ofSeconds(10);
 
     private final ByteArrayOutputStream seen = new ByteArrayOutputStream();
     private final ConsoleViewer viewer;

@@ -32,6 +32,8 @@ class SpawnRaceIT {
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(30);
     /** The shutdown of a UML killed as it started, with its process group: the keeper reaps it within a second or two. */
     private static final Duration DOWN_TIMEOUT = Duration.ofSeconds(15);
+    /** A status held by the boot would never answer; one that is not answers in milliseconds, seconds when loaded. */
+    private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(10);
 
     @RegisterExtension
     static final GatewayFixture gateway = GatewayFixture.of(GUEST);
@@ -131,9 +133,9 @@ class SpawnRaceIT {
     /** guest.status(), which must answer within a few seconds even while a boot waits for the stopped keeper. */
     private GuestStatus answeredStatus() {
         try {
-            return CompletableFuture.supplyAsync(guest::status, asker).get(5, TimeUnit.SECONDS);
+            return CompletableFuture.supplyAsync(guest::status, asker).get(STATUS_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            throw new AssertionError("status() did not answer within 5 s while a boot waits for the keeper: "
+            throw new AssertionError("status() did not answer within " + STATUS_TIMEOUT.toSeconds() + " s while a boot waits for the keeper: "
                     + "the boot holds the supervisor");
         } catch (InterruptedException | ExecutionException e) {
             throw new AssertionError("status() failed", e);

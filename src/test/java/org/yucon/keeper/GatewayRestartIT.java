@@ -50,6 +50,8 @@ class GatewayRestartIT {
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(40);
     /** How long no gateway runs in the crash test; the guest prints 10 lines a second meanwhile. */
     private static final Duration GATEWAY_AWAY = Duration.ofSeconds(2);
+    /** A restarted gateway shows the guest it adopted running: at once, but each status asked is an SSH login. */
+    private static final Duration ADOPTED = Duration.ofSeconds(20);
     private static final String GUEST = "uml1";
     /** The demo image's PS1 is '\h:\w\$ '. */
     private static final String PROMPT = "uml1:/root# ";
@@ -117,7 +119,7 @@ class GatewayRestartIT {
         startGateway();
         assertEquals(Optional.of(keeper), keeperPid(), "the second gateway must use the keeper that ran, not start one");
         assertSameProcess(uml, umlStarted);
-        awaitRunning(Duration.ofSeconds(5));
+        awaitRunning(ADOPTED);
         System.out.printf("restart: gateway listening again %d ms after it was started%n",
                 Duration.between(restart, Instant.now()).toMillis());
 
@@ -171,7 +173,7 @@ class GatewayRestartIT {
         startGateway();
         assertEquals(Optional.of(keeper), keeperPid(), "the second gateway must use the keeper that ran, not start one");
         assertSameProcess(uml, umlStarted);
-        awaitRunning(Duration.ofSeconds(5));
+        awaitRunning(ADOPTED);
         try (RawConsole console = user.console(GUEST, 100, 30)) {
             console.awaitText("[yucon] console of " + GUEST, 0, TIMEOUT);
             awaitAnswer(console);

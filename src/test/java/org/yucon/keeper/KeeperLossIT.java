@@ -113,10 +113,15 @@ class KeeperLossIT {
 
     /** Polls the admin's {@code status GUEST} until its output starts with {@code line}; returns that answer. */
     static SshUser.Result awaitStatus(SshUser ssh, String line, Duration timeout) {
+        return awaitStatus(ssh, GUEST, line, timeout);
+    }
+
+    /** Polls the admin's {@code status guest} until its output starts with {@code line}; returns that answer. */
+    static SshUser.Result awaitStatus(SshUser ssh, String guest, String line, Duration timeout) {
         SshUser.Result[] last = {null};
         Await.until("'" + line + "' from the status verb", timeout, () -> {
             try {
-                last[0] = ssh.run("admin", "status " + GUEST);
+                last[0] = ssh.run("admin", "status " + guest);
                 return last[0].status() == 0 && last[0].out().startsWith(line);
             } catch (IOException e) {
                 last[0] = new SshUser.Result(-1, "", e.toString());

@@ -63,8 +63,8 @@ class ConsoleSharingIT {
                 v1.awaitText("3 on the console of uml1:", TIMEOUT);
                 List<String> who = v1.lines().stream().filter(l -> l.contains(" since ")).toList();
                 assertEquals(3, who.size(), v1.describe());
-                assertTrue(who.get(0).contains("uml1@127.0.0.1:") && who.get(0).endsWith("writer (you)"), v1.describe());
-                assertTrue(who.get(1).contains("admin@127.0.0.1:") && who.get(1).endsWith("read-only"), v1.describe());
+                assertTrue(who.get(0).matches(".* uml1@127\\.0\\.0\\.1:\\d+ \\(ssh\\) +since .* writer \\(you\\)"), v1.describe());
+                assertTrue(who.get(1).matches(".* admin@127\\.0\\.0\\.1:\\d+ \\(ssh\\) +since .* read-only"), v1.describe());
 
                 // Viewer 2 forces write: viewer 1 is told by whom and its keys are dropped from now on.
                 v2.press(PREFIX + "f");
@@ -101,9 +101,11 @@ class ConsoleSharingIT {
         Await.until("the console's SysRq in the audit log", TIMEOUT, () -> read(audit).lines()
                 .anyMatch(l -> l.contains(" user=uml1 ") && l.contains(" action=sysrq guest=uml1 result=ok")), () -> read(audit));
         String events = Files.readString(gateway.host().config().gateway().stateDir().resolve("logs/uml1.events"));
-        for (String event : List.of(" uml1 uml1@127.0.0.1:\\d+ attach writer", " uml1 admin@127.0.0.1:\\d+ attach read-only",
-                " uml1 admin@127.0.0.1:\\d+ force write from uml1@", " uml1 uml1@127.0.0.1:\\d+ promoted after admin@",
-                " uml1 admin@127.0.0.1:\\d+ detach")) {
+        for (String event : List.of(" uml1 uml1@127.0.0.1:\\d+ \\(ssh\\) attach writer",
+                " uml1 admin@127.0.0.1:\\d+ \\(ssh\\) attach read-only",
+                " uml1 admin@127.0.0.1:\\d+ \\(ssh\\) force write from uml1@127.0.0.1:\\d+ \\(ssh\\)",
+                " uml1 uml1@127.0.0.1:\\d+ \\(ssh\\) promoted after admin@127.0.0.1:\\d+ \\(ssh\\)",
+                " uml1 admin@127.0.0.1:\\d+ \\(ssh\\) detach")) {
             assertTrue(events.lines().anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z" + event + ".*")),
                     "no event like '" + event + "' in:\n" + events);
         }

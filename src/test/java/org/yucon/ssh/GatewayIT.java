@@ -139,7 +139,7 @@ class GatewayIT {
             assertEquals(0, boot.status(), "uml3 sees one guest, so boot needs no name; " + boot);
 
             try (SshScreen screen = SshScreen.open(session.createExecChannel("console"))) {
-                screen.awaitText("[yucon] console of uml3", TIMEOUT);
+                screen.awaitArrived("[yucon] console of uml3", TIMEOUT);
                 screen.awaitText("uml3 login:", BOOT_TIMEOUT);
 
                 screen.detach();

@@ -67,14 +67,14 @@ class HardeningIT {
 
     @Test
     void localForwardingIsRefused() throws Exception {
-        int local = freePort();
+        int local = TestHost.freePort();
         background(client.ssh("uml1", List.of("-N", "-L", local + ":127.0.0.1:" + target.getLocalPort())));
         assertForwardedConnectionGoesNowhere(local, new byte[] {'h', 'i', '\n'});
     }
 
     @Test
     void dynamicForwardingIsRefused() throws Exception {
-        int local = freePort();
+        int local = TestHost.freePort();
         background(client.ssh("uml1", List.of("-N", "-D", "127.0.0.1:" + local)));
         int port = target.getLocalPort();
         // SOCKS5: no authentication, then CONNECT 127.0.0.1:port.
@@ -185,12 +185,6 @@ class HardeningIT {
             throw new AssertionError("forwarding reached the loopback target from " + reached.getRemoteSocketAddress());
         } catch (SocketTimeoutException e) {
             // As it must be.
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

@@ -34,6 +34,8 @@ public final class SshScreen implements AutoCloseable {
     /** Replaced on a resize; guarded by {@code this} so that the pump never writes into a discarded one. */
     private ScreenTerminal screen;
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    /** Everything that arrived, also what has scrolled off since; guarded by {@code this}. */
+    private final StringBuilder transcript = new StringBuilder();
     private volatile int columns;
     private volatile int rows;
 
@@ -76,6 +78,7 @@ public final class SshScreen implements AutoCloseable {
                 String text = new String(buffer, 0, n);
                 synchronized (this) {
                     screen.write(text);
+                    transcript.append(text);
                 }
             }
         } catch (IOException e) {
@@ -141,6 +144,18 @@ public final class SshScreen implements AutoCloseable {
 
     public void awaitText(String text, Duration timeout) {
         Await.until("'" + text + "' on the screen", timeout, () -> text().contains(text), this::describe);
+    }
+
+    /**
+     * Waits for {@code text} to have arrived, on the screen or scrolled off it since: a line the gateway prints once
+     * (the console's header) may be pushed off at once by a guest that goes on printing.
+     */
+    public void awaitArrived(String text, Duration timeout) {
+        Await.until("'" + text + "' among what arrived", timeout, () -> {
+            synchronized (this) {
+                return transcript.indexOf(text) >= 0;
+            }
+        }, this::describe);
     }
 
     public void awaitNoText(String text, Duration timeout) {

@@ -129,22 +129,31 @@ public final class SshUser implements AutoCloseable {
      * the status is -1 if the gateway sent none (say, going down meanwhile).
      */
     public Result run(String user, String command) throws IOException {
+        return run(user, command, TIMEOUT);
+    }
+
+    /** As {@link #run(String, String)}, for a verb that may take up to {@code timeout} to answer. */
+    public Result run(String user, String command, Duration timeout) throws IOException {
         try (ClientSession session = login(user)) {
-            return exec(session, command);
+            return exec(session, command, timeout);
         }
     }
 
     private static Result exec(ClientSession session, String command) throws IOException {
+        return exec(session, command, TIMEOUT);
+    }
+
+    private static Result exec(ClientSession session, String command, Duration timeout) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (ChannelExec channel = session.createExecChannel(command)) {
             channel.setOut(out);
             channel.setErr(err);
             channel.open().verify(TIMEOUT);
-            Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), TIMEOUT);
+            Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
             if (!events.contains(ClientChannelEvent.CLOSED)) {
                 throw new AssertionError("'" + command + "' as " + session.getUsername() + " did not finish within "
-                        + TIMEOUT.toSeconds() + " s: " + events + "; stdout so far: " + out.toString(StandardCharsets.UTF_8));
+                        + timeout.toSeconds() + " s: " + events + "; stdout so far: " + out.toString(StandardCharsets.UTF_8));
             }
             Integer status = channel.getExitStatus();
             return new Result(status == null ? NO_STATUS : status, out.toString(StandardCharsets.UTF_8),

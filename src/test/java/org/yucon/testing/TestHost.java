@@ -1,6 +1,7 @@
 package org.yucon.testing;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import jnr.constants.platform.Signal;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
@@ -124,6 +126,9 @@ public final class TestHost implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        // A test past its timeout is interrupted, and may be closing its host in a finally: the waits here must still
+        // wait (for the keeper to reap the guests' helpers), so the flag is set aside until the host is down.
+        boolean interrupted = Thread.interrupted();
         POSIX posix = POSIXFactory.getNativePOSIX();
         try {
             for (GuestSupervisor guest : gateway.guests().all()) {
@@ -134,8 +139,14 @@ public final class TestHost implements AutoCloseable {
             }
             awaitGuestsDown();
         } finally {
-            gateway.close();
-            stopKeeper(posix);
+            try {
+                gateway.close();
+                stopKeeper(posix);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
@@ -210,9 +221,20 @@ public final class TestHost implements AutoCloseable {
         return etc;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /**
+     * A port that is free now, below the kernel's ephemeral range (32768 and up): a port that bind(0) handed out and
+     * that was closed again could be taken by any outgoing connection (FloodsIT makes thousands, other test runs share
+     * the host) before the gateway binds it. Random, so that test JVMs side by side rarely pick the same one.
+     */
+    public static int freePort() throws IOException {
+        for (int tries = 0; tries < 100; tries++) {
+            int port = ThreadLocalRandom.current().nextInt(20000, 32768);
+            try (ServerSocket socket = new ServerSocket(port)) {
+                return socket.getLocalPort();
+            } catch (BindException taken) {
+                // Tried again with another.
+            }
         }
+        throw new IOException("no free port between 20000 and 32767 in 100 tries");
     }
 }

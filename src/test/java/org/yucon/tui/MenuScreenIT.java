@@ -100,7 +100,7 @@ class MenuScreenIT {
             try (ClientSession other = gateway.ssh().login("admin");
                  SshScreen console = SshScreen.menu(other, "xterm", COLUMNS, ROWS)) {
                 console.press("\r");
-                console.awaitText("[yucon] console of uml1", TIMEOUT);
+                console.awaitArrived("[yucon] console of uml1", TIMEOUT);
                 menu.awaitLine("uml1 with one viewer", REFRESH_TIMEOUT, runningRow("uml1", "1"));
             }
 

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +31,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.yucon.testing.Await;
 import org.yucon.testing.Chromium;
 import org.yucon.testing.GatewayFixture;
@@ -50,7 +55,7 @@ class WebConsoleIT {
 
     @RegisterExtension
     static final GatewayFixture gateway = GatewayFixture.startedBy(dir -> TestHost.startGuests(dir, Uml.image(),
-            Map.of("uml1", List.of())));
+            Map.of("uml1", List.of("read_only = [\"uml2\"]"), "uml2", List.of())));
     private static WebClient http;
     private static Chromium chromium;
     private static WebDriver browser;
@@ -130,20 +135,24 @@ class WebConsoleIT {
             awaitTerminal("both-6", s -> s.contains("\nboth-6"));
             ssh.press("echo ssh-keys\r");
             ssh.awaitText("your keys do not reach uml1", TIMEOUT);
+            // One who list for both fronts, each viewer named with its channel: ^A w over SSH, Who on the page.
             ssh.press("\u0001w");
             ssh.awaitText("2 on the console of uml1:", TIMEOUT);
-            assertTrue(ssh.lines().stream().anyMatch(l -> l.contains("uml1@127.0.0.1:") && l.contains("(web)")
-                    && l.endsWith("writer")), ssh.describe());
+            assertWho(ssh.lines(), "web", "writer", "ssh", "read-only (you)");
+            browser.findElement(By.cssSelector("button[data-key=w]")).click();
+            awaitTerminal("the page's who list", s -> s.contains("2 on the console of uml1:"));
+            assertWho(List.of(terminal().split("\n")), "web", "writer (you)", "ssh", "read-only");
 
             // The SSH viewer forces write: the browser is told by whom and its keys stop reaching the guest.
             ssh.press("\u0001f");
             ssh.awaitText("you write now", TIMEOUT);
-            awaitTerminal("told of the force", s -> s.contains("read-only now: uml1@127.0.0.1"));
+            awaitTerminal("told of the force", s -> s.matches("(?s).*read-only now: uml1@127\\.0\\.0\\.1:\\d+ \\(ssh\\) forced write.*"));
             type("echo web-ro\n");
             awaitTerminal("told its keys go nowhere", s -> s.contains("your keys do not reach uml1"));
             // The browser takes it back with its button.
             browser.findElement(By.cssSelector("button[data-key=f]")).click();
-            ssh.awaitText("read-only now: uml1@127.0.0.1", TIMEOUT);
+            ssh.awaitLine("told of the force by the page", TIMEOUT,
+                    l -> l.matches(".*read-only now: uml1@127\\.0\\.0\\.1:\\d+ \\(web\\) forced write.*"));
             assertFalse(ssh.text().contains("web-ro"), "a read-only browser's keys reached the guest: " + ssh.describe());
             awaitAudit("user=uml1", "action=console-force", "channel=web");
         }
@@ -206,6 +215,119 @@ class WebConsoleIT {
 
     @Test
     @Order(5)
+    void sysRqIsTheWritersOnlyAWatcherHasNoButtonForItAndAForgedOneIsRefused() throws Exception {
+        forceWriteInTheBrowser();
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("sysrq"))).selectByValue("s");
+        awaitTerminal("the writer's SysRq sent", s -> s.contains("SysRq s sent to uml1"));
+        awaitAudit("user=uml1", "action=sysrq", "guest=uml1", "result=ok", "channel=web");
+
+        String cookie = http.login("uml2", TestHost.PASSWORD);
+        String page = http.get("/console/uml1", Optional.of(cookie)).body();
+        assertFalse(page.contains("id=\"sysrq\"") || page.contains("data-key=\"f\""), "a watcher's page offers write:\n" + page);
+        assertTrue(page.contains("data-key=\"w\"") && page.contains("data-key=\"d\""), page);
+        // A read-only viewer that may write, then a watcher, forge SysRq: both are told no, nothing is sent.
+        forgeSysRq(http.login("uml1", TestHost.PASSWORD));
+        forgeSysRq(cookie);
+        // The audit is written in order: once the watcher's detach is in it, a SysRq of either would be too.
+        awaitAudit("user=uml2", "action=console-detach", "channel=web");
+        assertEquals(1, auditLines().filter(l -> l.contains(" user=uml1 ") && l.contains(" action=sysrq ")).count(),
+                "only the writer's SysRq was sent: " + auditLines().toList());
+        assertFalse(auditLines().anyMatch(l -> l.contains(" user=uml2 ") && l.contains(" action=sysrq ")), "a watcher's SysRq was sent");
+    }
+
+    /** What the page would send for SysRq h, as its button and as typed keys, from a viewer that does not write. */
+    private static void forgeSysRq(String cookie) throws Exception {
+        Collect viewer = new Collect();
+        WebSocket socket = http.socket(PATH, Optional.of(cookie), Optional.of(http.origin()),
+                List.of(ConsoleProtocol.NAME, ConsoleProtocol.TOKEN_PREFIX + http.csrf(cookie)), viewer).get(10, TimeUnit.SECONDS);
+        Await.until("a read-only viewer attached", TIMEOUT, () -> viewer.text().contains("read-only: uml1@"), viewer::text);
+        socket.sendBinary(ByteBuffer.wrap(new byte[] {ConsoleProtocol.COMMAND, 'b', 'h'}), true).get(10, TimeUnit.SECONDS);
+        socket.sendBinary(ByteBuffer.wrap(new byte[] {ConsoleProtocol.INPUT, 1, 'b', 'h'}), true).get(10, TimeUnit.SECONDS);
+        Await.until("both refused", TIMEOUT, () -> viewer.text().split("SysRq is for the writer only", -1).length == 3,
+                () -> tail(viewer.text()));
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    @Order(6)
+    void aPausedTabNeitherStopsTheGuestNorGetsOutputAndAfterContinueIsToldWhatItSkipped() throws Exception {
+        forceWriteInTheBrowser();
+        try (ClientSession session = gateway.ssh().login("admin");
+             SshScreen ssh = SshScreen.open(session.createExecChannel("console uml1"))) {
+            ssh.awaitText("read-only", TIMEOUT);
+            ssh.press("\u0001f");
+            ssh.awaitText("you write now", TIMEOUT);
+            awaitTerminal("told of the force", s -> s.contains("(ssh) forced write"));
+            WebElement pause = browser.findElement(By.id("pause"));
+            pause.click();
+            assertEquals("Continue", pause.getText());
+            // The page handles its frames in order: once the Who answer is shown, the pause is in force.
+            browser.findElement(By.cssSelector("button[data-key=w]")).click();
+            awaitTerminal("who, after the pause", s -> s.contains("2 on the console of uml1:"));
+            // What reaches the page, as it comes (the skipped line scrolls out of the terminal under the ring's output).
+            js("window.floodFrames = 0; window.skipped = ''; ws.addEventListener('message', (e) => {"
+                    + " const text = new TextDecoder().decode(e.data);"
+                    + " if (text.includes('flood-of')) window.floodFrames++;"
+                    + " const told = text.match(/\\d+ bytes of console output were skipped/); if (told) window.skipped = told[0]; });");
+            // About 2.4 MB, twice the ring: the guest and the SSH viewer go on as if the tab were not there.
+            ssh.press("yes flood-of-console-output | head -n 100000; echo done-$((5*5))\r");
+            ssh.awaitLine("the flood ended for the SSH viewer", Duration.ofSeconds(90), line -> line.equals("done-25"));
+            assertEquals(0L, ((Number) js("return window.floodFrames;")).longValue(), "a paused tab got the flood");
+            assertFalse(terminal().contains("flood-of"), "a paused tab showed the flood: " + terminal());
+
+            pause.click();
+            assertEquals("Pause", pause.getText());
+            Await.until("told what it skipped", TIMEOUT, () -> !js("return window.skipped;").equals(""), () -> "");
+            awaitTerminal("caught up", s -> s.contains("\ndone-25"));
+        }
+    }
+
+    @Test
+    @Order(7)
+    void closingTheTabDetachesItsViewer() throws Exception {
+        String first = browser.getWindowHandle();
+        List<String> before = webViewers();
+        assertEquals(1, before.size(), "the first tab's viewer only: " + before);
+        browser.switchTo().newWindow(WindowType.TAB);
+        browser.get(http.origin() + "/console/uml1");
+        awaitTerminal("attached in the second tab", s -> browser.findElement(By.id("console-state")).getText().equals("attached"));
+        Await.until("two web viewers", TIMEOUT, () -> webViewers().size() == 2, () -> webViewers().toString());
+        String second = webViewers().stream().filter(v -> !before.contains(v)).findFirst().orElseThrow();
+        browser.close();
+        browser.switchTo().window(first);
+        Await.until("the closed tab gone from the who list", TIMEOUT, () -> !webViewers().contains(second),
+                () -> webViewers().toString());
+        assertEquals(1, webViewers().size(), webViewers().toString());
+        Path events = gateway.host().config().gateway().stateDir().resolve("logs/uml1.events");
+        Await.until("the detach in uml1.events", TIMEOUT,
+                () -> read(events).lines().anyMatch(l -> l.endsWith(" uml1 " + second + " detach")), () -> read(events));
+        awaitAudit("user=uml1", "action=console-detach", "guest=uml1", "channel=web");
+    }
+
+    @Test
+    @Order(8)
+    void aPasteInThePageReachesTheGuestWholeAtTheGuestsPace() throws Exception {
+        forceWriteInTheBrowser();
+        // 64 KiB, as ConsoleFlowIT pastes over SSH, in lines short of the tty's line limit and each one different:
+        // sixteen of the page's frames, far more than the guest's console takes unpaced (ConsolePort paces input).
+        StringBuilder paste = new StringBuilder();
+        for (int i = 0; paste.length() < 64 << 10; i++) {
+            paste.append(String.format("paste-line-%05d-%08x\n", i, i * 0x9e3779b1));
+        }
+        String text = paste.substring(0, (64 << 10) - 1) + "\n";
+        type("clear; echo ready-$((1+2)); dd of=/tmp/p bs=1 count=" + text.length() + " 2>/dev/null\n");
+        awaitTerminal("dd reading", s -> s.lines().anyMatch("ready-3"::equals));
+        js("const data = new DataTransfer(); data.setData('text/plain', arguments[0]);"
+                + "document.querySelector('#terminal textarea').dispatchEvent("
+                + "new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));", text);
+        type("clear; md5sum /tmp/p; wc -c < /tmp/p\n");
+        String md5 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
+                .digest(text.getBytes(StandardCharsets.US_ASCII)));
+        awaitTerminal("the paste whole in the guest", s -> s.matches("(?s).*" + md5 + " +/tmp/p\n" + text.length() + "\n.*"));
+    }
+
+    @Test
+    @Order(9)
     void aPageWhoseLoginMayNoLongerSeeTheGuestIsDetachedAtOnce() throws Exception {
         String cookie = http.login("uml1", TestHost.PASSWORD);
         String csrf = http.csrf(cookie);
@@ -218,6 +340,49 @@ class WebConsoleIT {
         Await.until("detached by the revocation", Duration.ofSeconds(8),
                 () -> page.text().contains("uml1 may no longer see uml1; detached"), () -> tail(page.text()));
         socket.abort();
+    }
+
+    /** The page, attached, takes write with its button (it may have lost it to an SSH viewer). */
+    private static void forceWriteInTheBrowser() {
+        if (!browser.getCurrentUrl().equals(http.origin() + "/console/uml1")) {
+            browser.get(http.origin() + "/console/uml1");
+        }
+        awaitTerminal("attached", s -> browser.findElement(By.id("console-state")).getText().equals("attached"));
+        js("term.clear();");
+        browser.findElement(By.cssSelector("button[data-key=f]")).click();
+        awaitTerminal("writing", s -> s.contains("you write now"));
+    }
+
+    /** Who list lines: one viewer of uml1 on each of the two channels, with the role each has. */
+    private static void assertWho(List<String> lines, String channel1, String role1, String channel2, String role2) {
+        for (String[] viewer : List.of(new String[] {channel1, role1}, new String[] {channel2, role2})) {
+            String line = ".*\\[yucon\\] +uml1@127\\.0\\.0\\.1:\\d+ \\(" + viewer[0] + "\\) +since [-0-9]+ [0-9:]+ +"
+                    + java.util.regex.Pattern.quote(viewer[1]);
+            assertTrue(lines.stream().anyMatch(l -> l.stripTrailing().matches(line)), "no line like " + line + " in:\n"
+                    + String.join("\n", lines));
+        }
+    }
+
+    /** The web viewers of uml1 as the hub names them. */
+    private static List<String> webViewers() {
+        return gateway.host().guest("uml1").console().who().stream().map(a -> a.viewer().who())
+                .filter(who -> who.endsWith(" (web)")).toList();
+    }
+
+    private static Object js(String script, Object... arguments) {
+        return ((JavascriptExecutor) browser).executeScript(script, arguments);
+    }
+
+    private static java.util.stream.Stream<String> auditLines() {
+        return read(gateway.host().config().gateway().stateDir().resolve("audit.log")).lines();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     private static void assertRefused(java.util.concurrent.CompletableFuture<WebSocket> socket, int status) throws Exception {

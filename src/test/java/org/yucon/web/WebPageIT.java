@@ -170,7 +170,9 @@ class WebPageIT {
         HttpResponse<String> planted = http.post("/login", Optional.empty(), Optional.of("https://evil.example"),
                 Map.of("login", "uml1", "password", TestHost.PASSWORD));
         assertEquals(403, planted.statusCode(), "a login form posted from elsewhere");
-        String huge = http.rawPost("/login", WebClient.form(Map.of("login", "uml1", "password", "x".repeat(100_000))),
+        // Over the 16 KiB a form may have, yet small enough to lie whole in loopback's socket buffers: the gateway
+        // answers and closes without reading the rest, and a bigger body would meet a reset while still being sent.
+        String huge = http.rawPost("/login", WebClient.form(Map.of("login", "uml1", "password", "x".repeat(40_000))),
                 "127.0.0.1");
         assertTrue(huge.matches("(?s)HTTP/1.1 4\\d\\d .*"), huge);
     }
