@@ -33,12 +33,12 @@ final class PeerScreen implements Screen {
         this.terminal = PeerTerminal.open(peer, person, from, verb, channel.term(), channel.columns(), channel.rows(),
                 new PeerTerminal.Screen() {
                     @Override
-                    public void show(PeerTerminal from, byte[] bytes, Runnable more) {
+                    public void show(PeerTerminal which, byte[] bytes, Runnable more) {
                         session.post(() -> shows(bytes, more));
                     }
 
                     @Override
-                    public void ended(PeerTerminal from, String why) {
+                    public void ended(PeerTerminal which, String why) {
                         session.post(() -> endedThere(why));
                     }
                 });
