@@ -42,7 +42,7 @@ final class PeerSessions {
         if (holder.isPresent()) {
             return new RelaySession(holder.get(), account.name(), from, line, context.audit());
         }
-        return new GatewaySession(context, account, line, from, false);
+        return GatewaySession.command(context, account, line, from, false);
     }
 
     private Command fromPeer(String peer, ChannelSession channel, Optional<String> line) {
@@ -58,7 +58,7 @@ final class PeerSessions {
         }
         String from = channel.getEnvironment().getEnv().getOrDefault(PeerLink.FROM, "?") + " via " + peer;
         context.audit().record(person, from, "relayed-login", "", line.orElse("menu"));
-        return new GatewaySession(context, account.get(), line, from, true);
+        return GatewaySession.command(context, account.get(), line, from, true);
     }
 
     /**
