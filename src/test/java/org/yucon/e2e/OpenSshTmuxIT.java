@@ -35,6 +35,7 @@ import org.yucon.testing.OpenSsh;
 import org.yucon.testing.SshScreen;
 import org.yucon.testing.SshUser;
 import org.yucon.testing.TestHost;
+import org.yucon.testing.Tmux;
 import org.yucon.testing.TwoHosts;
 
 /**

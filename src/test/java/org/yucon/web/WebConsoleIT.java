@@ -30,28 +30,34 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.yucon.testing.Await;
 import org.yucon.testing.Chromium;
 import org.yucon.testing.GatewayFixture;
+import org.yucon.testing.OpenSsh;
 import org.yucon.testing.SshScreen;
 import org.yucon.testing.TestHost;
+import org.yucon.testing.Tmux;
 import org.yucon.testing.Uml;
 import org.yucon.testing.WebClient;
 import org.yucon.testing.YuconCommand;
 
 /**
  * The console in the browser against a real gateway and a real UML guest, in Debian's headless Chromium (as
- * {@link WebPageIT}), beside a MINA SSH viewer on the same console, and over a plain WebSocket client for what a
- * browser would never send. One gateway, one guest and one browser for all, in order.
+ * {@link WebPageIT}), beside a MINA SSH viewer, OpenSSH's client in tmux and a second browser of a login that may
+ * only watch on the same console, and over a plain WebSocket client for what a browser would never send. One
+ * gateway, one guest and one browser for all, in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebConsoleIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(40);
     private static final String PATH = "/ws/console/uml1";
+    /** The tmux session in which OpenSSH's client runs. */
+    private static final String PANE = "openssh";
 
     @RegisterExtension
     static final GatewayFixture gateway = GatewayFixture.startedBy(dir -> TestHost.startGuests(dir, Uml.image(),
@@ -329,6 +335,76 @@ class WebConsoleIT {
 
     @Test
     @Order(9)
+    void aSecondBrowserOfALoginThatMayOnlyWatchIsReadOnlyAndItsKeysNeverReachTheGuest() throws Exception {
+        forceWriteInTheBrowser();
+        try (Chromium second = Chromium.start(1000, 700)) {
+            WebDriver watcher = second.driver();
+            second.logIn(http, "uml2");
+            watcher.get(http.origin() + "/console/uml1");
+            awaitTerminal(watcher, "the watcher attached read-only", s -> s.contains("read-only: uml1@"));
+            type(watcher, "echo watcher-$((4*5))\n");
+            type(watcher, Keys.chord(Keys.CONTROL, "a") + "f");
+            // The page handles its frames in order: once the force is refused, the keys before it were dealt with,
+            // and had they reached the guest, what they print would come before what the writer's keys print.
+            awaitTerminal(watcher, "the watcher's force refused", s -> s.contains("this login may not write on uml1"));
+            type("echo writer-$((5*5))\n");
+            awaitTerminal("the writer's command's output", s -> s.contains("\nwriter-25"));
+            awaitTerminal(watcher, "the writer's command's output in the watcher's page", s -> s.contains("\nwriter-25"));
+            assertFalse(terminal(browser).contains("watcher-20") || terminal(watcher).contains("watcher-20"),
+                    "a watcher's keys reached uml1:\n" + terminal(browser) + "\n---\n" + terminal(watcher));
+            assertTrue(terminal(watcher).contains("your keys do not reach uml1"), "the watcher was told: " + terminal(watcher));
+            // The control: the same keys from the writer do reach the guest, and both pages show what they print.
+            type("echo watcher-$((4*5))\n");
+            awaitTerminal("the writer's keys run", s -> s.contains("\nwatcher-20"));
+            awaitTerminal(watcher, "their output in the watcher's page", s -> s.contains("\nwatcher-20"));
+        }
+    }
+
+    @Test
+    @Order(10)
+    void anOpenSshClientInTmuxAndTheBrowserShareTheConsoleAndEitherForcesWriteWithBothTold() throws Exception {
+        // A fresh attachment: "your keys do not reach" is told once per attachment.
+        browser.get(http.origin() + "/console/uml1");
+        forceWriteInTheBrowser();
+        Path dir = Files.createDirectory(gateway.host().dir().resolve("openssh"));
+        try (Tmux tmux = Tmux.create(dir)) {
+            tmux.newSession(PANE, 100, 30, OpenSsh.forHost(gateway.host(), dir).ssh("uml1", List.of("-t"), "console"));
+            awaitPane(tmux, "ssh attached read-only", s -> s.contains("read-only: uml1@"));
+            type("echo shared-$((3*7))\n");
+            awaitPane(tmux, "the page's command's output in the pane", s -> hasLine(s, "shared-21"));
+            awaitTerminal("the page's command's output", s -> s.contains("\nshared-21"));
+
+            tmux.keys(PANE, "C-a", "f");
+            awaitPane(tmux, "ssh writes", s -> s.matches("(?s).*you write now; uml1@127\\.0\\.0\\.1:\\d+ \\(web\\) is read-only.*"));
+            awaitTerminal("the page told by whom", s -> s.matches("(?s).*read-only now: uml1@127\\.0\\.0\\.1:\\d+ \\(ssh\\) forced write.*"));
+            type("echo web-ro-$((7*8))\n");
+            // Frames are handled in order: once the page has its who list, its keys before were dealt with.
+            browser.findElement(By.cssSelector("button[data-key=w]")).click();
+            awaitTerminal("the page's who list", s -> s.matches("(?s).*\\d+ on the console of uml1:.*"));
+            tmux.type(PANE, "echo from-ssh-$((3*3))");
+            tmux.keys(PANE, "Enter");
+            awaitPane(tmux, "the pane's command's output", s -> hasLine(s, "from-ssh-9"));
+            awaitTerminal("the pane's command's output in the page", s -> s.contains("\nfrom-ssh-9"));
+            assertFalse(terminal(browser).contains("web-ro-56") || tmux.capture(PANE).contains("web-ro-56"),
+                    "a read-only page's keys reached uml1:\n" + terminal(browser) + "\n---\n" + tmux.capture(PANE));
+            assertTrue(terminal(browser).contains("your keys do not reach uml1"), "the page was told: " + terminal(browser));
+
+            type(Keys.chord(Keys.CONTROL, "a") + "f");
+            awaitTerminal("the page writes again", s -> s.matches("(?s).*you write now; uml1@127\\.0\\.0\\.1:\\d+ \\(ssh\\) is read-only.*"));
+            awaitPane(tmux, "the pane told by whom", s -> s.matches("(?s).*read-only now: uml1@127\\.0\\.0\\.1:\\d+ \\(web\\) forced write.*"));
+            type("echo web-again-$((8*8))\n");
+            awaitPane(tmux, "the page's command's output in the pane", s -> hasLine(s, "web-again-64"));
+            awaitTerminal("the page's command's output", s -> s.contains("\nweb-again-64"));
+            awaitAudit("user=uml1", "action=console-force", "channel=ssh");
+
+            tmux.keys(PANE, "C-a", "C-d");
+            Await.until("ssh to end", TIMEOUT, () -> tmux.paneExit(PANE).isPresent(), () -> tmux.capture(PANE));
+            assertEquals("status 0", tmux.paneExit(PANE).orElseThrow(), tmux.capture(PANE));
+        }
+    }
+
+    @Test
+    @Order(11)
     void aPageWhoseLoginMayNoLongerSeeTheGuestIsDetachedAtOnce() throws Exception {
         String cookie = http.login("uml1", TestHost.PASSWORD);
         String csrf = http.csrf(cookie);
@@ -425,17 +501,38 @@ class WebConsoleIT {
     }
 
     private static void type(String keys) {
-        browser.findElement(By.cssSelector("#terminal textarea")).sendKeys(keys);
+        type(browser, keys);
+    }
+
+    private static void type(WebDriver page, String keys) {
+        page.findElement(By.cssSelector("#terminal textarea")).sendKeys(keys);
+    }
+
+    private static String terminal() {
+        return terminal(browser);
     }
 
     /** The terminal's rows as xterm.js shows them, one line each. */
-    private static String terminal() {
-        return browser.findElements(By.cssSelector("#terminal .xterm-rows > div")).stream()
+    private static String terminal(WebDriver page) {
+        return page.findElements(By.cssSelector("#terminal .xterm-rows > div")).stream()
                 .map(row -> row.getText().stripTrailing()).reduce((a, b) -> a + "\n" + b).orElse("");
     }
 
     private static void awaitTerminal(String what, java.util.function.Predicate<String> condition) {
-        Await.until(what, BOOT_TIMEOUT, () -> condition.test(terminal()), WebConsoleIT::terminal);
+        awaitTerminal(browser, what, condition);
+    }
+
+    private static void awaitTerminal(WebDriver page, String what, java.util.function.Predicate<String> condition) {
+        Await.until(what, BOOT_TIMEOUT, () -> condition.test(terminal(page)), () -> terminal(page));
+    }
+
+    /** Waits for the tmux pane's screen, as OpenSSH's user sees it, to meet {@code condition}. */
+    private static void awaitPane(Tmux tmux, String what, java.util.function.Predicate<String> condition) {
+        Await.until(what, BOOT_TIMEOUT, () -> condition.test(tmux.capture(PANE)), () -> tmux.capture(PANE));
+    }
+
+    private static boolean hasLine(String screen, String exact) {
+        return screen.lines().anyMatch(line -> line.strip().equals(exact));
     }
 
     /** The last "ROWS COLUMNS" line stty printed. */

@@ -1,4 +1,4 @@
-package org.yucon.e2e;
+package org.yucon.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * size, so a test can type into them and read their screen exactly as a user's terminal would show it.
  * Closing it kills the server and with it everything still running in its panes.
  */
-final class Tmux implements AutoCloseable {
+public final class Tmux implements AutoCloseable {
     private static final long COMMAND_SECONDS = 10;
 
     private final String socket;
@@ -32,19 +32,20 @@ final class Tmux implements AutoCloseable {
     }
 
     /**
-     * A server on the socket {@code yucon-test-<pid>}, configured by a file in {@code dir}. Fails (never skips)
-     * when tmux is missing: a test host without it cannot run the end-to-end tests, and should say so.
+     * A server on the socket {@code yucon-test-<pid>-<name of dir>} (one per test class that makes one), configured
+     * by a file in {@code dir}. Fails (never skips) when tmux is missing: a test host without it cannot run the
+     * end-to-end tests, and should say so.
      */
-    static Tmux create(Path dir) throws IOException {
+    public static Tmux create(Path dir) throws IOException {
         requireProgram("tmux", "-V");
         Path config = dir.resolve("tmux.conf");
         // A dead pane stays, so its last screen and exit status can still be read after the program ended.
         Files.writeString(config, "set -g remain-on-exit on\n");
-        return new Tmux("yucon-test-" + ProcessHandle.current().pid(), config, dir);
+        return new Tmux("yucon-test-" + ProcessHandle.current().pid() + "-" + dir.getFileName(), config, dir);
     }
 
     /** Fails with a message naming the missing program, e.g. when CI has not installed it. */
-    static void requireProgram(String program, String versionFlag) {
+    public static void requireProgram(String program, String versionFlag) {
         try {
             Process p = new ProcessBuilder(program, versionFlag).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -63,7 +64,7 @@ final class Tmux implements AutoCloseable {
      * Starts {@code command} in a new detached session of the given size, under a shell that writes its exit
      * status to a file once it ends: tmux itself may never learn it (see {@link #paneExit}).
      */
-    void newSession(String session, int columns, int rows, List<String> command) {
+    public void newSession(String session, int columns, int rows, List<String> command) {
         Path status = exitFile(session);
         try {
             Files.deleteIfExists(status);
@@ -90,23 +91,23 @@ final class Tmux implements AutoCloseable {
     }
 
     /** Sends keys by tmux name, e.g. {@code Enter}, {@code Down}, {@code C-a}. */
-    void keys(String target, String... keys) {
+    public void keys(String target, String... keys) {
         List<String> args = new ArrayList<>(List.of("send-keys", "-t", target));
         args.addAll(List.of(keys));
         run(args);
     }
 
     /** Types text literally (no key names), as a user would. */
-    void type(String target, String text) {
+    public void type(String target, String text) {
         run(List.of("send-keys", "-t", target, "-l", text));
     }
 
     /** The visible screen of the pane, one line per row, trailing blanks trimmed by tmux. */
-    String capture(String target) {
+    public String capture(String target) {
         return run(List.of("capture-pane", "-p", "-t", target));
     }
 
-    void resizeWindow(String target, int columns, int rows) {
+    public void resizeWindow(String target, int columns, int rows) {
         run(List.of("resize-window", "-t", target, "-x", String.valueOf(columns), "-y", String.valueOf(rows)));
     }
 
@@ -117,7 +118,7 @@ final class Tmux implements AutoCloseable {
      * close, so a program that exits in that window is never reaped and its status never known. The pane must
      * also be dead (tmux read its pty to the end), so the screen is final once this says the program ended.
      */
-    Optional<String> paneExit(String session) {
+    public Optional<String> paneExit(String session) {
         if (!format(session, "#{pane_dead}").equals("1")) {
             return Optional.empty();
         }
@@ -135,7 +136,7 @@ final class Tmux implements AutoCloseable {
         return dir.resolve(session + ".exit");
     }
 
-    void killSession(String session) {
+    public void killSession(String session) {
         run(List.of("kill-session", "-t", session));
     }
 
