@@ -72,10 +72,11 @@ public final class Fleet implements AutoCloseable {
 
     /**
      * Starts the client and the polls. {@code identity} is this gateway's host key, which the peers pin;
-     * {@code polls} runs the polls, which wait for the peers.
+     * {@code polls} runs the polls, which wait for the peers; {@code transport} is the gateway's own (see
+     * {@link DirectNio2Transport}: a relay's two connections in one channel group).
      */
     public static Fleet start(FleetSettings settings, KeyPair identity, Supplier<Collection<String>> localGuests,
-                              ScheduledExecutorService scheduler, ExecutorService polls) {
+                              ScheduledExecutorService scheduler, ExecutorService polls, DirectNio2Transport transport) {
         SshClient client = SshClient.setUpDefaultClient();
         Fleet fleet = new Fleet(settings, client, localGuests);
         if (!settings.isFleet()) {
@@ -86,7 +87,7 @@ public final class Fleet implements AutoCloseable {
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         // The gateway's own transport: the launcher leaves the JDK no internal polling thread, on which MINA's
         // default transport depends (its connections to peers then hung until MINA's 60 s connect timeout).
-        client.setIoServiceFactoryFactory(new DirectNio2Transport());
+        client.setIoServiceFactoryFactory(transport);
         client.setServerKeyVerifier((session, address, key) -> session.getConnectionContext().getAttribute(LINK).verify(key));
         CoreModuleProperties.TCP_NODELAY.set(client, true);
         // A relayed console may be quiet for hours; a dead peer is found by the polls instead.
