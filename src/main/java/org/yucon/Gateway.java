@@ -37,7 +37,6 @@ import org.yucon.metrics.MetricsServer;
 import org.yucon.recording.Recordings;
 import org.yucon.ssh.AuditLog;
 import org.yucon.ssh.HostKeys;
-import org.yucon.ssh.DirectNio2Transport;
 import org.yucon.ssh.SshGateway;
 import org.yucon.util.PrivateFiles;
 import org.yucon.util.ProcessUser;
@@ -65,8 +64,6 @@ public final class Gateway implements AutoCloseable {
     private final KeeperClient keeper;
     private final SshGateway ssh;
     private final Fleet fleet;
-    /** The SSH server's and the fleet client's threads, closed after both. */
-    private final DirectNio2Transport transport;
     /** Empty when {@code [web] enabled = false}. */
     private final Optional<WebServer> web;
     private final List<HostKeys.HostKey> hostKeys;
@@ -77,14 +74,13 @@ public final class Gateway implements AutoCloseable {
     private final Optional<MetricsServer> metrics;
     private final Recordings recordings;
 
-    private Gateway(Guests guests, KeeperClient keeper, SshGateway ssh, Fleet fleet, DirectNio2Transport transport, Optional<WebServer> web,
+    private Gateway(Guests guests, KeeperClient keeper, SshGateway ssh, Fleet fleet, Optional<WebServer> web,
                     List<HostKeys.HostKey> hostKeys, ScheduledExecutorService scheduler, ExecutorService sessions,
                     ExecutorService hashing, AuditLog audit, Optional<MetricsServer> metrics, Recordings recordings) {
         this.guests = guests;
         this.keeper = keeper;
         this.ssh = ssh;
         this.fleet = fleet;
-        this.transport = transport;
         this.web = web;
         this.hostKeys = hostKeys;
         this.scheduler = scheduler;
@@ -113,7 +109,6 @@ public final class Gateway implements AutoCloseable {
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, named("scheduler"));
         ExecutorService sessions = sessionPool();
         ExecutorService hashing = PasswordCheck.hashingPool(config.gateway().limits());
-        DirectNio2Transport transport = new DirectNio2Transport();
         try {
             KeeperClient keeper = keeperStart == KeeperStart.NEVER ? KeeperClient.connect(config.gateway().stateDir())
                     : KeeperClient.connectOrStart(config.gateway().stateDir(), config.gateway().console().ringBytes());
@@ -139,9 +134,9 @@ public final class Gateway implements AutoCloseable {
             scheduler.scheduleWithFixedDelay(recordings::sweep, 0, SWEEP_EVERY.toMinutes(), TimeUnit.MINUTES);
             KeyPairProvider hostKeyPairs = keys.provider(hostKeys);
             Fleet fleet = Fleet.start(config.gateway().fleet(), identity(hostKeyPairs), () -> guests.all().stream().map(GuestSupervisor::name).toList(),
-                    scheduler, sessions, transport);
+                    scheduler, sessions);
             SshGateway ssh = new SshGateway(config.gateway(), accounts, guests, scheduler, sessions,
-                    hostKeyPairs, audit, passwords, metrics, recordings, fleet, transport);
+                    hostKeyPairs, audit, passwords, metrics, recordings, fleet);
             ssh.start();
             Optional<WebServer> web = Optional.empty();
             Optional<MetricsServer> metricsServer = Optional.empty();
@@ -159,13 +154,12 @@ public final class Gateway implements AutoCloseable {
                 recordings.close();
                 throw e;
             }
-            return new Gateway(guests, keeper, ssh, fleet, transport, web, hostKeys, scheduler, sessions, hashing, audit, metricsServer,
+            return new Gateway(guests, keeper, ssh, fleet, web, hostKeys, scheduler, sessions, hashing, audit, metricsServer,
                     recordings);
         } catch (IOException | RuntimeException e) {
             scheduler.shutdownNow();
             sessions.shutdownNow();
             hashing.shutdownNow();
-            transport.close();
             throw e;
         }
     }
@@ -229,7 +223,6 @@ public final class Gateway implements AutoCloseable {
             ssh.close();
             fleet.close();
         } finally {
-            transport.close();
             guests.close();
             scheduler.shutdownNow();
             sessions.shutdownNow();

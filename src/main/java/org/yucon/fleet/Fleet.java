@@ -73,11 +73,10 @@ public final class Fleet implements AutoCloseable {
 
     /**
      * Starts the client and the polls. {@code identity} is this gateway's host key, which the peers pin;
-     * {@code polls} runs the polls, which wait for the peers; {@code transport} is the gateway's own (see
-     * {@link DirectNio2Transport}: a relay's two connections in one channel group).
+     * {@code polls} runs the polls, which wait for the peers.
      */
     public static Fleet start(FleetSettings settings, KeyPair identity, Supplier<Collection<String>> localGuests,
-                              ScheduledExecutorService scheduler, ExecutorService polls, DirectNio2Transport transport) {
+                              ScheduledExecutorService scheduler, ExecutorService polls) {
         SshClient client = SshClient.setUpDefaultClient();
         Fleet fleet = new Fleet(settings, client, localGuests);
         if (!settings.isFleet()) {
@@ -88,9 +87,10 @@ public final class Fleet implements AutoCloseable {
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         // The gateway's own transport: the launcher leaves the JDK no internal polling thread, on which MINA's
         // default transport depends (its connections to peers then hung until MINA's 60 s connect timeout).
-        client.setIoServiceFactoryFactory(transport);
-        // AES-GCM, which every yucon gateway offers: MINA's client would take AES-CTR with HMAC-SHA2-256 (the
-        // JDK's four times slower) for every relayed byte, once on each side of the link.
+        client.setIoServiceFactoryFactory(new DirectNio2Transport());
+        // AES-GCM, which every yucon gateway offers: MINA's client would take AES-CTR with HMAC-SHA2-256 for every
+        // relayed byte, once on each side of the link (measured here, per packet of 2 KB, a console flood's size:
+        // 0.9 us against 1.8 us; of 32 KB, 8 us against 45 us; of a keystroke, the same).
         client.setCipherFactories(List.of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm));
         client.setServerKeyVerifier((session, address, key) -> session.getConnectionContext().getAttribute(LINK).verify(key));
         CoreModuleProperties.TCP_NODELAY.set(client, true);

@@ -22,8 +22,6 @@ import org.apache.sshd.common.util.threads.CloseableExecutorService;
 import org.apache.sshd.common.util.threads.SshdThreadFactory;
 import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.apache.sshd.core.CoreModuleProperties;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.yucon.console.OutputThread;
 
 /**
@@ -49,36 +47,10 @@ import org.yucon.console.OutputThread;
  * group makes it one of the group's threads, which the JDK then lets complete its next writes directly, a few
  * deep, as it lets its own threads.
  */
-public final class DirectNio2Transport implements IoServiceFactoryFactory, AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(DirectNio2Transport.class);
-    /**
-     * One group for the gateway's server and its fleet client alike. A relay copies between a person's connection and
-     * a peer's; were they in two groups, every write to the other connection would come from a thread foreign to its
-     * group, and the JDK would hand each completion to that group's pool: a thread wake-up per chunk, and the relay's
-     * next read waits for it (on a loaded host, the relayed flood's throughput). In one group they complete inline.
-     */
-    private final AsynchronousChannelGroup group;
-
-    public DirectNio2Transport() throws IOException {
-        group = channelGroup(new SshdThreadFactory("yucon-nio2"));
-    }
-
+public final class DirectNio2Transport implements IoServiceFactoryFactory {
     @Override
     public IoServiceFactory create(FactoryManager manager) {
-        return new Factory(manager, group);
-    }
-
-    /** Stops the threads, once every server and client using them has been closed. */
-    @Override
-    public void close() {
-        try {
-            group.shutdownNow();
-            group.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            log.debug("closing the SSH transport's threads: {}", e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return new Factory(manager);
     }
 
     /** The transport makes its own threads: the point of it is which pool they are in. */
@@ -103,14 +75,18 @@ public final class DirectNio2Transport implements IoServiceFactoryFactory, AutoC
         /** Handed to MINA's factory as its own resume pool too, so that it is one pool, closed by MINA. */
         private final ExecutorService resuming;
 
-        Factory(FactoryManager manager, AsynchronousChannelGroup group) {
-            this(manager, group, ThreadUtils.newFixedThreadPool(manager + "-nio2-resume", workers(manager)));
+        Factory(FactoryManager manager) {
+            this(manager, ThreadUtils.newFixedThreadPool(manager + "-nio2-resume", workers(manager)));
         }
 
-        private Factory(FactoryManager manager, AsynchronousChannelGroup group, CloseableExecutorService resuming) {
+        private Factory(FactoryManager manager, CloseableExecutorService resuming) {
             super(manager, null, resuming);
-            this.group = group;
             this.resuming = resuming;
+            try {
+                group = channelGroup(new SshdThreadFactory(manager + "-nio2"));
+            } catch (IOException e) {
+                throw new IllegalStateException("could not start the SSH transport's threads: " + e.getMessage(), e);
+            }
         }
 
         private static int workers(FactoryManager manager) {
@@ -127,6 +103,20 @@ public final class DirectNio2Transport implements IoServiceFactoryFactory, AutoC
             // The fleet's connections to its peers: with no internal polling thread (the launcher's setting), MINA's
             // own client transport would never see its connections complete.
             return autowireCreatedService(new Nio2Connector(this, getFactoryManager(), handler, group, resuming));
+        }
+
+        @Override
+        protected void doCloseImmediately() {
+            try {
+                group.shutdownNow();
+                group.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                log.debug("closing the SSH transport's threads: {}", e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                super.doCloseImmediately();
+            }
         }
     }
 

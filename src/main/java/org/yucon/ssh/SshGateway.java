@@ -42,13 +42,13 @@ public final class SshGateway implements AutoCloseable {
      */
     public SshGateway(GatewaySettings settings, AccountBook accounts, Guests guests, ScheduledExecutorService scheduler,
                       Executor sessions, KeyPairProvider hostKeys, AuditLog audit, PasswordCheck passwords, Metrics metrics,
-                      Recordings recordings, Fleet fleet, DirectNio2Transport transport) {
+                      Recordings recordings, Fleet fleet) {
         this.audit = audit;
         this.metrics = metrics;
         server.setHost(settings.listenAddress());
         server.setPort(settings.port());
         server.setKeyPairProvider(hostKeys);
-        server.setIoServiceFactoryFactory(transport);
+        server.setIoServiceFactoryFactory(new DirectNio2Transport());
         PacketsInFlight.countOn(server);
         ciphers();
         authentication(new AccountAuthenticator(accounts, passwords, audit, settings.fleet()));
