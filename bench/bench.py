@@ -51,7 +51,7 @@ def main():
                    help="MB of yucon's unmeasured flood on `syn` before the rounds, for the JIT (0: no warm-up)")
     p.add_argument("--warmup-runs", type=int, default=3,
                    help="then unmeasured runs of yucon on each workload, each like a round's, and one of every "
-                        "other peer on `uml` (0: none)")
+                        "other peer on `uml` (0: none); with --fleet, unmeasured runs each way before the rounds")
     # 40 MB: a flood of 1.5-2 s on `uml`, 0.3-0.6 s on `syn`; 10 MB floods (0.4 s, 0.07 s) varied by a third
     # between rounds for `direct` itself, too much for a figure that must hold in every round.
     p.add_argument("--flood-mb-uml", type=int, default=40)

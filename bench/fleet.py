@@ -3,7 +3,7 @@
 Measured on that one console, in interleaved rounds (the order alternates, so that the machine's load, shared with
 other work, falls on both alike): the echo of single keys (p50, p99) and one viewer's flood throughput, logged in on
 h2 directly (`ssh h2 console uml`) against through h1 (`ssh h1 console uml`: one relay hop, a channel on h1's one
-SSH connection to h2, and one more viewer on h2's hub).
+SSH connection to h2, and one more viewer on h2's hub), after unmeasured warm-up runs each way.
 """
 import statistics
 import subprocess
@@ -12,7 +12,7 @@ import time
 from yuconbench import SSH_OPTS
 from yuconbench.figures import fmt
 from yuconbench.peers import Peer
-from yuconbench.procs import Timeout, free_port, loadavg, log
+from yuconbench.procs import Timeout, cpu_ticks, free_port, loadavg, log
 
 GUEST = "uml"
 HOSTS = ("h1", "h2")
@@ -35,7 +35,8 @@ class Fleet:
         self.b = bench
         self.root = bench.work
         self.ports = {h: free_port() for h in HOSTS}
-        self.results = {"direct": [], "relay": [], "load": []}
+        self.results = {"direct": [], "relay": [], "load": [], "cpu": {"direct": [], "relay": []}}
+        self.pids = {}
 
     def run(self):
         b = self.b
@@ -52,6 +53,7 @@ class Fleet:
         for host in ("h2", "h1"):
             self.on(host)
             b.start_gateway()
+            self.pids[host] = b.gateway.pid
             log(f"fleet: {host}'s gateway on port {self.ports[host]}, pid {b.gateway.pid}")
         self.on("h2")
         r = b.yucon_verb("boot", GUEST)
@@ -61,15 +63,29 @@ class Fleet:
         b.peers = {"direct": Entry(b, "direct", self.ports["h2"]), "relay": Entry(b, "relay", self.ports["h1"])}
         self.login()
         n = b.args.flood_mb_uml * 10**6
+        self.warm_up(n)
         for rnd in range(b.args.rounds):
             order = ("direct", "relay") if rnd % 2 == 0 else ("relay", "direct")
             for way in order:
                 self.results["load"].append(float(loadavg()))
+                before = {h: cpu_ticks(pid) for h, pid in self.pids.items()}
                 rec = b.console_run(way, GUEST, rnd, n)
+                self.results["cpu"][way].append({h: (cpu_ticks(pid) - before[h]) * 10 for h, pid in self.pids.items()})
                 if rec.failed:
                     raise RuntimeError(f"{way} round {rnd}: {rec.failed}")
                 self.results[way].append(rec)
                 log(f"fleet round {rnd} {way}: echo p50 {rec.p50:.3f} ms p99 {rec.p99:.3f} ms; {fmt(rec.mbps, '.1f')} MB/s")
+
+    def warm_up(self, n):
+        """Unmeasured runs each way first (--warmup-runs): h1's JVM compiles the relay's path only while relaying, so
+        without them the first relay rounds paid h1's compiler (its CPU per relay run fell from 0.8 s to 0.2-0.3 s
+        over the first rounds; h2, warmed by both ways, fell less)."""
+        for _ in range(self.b.args.warmup_runs):
+            for way in ("direct", "relay"):
+                rec = self.b.console_run(way, GUEST, 0, n)
+                if rec.failed:
+                    raise RuntimeError(f"{way} warm-up: {rec.failed}")
+                log(f"fleet warm-up {way}: echo p50 {rec.p50:.3f} ms p99 {rec.p99:.3f} ms; {fmt(rec.mbps, '.1f')} MB/s")
 
     def on(self, host):
         """Points the harness at one host's directory and port (its etc, state, keys and log)."""
@@ -123,4 +139,28 @@ def report(results, command, machine):
         d, r = figures["direct"], figures["relay"]
         lines += ["", f"Relay against direct: p50 {r[0] - d[0]:+.3f} ms (target within +0.2 ms), throughput "
                       f"{r[2] / d[2] if d[2] else 0:.2f} of direct (target at least 0.9)."]
+        lines += per_round(results) + cpu(results["cpu"])
     return "\n".join(lines)
+
+
+def cpu(runs):
+    """Each gateway's CPU in a run (login, keys, flood), medians of the rounds: the relay's cost in work, which the
+    load of other processes changes far less than it changes times."""
+    if not runs["direct"] or not runs["relay"]:
+        return []
+    med = {way: {h: statistics.median(r[h] for r in rs) for h in HOSTS} for way, rs in runs.items()}
+    return ["", f"Gateways' CPU per run (medians): direct, h2 {med['direct']['h2']:.0f} ms (h1, polling only, "
+                f"{med['direct']['h1']:.0f} ms); relay, h1 {med['relay']['h1']:.0f} ms and h2 {med['relay']['h2']:.0f} ms."]
+
+
+def per_round(results):
+    """Relay against direct within each round (the two ways ran back to back, under about the same load), and the
+    medians of those: on a shared machine, steadier than the ratio of the medians."""
+    pairs = list(zip(results["direct"], results["relay"]))
+    deltas = [r.p50 - d.p50 for d, r in pairs]
+    ratios = [(r.mbps or 0) / d.mbps for d, r in pairs if d.mbps]
+    if not deltas or not ratios:
+        return []
+    return ["", "Per round, relay against direct: p50 " + ", ".join(f"{x:+.3f}" for x in deltas)
+            + f" ms (median {statistics.median(deltas):+.3f}); throughput " + ", ".join(f"{x:.2f}" for x in ratios)
+            + f" (median {statistics.median(ratios):.2f})."]

@@ -21,6 +21,7 @@ import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
@@ -87,6 +88,10 @@ public final class Fleet implements AutoCloseable {
         // The gateway's own transport: the launcher leaves the JDK no internal polling thread, on which MINA's
         // default transport depends (its connections to peers then hung until MINA's 60 s connect timeout).
         client.setIoServiceFactoryFactory(new DirectNio2Transport());
+        // AES-GCM, which every yucon gateway offers: MINA's client would take AES-CTR with HMAC-SHA2-256 for every
+        // relayed byte, once on each side of the link (measured here, per packet of 2 KB, a console flood's size:
+        // 0.9 us against 1.8 us; of 32 KB, 8 us against 45 us; of a keystroke, the same).
+        client.setCipherFactories(List.of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm));
         client.setServerKeyVerifier((session, address, key) -> session.getConnectionContext().getAttribute(LINK).verify(key));
         CoreModuleProperties.TCP_NODELAY.set(client, true);
         // A relayed console may be quiet for hours; a dead peer is found by the polls instead.

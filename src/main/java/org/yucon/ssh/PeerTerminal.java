@@ -88,16 +88,17 @@ final class PeerTerminal {
                     exec.close(false);
                     return;
                 }
-                pump(exec.getAsyncOut());
-                pump(exec.getAsyncErr());
+                pump(exec.getAsyncOut(), new ByteArrayBuffer(CHUNK, false));
+                pump(exec.getAsyncErr(), new ByteArrayBuffer(CHUNK, false));
             });
         } catch (IOException | RuntimeException e) {
             end("peer " + peer.peer().name() + ": " + e.getMessage());
         }
     }
 
-    private void pump(IoInputStream from) {
-        ByteArrayBuffer buffer = new ByteArrayBuffer(CHUNK, false);
+    /** One buffer for every read of a stream: what was read is copied out before the next read. */
+    private void pump(IoInputStream from, ByteArrayBuffer buffer) {
+        buffer.clear(false);
         from.read(buffer).addListener(read -> {
             if (read.getException() != null) {
                 if (streamsOpen.decrementAndGet() == 0) {
@@ -105,7 +106,7 @@ final class PeerTerminal {
                 }
                 return;
             }
-            screen.show(this, Arrays.copyOfRange(buffer.array(), buffer.rpos(), buffer.wpos()), () -> pump(from));
+            screen.show(this, Arrays.copyOfRange(buffer.array(), buffer.rpos(), buffer.wpos()), () -> pump(from, buffer));
         });
     }
 

@@ -149,8 +149,8 @@ final class RelaySession implements Command, ChannelSessionAware, ChannelDataRec
                     refuse("peer " + peer.peer().name() + " refused the session: " + opened.getException());
                     return;
                 }
-                pump(relayed.getAsyncOut(), out);
-                pump(relayed.getAsyncErr(), err);
+                pump(relayed.getAsyncOut(), out, new ByteArrayBuffer(CHUNK, false));
+                pump(relayed.getAsyncErr(), err, new ByteArrayBuffer(CHUNK, false));
                 synchronized (keys) {
                     remote = relayed;
                 }
@@ -170,9 +170,13 @@ final class RelaySession implements Command, ChannelSessionAware, ChannelDataRec
         }
     }
 
-    /** Copies one stream of the peer's channel to the person's, one buffer at a time, until the peer's ends. */
-    private void pump(IoInputStream from, IoOutputStream to) {
-        ByteArrayBuffer buffer = new ByteArrayBuffer(CHUNK, false);
+    /**
+     * Copies one stream of the peer's channel to the person's, one buffer at a time, until the peer's ends. The one
+     * buffer serves every read: a write has copied it into packets by the time it completes, and a flood comes in
+     * packets of a few KB, so a fresh 32 KB buffer for each was most of what the relay allocated.
+     */
+    private void pump(IoInputStream from, IoOutputStream to, ByteArrayBuffer buffer) {
+        buffer.clear(false);
         from.read(buffer).addListener(read -> {
             if (read.getException() != null) {
                 streamEnded();
@@ -181,7 +185,7 @@ final class RelaySession implements Command, ChannelSessionAware, ChannelDataRec
             try {
                 to.writeBuffer(buffer).addListener(written -> {
                     if (written.isWritten()) {
-                        pump(from, to);
+                        pump(from, to, buffer);
                     } else {
                         end(1);
                     }
