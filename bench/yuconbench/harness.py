@@ -344,7 +344,9 @@ class Bench:
         only one that has run the shell, the keys and a flood before the rounds."""
         if not self.args.warmup_mb or "yucon" not in self.args.peers:
             return
-        rec = self.console_run("yucon", "syn", 0, self.args.warmup_mb * 10**6, keys=self.args.warmup_keys, timeout=90)
+        # On `syn` when it is measured; otherwise its console is not there, and the warm-up goes to the first workload.
+        first = "syn" if "syn" in self.args.workloads else self.args.workloads[0]
+        rec = self.console_run("yucon", first, 0, self.args.warmup_mb * 10**6, keys=self.args.warmup_keys, timeout=90)
         self.cold = rec
         log("warm-up yucon " + (f"failed: {rec.failed}" if rec.failed else
                                 f"echo p50 {fmt(rec.p50, '.3f')} p99 {fmt(rec.p99, '.3f')} ms; {fmt(rec.mbps, '.1f')} MB/s"))

@@ -49,7 +49,8 @@ def report(b, command, started, elapsed):
         "does")
     rounds_like = (f", then {a.warmup_runs} per workload like a round's (and every other peer one on `uml`: no guest "
                    "is fresher than yucon's)") if a.warmup_runs else ""
-    add(f"- Before the rounds yucon gets one unmeasured run on `syn` ({a.warmup_keys} keys, a {a.warmup_mb} MB "
+    first = "syn" if "syn" in a.workloads else a.workloads[0]
+    add(f"- Before the rounds yucon gets one unmeasured run on `{first}` ({a.warmup_keys} keys, a {a.warmup_mb} MB "
         f"flood){rounds_like}, so that the figures are the steady state of a "
         "running gateway, not the JVM's warm-up (a fresh gateway spends 3-4 times the CPU per byte until the JIT "
         "has compiled its AES-CTR to AES-NI, after some 160 MB; its compiler works on the keystroke path for some "
