@@ -99,14 +99,7 @@ class OpenSshTmuxIT {
 
         tmux.keys(PANE, "j");
         awaitScreen(s -> guestLine(s, "uml2").startsWith("-->"), SHORT, "uml2 selected");
-        tmux.keys(PANE, "b");
-        awaitScreen(s -> guestLine(s, "uml2").contains("Running"), BOOT, "uml2 Running");
-
-        tmux.keys(PANE, "Enter");
-        awaitScreen(s -> s.contains("uml2 login:"), BOOT, "the login prompt on the console of uml2");
-        tmux.type(PANE, "root");
-        tmux.keys(PANE, "Enter");
-        awaitScreen(OpenSshTmuxIT::shellPrompt, SHORT, "a root shell prompt on uml2");
+        bootAndLogIn("uml2");
 
         runInGuest("echo $((6*7))", "42");
         // The size tmux gave ssh travelled through the SSH pty request and the console pty into the guest.
@@ -146,13 +139,7 @@ class OpenSshTmuxIT {
         tmux.newSession(PANE, 100, 30, ssh("uml5", fleet.host1().port()));
         String menu = awaitScreen(s -> guestLine(s, "uml5").contains("Off"), SHORT, "uml-host2's menu with uml5 Off");
         assertTrue(menu.lines().anyMatch(l -> l.startsWith("User: uml5") && l.contains("Host: uml-host2")), "the holding host's menu:\n" + menu);
-        tmux.keys(PANE, "b");
-        awaitScreen(s -> guestLine(s, "uml5").contains("Running"), BOOT, "uml5 Running");
-        tmux.keys(PANE, "Enter");
-        awaitScreen(s -> s.contains("uml5 login:"), BOOT, "the login prompt on the console of uml5");
-        tmux.type(PANE, "root");
-        tmux.keys(PANE, "Enter");
-        awaitScreen(OpenSshTmuxIT::shellPrompt, SHORT, "a root shell prompt on uml5");
+        bootAndLogIn("uml5");
         runInGuest("echo hello-$((6*7))", "hello-42");
         try (SshUser at2 = SshUser.of(fleet.host2()); ClientSession admin = at2.login("admin");
              SshScreen direct = SshScreen.open(admin.createExecChannel("console uml5"))) {
@@ -204,10 +191,7 @@ class OpenSshTmuxIT {
         Await.until("uml1's login prompt in its console log", BOOT, () -> read(log).contains("uml1 login:"), () -> read(log));
 
         tmux.newSession(PANE, 100, 30, console);
-        awaitScreen(s -> s.contains("uml1 login:"), SHORT, "the login prompt of uml1");
-        tmux.type(PANE, "root");
-        tmux.keys(PANE, "Enter");
-        awaitScreen(OpenSshTmuxIT::shellPrompt, SHORT, "a root shell prompt on uml1");
+        logInAsRoot("uml1", SHORT);
         Await.until("the shell's cursor query in the console log", SHORT, () -> read(log).contains("# \u001b[6n"),
                 () -> "no ESC [ 6 n in " + log);
         tmux.type(PANE, "exit");
@@ -319,10 +303,7 @@ class OpenSshTmuxIT {
         // A window size set before the guest's console is open panics this UML 6.1 (FIELD-NOTES): attach at login.
         Await.until(login + "'s login prompt in its console log", BOOT, () -> read(log).contains(login + " login:"), () -> read(log));
         tmux.newSession(PANE, 100, 30, console(login));
-        awaitScreen(s -> s.contains(login + " login:"), SHORT, "the login prompt of " + login);
-        tmux.type(PANE, "root");
-        tmux.keys(PANE, "Enter");
-        awaitScreen(OpenSshTmuxIT::shellPrompt, SHORT, "a root shell prompt on " + login);
+        logInAsRoot(login, SHORT);
         runInGuest("echo hello-$((6*7))", "hello-42");
         // The secret is typed once the guest's tty stopped echoing: typed ahead, the tty would still echo it.
         tmux.type(PANE, "stty -echo; echo unseen-$((3+4)); read x; stty echo");
@@ -446,6 +427,22 @@ class OpenSshTmuxIT {
         }
         System.out.println("ssh " + String.join(" ", verb) + ": " + output.trim());
         return p.exitValue();
+    }
+
+    /** From the menu, the selected guest: boots it, opens its console and logs in as root there. */
+    private void bootAndLogIn(String guest) {
+        tmux.keys(PANE, "b");
+        awaitScreen(s -> guestLine(s, guest).contains("Running"), BOOT, guest + " Running");
+        tmux.keys(PANE, "Enter");
+        logInAsRoot(guest, BOOT);
+    }
+
+    /** At the guest's login prompt, due within {@code promptWithin}: logs in as root and waits for the shell. */
+    private void logInAsRoot(String guest, Duration promptWithin) {
+        awaitScreen(s -> s.contains(guest + " login:"), promptWithin, "the login prompt on the console of " + guest);
+        tmux.type(PANE, "root");
+        tmux.keys(PANE, "Enter");
+        awaitScreen(OpenSshTmuxIT::shellPrompt, SHORT, "a root shell prompt on " + guest);
     }
 
     /** Types a command at the guest's shell and waits for a line that is exactly {@code expected}. */
