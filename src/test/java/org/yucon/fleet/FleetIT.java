@@ -215,7 +215,7 @@ class FleetIT {
     @Test
     @Order(3)
     void anAdminsWebPageShowsEachHostsGuestsUnderItsFiguresReadOnly() throws Exception {
-        WebClient http = new WebClient(host1.gateway().web().orElseThrow().port(), host1.dir().resolve("hostkeys").resolve("web_cert.pem"));
+        WebClient http = WebClient.of(host1);
         try (Chromium chromium = Chromium.start(1400, 900)) {
             WebDriver browser = chromium.driver();
             chromium.logIn(http, "admin");

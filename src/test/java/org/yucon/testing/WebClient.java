@@ -39,6 +39,11 @@ public final class WebClient {
     private final SSLContext tls;
     private final HttpClient http;
 
+    /** A client of {@code host}'s web page, trusting the certificate the gateway generated for it. */
+    public static WebClient of(TestHost host) throws IOException, GeneralSecurityException {
+        return new WebClient(host.gateway().web().orElseThrow().port(), host.dir().resolve("hostkeys").resolve("web_cert.pem"));
+    }
+
     public WebClient(int port, Path certificate) throws IOException, GeneralSecurityException {
         this.port = port;
         KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());

@@ -50,7 +50,7 @@ class WebConsoleFlowIT {
     static void start() throws Exception {
         TestHost host = gateway.host();
         assertTrue(host.guest("uml1").boot().ok(), "uml1 boots");
-        http = new WebClient(host.gateway().web().orElseThrow().port(), host.dir().resolve("hostkeys").resolve("web_cert.pem"));
+        http = WebClient.of(host);
         chromium = Chromium.start(1200, 800);
         browser = chromium.driver();
     }

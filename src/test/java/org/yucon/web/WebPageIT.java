@@ -60,7 +60,7 @@ class WebPageIT {
         TestHost host = gateway.host();
         Files.writeString(host.config().etc().resolve("accounts").resolve("watcher.toml"),
                 Files.readString(host.config().etc().resolve("accounts").resolve("uml1.toml")).replace("\"uml1\"", ""));
-        http = new WebClient(host.gateway().web().orElseThrow().port(), host.dir().resolve("hostkeys").resolve("web_cert.pem"));
+        http = WebClient.of(host);
         chromium = Chromium.start(1400, 900);
         browser = chromium.driver();
     }

@@ -66,7 +66,7 @@ class WebRecordingsIT {
         Files.writeString(host.config().etc().resolve("accounts").resolve("watcher.toml"),
                 Files.readString(host.config().etc().resolve("accounts").resolve("uml1.toml")).replace("\"uml1\"", ""));
         assertTrue(host.guest("uml1").boot().ok(), "uml1 boots");
-        http = new WebClient(host.gateway().web().orElseThrow().port(), host.dir().resolve("hostkeys").resolve("web_cert.pem"));
+        http = WebClient.of(host);
         chromium = Chromium.start(1200, 800);
         browser = chromium.driver();
     }
