@@ -9,9 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.OptionalLong;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
 import jnr.constants.platform.Errno;
 import jnr.constants.platform.Signal;
 import jnr.posix.POSIX;
@@ -26,12 +27,15 @@ import org.slf4j.LoggerFactory;
  * the guest is sent SIGIO a few times with growing pauses (2, 4, 8 ... ms), never while it is quiet for long.
  * The first kick comes soon because a flood stalls this way many times (measured through the gateway: 6-14 stalls
  * per 10 MB, each as long as the first kick took, a quarter of the flood's time with kicks from 20 ms).
+ * Input that the guest has not answered yet is kicked sooner, 0.5, 1, 2 ... ms after it was written: a UML that
+ * takes the SIGIO of a key just as it goes idle sleeps on with the key unread (seen with strace: the pty's SIGIO
+ * handled, then sigsuspend), and about 1 % of keys typed in a row land there (BENCHMARKS.md).
  *
  * <p>A window size reaches the guest only once it can take the SIGWINCH that comes with it (see {@link #resize}).
  *
- * <p>Reads happen on the keeper's console reader thread; writes and resizes on the link's thread; the stall watch
- * runs on the shared scheduler, armed by activity and only while a lull's kicks last, so an idle console costs
- * nothing; the size watch runs there too, only while a size is held.
+ * <p>Reads happen on the keeper's console reader thread; writes and resizes on the link's thread; the kick watch
+ * runs on the shared scheduler, armed by activity and only while kicks are due, so an idle console costs nothing;
+ * the size watch runs there too, only while a size is held.
  */
 public final class ConsolePort {
     /** Where the guest's output goes as it is read; the bytes are the reader's own again once this returns. */
@@ -41,11 +45,14 @@ public final class ConsolePort {
 
     private static final long FIRST_KICK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final int KICKS_PER_LULL = 7;
+    private static final long FIRST_INPUT_KICK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+    /** Up to 32 ms after the input: a guest that does not echo (a password prompt) is asked no more than that. */
+    private static final int KICKS_PER_INPUT = 7;
     /** How soon a held window size is offered again, doubling up to the last: a UML can take one within 0.1 s. */
     private static final long FIRST_SIZE_WATCH_MILLIS = 5;
     private static final long LAST_SIZE_WATCH_MILLIS = 320;
     private static final String SIG_CGT = "\nSigCgt:";
-    /** A UML that catches both can take a SIGIO: see {@link #kickIfStalled}. */
+    /** A UML that catches both can take a SIGIO: see {@link #watch}. */
     private static final long KICK_MASK = mask(Signal.SIGIO) | mask(Signal.SIGALRM);
     /** A UML that catches both can take a SIGWINCH: see {@link #takesWindowChanges}. */
     private static final long WINDOW_CHANGE_MASK = mask(Signal.SIGWINCH) | mask(Signal.SIGALRM);
@@ -67,19 +74,28 @@ public final class ConsolePort {
     private final POSIX posix;
     private final ScheduledExecutorService scheduler;
     private final Path status;
-    /** When bytes last moved either way (System.nanoTime); written by reader and writer, read by the stall watch. */
+    /**
+     * When bytes last moved either way, when the guest last printed and when input was last written (System.nanoTime);
+     * written by reader and writer, read by the kick watch.
+     */
     private volatile long lastActivity = System.nanoTime();
-    /** Whether a stall watch is scheduled; set by whoever arms it, cleared by the watch when the lull is over. */
-    private final AtomicBoolean watching = new AtomicBoolean();
+    private volatile long lastOutput = lastActivity;
+    private volatile long lastInput = lastActivity;
+    private final Object watchLock = new Object();
+    /** Whether a kick watch is scheduled, and when it runs (System.nanoTime); guarded by watchLock, read without. */
+    private volatile boolean armed;
+    private volatile long armedAt;
     private volatile boolean closed;
     /** When the input written so far will have been taken at the paced rate (System.nanoTime); guarded by this. */
     private long inputDrained = System.nanoTime();
     private final Object sizeLock = new Object();
     /** The latest window size the guest could not take yet, or null; guarded by sizeLock (set: a size watch runs). */
     private WinSize heldSize;
-    /** Kicks sent since lastActivity; owned by the stall watch. */
-    private int kicks;
-    private long kickedFor;
+    /** Kicks due since lastActivity (lullKicks) and since lastInput (inputKicks); guarded by watchLock. */
+    private int lullKicks;
+    private long lullFor;
+    private int inputKicks;
+    private long inputFor;
 
     public ConsolePort(UnixPtyProcess process, POSIX posix, ScheduledExecutorService scheduler) {
         this.process = process;
@@ -109,6 +125,7 @@ public final class ConsolePort {
             n = posix.read(masterFd, buffer, buffer.length);
         } while (n < 0 && posix.errno() == Errno.EINTR.intValue());
         if (n > 0) {
+            lastOutput = System.nanoTime();
             activity();
         }
         return n;
@@ -141,6 +158,9 @@ public final class ConsolePort {
     }
 
     private void writeFully(byte[] chunk) throws IOException {
+        // Stamped before the write: an echo read before this thread runs on is still an answer to it.
+        long written = System.nanoTime();
+        lastInput = written;
         int done = 0;
         while (done < chunk.length) {
             int n = posix.write(masterFd, done == 0 ? chunk : Arrays.copyOfRange(chunk, done, chunk.length), chunk.length - done);
@@ -153,6 +173,7 @@ public final class ConsolePort {
             done += n;
         }
         activity();
+        arm(written + FIRST_INPUT_KICK_NANOS);
     }
 
     /**
@@ -212,55 +233,107 @@ public final class ConsolePort {
         }
     }
 
-    /** Stamps activity and makes sure a stall watch follows it (one at a time: arming is rare while bytes flow). */
+    /** Stamps activity and makes sure a kick watch runs by the lull's first kick. */
     private void activity() {
-        lastActivity = System.nanoTime();
-        if (!watching.get() && watching.compareAndSet(false, true)) {
-            watchIn(FIRST_KICK_NANOS);
-        }
-    }
-
-    private void watchIn(long nanos) {
-        scheduler.schedule(this::kickIfStalled, nanos, TimeUnit.NANOSECONDS);
+        long now = System.nanoTime();
+        lastActivity = now;
+        arm(now + FIRST_KICK_NANOS);
     }
 
     /**
-     * The stall watch: kicks when the console has been quiet since the lull's kick is due, then waits for the next.
-     * Only a UML that catches SIGALRM as well as SIGIO is kicked. It catches SIGIO from before its kernel starts
-     * (start_uml), but a SIGIO that comes before its interrupts exist can send it into a fault loop for good: it
-     * dereferences NULL in its signal path, and the SIGSEGV handler faults again. The lull after the early line
-     * "Adding ... bytes to physical memory to account for exec-shield gap" brought just such kicks, and about one
-     * boot in 200 hung there, spinning, before "Linux version" (Debian's 6.1, AMD EPYC; BENCHMARKS.md). SIGALRM's
-     * handler comes with time_init, after init_IRQ.
+     * Makes sure a kick watch runs by {@code due}: one scheduled later (a lull's late kick) does not make a new key
+     * wait for it. Cheap while bytes flow: a watch is then due sooner already, which is seen without the lock.
      */
-    private void kickIfStalled() {
-        long activity = lastActivity;
-        if (activity != kickedFor) {
-            kickedFor = activity;
-            kicks = 0;
-        }
-        long wait = kickDueAt(activity) - System.nanoTime();
-        if (wait <= 0) {
-            // Counted whether or not it is sent: a guest that does not take SIGIO (yet) is asked as rarely.
-            kicks++;
-            if (catches(KICK_MASK)) {
-                posix.kill((int) process.pid(), Signal.SIGIO.intValue());
-            }
-            wait = kickDueAt(activity) - System.nanoTime();
-        }
-        if (!closed && kicks < KICKS_PER_LULL) {
-            watchIn(Math.max(wait, 0));
+    private void arm(long due) {
+        if (armed && armedAt - due <= 0) {
             return;
         }
-        watching.set(false);
-        if (!closed && lastActivity != activity && watching.compareAndSet(false, true)) {
-            watchIn(FIRST_KICK_NANOS);   // activity came as the watch was ending
+        synchronized (watchLock) {
+            if (closed || (armed && armedAt - due <= 0)) {
+                return;
+            }
+            armed = true;
+            armedAt = due;
         }
+        scheduler.schedule(this::watch, Math.max(0, due - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
-    /** When the lull that began with {@code activity} has its next kick due (System.nanoTime). */
-    private long kickDueAt(long activity) {
-        return activity + (FIRST_KICK_NANOS << kicks);
+    /**
+     * The kick watch: sends the guest one SIGIO when a kick is due, for the lull since the last activity or for input
+     * that has had no answer, then arms itself for the next one due. A run that finds a sooner watch armed since it
+     * was scheduled leaves the work to that one. Only a UML that catches SIGALRM as well as SIGIO is kicked. It
+     * catches SIGIO from before its kernel starts (start_uml), but a SIGIO that comes before its interrupts exist can
+     * send it into a fault loop for good: it dereferences NULL in its signal path, and the SIGSEGV handler faults
+     * again. The lull after the early line "Adding ... bytes to physical memory to account for exec-shield gap"
+     * brought just such kicks, and about one boot in 200 hung there, spinning, before "Linux version" (Debian's 6.1,
+     * AMD EPYC; BENCHMARKS.md). SIGALRM's handler comes with time_init, after init_IRQ.
+     */
+    private void watch() {
+        boolean kick;
+        OptionalLong next;
+        synchronized (watchLock) {
+            long now = System.nanoTime();
+            if (!armed || now - armedAt < 0) {
+                return;
+            }
+            armed = false;
+            kick = kicksDue(now);
+            next = nextKickDue();
+            if (closed || next.isEmpty()) {
+                return;
+            }
+            armed = true;
+            armedAt = next.getAsLong();
+        }
+        // Counted whether or not it is sent: a guest that does not take SIGIO (yet) is asked as rarely.
+        if (kick && catches(KICK_MASK)) {
+            posix.kill((int) process.pid(), Signal.SIGIO.intValue());
+        }
+        scheduler.schedule(this::watch, Math.max(0, next.getAsLong() - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /** Counts the kicks due by {@code now} (both kinds): whether one is to be sent. Holds watchLock. */
+    private boolean kicksDue(long now) {
+        long activity = lastActivity;
+        if (activity != lullFor) {
+            lullFor = activity;
+            lullKicks = 0;
+        }
+        long input = lastInput;
+        if (input != inputFor) {
+            inputFor = input;
+            inputKicks = 0;
+        }
+        boolean kick = false;
+        if (reached(lullKickDue(), now)) {
+            lullKicks++;
+            kick = true;
+        }
+        if (reached(inputKickDue(), now)) {
+            inputKicks++;
+            kick = true;
+        }
+        return kick;
+    }
+
+    /** The sooner of the next kicks due, if any is. Holds watchLock. */
+    private OptionalLong nextKickDue() {
+        return LongStream.concat(lullKickDue().stream(), inputKickDue().stream()).reduce((a, b) -> a - b <= 0 ? a : b);
+    }
+
+    private OptionalLong lullKickDue() {
+        return lullKicks < KICKS_PER_LULL ? OptionalLong.of(lullFor + (FIRST_KICK_NANOS << lullKicks)) : OptionalLong.empty();
+    }
+
+    /** None once the guest has printed since the input: its answer, or at least a sign that it is awake. */
+    private OptionalLong inputKickDue() {
+        boolean answered = lastOutput - inputFor >= 0;
+        return answered || inputKicks >= KICKS_PER_INPUT ? OptionalLong.empty()
+                : OptionalLong.of(inputFor + (FIRST_INPUT_KICK_NANOS << inputKicks));
+    }
+
+    private static boolean reached(OptionalLong due, long now) {
+        return due.isPresent() && now - due.getAsLong() >= 0;
     }
 
     /**
