@@ -21,9 +21,10 @@ import org.yucon.util.Owner;
 /**
  * What the host holds for one run of a guest, set up before its UML starts and removed when it has ended: the tap
  * (iproute2 only), the cgroup {@code yucon/NAME} in each hierarchy that has a wanted controller, and the guest's
- * files (UML directory, COW directories, swap files), made and given to its own user. {@link #wrap} puts the UML's argv behind small programs that each exec the
- * next, so the pid the keeper holds is the UML's own: join the cgroups, a private mount namespace with the hostfs
- * directory read-only, nice, then chroot or setpriv to the guest's user.
+ * files (UML directory, COW directories, swap files), made and given to its own user. {@link #wrap} puts the UML's
+ * argv behind small programs that each exec the next, so the pid the keeper holds is the UML's own: join the cgroups,
+ * a private mount namespace with the hostfs directory read-only, nice, a fixed address layout, then chroot or setpriv
+ * to the guest's user.
  *
  * <p>Made and closed by the spawning thread and the run's exit watcher of a {@link KeptGuest}, one after the other.
  */
@@ -37,6 +38,16 @@ final class GuestEnclosure implements AutoCloseable {
     /** Writes its own pid into each cgroup.procs given before "--", then execs the rest: no fork can escape. */
     private static final String JOIN_CGROUPS =
             "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 1; shift; done; shift; exec \"$@\"";
+    /**
+     * The UML without address space randomization, so that a guest has the memory it is given on every boot. UML
+     * counts the gap between its end and its heap as physical memory ("Adding N bytes to physical memory to account
+     * for exec-shield gap") and maps it with page structures from the guest's own memory; with the heap placed at
+     * random (up to 1 GB away on x86-64) a 64 MB guest had 38-50 MB available, 53 MB without, and 48 MB guests failed
+     * to boot now and then (out of memory before init, or an abort in setup). What randomization would hide is little:
+     * Debian's linux.uml is not position-independent, so the UML's code and data, where a guest that breaks out would
+     * look, lie at fixed addresses anyway (BENCHMARKS.md).
+     */
+    private static final List<String> FIXED_LAYOUT = List.of("/usr/bin/setarch", "--addr-no-randomize");
     /** Runs in a mount namespace of its own, so the read-only view ends with the UML and nothing is left mounted. */
     private static final String READ_ONLY_BIND = "mount --bind -o ro \"$1\" \"$1\" || exit 1; shift; exec \"$@\"";
 
@@ -90,6 +101,7 @@ final class GuestEnclosure implements AutoCloseable {
         if (host.nice() != 0) {
             full.addAll(List.of("/usr/bin/nice", "-n", Integer.toString(host.nice())));
         }
+        full.addAll(FIXED_LAYOUT);
         if (host.jail().isPresent()) {
             full.add("/usr/sbin/chroot");
             user.ifPresent(u -> full.add("--userspec=" + u.getUID() + ":" + u.getGID()));

@@ -32,7 +32,9 @@ import org.yucon.util.FileTrees;
  * opened at once, so that the boot's size and the writer's both reach the keeper while UML starts. A SIGWINCH that
  * reaches UML before its interrupts exist panics it ("Segfault with no mm" in {@code winch}), and a keeper's first
  * spawn was slow enough to send its size just then. None of the boots may panic, and the guest's tty must have the
- * writer's size once it runs and follow the writer's window after that.
+ * writer's size once it runs and follow the writer's window after that. Each boot's kernel must also count exactly
+ * the memory the guest was given: with the UML's address layout at random it counted a gap of up to 1 GB beside it,
+ * and paid for that gap's page structures out of the guest's memory (see GuestEnclosure).
  *
  * <p>{@code -Dyucon.firstBoots=N} sets how many boots (20 unless said; the soak runs 200).
  */
@@ -108,6 +110,11 @@ class FirstBootIT {
             }
             screen.press("root\r");
             screen.awaitText("uml1:/root#", TIMEOUT);
+            String memory = memoryLine(host);
+            long given = host.guest("uml1").config().memoryBytes() >> 10;
+            if (!memory.contains("/" + given + "K available")) {
+                return "its kernel did not count the " + given + "K it was given: " + memory;
+            }
             assertEquals(ROWS + " " + COLUMNS, sttySize(screen), "the guest's tty after the boot; " + screen.describe());
             if (resizeAfter) {
                 screen.resize(COLUMNS + 20, ROWS + 10);
@@ -138,12 +145,23 @@ class FirstBootIT {
 
     /** The guest's panic as its console showed it, else from its log (the keeper writes it a little later). */
     private static String panicLine(SshScreen screen, TestHost host) throws IOException {
-        Path log = host.config().gateway().stateDir().resolve("logs").resolve("uml1.log");
+        Path log = consoleLog(host);
         List<String> lines = new ArrayList<>(screen.lines());
         if (Files.exists(log)) {
             lines.addAll(Files.readAllLines(log, StandardCharsets.ISO_8859_1));
         }
         return lines.stream().filter(line -> line.contains("Kernel panic")).findFirst().orElse("no panic shown");
+    }
+
+    /** The kernel's count of its memory at boot, "Memory: 86932K/131072K available (...)", from the guest's log. */
+    private static String memoryLine(TestHost host) throws IOException {
+        Path log = consoleLog(host);
+        return Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream().filter(line -> line.startsWith("Memory: "))
+                .findFirst().orElse("no \"Memory:\" line in " + log);
+    }
+
+    private static Path consoleLog(TestHost host) {
+        return host.config().gateway().stateDir().resolve("logs").resolve("uml1.log");
     }
 
     private static int boots() {

@@ -203,8 +203,7 @@ public final class TestHost implements AutoCloseable {
         accounts.add("admin");
         for (String guest : guests) {
             Files.writeString(etc.resolve("guests").resolve(guest + ".toml"), String.join("\n",
-                    // Not less: the 6.1 kernel's memory map also covers the exec-shield gap (up to 1 GB with ASLR), some
-                    // 16 MB of a guest's memory, and a 64 MB guest now and then failed to mount its root (error -12).
+                    // Room to spare for what the tests run in the guests (busybox needs far less).
                     "memory = \"128M\"",
                     "shutdown_timeout = \"10s\"",
                     "[[disk]]",
