@@ -7,8 +7,10 @@ the boots, when nothing boots, to tell what the machine's load costs by itself; 
 and keeper over 30 s with all N running; `status --json`; the time a gateway started after a SIGKILL of the old one
 takes to show all N running with their consoles; the time from the shutdowns to all off.
 
-`status` is timed on a channel of one SSH connection held open (OpenSSH's ControlMaster), so a sample is the
-gateway's answer to the verb, not a TCP connection, key exchange and login of its own each time.
+`status` is timed by bench/StatusProbe.java, one client process holding one SSH connection, a channel per sample, so a
+sample is the gateway's answer to the verb, not a login of its own nor the start of a client process (an `ssh`
+process per sample timed mostly its own start while the guests booted). The other verbs go over one connection held
+by OpenSSH (ControlMaster).
 """
 import signal
 import statistics
@@ -18,8 +20,8 @@ import time
 
 from yuconbench import SSH_OPTS
 from yuconbench.figures import pct
-from yuconbench.procs import (Timeout, cpu_ticks, free_port, kill, loadavg, log, machine, machine_ticks, short_error,
-                              steady_rss_kb)
+from yuconbench.procs import (Timeout, cpu_ticks, free_port, kill, loadavg, log, machine, machine_ticks, read_line,
+                              short_error, steady_rss_kb)
 
 SAMPLE_EVERY = 0.05
 AT_ONCE = 10
@@ -33,24 +35,33 @@ OPTS = [o for i, o in enumerate(SSH_OPTS)
 
 
 class StatusSampler:
-    """Runs `status` every 50 ms on a thread of its own and keeps each answer's latency in ms, by phase."""
+    """`status` every 50 ms from bench/StatusProbe.java (one MINA client process, one SSH connection, a channel per
+    sample), on a thread of its own that reads its answers and keeps each latency in ms, by the phase it ended in."""
 
     def __init__(self, scale):
-        self.scale = scale
+        b = scale.b
         self.phase = None
         self.samples = {}
-        self.stop = threading.Event()
+        self.probe = b.procs.start(
+            ["java", "-cp", b.compile_client("StatusProbe.java"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+             "StatusProbe", "127.0.0.1", str(b.gw_port), "admin", "secret", str(int(SAMPLE_EVERY * 1000))],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(b.work / "status-probe.log", "a"), text=True)
+        line = read_line(self.probe.stdout, 60)
+        if line.strip() != "READY":
+            raise RuntimeError(f"status probe: {line!r}; see {b.work}/status-probe.log")
         self.thread = threading.Thread(target=self.run, name="status-sampler", daemon=True)
 
     def run(self):
-        while not self.stop.is_set():
-            t0 = time.monotonic()
+        for line in self.probe.stdout:
+            word, ms, answered = line.split()
             phase = self.phase
-            r = self.scale.verb("status")
-            ms = (time.monotonic() - t0) * 1000
-            if phase is not None and r.stdout:
-                self.samples.setdefault(phase, []).append(ms)
-            self.stop.wait(max(0.0, SAMPLE_EVERY - (time.monotonic() - t0)))
+            if word == "SAMPLE" and phase is not None and int(answered) > 0:
+                self.samples.setdefault(phase, []).append(float(ms))
+
+    def stop(self, procs):
+        self.probe.stdin.close()
+        procs.stop(self.probe.pid, grace=5.0)
+        self.thread.join()
 
     def figures(self, phase):
         values = self.samples.get(phase, [])
@@ -164,13 +175,13 @@ class Scale:
         self.results["rss_none_mb"] = (g0 + k0) / 1024
         sampler = StatusSampler(self)
         sampler.thread.start()
+        time.sleep(QUIET_SECONDS)   # unmeasured: the probe's JVM compiles its own path first
         try:
             self.quietly(sampler, "quiet, none running")
             self.boot_all(sampler)
             self.quietly(sampler, "quiet, all running")
         finally:
-            sampler.stop.set()
-            sampler.thread.join()
+            sampler.stop(b.procs)
         for phase in ("quiet, none running", "one by one", "at once", "quiet, all running"):
             self.results[f"status {phase}"] = sampler.figures(phase)
         self.idle()

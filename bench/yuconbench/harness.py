@@ -516,25 +516,29 @@ class Bench:
         finally:
             t.close()
 
-    def run_idle(self):
-        a = self.args
+    def compile_client(self, source):
+        """Compiles one of bench/'s Java clients against the product's libraries; returns its class path."""
         classes = self.work / "classes"
         classes.mkdir(exist_ok=True)
         cp = f"{self.jar.parent / 'lib'}/*"
-        subprocess.run(["javac", "-q" if False else "-nowarn", "-d", str(classes), "-cp", cp,
-                        str(BENCH / "IdleSessions.java")], check=True)
+        subprocess.run(["javac", "-nowarn", "-d", str(classes), "-cp", cp, str(BENCH / source)], check=True)
+        return f"{classes}:{cp}"
+
+    def run_idle(self):
+        a = self.args
+        cp = self.compile_client("IdleSessions.java")
         for count in a.idle:
             try:
-                self.idle_run(count, classes, cp)
+                self.idle_run(count, cp)
             except Exception as e:
                 self.failed(f"{count} idle menu sessions", e)
             time.sleep(2)
 
-    def idle_run(self, count, classes, cp):
+    def idle_run(self, count, cp):
         a = self.args
         base_rss = rss_kb(self.gateway.pid)
         client = self.procs.start(
-            ["java", "-Xss256k", "-cp", f"{classes}:{cp}", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            ["java", "-Xss256k", "-cp", cp, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
              "IdleSessions", "127.0.0.1", str(self.gw_port), "uml", "secret", str(count)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(self.work / "idle.log", "a"), text=True)
         try:
