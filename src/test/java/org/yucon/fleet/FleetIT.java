@@ -212,6 +212,10 @@ class FleetIT {
                 String.join("\n", audit2));
     }
 
+    /** A peer's guest row as the page drew it: its text and how many buttons it has. */
+    private record PeerRow(String text, int buttons) {
+    }
+
     @Test
     @Order(3)
     void anAdminsWebPageShowsEachHostsGuestsUnderItsFiguresReadOnly() throws Exception {
@@ -225,11 +229,16 @@ class FleetIT {
                 return !found.isEmpty() && found.get(0).getText().contains("Load:") && found.get(0).getText().contains("Memory:")
                         && !browser.findElements(By.cssSelector("tr[data-host='uml-host2'][data-guest='uml5']")).isEmpty();
             }, () -> browser.findElement(By.tagName("body")).getText());
-            WebElement row = browser.findElement(By.cssSelector("tr[data-host='uml-host2'][data-guest='uml5']"));
-            assertTrue(row.getText().contains("uml-host2") && row.getText().contains("off"), row.getText());
-            assertTrue(row.findElements(By.tagName("button")).isEmpty(), "read-only: " + row.getText());
-            assertTrue(browser.findElement(By.id("fleet")).getText().contains("shown read-only"), "and says so");
-            List<String> own = browser.findElements(By.cssSelector("#guests tbody tr")).stream().map(r -> r.getAttribute("data-guest")).toList();
+            PeerRow row = chromium.read("uml5's row", page -> {
+                WebElement tr = page.findElement(By.cssSelector("tr[data-host='uml-host2'][data-guest='uml5']"));
+                return new PeerRow(tr.getText(), tr.findElements(By.tagName("button")).size());
+            });
+            assertTrue(row.text().contains("uml-host2") && row.text().contains("off"), row.text());
+            assertEquals(0, row.buttons(), "read-only: " + row.text());
+            assertTrue(chromium.read("the fleet", page -> page.findElement(By.id("fleet")).getText()).contains("shown read-only"),
+                    "and says so");
+            List<String> own = chromium.read("this host's rows", page -> page.findElements(By.cssSelector("#guests tbody tr"))
+                    .stream().map(r -> r.getAttribute("data-guest")).toList());
             assertEquals(List.of("uml1"), own, "this host's guests in its own table");
             // uml5's owner logs in on uml-host1's page too: no other host is shown to a login that is not an admin.
             chromium.logIn(http, "uml5");

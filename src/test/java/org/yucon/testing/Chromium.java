@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -48,6 +50,23 @@ public final class Chromium implements AutoCloseable {
 
     public WebDriver driver() {
         return driver;
+    }
+
+    /**
+     * What {@code reading} reads from the page, read again if the page drew those elements anew meanwhile: the live
+     * tables are redrawn on each update, and an element found before that is stale after it.
+     */
+    public <T> T read(String what, Function<WebDriver, T> reading) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            try {
+                return reading.apply(driver);
+            } catch (StaleElementReferenceException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new AssertionError(what + ": redrawn under every read for " + TIMEOUT.toSeconds() + " s", e);
+                }
+            }
+        }
     }
 
     /** Logs in through the login form, as a fresh visitor; waits for the guest table's page. */
