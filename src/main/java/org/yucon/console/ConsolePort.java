@@ -125,8 +125,9 @@ public final class ConsolePort {
             n = posix.read(masterFd, buffer, buffer.length);
         } while (n < 0 && posix.errno() == Errno.EINTR.intValue());
         if (n > 0) {
-            lastOutput = System.nanoTime();
-            activity();
+            long now = System.nanoTime();
+            lastOutput = now;
+            activity(now);
         }
         return n;
     }
@@ -172,7 +173,7 @@ public final class ConsolePort {
             }
             done += n;
         }
-        activity();
+        activity(System.nanoTime());
         arm(written + FIRST_INPUT_KICK_NANOS);
     }
 
@@ -233,9 +234,8 @@ public final class ConsolePort {
         }
     }
 
-    /** Stamps activity and makes sure a kick watch runs by the lull's first kick. */
-    private void activity() {
-        long now = System.nanoTime();
+    /** Stamps activity at {@code now} and makes sure a kick watch runs by the lull's first kick. */
+    private void activity(long now) {
         lastActivity = now;
         arm(now + FIRST_KICK_NANOS);
     }
