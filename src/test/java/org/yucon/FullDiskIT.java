@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yucon.console.ConsoleLogs;
 import org.yucon.guest.GuestState;
 import org.yucon.keeper.KeeperClient;
 import org.yucon.testing.Await;
@@ -79,7 +80,7 @@ class FullDiskIT {
                 console.type("echo BACK-$((6*7))\r");
                 console.awaitText("\r\nBACK-42\r\n", from, TIMEOUT);
             }
-            Path log = state.resolve("logs").resolve(GUEST + ".log");
+            Path log = ConsoleLogs.of(ConsoleLogs.dir(state), GUEST);
             Await.until("the console log to say what it dropped, then go on", TIMEOUT,
                     () -> read(log).matches("(?s).*\\[yucon\\] \\d+ bytes not logged: disk full.*BACK-42.*"),
                     () -> tail(read(log)));

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.yucon.console.ConsoleLogs;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Guests;
 import org.yucon.guest.Outcome;
@@ -102,7 +103,7 @@ public final class GuestActions {
         if (!access.may(GuestAction.LOG, guest)) {
             return Optional.empty();
         }
-        return Optional.of(LogTail.lastLines(logs.resolve(guest.name() + ".log"), lines));
+        return Optional.of(LogTail.lastLines(ConsoleLogs.of(logs, guest.name()), lines));
     }
 
     /** How the login may be on the guest's console now: watch it, write on it, or neither. */

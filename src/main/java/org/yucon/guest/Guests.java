@@ -23,6 +23,7 @@ import org.yucon.config.Configuration;
 import org.yucon.config.GuestConfig;
 import org.yucon.console.ConsoleEventLog;
 import org.yucon.console.ConsoleHub;
+import org.yucon.console.ConsoleLogs;
 import org.yucon.keeper.KeeperClient;
 import org.yucon.keeper.KeeperLink;
 import org.yucon.keeper.KeptStatus;
@@ -92,7 +93,7 @@ public final class Guests implements AutoCloseable, Metrics.Gauges {
         Path state = config.gateway().stateDir();
         GuestMeters meters = metrics.guest(guest.name());
         ConsoleHub hub = new ConsoleHub(guest.name(), config.gateway().console(),
-                new ConsoleEventLog(state.resolve("logs"), guest.name()), meters.skipped()::inc);
+                new ConsoleEventLog(ConsoleLogs.dir(state), guest.name()), meters.skipped()::inc);
         GuestSupervisor supervisor = new GuestSupervisor(guest, kernel, state.resolve("uml"), hub, keeper, scheduler, posix,
                 g -> fire(), meters);
         byName.put(guest.name(), link(supervisor));

@@ -24,6 +24,7 @@ import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yucon.console.ConsoleLogs;
 import org.yucon.util.PrivateFiles;
 import org.yucon.util.ProcessUser;
 
@@ -84,7 +85,7 @@ public final class ConsoleKeeper {
 
     /** The console logs: the keeper's user's only, as consoles show passwords typed at them. */
     private Path logs() {
-        return stateDir.resolve("logs");
+        return ConsoleLogs.dir(stateDir);
     }
 
     /** Binds the socket and serves until a quit is accepted. */
@@ -310,7 +311,7 @@ public final class ConsoleKeeper {
             return guests.computeIfAbsent(name, n -> {
                 try {
                     Path logs = PrivateFiles.directories(logs());
-                    return new KeptGuest(n, ringBytes, logs.resolve(n + ".log"), scheduler, posix, cgroups);
+                    return new KeptGuest(n, ringBytes, ConsoleLogs.of(logs, n), scheduler, posix, cgroups);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }

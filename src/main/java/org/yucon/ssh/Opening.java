@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yucon.config.AccountConfig;
+import org.yucon.console.ConsoleLogs;
 import org.yucon.console.EscapeKeys;
 import org.yucon.control.Access;
 import org.yucon.control.GuestActions;
@@ -41,7 +42,7 @@ final class Opening {
         this.from = from;
         this.relayed = relayed;
         this.actions = new GuestActions(context.guests(), access, context.audit()::record, from,
-                context.settings().stateDir().resolve("logs"), context.recordings());
+                ConsoleLogs.dir(context.settings().stateDir()), context.recordings());
     }
 
     /** The screen the session shows from now on; {@link Screen#NONE} once a verb has answered, or on a refusal. */

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.yucon.auth.PasswordCheck;
 import org.yucon.config.AccountBook;
 import org.yucon.config.GatewaySettings;
+import org.yucon.console.ConsoleLogs;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.guest.Guests;
 import org.yucon.control.Access;
@@ -65,11 +66,11 @@ record WebContext(Path etc, GatewaySettings settings, Guests guests, AccountBook
     }
 
     private Path logs() {
-        return settings.stateDir().resolve("logs");
+        return ConsoleLogs.dir(settings.stateDir());
     }
 
     Path logFile(GuestSupervisor guest) {
-        return logs().resolve(guest.name() + ".log");
+        return ConsoleLogs.of(logs(), guest.name());
     }
 
     int passwordMaxBytes() {

@@ -344,7 +344,7 @@ class ConsoleFlowIT {
     }
 
     private static Path logFile() {
-        return host.config().gateway().stateDir().resolve("logs").resolve(GUEST + ".log");
+        return host.consoleLog(GUEST);
     }
 
     private static long logSize() {

@@ -186,7 +186,7 @@ class OpenSshTmuxIT {
         start(dir, "uml1");
         assertEquals(0, runSsh("uml1", "boot"), "ssh -l uml1 boot");
         List<String> console = console("uml1");
-        Path log = host.config().gateway().stateDir().resolve("logs").resolve("uml1.log");
+        Path log = host.consoleLog("uml1");
         // A window size set before the guest's console is open panics this UML 6.1 (FIELD-NOTES): attach at login.
         Await.until("uml1's login prompt in its console log", BOOT, () -> read(log).contains("uml1 login:"), () -> read(log));
 
@@ -299,7 +299,7 @@ class OpenSshTmuxIT {
      */
     private String recordSession(String login) throws Exception {
         assertEquals(0, runSsh(login, "boot"), "ssh -l " + login + " boot");
-        Path log = host.config().gateway().stateDir().resolve("logs").resolve(login + ".log");
+        Path log = host.consoleLog(login);
         // A window size set before the guest's console is open panics this UML 6.1 (FIELD-NOTES): attach at login.
         Await.until(login + "'s login prompt in its console log", BOOT, () -> read(log).contains(login + " login:"), () -> read(log));
         tmux.newSession(PANE, 100, 30, console(login));

@@ -132,7 +132,7 @@ class GuestLifecycleIT {
     @Test
     void consoleOutputLandsInTheLogFile() throws Exception {
         // The console keeper writes the log as the guest prints, whether anybody watches or not.
-        Path logFile = host.config().gateway().stateDir().resolve("logs").resolve(GUEST + ".log");
+        Path logFile = host.consoleLog(GUEST);
         int before = read(logFile).length();
 
         bootAndAwaitLogin();

@@ -17,6 +17,7 @@ import jnr.constants.platform.Signal;
 import jnr.posix.POSIXFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yucon.console.ConsoleLogs;
 import org.yucon.keeper.KeeperClient;
 import org.yucon.testing.Await;
 import org.yucon.testing.HostUser;
@@ -51,7 +52,7 @@ class PlantedLinksIT {
             GuestSupervisor guest = host.guest(GUEST);
             Path cow = guest.config().disks().get(0).cow().orElseThrow();
             Path umid = dir.resolve("state/uml/user-" + user.name()).resolve(guest.config().umid());
-            Path log = dir.resolve("state/logs").resolve(GUEST + ".log");
+            Path log = ConsoleLogs.of(ConsoleLogs.dir(dir.resolve("state")), GUEST);
 
             assertTrue(guest.boot().ok());
             awaitRunning(guest);
@@ -182,7 +183,7 @@ class PlantedLinksIT {
 
     private void awaitRunning(GuestSupervisor guest) {
         Await.until(GUEST + " to run", BOOT, () -> guest.status().state() == GuestState.RUNNING,
-                () -> guest.status() + "\n" + read(dir.resolve("state/logs").resolve(GUEST + ".log")));
+                () -> guest.status() + "\n" + read(ConsoleLogs.of(ConsoleLogs.dir(dir.resolve("state")), GUEST)));
     }
 
     /** Kills the guest's UML if one runs (the old code booted one on the planted files), and waits for it to be down. */

@@ -145,7 +145,7 @@ class FirstBootIT {
 
     /** The guest's panic as its console showed it, else from its log (the keeper writes it a little later). */
     private static String panicLine(SshScreen screen, TestHost host) throws IOException {
-        Path log = consoleLog(host);
+        Path log = host.consoleLog("uml1");
         List<String> lines = new ArrayList<>(screen.lines());
         if (Files.exists(log)) {
             lines.addAll(Files.readAllLines(log, StandardCharsets.ISO_8859_1));
@@ -155,13 +155,9 @@ class FirstBootIT {
 
     /** The kernel's count of its memory at boot, "Memory: 86932K/131072K available (...)", from the guest's log. */
     private static String memoryLine(TestHost host) throws IOException {
-        Path log = consoleLog(host);
+        Path log = host.consoleLog("uml1");
         return Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream().filter(line -> line.startsWith("Memory: "))
                 .findFirst().orElse("no \"Memory:\" line in " + log);
-    }
-
-    private static Path consoleLog(TestHost host) {
-        return host.config().gateway().stateDir().resolve("logs").resolve("uml1.log");
     }
 
     private static int boots() {

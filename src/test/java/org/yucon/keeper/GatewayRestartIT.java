@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yucon.config.ConfigLoader;
 import org.yucon.config.Configuration;
+import org.yucon.console.ConsoleLogs;
 import org.yucon.ssh.HostKeys;
 import org.yucon.testing.Await;
 import org.yucon.testing.RawConsole;
@@ -323,7 +324,7 @@ class GatewayRestartIT {
     }
 
     private Path logFile() {
-        return stateDir().resolve("logs").resolve(GUEST + ".log");
+        return ConsoleLogs.of(ConsoleLogs.dir(stateDir()), GUEST);
     }
 
     private Optional<Long> umlPid() {

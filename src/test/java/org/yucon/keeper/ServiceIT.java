@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yucon.config.ConfigLoader;
 import org.yucon.config.Configuration;
+import org.yucon.console.ConsoleLogs;
 import org.yucon.ssh.HostKeys;
 import org.yucon.testing.Await;
 import org.yucon.testing.SshUser;
@@ -102,7 +103,7 @@ class ServiceIT {
         assertTrue(stop.output().contains("the console keeper stops"), stop.toString());
         assertTrue(keeper.waitFor(30, TimeUnit.SECONDS), "the keeper ends after yucon stop; " + keeperLog());
         assertFalse(ProcessHandle.of(uml).map(ProcessHandle::isAlive).orElse(false), "the guest's UML is gone");
-        String log = Files.readString(config.gateway().stateDir().resolve("logs").resolve(GUEST + ".log"));
+        String log = Files.readString(ConsoleLogs.of(ConsoleLogs.dir(config.gateway().stateDir()), GUEST));
         assertTrue(log.contains("The system is going down NOW!") || log.contains("Sent SIGTERM to all processes"),
                 "init ran its shutdown (ctrl-alt-del), the guest was not halted: ..." + log.substring(Math.max(0, log.length() - 2000)));
     }

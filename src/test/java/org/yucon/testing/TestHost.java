@@ -25,6 +25,7 @@ import org.yucon.Gateway;
 import org.yucon.config.ConfigException;
 import org.yucon.config.ConfigLoader;
 import org.yucon.config.Configuration;
+import org.yucon.console.ConsoleLogs;
 import org.yucon.guest.GuestSupervisor;
 import org.yucon.keeper.KeeperClient;
 
@@ -114,6 +115,11 @@ public final class TestHost implements AutoCloseable {
 
     public Configuration config() {
         return config;
+    }
+
+    /** The console log the keeper writes for {@code guest}. */
+    public Path consoleLog(String guest) {
+        return ConsoleLogs.of(ConsoleLogs.dir(config.gateway().stateDir()), guest);
     }
 
     public GuestSupervisor guest(String name) {

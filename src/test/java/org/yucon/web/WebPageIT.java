@@ -195,7 +195,7 @@ class WebPageIT {
         awaitText(By.id("detail-text"), text -> text.contains("PID") && text.contains("kernel ") && text.lines().count() >= 5);
 
         // What a guest prints is text on the page, never markup: a line as the keeper would log it.
-        Files.writeString(gateway.host().config().gateway().stateDir().resolve("logs").resolve("uml1.log"),
+        Files.writeString(gateway.host().consoleLog("uml1"),
                 "<img src=x id=planted onerror=alert(1)>\n", java.nio.file.StandardOpenOption.APPEND);
         click("uml1", "log");
         awaitText(By.id("detail-text"), text -> text.contains("Linux version") && text.contains("<img src=x id=planted"));
