@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * <p>Bytes go out on the pump's own thread, except an interactive amount (an echo, a prompt) for a sink that is
  * caught up and can take it without blocking: that goes out at once on the appender's thread ({@link #express}),
  * which saves a thread wake-up on the keystroke's way back. The two never send at once ({@link #sending}). More
- * than that but less than a chunk is a flood's piece: the pump lets the rest gather for a moment first. A sink
- * that nobody reads as it is written (the log) is {@link #unhurried}: all of its output gathers.
+ * than that but less than a chunk is a flood's piece: the pump lets the rest gather for a moment first. (The
+ * console log, which nobody reads as it is written, has a writer of its own: {@link LogWriter}.)
  */
 public final class RingPump {
     private static final Logger log = LoggerFactory.getLogger(RingPump.class);
@@ -30,12 +30,6 @@ public final class RingPump {
      * 28 KB. Less than {@link #EXPRESS_BYTES} (an echo, a prompt) is never held.
      */
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    /**
-     * How long output for an {@link #unhurried} sink gathers, however little: written as it came, every keystroke's
-     * echo was one more thread wake-up and write(2) beside its way back to the user (a ninth of the keeper's CPU in
-     * an echo run, on a machine with two CPUs). Far below the ring's hold on its readers.
-     */
-    private static final long UNHURRIED_GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /**
      * How long an idle pump sleeps before it looks again whether it still runs; {@link #stop} wakes it anyway. Once a
      * second, a host's hundred quiet guests woke their keeper's two hundred pumps 200 times a second for nothing.
@@ -74,20 +68,11 @@ public final class RingPump {
         this.thread = new OutputThread(this::run, name);
     }
 
-    /** A pump whose sink need not have output at once: everything gathers for a while; see {@link #finish}. */
-    public static RingPump unhurried(String name, ConsoleRing.Reader reader, ConsoleSink sink, Ended ended) {
-        return new RingPump(name, reader, sink, ended, 1, UNHURRIED_GATHER_NANOS);
-    }
-
     /**
-     * Sends the output from the cursor up to {@code end} on the caller's thread, before {@link #start}: whatever
-     * the caller writes to the sink next comes after it, not in the middle of it.
+     * Sends the output from the cursor up to {@code end} through {@code to} (a filter before this pump's sink) on
+     * the caller's thread, before {@link #start}: whatever the caller writes to the sink next comes after it, not in
+     * the middle of it.
      */
-    public void catchUp(long end) throws IOException, InterruptedException {
-        catchUp(end, sink);
-    }
-
-    /** As {@link #catchUp(long)}, through {@code to} (a filter before this pump's sink). */
     public void catchUp(long end, ConsoleSink to) throws IOException, InterruptedException {
         while (reader.cursor() < end) {
             sendLocked(to);
@@ -122,21 +107,6 @@ public final class RingPump {
     /** The sink looks elsewhere for a while: the guest does not wait for it until it has caught up again. */
     public void away() {
         reader.stopHolding();
-    }
-
-    /**
-     * Stops the pump, then sends on the caller's thread what came before {@code end} and was not sent yet (what an
-     * {@link #unhurried} pump was still gathering).
-     */
-    public void finish(long end) {
-        stop();
-        try {
-            catchUp(end);
-        } catch (IOException e) {
-            log.warn("{}: the last output could not be written: {}", thread.getName(), e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Stops the pump; waits briefly for a write under way, so that nothing of it arrives after this returns. */

@@ -17,14 +17,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yucon.console.ConsoleLogs;
+import org.yucon.console.LogWriter;
 import org.yucon.util.PrivateFiles;
 import org.yucon.util.ProcessUser;
 
@@ -35,7 +40,8 @@ import org.yucon.util.ProcessUser;
  * state directory that only its owner may open. The gateway can stop, crash and start again; the guests, their
  * consoles and their logs go on.
  *
- * <p>Threads: one acceptor, one per connection, and those of each {@link KeptGuest}.
+ * <p>Threads: one acceptor, one per connection, one timer (console kicks, the check for ended runs), pooled ones
+ * for the ends of runs, one that writes the console logs, and those of each {@link KeptGuest}.
  */
 public final class ConsoleKeeper {
     private static final Logger log = LoggerFactory.getLogger(ConsoleKeeper.class);
@@ -43,15 +49,28 @@ public final class ConsoleKeeper {
     private static final Path CGROUP_FS = Path.of("/sys/fs/cgroup");
     /** Connections waiting to be accepted: a gateway's start links every guest's console at once (Java's default 50). */
     private static final int BACKLOG = 1024;
+    /**
+     * How often the keeper looks for a UML that died unasked while what it left holds its console: the guest is
+     * shown running up to this long after. One look for all guests, not a waiting thread per guest.
+     */
+    private static final long END_CHECK_SECONDS = 1;
 
     private final Path stateDir;
     private final int ringBytes;
     private final Map<String, KeptGuest> guests = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "keeper-kicks");
+        Thread t = new Thread(r, "keeper-timer");
         t.setDaemon(true);
         return t;
     });
+    /** The ends of runs (see KeptGuest): threads only while one is handled, none waiting for one. */
+    private final ExecutorService exits = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "keeper-run-end");
+                t.setDaemon(true);
+                return t;
+            });
+    private final LogWriter logWriter = new LogWriter("keeper-logs");
     private final POSIX posix = POSIXFactory.getNativePOSIX();
     private final Cgroups cgroups;
     private ServerSocketChannel server;
@@ -96,6 +115,8 @@ public final class ConsoleKeeper {
         PrivateFiles.ownDirectory(logs(), user);
         PrivateFiles.write(pidFile(stateDir), (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII));
         log.info("console keeper {} serving {}", ProcessHandle.current().pid(), socket(stateDir));
+        scheduler.scheduleWithFixedDelay(() -> guests.values().forEach(KeptGuest::checkEnded), END_CHECK_SECONDS,
+                END_CHECK_SECONDS, TimeUnit.SECONDS);
         // The logs' last output is written on a signal too, not only on a quit.
         Thread closingLogs = new Thread(this::closeLogs, "keeper-exit");
         Runtime.getRuntime().addShutdownHook(closingLogs);
@@ -120,6 +141,7 @@ public final class ConsoleKeeper {
         } finally {
             forget(closingLogs);
             closeLogs();
+            logWriter.close();
             Files.deleteIfExists(socket(stateDir));
             Files.deleteIfExists(pidFile(stateDir));
             log.info("console keeper stopped");
@@ -311,7 +333,7 @@ public final class ConsoleKeeper {
             return guests.computeIfAbsent(name, n -> {
                 try {
                     Path logs = PrivateFiles.directories(logs());
-                    return new KeptGuest(n, ringBytes, ConsoleLogs.of(logs, n), scheduler, posix, cgroups);
+                    return new KeptGuest(n, ringBytes, ConsoleLogs.of(logs, n), scheduler, exits, logWriter, posix, cgroups);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }

@@ -26,7 +26,8 @@ import org.yucon.util.Owner;
  * a private mount namespace with the hostfs directory read-only, nice, a fixed address layout, then chroot or setpriv
  * to the guest's user.
  *
- * <p>Made and closed by the spawning thread and the run's exit watcher of a {@link KeptGuest}, one after the other.
+ * <p>Made and closed by the spawning thread and the thread that reaps the run of a {@link KeptGuest}, one after the
+ * other.
  */
 final class GuestEnclosure implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GuestEnclosure.class);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import jnr.constants.platform.Signal;
 import jnr.posix.POSIX;
@@ -18,7 +19,7 @@ import org.yucon.console.ConsolePort;
 import org.yucon.console.ConsoleRing;
 import org.yucon.config.LogSettings;
 import org.yucon.console.LogFileSink;
-import org.yucon.console.RingPump;
+import org.yucon.console.LogWriter;
 import org.yucon.guest.HostProcesses;
 
 /**
@@ -26,8 +27,10 @@ import org.yucon.guest.HostProcesses;
  * a reader that drains that pty into the ring at once (handing an echo to the gateway links itself), the log,
  * and the gateway links attached to it.
  *
- * <p>Threads: one reader and one exit watcher per run, one pump per link and for the log; the run's fields are
- * guarded by this object's monitor.
+ * <p>Threads: one reader per run and one pump per link; the keeper's {@link LogWriter} writes the log. No thread
+ * waits for a run's end: the reader sees it when the UML closes its console, the keeper's check when the UML died
+ * unasked ({@link #checkEnded}); a pooled thread then handles it ({@link #reap}). The run's fields are guarded by
+ * this object's monitor; the run and the log are also read without it (volatile), by the check and the reader.
  */
 final class KeptGuest {
     private static final Logger log = LoggerFactory.getLogger(KeptGuest.class);
@@ -45,27 +48,39 @@ final class KeptGuest {
     private final Path logFile;
     private final ConsoleRing ring;
     private final ScheduledExecutorService scheduler;
+    /** Where a run's end is handled: killing what the run left and waiting for the reader's last output takes seconds. */
+    private final Executor exits;
+    private final LogWriter logWriter;
     private final POSIX posix;
     private final Cgroups cgroups;
     private final List<KeeperSession> links = new CopyOnWriteArrayList<>();
 
+    /** The run going now, null between runs. Written under this object's monitor. */
+    private volatile Run run;
     // Guarded by this.
-    private UnixPtyProcess process;
-    private ConsolePort port;
+    /** Whether the end of the current run is handled already (it is, once, whoever sees it first). */
+    private boolean ending;
     private int lastExit = -1;
     /** The shutdown a gateway began on the current run, for the next gateway if that one dies; NONE otherwise. */
     private StopIntent stop = StopIntent.NONE;
     private LogSettings logSettings;
-    private RingPump logPump;
+    /** Read without the monitor too, by the console reader after each append. */
+    private volatile LogWriter.Log consoleLog;
     private LogFileSink logSink;
-    /** Whether a log pump ran before: a new one then starts at the present, not at the ring's start. */
+    /** Whether a log was written before: a new one then starts at the present, not at the ring's start. */
     private boolean logStartedOnce;
 
-    KeptGuest(String name, int ringBytes, Path logFile, ScheduledExecutorService scheduler, POSIX posix, Cgroups cgroups)
-            throws IOException {
+    /** A run of the guest: its UML, its console, the thread that reads the console, what the host set up for it. */
+    private record Run(UnixPtyProcess process, ConsolePort console, Thread reader, GuestEnclosure enclosure) {
+    }
+
+    KeptGuest(String name, int ringBytes, Path logFile, ScheduledExecutorService scheduler, Executor exits,
+              LogWriter logWriter, POSIX posix, Cgroups cgroups) {
         this.name = name;
         this.ring = new ConsoleRing(ringBytes, HOLD_LIMIT);
         this.scheduler = scheduler;
+        this.exits = exits;
+        this.logWriter = logWriter;
         this.posix = posix;
         this.cgroups = cgroups;
         this.logFile = logFile;
@@ -83,25 +98,24 @@ final class KeptGuest {
         logSettings = settings;
         if (settings.enabled()) {
             logSink = new LogFileSink(logFile, settings);
-            logPump = RingPump.unhurried("keeper-log-" + name, ring.reader(logStartedOnce ? ring.end() : ring.start()),
-                    logSink, e -> log.error("the console log of {} failed: {}", name, e.getMessage()));
-            logPump.start();
+            consoleLog = logWriter.start(name, ring.reader(logStartedOnce ? ring.end() : ring.start()), logSink,
+                    e -> log.error("the console log of {} failed: {}", name, e.getMessage()));
             logStartedOnce = true;
         }
     }
 
     /** Writes what the log has not written yet and closes it (a change of settings, or the keeper's exit). */
     synchronized void closeLog() {
-        if (logPump == null) {
+        if (consoleLog == null) {
             return;
         }
-        logPump.finish(ring.end());
+        consoleLog.finish(ring.end());
         try {
             logSink.close();
         } catch (IOException e) {
             log.warn("closing the console log of {}: {}", name, e.getMessage());
         }
-        logPump = null;
+        consoleLog = null;
         logSink = null;
     }
 
@@ -110,7 +124,7 @@ final class KeptGuest {
     }
 
     synchronized KeptStatus status() {
-        return new KeptStatus(name, process == null ? 0 : process.pid(), lastExit, ring.end());
+        return new KeptStatus(name, run == null ? 0 : run.process().pid(), lastExit, ring.end());
     }
 
     synchronized StopIntent stopIntent() {
@@ -119,7 +133,7 @@ final class KeptGuest {
 
     /** Remembers the shutdown of run {@code pid}; false if that is not the run going now. */
     synchronized boolean stopping(long pid, StopIntent intent) {
-        if (process == null || process.pid() != pid) {
+        if (run == null || run.process().pid() != pid) {
             return false;
         }
         stop = intent;
@@ -133,11 +147,10 @@ final class KeptGuest {
     Spawned spawn(List<String> argv, Map<String, String> env, Path directory, int columns, int rows,
                   Confinement confinement) throws IOException {
         UnixPtyProcess started;
-        ConsolePort console;
         GuestEnclosure enclosure;
         synchronized (this) {
-            if (process != null) {
-                throw new IOException(name + " runs already (pid " + process.pid() + ")");
+            if (run != null) {
+                throw new IOException(name + " runs already (pid " + run.process().pid() + ")");
             }
             try {
                 enclosure = GuestEnclosure.prepare(name, confinement, cgroups, posix);
@@ -157,21 +170,18 @@ final class KeptGuest {
                 enclosure.close();
                 throw e;
             }
-            console = new ConsolePort(started, posix, scheduler);
+            ConsolePort console = new ConsolePort(started, posix, scheduler);
             // Not pty4j's initial size: it sets that after the fork, when the UML may be just unable to take it.
             console.resize(columns, rows);
-            process = started;
-            port = console;
+            Thread reader = new Thread(() -> read(console, started), "keeper-reader-" + name);
+            reader.setDaemon(true);
+            run = new Run(started, console, reader, enclosure);
+            ending = false;
             stop = StopIntent.NONE;
+            reader.start();
         }
         log.info("{} started, pid {}", name, started.pid());
         enclosure.unapplied().forEach(line -> log.warn("{}: {}", name, line));
-        Thread reader = new Thread(() -> console.drainInto(this::received), "keeper-reader-" + name);
-        reader.setDaemon(true);
-        reader.start();
-        Thread watcher = new Thread(() -> watch(started, console, reader, enclosure), "keeper-exit-" + name);
-        watcher.setDaemon(true);
-        watcher.start();
         return new Spawned(started.pid(), enclosure.unapplied());
     }
 
@@ -181,9 +191,13 @@ final class KeptGuest {
         received(bytes, bytes.length);
     }
 
-    /** On the console reader: into the ring, and at once to the links that are caught up and can take it. */
+    /** On the console reader: into the ring, at once to the links that are caught up and can take it, and the log. */
     private void received(byte[] bytes, int length) {
         ring.append(bytes, 0, length, () -> links.forEach(KeeperSession::express));
+        LogWriter.Log current = consoleLog;
+        if (current != null) {
+            current.arrived(length);
+        }
     }
 
     void input(byte[] bytes) throws IOException {
@@ -208,34 +222,62 @@ final class KeptGuest {
         links.remove(session);
     }
 
-    private synchronized ConsolePort currentPort() {
-        return port;
+    private ConsolePort currentPort() {
+        Run current = run;
+        return current == null ? null : current.console();
+    }
+
+    /** The console reader's life: the guest's output up to the last, when the UML closes its console; then its end. */
+    private void read(ConsolePort console, UnixPtyProcess process) {
+        console.drainInto(this::received);
+        ended(process);
+    }
+
+    /**
+     * The keeper's check, every second on its scheduler (so without this object's monitor, which a spawn holds for
+     * a while): a UML that died unasked (SIGKILL) leaves processes that hold its console open, so that its reader
+     * waits on; this is how its end is seen then.
+     */
+    void checkEnded() {
+        Run current = run;
+        if (current != null && !current.process().isAlive()) {
+            ended(current.process());
+        }
+    }
+
+    /** Hands the end of the run of {@code process} to a pooled thread, once, whoever saw it first. */
+    private synchronized void ended(UnixPtyProcess process) {
+        if (run == null || run.process() != process || ending) {
+            return;
+        }
+        ending = true;
+        Run ended = run;
+        exits.execute(() -> reap(ended));
     }
 
     /**
      * Reaps the run; the exit is reported once every process of the run is gone and the reader has drained the
      * last output, so that the next boot cannot find anything of this one still holding its files.
      */
-    private void watch(UnixPtyProcess run, ConsolePort console, Thread reader, GuestEnclosure enclosure) {
+    private void reap(Run ended) {
         int status;
         try {
-            status = run.waitFor();
-            endRemains(run.pid());
-            reader.join(2000);
+            status = ended.process().waitFor();
+            endRemains(ended.process().pid());
+            ended.reader().join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         }
-        if (reader.isAlive()) {
-            console.close();
+        if (ended.reader().isAlive()) {
+            ended.console().close();
             log.warn("{}: its console reader did not end with its UML; its pty is left to the collector", name);
         } else {
-            console.release();
+            ended.console().release();
         }
-        enclosure.close();
+        ended.enclosure().close();
         synchronized (this) {
-            port = null;
-            process = null;
+            run = null;
             lastExit = status;
             stop = StopIntent.NONE;
         }

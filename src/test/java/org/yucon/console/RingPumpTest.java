@@ -119,21 +119,6 @@ class RingPumpTest {
         assertEquals("echo", sink.text());
     }
 
-    /** An unhurried pump (the log's) holds even an echo for a while; finishing it writes what it held. */
-    @Test
-    void anUnhurriedPumpGathersEvenAnEchoAndFinishingItWritesWhatItHeld() {
-        Recording sink = new Recording(0);
-        RingPump pump = RingPump.unhurried("log", ring.reader(0), sink, e -> { });
-        pump.start();
-        append("echo");
-        append("ed");
-        pump.finish(ring.end());
-
-        assertEquals("echoed", sink.text());
-        assertEquals(List.of(Thread.currentThread().getName()), sink.threads(),
-                "the pump wrote nothing of it on its own; the finishing thread wrote it at once");
-    }
-
     private static void awaitText(Recording sink, int length) {
         Await.until(length + " bytes", WAIT, () -> sink.text().length() >= length, () -> sink.text().length() + " bytes");
     }
