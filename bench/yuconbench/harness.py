@@ -71,7 +71,9 @@ class Bench:
             # The web page as users get it, on a port of its own: the default (8443) may be another gateway's.
             f'[web]\nport = {free_port()}\n')
         if guests is None:
-            guests = {g: (f'kernel = "{BENCH / "synthetic.py"}"\n' if g == "syn" else "")
+            # The synthetic console has no mconsole: without boot_timeout = "0s" the boot watchdog took every run
+            # of it for a hung boot and killed it after 20 s (a full run then measured no `syn` round of yucon).
+            guests = {g: (f'kernel = "{BENCH / "synthetic.py"}"\nboot_timeout = "0s"\n' if g == "syn" else "")
                       + f'memory = "64M"\nshutdown_timeout = "5s"\n[[disk]]\nimage = "{self.image}"\n'
                       f'cow = "{self.work / "state" / (g + ".cow")}"\n'
                       for g in ["uml", "syn"] + [f"m{i}" for i in range(1, self.args.mem_guests + 1)]}
