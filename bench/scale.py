@@ -24,6 +24,9 @@ from yuconbench.procs import (Timeout, cpu_ticks, free_port, kill, loadavg, log,
                               short_error, steady_rss_kb)
 
 SAMPLE_EVERY = 0.05
+# Samples at least this slow are also written, stamped with their start, to WORK/status-slow.log: to set beside the
+# gateway's own records (its log, a JFR recording) of that moment.
+SLOW_MS = 300
 AT_ONCE = 10
 IDLE_SECONDS = 30
 MEMORY = "48M"
@@ -40,6 +43,7 @@ class StatusSampler:
 
     def __init__(self, scale):
         b = scale.b
+        self.slow_log = b.work / "status-slow.log"
         self.phase = None
         self.samples = {}
         self.probe = b.procs.start(
@@ -57,6 +61,11 @@ class StatusSampler:
             phase = self.phase
             if word == "SAMPLE" and phase is not None and int(answered) > 0:
                 self.samples.setdefault(phase, []).append(float(ms))
+            if word == "SAMPLE" and float(ms) >= SLOW_MS:
+                began = time.time() - float(ms) / 1000
+                with open(self.slow_log, "a") as f:
+                    f.write(f"{time.strftime('%H:%M:%S', time.localtime(began))}.{int(began * 1000) % 1000:03d} "
+                            f"{phase} {ms} ms, {answered} bytes\n")
 
     def stop(self, procs):
         self.probe.stdin.close()
