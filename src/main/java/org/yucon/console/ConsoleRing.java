@@ -1,6 +1,7 @@
 package org.yucon.console;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -280,6 +281,21 @@ public final class ConsoleRing {
             } finally {
                 lock.unlock();
             }
+        }
+
+        /**
+         * {@link #read}s into {@code into} and hands the chunk to {@code to} (outside the ring's lock): first how many
+         * bytes it missed, if any, then the bytes.
+         */
+        public Chunk readTo(byte[] into, ConsoleSink to) throws IOException {
+            Chunk chunk = read(into);
+            if (chunk.missed() > 0) {
+                to.missed(chunk.missed());
+            }
+            if (chunk.count() > 0) {
+                to.output(into, chunk.count());
+            }
+            return chunk;
         }
 
         /** The next sequence number this reader will read. */

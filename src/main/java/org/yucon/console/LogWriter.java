@@ -43,7 +43,6 @@ public final class LogWriter implements AutoCloseable {
     /** Logs with output gathering, in the order it began (and so of when it is due), each with that time. */
     private final ArrayDeque<Gathering> gathering = new ArrayDeque<>();
     private boolean closed;
-    private final Thread thread;
     /** Used on the writer's thread only. */
     private final byte[] buffer = new byte[CHUNK];
 
@@ -51,7 +50,7 @@ public final class LogWriter implements AutoCloseable {
     }
 
     public LogWriter(String threadName) {
-        this.thread = new Thread(this::run, threadName);
+        Thread thread = new Thread(this::run, threadName);
         thread.setDaemon(true);
         thread.start();
     }
@@ -150,15 +149,8 @@ public final class LogWriter implements AutoCloseable {
 
         /** Caller holds {@link #sending}: one chunk from the cursor on; how many bytes, -1 once the sink failed. */
         private int write(byte[] into) {
-            ConsoleRing.Chunk chunk = reader.read(into);
             try {
-                if (chunk.missed() > 0) {
-                    sink.missed(chunk.missed());
-                }
-                if (chunk.count() > 0) {
-                    sink.output(into, chunk.count());
-                }
-                return chunk.count();
+                return reader.readTo(into, sink).count();
             } catch (IOException e) {
                 open = false;
                 reader.close();

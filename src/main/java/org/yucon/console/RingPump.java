@@ -153,23 +153,13 @@ public final class RingPump {
         }
     }
 
+    /** Sends what the ring has from the cursor on, up to a chunk, to {@code to}, holding {@link #sending}. */
     private void sendLocked(ConsoleSink to) throws IOException, InterruptedException {
         sending.lockInterruptibly();
         try {
-            send(to);
+            reader.readTo(buffer, to);
         } finally {
             sending.unlock();
-        }
-    }
-
-    /** Caller holds {@link #sending}: sends what the ring has from the cursor on, up to a chunk, to {@code to}. */
-    private void send(ConsoleSink to) throws IOException {
-        ConsoleRing.Chunk chunk = reader.read(buffer);
-        if (chunk.missed() > 0) {
-            to.missed(chunk.missed());
-        }
-        if (chunk.count() > 0) {
-            to.output(buffer, chunk.count());
         }
     }
 }
