@@ -57,15 +57,18 @@ class StatusSampler:
 
     def run(self):
         for line in self.probe.stdout:
-            word, ms, answered = line.split()
+            word, text, answered = line.split()
+            if word != "SAMPLE":
+                continue
+            ms = float(text)
             phase = self.phase
-            if word == "SAMPLE" and phase is not None and int(answered) > 0:
-                self.samples.setdefault(phase, []).append(float(ms))
-            if word == "SAMPLE" and float(ms) >= SLOW_MS:
-                began = time.time() - float(ms) / 1000
+            if phase is not None and int(answered) > 0:
+                self.samples.setdefault(phase, []).append(ms)
+            if ms >= SLOW_MS:
+                began = time.time() - ms / 1000
                 with open(self.slow_log, "a") as f:
                     f.write(f"{time.strftime('%H:%M:%S', time.localtime(began))}.{int(began * 1000) % 1000:03d} "
-                            f"{phase} {ms} ms, {answered} bytes\n")
+                            f"{phase} {text} ms, {answered} bytes\n")
 
     def stop(self, procs):
         self.probe.stdin.close()
