@@ -23,8 +23,8 @@ import org.yucon.util.Owner;
  * (iproute2 only), the cgroup {@code yucon/NAME} in each hierarchy that has a wanted controller, and the guest's
  * files (UML directory, COW directories, swap files), made and given to its own user. {@link #wrap} puts the UML's
  * argv behind small programs that each exec the next, so the pid the keeper holds is the UML's own: join the cgroups,
- * a private mount namespace with the hostfs directory read-only, nice, a fixed address layout, then chroot or setpriv
- * to the guest's user.
+ * a private mount namespace with the hostfs directory read-only, nice (the threads' and the session's), a fixed
+ * address layout, then chroot or setpriv to the guest's user.
  *
  * <p>Made and closed by the spawning thread and the thread that reaps the run of a {@link KeptGuest}, one after the
  * other.
@@ -49,6 +49,14 @@ final class GuestEnclosure implements AutoCloseable {
      * look, lie at fixed addresses anyway (BENCHMARKS.md).
      */
     private static final List<String> FIXED_LAYOUT = List.of("/usr/bin/setarch", "--addr-no-randomize");
+    /**
+     * Nice for the UML's session as well as for its threads. pty4j starts each UML in a session of its own, and where
+     * the kernel groups tasks by session (CONFIG_SCHED_AUTOGROUP, on in Debian's kernels) a thread's nice ranks it
+     * only within that session: against the other guests and the gateway, each guest weighed as one task at nice 0
+     * whatever its nice (BENCHMARKS.md). The autogroup's own nice is what counts there; a kernel without it has no
+     * such file, and nice alone does the work.
+     */
+    private static final String NICE = "echo \"$1\" > /proc/self/autogroup 2>/dev/null; exec /usr/bin/nice -n \"$@\"";
     /** Runs in a mount namespace of its own, so the read-only view ends with the UML and nothing is left mounted. */
     private static final String READ_ONLY_BIND = "mount --bind -o ro \"$1\" \"$1\" || exit 1; shift; exec \"$@\"";
 
@@ -100,7 +108,7 @@ final class GuestEnclosure implements AutoCloseable {
         confinement.readOnlyDir().ifPresent(dir -> full.addAll(List.of("/usr/bin/unshare", "--mount",
                 "--propagation", "private", "--", "/bin/sh", "-c", READ_ONLY_BIND, "yucon-hostfs", dir.toString())));
         if (host.nice() != 0) {
-            full.addAll(List.of("/usr/bin/nice", "-n", Integer.toString(host.nice())));
+            full.addAll(List.of("/bin/sh", "-c", NICE, "yucon-nice", Integer.toString(host.nice())));
         }
         full.addAll(FIXED_LAYOUT);
         if (host.jail().isPresent()) {

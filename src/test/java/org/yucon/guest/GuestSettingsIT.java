@@ -124,6 +124,8 @@ class GuestSettingsIT {
                     "the tap is enslaved to the bridge");
             long pid = guest.status().pid();
             assertEquals("5", Files.readString(Path.of("/proc", Long.toString(pid), "stat")).split(" ")[18], "nice of the UML");
+            String autogroup = Files.readString(Path.of("/proc", Long.toString(pid), "autogroup"));
+            assertTrue(autogroup.endsWith(" nice 5\n"), "nice of the UML's session: " + autogroup);
             assertTrue(cpuCap(group).equals("50000 100000"), "CPU cap in " + group + ": " + cpuCap(group));
             assertTrue(Files.readAllLines(group.resolve("cgroup.procs")).contains(Long.toString(pid)),
                     "the UML " + pid + " is in " + group);
