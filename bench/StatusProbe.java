@@ -1,6 +1,12 @@
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.time.Duration;
 import java.util.EnumSet;
 import org.apache.sshd.client.SshClient;
@@ -12,18 +18,23 @@ import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 
 /**
  * Runs `status` on a yucon gateway every PERIOD_MS over one SSH connection (password login), on a channel of its own
- * each time, and prints each answer's latency as "SAMPLE MILLIS BYTES" (BYTES 0: no answer), until stdin closes.
+ * each time, and prints each answer's latency as "SAMPLE MILLIS BYTES PROBE_WAIT GATEWAY_WAIT" (BYTES 0: no answer),
+ * until stdin closes. The waits are the milliseconds this process's threads and the gateway's (GATEWAY_PID) spent
+ * runnable but not running during the sample (the kernel's schedstat, summed over threads): what of a slow answer
+ * was a CPU that the machine did not give.
  * One client process for every sample: what is timed is the gateway's answer on an open connection. An `ssh` process
  * per sample (even multiplexed) timed mostly its own start while guests booted: `ssh -O check`, which asks only the
  * local master, took p50 34 ms and up to 1.2 s then (BENCHMARKS.md).
  *
- * <p>java -cp classes:lib/* StatusProbe HOST PORT USER PASSWORD PERIOD_MS
+ * <p>java -cp classes:lib/* StatusProbe HOST PORT USER PASSWORD PERIOD_MS GATEWAY_PID
  */
 public final class StatusProbe {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     public static void main(String[] args) throws Exception {
         long periodNanos = Long.parseLong(args[4]) * 1_000_000;
+        Path gateway = Path.of("/proc", args[5], "task");
+        Path probe = Path.of("/proc/self/task");
         SshClient client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);   // not ~/.ssh: password only
@@ -36,10 +47,13 @@ public final class StatusProbe {
             session.auth().verify(TIMEOUT);
             System.out.println("READY");
             while (true) {
+                Map<String, Long> probeWait = runQueueNanos(probe);
+                Map<String, Long> gatewayWait = runQueueNanos(gateway);
                 long t0 = System.nanoTime();
                 int bytes = status(session);
                 long took = System.nanoTime() - t0;
-                System.out.printf("SAMPLE %.3f %d%n", took / 1e6, bytes);
+                System.out.printf("SAMPLE %.3f %d %s %s%n", took / 1e6, bytes,
+                        waited(probeWait, runQueueNanos(probe)), waited(gatewayWait, runQueueNanos(gateway)));
                 System.out.flush();
                 Thread.sleep(Math.max(0, (periodNanos - took) / 1_000_000));
             }
@@ -55,6 +69,32 @@ public final class StatusProbe {
             exec.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), TIMEOUT);
         }
         return out.size();
+    }
+
+    /** Nanoseconds each thread under TASKS spent waiting on a run queue so far (the second field of its schedstat). */
+    private static Map<String, Long> runQueueNanos(Path tasks) throws IOException {
+        Map<String, Long> byThread = new HashMap<>();
+        try (Stream<Path> threads = Files.list(tasks)) {
+            for (Path thread : (Iterable<Path>) threads::iterator) {
+                try {
+                    String name = thread.getFileName() + ":" + Files.readString(thread.resolve("comm")).strip();
+                    byThread.put(name, Long.parseLong(Files.readString(thread.resolve("schedstat")).split(" ")[1]));
+                } catch (IOException gone) {
+                    continue;   // the thread ended between the listing and the read
+                }
+            }
+        }
+        return byThread;
+    }
+
+    /** "TOTAL_MS[thread=MS,...]": the wait between two readings, in all and by the three threads that waited most. */
+    private static String waited(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> delta = new HashMap<>();
+        after.forEach((thread, nanos) -> delta.put(thread, nanos - before.getOrDefault(thread, 0L)));
+        long total = delta.values().stream().mapToLong(Long::longValue).sum();
+        String most = delta.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(3)
+                .map(e -> e.getKey().replace(' ', '_') + "=" + e.getValue() / 1_000_000).collect(Collectors.joining(","));
+        return String.format("%.3f[%s]", total / 1e6, most);
     }
 
     private static void exitAtEndOfInput() {

@@ -48,7 +48,8 @@ class StatusSampler:
         self.samples = {}
         self.probe = b.procs.start(
             ["java", "-cp", b.compile_client("StatusProbe.java"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-             "StatusProbe", "127.0.0.1", str(b.gw_port), "admin", "secret", str(int(SAMPLE_EVERY * 1000))],
+             "StatusProbe", "127.0.0.1", str(b.gw_port), "admin", "secret", str(int(SAMPLE_EVERY * 1000)),
+             str(b.gateway.pid)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(b.work / "status-probe.log", "a"), text=True)
         line = read_line(self.probe.stdout, 60)
         if line.strip() != "READY":
@@ -57,7 +58,7 @@ class StatusSampler:
 
     def run(self):
         for line in self.probe.stdout:
-            word, text, answered = line.split()
+            word, text, answered, probe_wait, gateway_wait = line.split()
             if word != "SAMPLE":
                 continue
             ms = float(text)
@@ -68,7 +69,8 @@ class StatusSampler:
                 began = time.time() - ms / 1000
                 with open(self.slow_log, "a") as f:
                     f.write(f"{time.strftime('%H:%M:%S', time.localtime(began))}.{int(began * 1000) % 1000:03d} "
-                            f"{phase} {text} ms, {answered} bytes\n")
+                            f"{phase} {text} ms, {answered} bytes; runnable, not running: probe {probe_wait} ms, "
+                            f"gateway {gateway_wait} ms (summed over threads)\n")
 
     def stop(self, procs):
         self.probe.stdin.close()
