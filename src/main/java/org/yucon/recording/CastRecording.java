@@ -32,6 +32,13 @@ final class CastRecording implements Recording {
     private record Event(long nanos, char code, byte[] bytes) {
     }
 
+    /**
+     * A batch's text goes to the file in pieces of about this size. In one piece, each drain of a flood's queue grew a
+     * buffer to megabytes by doubling, and with 100 viewers that garbage pushed what was in flight into the old
+     * generation and grew the gateway's heap by some 100 MB (BENCHMARKS.md).
+     */
+    private static final int WRITE_AT = 64 * 1024;
+
     private final long id;
     private final Asciicast.Header start;
     private final boolean input;
@@ -208,6 +215,10 @@ final class CastRecording implements Recording {
                 default -> text.writeBytes(e.bytes()); // a window size: digits and an x
             }
             text.writeBytes(Asciicast.EVENT_END);
+            if (text.size() >= WRITE_AT) {
+                text.writeTo(file);
+                text.reset();
+            }
         }
         text.writeTo(file);
         file.flush();

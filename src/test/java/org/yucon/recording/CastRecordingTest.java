@@ -67,6 +67,37 @@ class CastRecordingTest {
     }
 
     @Test
+    void aLargeBatchGoesToTheFileInPiecesNotOneBufferOfItAll() {
+        List<Integer> writes = new ArrayList<>();
+        OutputStream counted = new OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                writes.add(len);
+                file.write(b, off, len);
+            }
+        };
+        CastRecording r = recording(false, counted);
+        byte[] piece = bytes("x".repeat(8 * 1024));
+        for (int i = 0; i < 40; i++) {
+            r.shown(piece, piece.length);
+        }
+        r.window(80, 24);
+        r.end();
+        runWriter();
+
+        List<String> lines = lines();
+        assertEquals(41, lines.size(), "the header and 40 events");
+        assertTrue(lines.stream().skip(1).allMatch(l -> l.endsWith(", \"o\", \"" + "x".repeat(8 * 1024) + "\"]")));
+        assertTrue(writes.size() >= 4, "320 KB in pieces: " + writes);
+        assertTrue(writes.stream().allMatch(n -> n < 80 * 1024), "no piece much over 64 KB: " + writes);
+    }
+
+    @Test
     void keysAreLeftOutUnlessInputIsRecorded() {
         CastRecording off = recording(false, file);
         off.window(80, 24);
