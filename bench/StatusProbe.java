@@ -3,12 +3,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.time.Duration;
-import java.util.EnumSet;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
@@ -47,8 +47,8 @@ public final class StatusProbe {
             session.auth().verify(TIMEOUT);
             System.out.println("READY");
             while (true) {
-                Map<String, Long> probeWait = runQueueNanos(probe);
-                Map<String, Long> gatewayWait = runQueueNanos(gateway);
+                Map<Path, Long> probeWait = runQueueNanos(probe);
+                Map<Path, Long> gatewayWait = runQueueNanos(gateway);
                 long t0 = System.nanoTime();
                 int bytes = status(session);
                 long took = System.nanoTime() - t0;
@@ -71,14 +71,17 @@ public final class StatusProbe {
         return out.size();
     }
 
-    /** Nanoseconds each thread under TASKS spent waiting on a run queue so far (the second field of its schedstat). */
-    private static Map<String, Long> runQueueNanos(Path tasks) throws IOException {
-        Map<String, Long> byThread = new HashMap<>();
+    /**
+     * Nanoseconds each thread under TASKS spent waiting on a run queue so far (the second field of its schedstat), by
+     * the thread's directory. Only schedstat is read here, twice a sample: the probe's own reads take CPU from what it
+     * measures.
+     */
+    private static Map<Path, Long> runQueueNanos(Path tasks) throws IOException {
+        Map<Path, Long> byThread = new HashMap<>();
         try (Stream<Path> threads = Files.list(tasks)) {
             for (Path thread : (Iterable<Path>) threads::iterator) {
                 try {
-                    String name = thread.getFileName() + ":" + Files.readString(thread.resolve("comm")).strip();
-                    byThread.put(name, Long.parseLong(Files.readString(thread.resolve("schedstat")).split(" ")[1]));
+                    byThread.put(thread, Long.parseLong(Files.readString(thread.resolve("schedstat")).split(" ")[1]));
                 } catch (IOException gone) {
                     continue;   // the thread ended between the listing and the read
                 }
@@ -87,14 +90,23 @@ public final class StatusProbe {
         return byThread;
     }
 
-    /** "TOTAL_MS[thread=MS,...]": the wait between two readings, in all and by the three threads that waited most. */
-    private static String waited(Map<String, Long> before, Map<String, Long> after) {
-        Map<String, Long> delta = new HashMap<>();
+    /** "TOTAL_MS[TID:NAME=MS,...]": the wait between two readings, in all and by the three threads that waited most. */
+    private static String waited(Map<Path, Long> before, Map<Path, Long> after) {
+        Map<Path, Long> delta = new HashMap<>();
         after.forEach((thread, nanos) -> delta.put(thread, nanos - before.getOrDefault(thread, 0L)));
         long total = delta.values().stream().mapToLong(Long::longValue).sum();
-        String most = delta.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(3)
-                .map(e -> e.getKey().replace(' ', '_') + "=" + e.getValue() / 1_000_000).collect(Collectors.joining(","));
+        String most = delta.entrySet().stream().sorted(Map.Entry.<Path, Long>comparingByValue().reversed()).limit(3)
+                .map(e -> name(e.getKey()) + "=" + e.getValue() / 1_000_000).collect(Collectors.joining(","));
         return String.format("%.3f[%s]", total / 1e6, most);
+    }
+
+    /** "TID:NAME" of a thread (the name without spaces), or "TID:gone" once it has ended. */
+    private static String name(Path thread) {
+        try {
+            return thread.getFileName() + ":" + Files.readString(thread.resolve("comm")).strip().replace(' ', '_');
+        } catch (IOException gone) {
+            return thread.getFileName() + ":gone";
+        }
     }
 
     private static void exitAtEndOfInput() {
