@@ -18,9 +18,10 @@ import java.util.Optional;
  * @param metrics       the Prometheus scrape endpoint, off by default
  * @param recording     how console sessions are recorded
  * @param fleet         this host's name and its peers
+ * @param bootsAtOnce   how many guests are in their kernel's start at once; the others wait their turn
  */
 public record GatewaySettings(String listenAddress, int port, Path hostKeyDir, Path stateDir,
                               Optional<Path> kernel, ConsoleSettings console, LoginLimits limits,
                               WebSettings web, MetricsSettings metrics, RecordingSettings recording,
-                              FleetSettings fleet) {
+                              FleetSettings fleet, int bootsAtOnce) {
 }

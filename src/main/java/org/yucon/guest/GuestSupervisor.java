@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import jnr.constants.platform.Signal;
 import jnr.posix.POSIX;
 import jnr.posix.Passwd;
@@ -60,6 +61,8 @@ public final class GuestSupervisor {
     private static final long STATS_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** The detail of a guest whose UML runs on after its keeper was lost: its console went with that keeper. */
     public static final String CONSOLE_LOST = "console lost";
+    /** The detail of a guest whose boot waits for one of the host's boot turns ({@link BootTurns}). */
+    public static final String WAITS_ITS_TURN = "waits its turn to boot";
 
     private final Path defaultKernel;
     private final Path sharedUmlDir;
@@ -72,6 +75,7 @@ public final class GuestSupervisor {
     private volatile Set<String> watchers;
     private final ConsoleHub console;
     private final KeeperClient keeper;
+    private final BootTurns turns;
     private final ScheduledExecutorService scheduler;
     private final POSIX posix;
     private final Consumer<GuestSupervisor> onChange;
@@ -110,10 +114,14 @@ public final class GuestSupervisor {
     private boolean retryingHang;
     /** When the restart policy booted this guest again, newest last: the spin guard. */
     private final Deque<Instant> restarts = new ArrayDeque<>();
+    /** The start of a boot that waits for its turn ({@link BootTurns}), null when none waits. */
+    private Runnable waitingStart;
+    /** The run that holds a boot turn, 0 if none does: a turn is ended once, by the run that took it. */
+    private long turnRun;
     private final GuestMeters meters;
 
     public GuestSupervisor(GuestConfig config, Path defaultKernel, Path umlDir, ConsoleHub console, KeeperClient keeper,
-                           ScheduledExecutorService scheduler, POSIX posix, Consumer<GuestSupervisor> onChange,
+                           BootTurns turns, ScheduledExecutorService scheduler, POSIX posix, Consumer<GuestSupervisor> onChange,
                            GuestMeters meters) {
         this.defaultKernel = defaultKernel;
         this.sharedUmlDir = umlDir;
@@ -121,6 +129,7 @@ public final class GuestSupervisor {
         this.watchers = config.watchers();
         this.console = console;
         this.keeper = keeper;
+        this.turns = turns;
         this.scheduler = scheduler;
         this.posix = posix;
         this.onChange = onChange;
@@ -194,28 +203,79 @@ public final class GuestSupervisor {
 
     /**
      * Boots the guest. The state moves to booting under the monitor first, so that status, menus and a racing
-     * shutdown see the boot at once; the slow part (the host's checks, the keeper's IPC and its set-up of the host)
-     * runs on the calling thread with the monitor free, and its result is applied under the monitor again, to the
-     * run it was started for ({@link SpawnVerdict}).
+     * shutdown see the boot at once. The boot then waits for its turn if as many guests boot as the host allows
+     * ({@link BootTurns}). The slow part (the host's checks, the keeper's IPC and its set-up of the host) runs with
+     * the monitor free, on the calling thread or, after a wait, on the scheduler; its result is applied under the
+     * monitor again, to the run it was started for ({@link SpawnVerdict}).
      */
     public Outcome boot() {
-        GuestStatus before;
         long thisRun;
-        Setup booting;
+        int waits;
+        Supplier<Outcome> launch;
         synchronized (this) {
             if (!status.state().mayBoot()) {
                 return Outcome.refused(name() + " is " + status.state().label().toLowerCase() + " already");
             }
             // Taken with the state: reconfigure() replaces the set-up only while the guest is not alive.
-            booting = setup;
-            before = status;
+            Setup booting = setup;
+            GuestStatus before = status;
             stopRequested = false;
             consoleLost = false;
             bootWhenOff = false;
-            status = new GuestStatus(GuestState.BOOTING, Instant.now(), "", 0);
             thisRun = ++run;
+            launch = () -> launch(thisRun, before, booting);
+            Runnable whenTurnComes = () -> turnCame(thisRun, launch);
+            waits = turns.take(whenTurnComes);
+            if (waits == 0) {
+                turnRun = thisRun;
+                status = new GuestStatus(GuestState.BOOTING, Instant.now(), "", 0);
+            } else {
+                waitingStart = whenTurnComes;
+                status = new GuestStatus(GuestState.BOOTING, Instant.now(), WAITS_ITS_TURN, 0);
+            }
         }
         changed();
+        if (waits > 0) {
+            log.info("{} waits its turn to boot ({} boots wait)", name(), waits);
+            return Outcome.done(name() + " " + WAITS_ITS_TURN + " (" + waits + (waits == 1 ? " boot waits" : " boots wait")
+                    + "; as many boot at once as [boot] at_once allows)");
+        }
+        return launch.get();
+    }
+
+    /** The turn of run {@code thisRun} came while it waited (on the scheduler): it boots, unless it was shut down. */
+    private void turnCame(long thisRun, Supplier<Outcome> launch) {
+        boolean boots;
+        boolean again = false;
+        synchronized (this) {
+            turnRun = thisRun;
+            waitingStart = null;
+            boots = isBooting(thisRun);
+            if (boots) {
+                status = new GuestStatus(GuestState.BOOTING, Instant.now(), "", 0);
+            } else if (run == thisRun && status.state() == GuestState.STOPPING) {
+                // Shut down just as its turn came: it never started, so it is off at once.
+                move(GuestState.OFF, "shut down before it booted");
+                again = bootWhenOff;
+                bootWhenOff = false;
+            }
+        }
+        changed();
+        if (!boots) {
+            endTurn(thisRun);
+            if (again) {
+                boot();
+            }
+            return;
+        }
+        Outcome outcome = launch.get();
+        if (!outcome.ok()) {
+            console.announce(outcome.message());
+        }
+    }
+
+    /** Starts run {@code thisRun} (its turn taken); {@code before} is the status it leaves if it cannot start. */
+    private Outcome launch(long thisRun, GuestStatus before, Setup booting) {
         Spawned spawned;
         try {
             spawned = spawn(booting);
@@ -240,6 +300,9 @@ public final class GuestSupervisor {
             }
         }
         spawned.unapplied().forEach(line -> log.warn("{}: {}", name(), line));
+        if (verdict != SpawnVerdict.KEEP) {
+            endTurn(thisRun);
+        }
         switch (verdict) {
             case KEEP -> {
                 meters.boots().inc();
@@ -269,6 +332,7 @@ public final class GuestSupervisor {
 
     /** Run {@code thisRun} never had a UML: the guest is back where it was (a stop asked meanwhile has nothing to stop). */
     private void notStarted(long thisRun, GuestStatus before) {
+        endTurn(thisRun);
         synchronized (this) {
             if (run != thisRun) {
                 return;
@@ -306,6 +370,11 @@ public final class GuestSupervisor {
      * about one reset of five). A boot after a halt starts only once every process of the run is gone.
      */
     public Outcome reboot(boolean hard) {
+        synchronized (this) {
+            if (waitingStart != null) {
+                return Outcome.done(name() + " " + WAITS_ITS_TURN + " already");
+            }
+        }
         Outcome stopping = stop(hard, true);
         if (!stopping.ok()) {
             return stopping;
@@ -353,6 +422,10 @@ public final class GuestSupervisor {
     }
 
     private Outcome stop(boolean halt, boolean thenBoot) {
+        Outcome withdrawn = thenBoot ? null : withdrawWaitingBoot();
+        if (withdrawn != null) {
+            return withdrawn;
+        }
         long target;
         long pid;
         synchronized (this) {
@@ -382,6 +455,19 @@ public final class GuestSupervisor {
         String done = name() + (halt ? " is halting" : " is shutting down");
         return Outcome.done(kept(kept) ? done : done + " (the console keeper did not confirm it: a gateway restarted"
                 + " before it ends will not carry it on)");
+    }
+
+    /** A shutdown of a boot that still waits for its turn calls it off; null if none waits (or its turn just came). */
+    private Outcome withdrawWaitingBoot() {
+        synchronized (this) {
+            if (waitingStart == null || !turns.withdraw(waitingStart)) {
+                return null;
+            }
+            waitingStart = null;
+            move(GuestState.OFF, "its boot was called off while it waited its turn");
+        }
+        changed();
+        return Outcome.done(name() + " is off: its boot was called off while it waited its turn");
     }
 
     private static boolean kept(CompletableFuture<Boolean> kept) {
@@ -581,6 +667,7 @@ public final class GuestSupervisor {
     }
 
     private void ended(long thisRun, int exitCode) {
+        endTurn(thisRun);
         String line;
         boolean again;
         synchronized (this) {
@@ -675,6 +762,7 @@ public final class GuestSupervisor {
                     move(GuestState.RUNNING, consoleLost ? CONSOLE_LOST : unapplied);
                 }
             }
+            endTurn(thisRun);
             changed();
         } else {
             scheduler.schedule(() -> pollReady(thisRun), readyPollDelay(bootingFor()).toMillis(), TimeUnit.MILLISECONDS);
@@ -764,6 +852,17 @@ public final class GuestSupervisor {
         } catch (MconsoleException e) {
             log.info("{}: {} (the deadline still applies)", name(), e.getMessage());
         }
+    }
+
+    /** Run {@code thisRun} ends the boot turn it holds, if it holds one: its kernel's start is over. */
+    private void endTurn(long thisRun) {
+        synchronized (this) {
+            if (turnRun != thisRun || thisRun == 0) {
+                return;
+            }
+            turnRun = 0;
+        }
+        turns.end();
     }
 
     /** True while run {@code target} is the latest and its UML still lives. */

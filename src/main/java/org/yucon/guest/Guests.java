@@ -54,6 +54,8 @@ public final class Guests implements AutoCloseable, Metrics.Gauges {
     private final Path kernel;
     private final KeeperClient keeper;
     private final ScheduledExecutorService scheduler;
+    /** One per host: every guest's boot takes one of its turns. */
+    private final BootTurns bootTurns;
     private final POSIX posix;
     private final AccessChanges accessChanges;
     private final Alerts alerts = new Alerts(this::fire);
@@ -69,6 +71,7 @@ public final class Guests implements AutoCloseable, Metrics.Gauges {
         this.kernel = kernel;
         this.keeper = keeper;
         this.scheduler = scheduler;
+        this.bootTurns = new BootTurns(config.gateway().bootsAtOnce(), scheduler);
         this.posix = posix;
         keeper.reportTo(new KeeperClient.Answering() {
             @Override
@@ -94,7 +97,7 @@ public final class Guests implements AutoCloseable, Metrics.Gauges {
         GuestMeters meters = metrics.guest(guest.name());
         ConsoleHub hub = new ConsoleHub(guest.name(), config.gateway().console(),
                 new ConsoleEventLog(ConsoleLogs.dir(state), guest.name()), meters.skipped()::inc);
-        GuestSupervisor supervisor = new GuestSupervisor(guest, kernel, state.resolve("uml"), hub, keeper, scheduler, posix,
+        GuestSupervisor supervisor = new GuestSupervisor(guest, kernel, state.resolve("uml"), hub, keeper, bootTurns, scheduler, posix,
                 g -> fire(), meters);
         byName.put(guest.name(), link(supervisor));
         if (kept.isPresent() && kept.get().pid() != 0) {

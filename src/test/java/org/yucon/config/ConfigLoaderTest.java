@@ -147,7 +147,7 @@ class ConfigLoaderTest {
     @Test
     void unknownTopLevelKey() {
         write("yucon.toml", "# gateway", "lissen = \"::\"");
-        assertRejected("yucon.toml line 2: unknown key 'lissen' (known here: console, fleet, limits, metrics, paths, peer, recording, ssh, web)");
+        assertRejected("yucon.toml line 2: unknown key 'lissen' (known here: boot, console, fleet, limits, metrics, paths, peer, recording, ssh, web)");
     }
 
     @Test
@@ -207,7 +207,7 @@ class ConfigLoaderTest {
     @Test
     void unknownSection() {
         write("yucon.toml", "[sssh]", "port = 22");
-        assertRejected("yucon.toml line 1: unknown key 'sssh' (known here: console, fleet, limits, metrics, paths, peer, recording, ssh, web)");
+        assertRejected("yucon.toml line 1: unknown key 'sssh' (known here: boot, console, fleet, limits, metrics, paths, peer, recording, ssh, web)");
     }
 
     @Test
@@ -438,6 +438,21 @@ class ConfigLoaderTest {
         assertEquals(new LoginLimits(3, Duration.ofSeconds(20), Duration.ofMillis(500), 5, Duration.ofMinutes(1), 4, 50,
                 Duration.ofHours(1), 256, 2, 16, 7, new LoginLimits.Startups(20, 50, 200, 7), 3, 8, 1024),
                 load().gateway().limits());
+    }
+
+    @Test
+    void bootsAtOnceAreFourPerCpuUnlessSet() throws Exception {
+        write("accounts/alice.toml", "password = \"" + HASH + "\"");
+        write("yucon.toml");
+        assertEquals(4 * Runtime.getRuntime().availableProcessors(), load().gateway().bootsAtOnce());
+        Files.copy(Path.of("etc/yucon.toml"), etc.resolve("yucon.toml"), StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(4 * Runtime.getRuntime().availableProcessors(), load().gateway().bootsAtOnce(), "the shipped file");
+        write("yucon.toml", "[boot]", "at_once = 3");
+        assertEquals(3, load().gateway().bootsAtOnce());
+        write("yucon.toml", "[boot]", "at_once = -1");
+        assertRejected("yucon.toml line 2: 'boot.at_once' is -1, must be between 0 and 10000");
+        write("yucon.toml", "[boot]", "at-once = 3");
+        assertRejected("yucon.toml line 2: unknown key 'boot.at-once' (known here: at_once)");
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.yucon.guest.Guests.Subscription;
 import org.yucon.testing.Await;
 import org.yucon.testing.TestHost;
+import org.yucon.testing.Uml;
 
 /**
  * One real UML guest driven through its {@link GuestSupervisor} and console hub, without SSH: boot, log in,
@@ -62,7 +63,7 @@ class GuestLifecycleIT {
     @BeforeEach
     void guestIsDown() {
         guest = host.guest(GUEST);
-        killIfAlive(guest);
+        Uml.killIfAlive(guest);
         subscription = host.gateway().guests().subscribe(() -> statesSeen.add(guest.status().state()));
         tap = ConsoleTap.attach(guest);
     }
@@ -167,16 +168,6 @@ class GuestLifecycleIT {
     private void awaitState(GuestState state, Duration timeout) {
         Await.until(GUEST + " to be " + state, timeout, () -> guest.status().state() == state,
                 () -> guest.status() + "\nconsole:\n" + tap.since(0));
-    }
-
-    /** Kills a UML left by an earlier test; a crash is a state from which the guest boots again. */
-    private static void killIfAlive(GuestSupervisor guest) {
-        long pid = guest.status().pid();
-        if (guest.status().state().alive() && pid > 0) {
-            posix.kill((int) pid, Signal.SIGKILL.intValue());
-        }
-        Await.until(guest.name() + " not to be alive", Duration.ofSeconds(10),
-                () -> !guest.status().state().alive(), () -> guest.status().toString());
     }
 
     private static String read(Path file) {

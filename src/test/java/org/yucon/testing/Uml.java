@@ -3,10 +3,12 @@ package org.yucon.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import jnr.constants.platform.Signal;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
+import org.yucon.guest.GuestSupervisor;
 import org.yucon.host.DemoRootfs;
 import org.yucon.host.Kernel;
 import org.yucon.host.KernelProvisioner;
@@ -57,6 +59,16 @@ public final class Uml {
         POSIX posix = POSIXFactory.getNativePOSIX();
         posix.kill((int) -pid, Signal.SIGKILL.intValue());
         posix.kill((int) pid, Signal.SIGKILL.intValue());
+    }
+
+    /** Kills a UML an earlier test left to {@code guest} and waits until the guest is no longer alive. */
+    public static void killIfAlive(GuestSupervisor guest) {
+        long pid = guest.status().pid();
+        if (guest.status().state().alive() && pid > 0) {
+            POSIXFactory.getNativePOSIX().kill((int) pid, Signal.SIGKILL.intValue());
+        }
+        Await.until(guest.name() + " not to be alive", Duration.ofSeconds(30),
+                () -> !guest.status().state().alive(), () -> guest.status().toString());
     }
 
     /**
