@@ -76,6 +76,8 @@ def main():
     p.add_argument("--scale", type=int, default=0, metavar="N",
                    help="instead of the rest: N real guests behind one gateway (bench/scale.py, issue 19); prints "
                         "its figures and leaves --out alone")
+    p.add_argument("--boots-at-once", type=int, default=0, metavar="N",
+                   help="--scale: the gateway's [boot] at_once (0: its default, four per CPU)")
     p.add_argument("--web", action="store_true",
                    help="instead of the rest: the web page's figures (bench/web.py, issue 20); prints them and leaves "
                         "--out alone")
@@ -144,7 +146,7 @@ def main():
 
 def run_scale(bench, args):
     from scale import Scale, report as scale_report
-    scale = Scale(bench, args.scale)
+    scale = Scale(bench, args.scale, args.boots_at_once)
     try:
         scale.run()
     finally:

@@ -55,9 +55,9 @@ class Bench:
             peer.setup()
         self.login_all()
 
-    def write_yucon_etc(self, guests=None):
+    def write_yucon_etc(self, guests=None, sections=""):
         """The gateway's configuration; `guests` maps a name to its guest file's text (by default the console
-        workloads and the memory step's guests)."""
+        workloads and the memory step's guests); `sections` is added to yucon.toml."""
         etc = self.work / "etc"
         (etc / "guests").mkdir(parents=True)
         (etc / "accounts").mkdir()
@@ -69,7 +69,7 @@ class Bench:
             '[limits]\nsessions_per_account = 5000\nsessions_total = 5000\nthrottle_failures = 1000000\n'
             'max_startups = "1000"\nper_source_max_startups = 1000\n'
             # The web page as users get it, on a port of its own: the default (8443) may be another gateway's.
-            f'[web]\nport = {free_port()}\n')
+            f'[web]\nport = {free_port()}\n' + sections)
         if guests is None:
             # The synthetic console has no mconsole: without boot_timeout = "0s" the boot watchdog took every run
             # of it for a hung boot and killed it after 20 s (a full run then measured no `syn` round of yucon).
