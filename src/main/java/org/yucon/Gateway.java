@@ -117,7 +117,7 @@ public final class Gateway implements AutoCloseable {
             Metrics metrics = new Metrics();
             Guests guests = new Guests(config, kernel, keeper, scheduler, posix, accessChanges, metrics);
             metrics.watch(guests);
-            Autostart.begin(guests.all(), scheduler);
+            Autostart.begin(guests.all(), scheduler, config.gateway().stateDir());
             scheduler.scheduleWithFixedDelay(new GuestFilesWatch(new ConfigLoader(config.etc()), guests),
                     FOLLOW_EVERY.toSeconds(), FOLLOW_EVERY.toSeconds(), TimeUnit.SECONDS);
             // Rights taken away reach open sessions within one look, not at their next login.
