@@ -40,18 +40,19 @@ public final class Autostart {
     }
 
     public static void begin(List<GuestSupervisor> all, ScheduledExecutorService scheduler, Path stateDir) {
-        if (doneForThisKeeper(stateDir)) {
-            log.info("autostart: done already for this console keeper; guests shut down since stay off");
-            return;
-        }
         List<GuestSupervisor> marked = all.stream()
                 .filter(g -> g.config().autostart().enabled())
                 .sorted(Comparator.comparingInt((GuestSupervisor g) -> g.config().autostart().order())
                         .thenComparing(GuestSupervisor::name))
                 .toList();
-        if (!marked.isEmpty()) {
-            scheduler.execute(new Autostart(marked, scheduler)::next);
+        if (marked.isEmpty()) {
+            return;
         }
+        if (doneForThisKeeper(stateDir)) {
+            log.info("autostart: done already for this console keeper; marked guests shut down since stay off");
+            return;
+        }
+        scheduler.execute(new Autostart(marked, scheduler)::next);
     }
 
     /** True if the keeper now running had its autostart; if not, notes that it has it now. */
@@ -59,13 +60,15 @@ public final class Autostart {
         Path marker = stateDir.resolve(MARKER);
         try {
             long pid = KeeperClient.pid(stateDir);
-            String keeper = pid + " " + ProcessHandle.of(pid).flatMap(p -> p.info().startInstant()).map(Instant::toString).orElse("?");
+            String keeper = pid + " " + ProcessHandle.of(pid).flatMap(p -> p.info().startInstant()).map(Instant::toString)
+                    .orElse("?");
             if (Files.exists(marker) && Files.readString(marker).equals(keeper)) {
                 return true;
             }
             PrivateFiles.replace(marker, keeper.getBytes(StandardCharsets.UTF_8));
         } catch (IOException | NumberFormatException e) {
-            log.warn("autostart: cannot tell whether this console keeper had its autostart ({}); booting the guests marked", e.getMessage());
+            log.warn("autostart: cannot tell whether this console keeper had its autostart ({}); booting the guests marked",
+                    e.getMessage());
         }
         return false;
     }
