@@ -194,14 +194,21 @@ public final class TestHost implements AutoCloseable {
         Path etc = dir.resolve("etc");
         Files.createDirectories(etc.resolve("guests"));
         Files.createDirectories(etc.resolve("accounts"));
+        int sshPort = freePort();
+        int webPort = freePort();
+        while (webPort == sshPort) {
+            // Each is free when picked, at random, so the two picks can be one port: the one clash a configuration
+            // makes itself (a run failed because its web page could not bind, the SSH port then unknown).
+            webPort = freePort();
+        }
         Files.writeString(etc.resolve("yucon.toml"), String.join("\n",
                 "[ssh]",
-                "port = " + freePort(),
+                "port = " + sshPort,
                 "host_keys = \"" + dir.resolve("hostkeys") + "\"",
                 "[paths]",
                 "state = \"" + dir.resolve("state") + "\"",
                 "[web]",
-                "port = " + freePort(),
+                "port = " + webPort,
                 ""));
         String hash = Sha2Crypt.sha512Crypt(PASSWORD.getBytes(StandardCharsets.UTF_8));
         String publicKey = PublicKeyEntry.toString(key.getPublic());
