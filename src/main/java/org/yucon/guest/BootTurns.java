@@ -2,6 +2,7 @@ package org.yucon.guest;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
@@ -14,52 +15,86 @@ import java.util.concurrent.Executor;
  *
  * <p>Touched by sessions' threads, the scheduler and the keeper link's reader, each in a short hold of this monitor,
  * which never calls out. A boot whose turn comes when another ends starts on {@code starter}: it asks the keeper,
- * and the thread that ended the turn may be the one that reads the keeper's answers.
+ * and the thread that ended the turn may be the one that reads the keeper's answers. {@code onWaiting} is told,
+ * outside this monitor but maybe under a guest's, each time the boots that wait change (see {@link #waiting()}): it
+ * must not do I/O itself.
  */
 public final class BootTurns {
     private final int limit;
     private final Executor starter;
+    private final Runnable onWaiting;
     // Guarded by this.
     private int going;
-    private final Deque<Runnable> waiting = new ArrayDeque<>();
+    private final Deque<Waiting> waiting = new ArrayDeque<>();
 
-    public BootTurns(int limit, Executor starter) {
+    private record Waiting(String guest, Runnable start) {
+    }
+
+    public BootTurns(int limit, Executor starter, Runnable onWaiting) {
         if (limit < 1) {
             throw new IllegalArgumentException("at least one boot at a time, not " + limit);
         }
         this.limit = limit;
         this.starter = starter;
+        this.onWaiting = onWaiting;
     }
 
     /**
-     * Takes a turn for a boot: 0 when one is free (the caller starts the boot itself and ends the turn later), else
-     * how many boots wait, this one included; {@code start} then runs on the starter when the turn comes.
+     * Takes a turn for a boot of {@code guest}: 0 when one is free (the caller starts the boot itself and ends the
+     * turn later), else how many boots wait, this one included; {@code start} then runs on the starter when the turn
+     * comes.
      */
-    public synchronized int take(Runnable start) {
-        if (going < limit) {
-            going++;
-            return 0;
+    public int take(String guest, Runnable start) {
+        int place;
+        synchronized (this) {
+            if (going < limit) {
+                going++;
+                return 0;
+            }
+            waiting.addLast(new Waiting(guest, start));
+            place = waiting.size();
         }
-        waiting.addLast(start);
-        return waiting.size();
+        onWaiting.run();
+        return place;
+    }
+
+    /**
+     * A guest that is in its kernel's start already (a gateway took it over from the keeper) holds a turn like a boot
+     * that took one, even past the limit, and ends it the same way.
+     */
+    public synchronized void hold() {
+        going++;
     }
 
     /** A boot that waits for its turn gives it up; false if its turn has come already (its start is under way). */
-    public synchronized boolean withdraw(Runnable start) {
-        return waiting.remove(start);
+    public boolean withdraw(Runnable start) {
+        synchronized (this) {
+            if (!waiting.removeIf(w -> w.start() == start)) {
+                return false;
+            }
+        }
+        onWaiting.run();
+        return true;
     }
 
-    /** A boot ends its turn: the next waiting one has it. */
+    /** A boot ends its turn: the next waiting one has it, unless held turns keep the boots going over the limit. */
     public void end() {
-        Runnable next;
+        Waiting next = null;
         synchronized (this) {
-            next = waiting.pollFirst();
-            if (next == null) {
+            if (going <= limit && !waiting.isEmpty()) {
+                next = waiting.pollFirst();
+            } else {
                 going--;
             }
         }
         if (next != null) {
-            starter.execute(next);
+            onWaiting.run();
+            starter.execute(next.start());
         }
+    }
+
+    /** The guests whose boots wait, first first. */
+    public synchronized List<String> waiting() {
+        return waiting.stream().map(Waiting::guest).toList();
     }
 }

@@ -225,7 +225,7 @@ public final class GuestSupervisor {
             thisRun = ++run;
             launch = () -> launch(thisRun, before, booting);
             Runnable whenTurnComes = () -> turnCame(thisRun, launch);
-            waits = turns.take(whenTurnComes);
+            waits = turns.take(name(), whenTurnComes);
             if (waits == 0) {
                 turnRun = thisRun;
                 status = new GuestStatus(GuestState.BOOTING, Instant.now(), "", 0);
@@ -649,6 +649,11 @@ public final class GuestSupervisor {
             bootWhenOff = stop.thenBoot();
             status = stop.underWay() ? new GuestStatus(GuestState.STOPPING, Instant.now(), "shutting down", pid)
                     : new GuestStatus(GuestState.BOOTING, Instant.now(), "", pid);
+            if (!stop.underWay()) {
+                // It may be in its kernel's start still: it holds a turn until it runs, as if this gateway booted it.
+                turns.hold();
+                turnRun = thisRun;
+            }
         }
         log.info("{} runs already (pid {}), its console is held by the keeper{}", name(), pid,
                 stop.underWay() ? "; its shutdown goes on" : "");

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -56,6 +57,7 @@ public final class Guests implements AutoCloseable, Metrics.Gauges {
     private final ScheduledExecutorService scheduler;
     /** One per host: every guest's boot takes one of its turns. */
     private final BootTurns bootTurns;
+    private final WaitingBoots waitingBoots;
     private final POSIX posix;
     private final AccessChanges accessChanges;
     private final Alerts alerts = new Alerts(this::fire);
@@ -71,7 +73,8 @@ public final class Guests implements AutoCloseable, Metrics.Gauges {
         this.kernel = kernel;
         this.keeper = keeper;
         this.scheduler = scheduler;
-        this.bootTurns = new BootTurns(config.gateway().bootsAtOnce(), scheduler);
+        this.waitingBoots = new WaitingBoots(config.gateway().stateDir());
+        this.bootTurns = new BootTurns(config.gateway().bootsAtOnce(), scheduler, this::waitingChanged);
         this.posix = posix;
         keeper.reportTo(new KeeperClient.Answering() {
             @Override
@@ -90,6 +93,28 @@ public final class Guests implements AutoCloseable, Metrics.Gauges {
         for (GuestConfig guest : config.guests().values()) {
             add(guest, Optional.ofNullable(kept.get(guest.name())), stops.getOrDefault(guest.name(), StopIntent.NONE));
         }
+        bootLeftWaiting(waitingBoots.left());
+    }
+
+    /** Kept on the scheduler: the turns tell of a change where a guest's monitor may be held. */
+    private void waitingChanged() {
+        scheduler.execute(() -> waitingBoots.save(bootTurns));
+    }
+
+    /**
+     * The boots an earlier gateway left waiting for their turn wait again, in their order (on the scheduler); then the
+     * file holds this gateway's list, so that a guest shut down later is not booted by the next gateway.
+     */
+    private void bootLeftWaiting(List<String> names) {
+        if (!names.isEmpty()) {
+            log.info("booting what the earlier gateway left waiting for its turn: {}", names);
+        }
+        scheduler.execute(() -> {
+            names.stream().map(byName::get).filter(Objects::nonNull).map(Guest::supervisor)
+                    .filter(guest -> guest.status().state().mayBoot())
+                    .forEach(GuestSupervisor::boot);
+            waitingBoots.save(bootTurns);
+        });
     }
 
     private void add(GuestConfig guest, Optional<KeptStatus> kept, StopIntent stop) throws IOException {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -91,6 +93,27 @@ class BootTurnsIT {
         }
         Outcome later = host.guest("uml3").boot();
         assertEquals("uml3 is booting", later.message(), "the turn uml2 gave up is free again");
+    }
+
+    @Test
+    void aBootThatWaitsWhenTheGatewayStopsBootsUnderTheNextOne() throws Exception {
+        host.guest("uml1").boot();
+        host.guest("uml2").boot();
+        Path kept = dir.resolve("state").resolve("boots-waiting");
+        Await.until("uml2 kept as waiting", Duration.ofSeconds(10), () -> read(kept).equals("uml2\n"), () -> read(kept));
+
+        host.restartGateway();
+
+        Await.until("uml1 and uml2 running", ALL_RUNNING, () -> running("uml1") && running("uml2"), this::states);
+        Await.until("nothing kept as waiting", Duration.ofSeconds(10), () -> read(kept).equals("\n"), () -> read(kept));
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     private int inTheirStart() {

@@ -11,14 +11,15 @@ import org.junit.jupiter.api.Test;
 
 class BootTurnsTest {
     private final List<String> started = new ArrayList<>();
-    private final BootTurns turns = new BootTurns(2, Runnable::run);
+    private final List<List<String>> told = new ArrayList<>();
+    private final BootTurns turns = new BootTurns(2, Runnable::run, () -> told.add(turns().waiting()));
 
     @Test
     void freeTurnsAreTakenAtOnceTheRestWaitInOrder() {
-        assertEquals(0, turns.take(start("a")));
-        assertEquals(0, turns.take(start("b")));
-        assertEquals(1, turns.take(start("c")));
-        assertEquals(2, turns.take(start("d")));
+        assertEquals(0, turns.take("a", start("a")));
+        assertEquals(0, turns.take("b", start("b")));
+        assertEquals(1, turns.take("c", start("c")));
+        assertEquals(2, turns.take("d", start("d")));
 
         turns.end();
         assertEquals(List.of("c"), started, "the first waiting boot has the ended turn");
@@ -28,22 +29,22 @@ class BootTurnsTest {
 
     @Test
     void anEndedTurnWithNoneWaitingIsFreeAgain() {
-        turns.take(start("a"));
-        turns.take(start("b"));
+        turns.take("a", start("a"));
+        turns.take("b", start("b"));
         turns.end();
 
-        assertEquals(0, turns.take(start("c")));
-        assertEquals(1, turns.take(start("d")));
+        assertEquals(0, turns.take("c", start("c")));
+        assertEquals(1, turns.take("d", start("d")));
         assertTrue(started.isEmpty(), "started by the turns: " + started);
     }
 
     @Test
     void aWithdrawnBootNeverStarts() {
-        turns.take(start("a"));
-        turns.take(start("b"));
+        turns.take("a", start("a"));
+        turns.take("b", start("b"));
         Runnable c = start("c");
-        turns.take(c);
-        turns.take(start("d"));
+        turns.take("c", c);
+        turns.take("d", start("d"));
 
         assertTrue(turns.withdraw(c));
         assertFalse(turns.withdraw(c), "withdrawn twice");
@@ -52,8 +53,41 @@ class BootTurnsTest {
     }
 
     @Test
+    void theWaitingAreToldInOrderAtEachChange() {
+        turns.take("a", start("a"));
+        turns.take("b", start("b"));
+        Runnable c = start("c");
+        turns.take("c", c);
+        turns.take("d", start("d"));
+        turns.take("e", start("e"));
+        turns.withdraw(c);
+        turns.end();
+        turns.end();
+
+        assertEquals(List.of(List.of("c"), List.of("c", "d"), List.of("c", "d", "e"), List.of("d", "e"), List.of("e"),
+                List.of()), told);
+        assertTrue(turns.waiting().isEmpty());
+    }
+
+    @Test
+    void aHeldTurnCountsAndEndsLikeATakenOne() {
+        turns.hold();
+        turns.hold();
+        turns.hold();
+        assertEquals(1, turns.take("a", start("a")), "three boots hold the two turns and more");
+        turns.end();
+        assertTrue(started.isEmpty(), "two held turns still going: " + started);
+        turns.end();
+        assertEquals(List.of("a"), started);
+    }
+
+    @Test
     void atLeastOneTurn() {
-        assertThrows(IllegalArgumentException.class, () -> new BootTurns(0, Runnable::run));
+        assertThrows(IllegalArgumentException.class, () -> new BootTurns(0, Runnable::run, () -> { }));
+    }
+
+    private BootTurns turns() {
+        return turns;
     }
 
     private Runnable start(String name) {
