@@ -29,8 +29,8 @@ class BootTurnsTest {
 
     @Test
     void anEndedTurnWithNoneWaitingIsFreeAgain() {
-        turns.take("a", start("a"));
-        turns.take("b", start("b"));
+        take("a");
+        take("b");
         turns.end();
 
         assertEquals(0, turns.take("c", start("c")));
@@ -40,11 +40,10 @@ class BootTurnsTest {
 
     @Test
     void aWithdrawnBootNeverStarts() {
-        turns.take("a", start("a"));
-        turns.take("b", start("b"));
-        Runnable c = start("c");
-        turns.take("c", c);
-        turns.take("d", start("d"));
+        take("a");
+        take("b");
+        Runnable c = take("c");
+        take("d");
 
         assertTrue(turns.withdraw(c));
         assertFalse(turns.withdraw(c), "withdrawn twice");
@@ -54,12 +53,11 @@ class BootTurnsTest {
 
     @Test
     void theWaitingAreToldInOrderAtEachChange() {
-        turns.take("a", start("a"));
-        turns.take("b", start("b"));
-        Runnable c = start("c");
-        turns.take("c", c);
-        turns.take("d", start("d"));
-        turns.take("e", start("e"));
+        take("a");
+        take("b");
+        Runnable c = take("c");
+        take("d");
+        take("e");
         turns.withdraw(c);
         turns.end();
         turns.end();
@@ -88,6 +86,13 @@ class BootTurnsTest {
 
     private BootTurns turns() {
         return turns;
+    }
+
+    /** Takes a turn for a boot of {@code name}; returns its start. */
+    private Runnable take(String name) {
+        Runnable start = start(name);
+        turns.take(name, start);
+        return start;
     }
 
     private Runnable start(String name) {
