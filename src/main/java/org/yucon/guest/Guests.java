@@ -280,6 +280,8 @@ public final class Guests implements AutoCloseable, Metrics.Gauges {
     @Override
     public void close() {
         byName.values().forEach(g -> g.link().close());
+        // Kept at once, not on the scheduler, which stops with the gateway and drops what is queued on it.
+        waitingBoots.save(bootTurns);
     }
 
     public Optional<GuestSupervisor> get(String name) {
