@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import jnr.constants.platform.Signal;
-import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 import org.apache.commons.codec.digest.Sha2Crypt;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -89,7 +88,14 @@ public final class TestHost implements AutoCloseable {
     /** Serves a configuration {@link #writeConfig} wrote and the test then changed; {@code key} is the users' key. */
     public static TestHost serve(Path dir, KeyPair key, Path etc) throws IOException, ConfigException {
         Configuration config = new ConfigLoader(etc).load();
-        return new TestHost(dir, key, config, Gateway.start(config, Uml.kernel().binary()));
+        try {
+            return new TestHost(dir, key, config, Gateway.start(config, Uml.kernel().binary()));
+        } catch (IOException | RuntimeException e) {
+            // A gateway that failed to start (its web port taken, say) may have started its keeper already: a CI run
+            // left one running after such a failure, as no TestHost was there to close.
+            stopKeeper(config.gateway().stateDir());
+            throw e;
+        }
     }
 
     public int port() {
@@ -135,7 +141,6 @@ public final class TestHost implements AutoCloseable {
         // A test past its timeout is interrupted, and may be closing its host in a finally: the waits here must still
         // wait (for the keeper to reap the guests' helpers), so the flag is set aside until the host is down.
         boolean interrupted = Thread.interrupted();
-        POSIX posix = POSIXFactory.getNativePOSIX();
         try {
             for (GuestSupervisor guest : gateway.guests().all()) {
                 long pid = guest.status().pid();
@@ -147,7 +152,7 @@ public final class TestHost implements AutoCloseable {
         } finally {
             try {
                 gateway.close();
-                stopKeeper(posix);
+                stopKeeper(config.gateway().stateDir());
             } finally {
                 if (interrupted) {
                     Thread.currentThread().interrupt();
@@ -174,10 +179,9 @@ public final class TestHost implements AutoCloseable {
     }
 
     /** The keeper outlives gateways by design; a test's keeper must not outlive the test. */
-    private void stopKeeper(POSIX posix) throws IOException {
-        Path state = config.gateway().stateDir();
+    private static void stopKeeper(Path state) throws IOException {
         if (Files.exists(state.resolve("keeper.pid"))) {
-            posix.kill((int) KeeperClient.pid(state), Signal.SIGKILL.intValue());
+            POSIXFactory.getNativePOSIX().kill((int) KeeperClient.pid(state), Signal.SIGKILL.intValue());
         }
     }
 
