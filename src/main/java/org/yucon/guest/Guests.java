@@ -73,7 +73,7 @@ public final class Guests implements AutoCloseable, Metrics.Gauges {
         this.kernel = kernel;
         this.keeper = keeper;
         this.scheduler = scheduler;
-        this.waitingBoots = new WaitingBoots(config.gateway().stateDir());
+        this.waitingBoots = new WaitingBoots(config.gateway().stateDir(), scheduler);
         this.bootTurns = new BootTurns(config.gateway().bootsAtOnce(), scheduler, this::waitingChanged);
         this.posix = posix;
         keeper.reportTo(new KeeperClient.Answering() {
@@ -96,9 +96,8 @@ public final class Guests implements AutoCloseable, Metrics.Gauges {
         bootLeftWaiting(waitingBoots.left());
     }
 
-    /** Kept on the scheduler: the turns tell of a change where a guest's monitor may be held. */
     private void waitingChanged() {
-        scheduler.execute(() -> waitingBoots.save(bootTurns));
+        waitingBoots.changed(bootTurns);
     }
 
     /**
