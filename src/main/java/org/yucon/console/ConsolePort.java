@@ -5,6 +5,7 @@ import com.pty4j.WinSize;
 import com.pty4j.unix.Pty;
 import com.pty4j.unix.UnixPtyProcess;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,8 @@ public final class ConsolePort {
         void received(byte[] bytes, int length);
     }
 
+    /** The most one read(2) of the pty takes: a pty holds far less (4 KB in Linux's line discipline). */
+    private static final int READ_BYTES = 64 * 1024;
     private static final long FIRST_KICK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final int KICKS_PER_LULL = 7;
     private static final long FIRST_INPUT_KICK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
@@ -110,19 +113,25 @@ public final class ConsolePort {
         return process.pid();
     }
 
-    /** Reads the guest's output into {@code ring} as fast as it comes, until the guest closes its console. */
+    /**
+     * Reads the guest's output into {@code ring} as fast as it comes, until the guest closes its console. The read(2)
+     * goes into a direct buffer: into a Java array, jnr copies the array's whole length back after every call, however
+     * little was read (64 KB for a key's echo: the reader's CPU per echoed key went from 22-28 to 14 µs without it).
+     */
     public void drainInto(Output output) {
-        byte[] buffer = new byte[64 * 1024];
-        for (int n = read(buffer); n > 0; n = read(buffer)) {
+        ByteBuffer direct = ByteBuffer.allocateDirect(READ_BYTES);
+        byte[] buffer = new byte[READ_BYTES];
+        for (int n = read(direct); n > 0; n = read(direct)) {
+            direct.get(0, buffer, 0, n);
             output.received(buffer, n);
         }
     }
 
     /** Blocks until the guest prints; -1 once the guest has closed its console (it exited). */
-    private int read(byte[] buffer) {
+    private int read(ByteBuffer buffer) {
         int n;
         do {
-            n = posix.read(masterFd, buffer, buffer.length);
+            n = posix.read(masterFd, buffer, buffer.capacity());
         } while (n < 0 && posix.errno() == Errno.EINTR.intValue());
         if (n > 0) {
             long now = System.nanoTime();
