@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
@@ -15,6 +16,10 @@ import java.util.function.BiConsumer;
  * bound; the recordings' writer thread encodes and writes them. When the queue is over its bound (the disk does not
  * keep up) or a write fails (the disk is full), the recording stops there, and says why once: the console never
  * waits for it.
+ *
+ * <p>Events gather for a moment before the writer is called ({@link #GATHER}): a key and its echo then cost the
+ * console's threads no wake-up of the writer's, and the disk one write among many (measured: a write and a
+ * wake-up per echo were 25-32 µs of CPU per key on a 2-CPU host, beside some 400 for the whole path).
  *
  * <p>Nothing is written before the viewer's window size is known ({@link #window}): the header carries it.
  */
@@ -32,18 +37,33 @@ final class CastRecording implements Recording {
     private record Event(long nanos, char code, byte[] bytes) {
     }
 
+    /** Whether the writer has a drain of this recording to run, and how soon. */
+    private enum Drain {
+        NONE,
+        /** Once events have gathered: see {@link #GATHER}. */
+        LATER,
+        NOW
+    }
+
     /**
      * A batch's text goes to the file in pieces of about this size. In one piece, each drain of a flood's queue grew a
      * buffer to megabytes by doubling, and with 100 viewers that garbage pushed what was in flight into the old
      * generation and grew the gateway's heap by some 100 MB (BENCHMARKS.md).
      */
     private static final int WRITE_AT = 64 * 1024;
+    /**
+     * How long events gather before they are written, unless they reach {@link #WRITE_AT} first (a flood does so
+     * long before it could reach {@link PendingBudget#EACH}). A recording played while it is made lags this much.
+     */
+    static final Duration GATHER = Duration.ofMillis(50);
 
     private final long id;
     private final Asciicast.Header start;
     private final boolean input;
     private final OutputStream file;
     private final Executor writer;
+    /** Runs a task on the writer thread after {@link #GATHER}. */
+    private final Executor gathered;
     /** How much may wait for the disk, this recording's and all of them together, before this one is given up. */
     private final PendingBudget budget;
     /** Told once, on the writer thread, when the file is closed: why it stopped early, or null. */
@@ -55,7 +75,7 @@ final class CastRecording implements Recording {
     private State state = State.SIZING;
     private final Deque<Event> queue = new ArrayDeque<>();
     private long pending;
-    private boolean drainQueued;
+    private Drain queued = Drain.NONE;
     /** The window size last recorded; guarded by lock. */
     private int columns;
     private int rows;
@@ -71,12 +91,13 @@ final class CastRecording implements Recording {
     private final EventText typedText = new EventText();
 
     CastRecording(long id, Asciicast.Header start, boolean input, OutputStream file, Executor writer,
-                  PendingBudget budget, BiConsumer<Long, String> closed) {
+                  Executor gathered, PendingBudget budget, BiConsumer<Long, String> closed) {
         this.id = id;
         this.start = start;
         this.input = input;
         this.file = file;
         this.writer = writer;
+        this.gathered = gathered;
         this.budget = budget;
         this.closed = closed;
     }
@@ -99,7 +120,7 @@ final class CastRecording implements Recording {
             if (state == State.SIZING) {
                 sized(columns, rows);
                 state = State.RECORDING;
-                queueDrain();
+                drainNow();
             } else if (columns != this.columns || rows != this.rows) {
                 this.columns = columns;
                 this.rows = rows;
@@ -116,7 +137,7 @@ final class CastRecording implements Recording {
             }
             if (state == State.SIZING || state == State.RECORDING) {
                 state = State.ENDING;
-                queueDrain();
+                drainNow();
             }
         }
     }
@@ -142,7 +163,7 @@ final class CastRecording implements Recording {
             queue.add(new Event(System.nanoTime() - startNanos, code, bytes));
             pending += bytes.length;
             if (state == State.RECORDING) {
-                queueDrain();
+                drainSoon();
             }
         }
     }
@@ -154,13 +175,23 @@ final class CastRecording implements Recording {
         budget.give(pending);
         pending = 0;
         state = State.ENDING;
-        queueDrain();
+        drainNow();
     }
 
-    /** Caller holds lock. */
-    private void queueDrain() {
-        if (!drainQueued) {
-            drainQueued = true;
+    /** Caller holds lock: at once once a write's worth waits, else once events have gathered. */
+    private void drainSoon() {
+        if (pending >= WRITE_AT) {
+            drainNow();
+        } else if (queued == Drain.NONE) {
+            queued = Drain.LATER;
+            gathered.execute(this::drain);
+        }
+    }
+
+    /** Caller holds lock. A drain queued for later may still run: it finds little or nothing to write. */
+    private void drainNow() {
+        if (queued != Drain.NOW) {
+            queued = Drain.NOW;
             writer.execute(this::drain);
         }
     }
@@ -173,7 +204,7 @@ final class CastRecording implements Recording {
         int width;
         int height;
         synchronized (lock) {
-            drainQueued = false;
+            queued = Drain.NONE;
             if (state == State.CLOSED) {
                 return;
             }

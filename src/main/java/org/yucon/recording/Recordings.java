@@ -20,9 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -49,7 +48,7 @@ public final class Recordings implements AutoCloseable {
     private final Path dir;
     private final RecordingSettings settings;
     private final Clock clock;
-    private final ExecutorService writer;
+    private final ScheduledExecutorService writer;
     private final PendingBudget budget = PendingBudget.standard();
     private final AtomicLong lastId;
     /** Recordings whose viewer is still on the console (never deleted). */
@@ -64,12 +63,12 @@ public final class Recordings implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.stoppedEarly = stoppedEarly;
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "recordings");
-                    t.setDaemon(true);
-                    return t;
-                });
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "recordings");
+            t.setDaemon(true);
+            return t;
+        });
+        pool.setKeepAliveTime(30, TimeUnit.SECONDS);
         pool.allowCoreThreadTimeOut(true);
         this.writer = pool;
         this.lastId = new AtomicLong(scan().stream().mapToLong(Entry::id).max().orElse(0));
@@ -91,7 +90,8 @@ public final class Recordings implements AutoCloseable {
                     PosixFilePermissions.asFileAttribute(PrivateFiles.FILE)));
             live.add(id);
             Asciicast.Header header = new Asciicast.Header(guest, account, address, channel, clock.instant(), 0, 0);
-            return new CastRecording(id, header, settings.input(), out, writer, budget, this::closed);
+            return new CastRecording(id, header, settings.input(), out, writer,
+                    task -> writer.schedule(task, CastRecording.GATHER.toNanos(), TimeUnit.NANOSECONDS), budget, this::closed);
         } catch (IOException | RuntimeException e) {
             log.warn("recording {} of the console of {} ({}) did not start: {}", id, guest, account, e.toString());
             stopped.put(id, "did not start: " + e.getMessage());

@@ -21,16 +21,18 @@ class CastRecordingTest {
             "ssh channel 0", Instant.parse("2026-12-07T04:00:00Z"), 0, 0);
 
     private final List<Runnable> writerTasks = new ArrayList<>();
+    /** What the writer is to run once events have gathered. */
+    private final List<Runnable> laterTasks = new ArrayList<>();
     private final ByteArrayOutputStream file = new ByteArrayOutputStream();
     private final AtomicReference<String> stopped = new AtomicReference<>("not closed");
 
     private CastRecording recording(boolean input, OutputStream out) {
-        return new CastRecording(1, HEADER, input, out, writerTasks::add, PendingBudget.standard(), (id, why) -> stopped.set(why));
+        return new CastRecording(1, HEADER, input, out, writerTasks::add, laterTasks::add, PendingBudget.standard(), (id, why) -> stopped.set(why));
     }
 
     private void runWriter() {
-        while (!writerTasks.isEmpty()) {
-            writerTasks.remove(0).run();
+        while (!writerTasks.isEmpty() || !laterTasks.isEmpty()) {
+            (writerTasks.isEmpty() ? laterTasks : writerTasks).remove(0).run();
         }
     }
 
@@ -149,8 +151,8 @@ class CastRecordingTest {
     void whatWaitsInAllRecordingsTogetherIsBoundedToo() {
         PendingBudget budget = new PendingBudget(100, 150);
         AtomicReference<String> second = new AtomicReference<>("not closed");
-        CastRecording one = new CastRecording(1, HEADER, false, file, writerTasks::add, budget, (id, why) -> stopped.set(why));
-        CastRecording two = new CastRecording(2, HEADER, false, new ByteArrayOutputStream(), writerTasks::add, budget,
+        CastRecording one = new CastRecording(1, HEADER, false, file, writerTasks::add, laterTasks::add, budget, (id, why) -> stopped.set(why));
+        CastRecording two = new CastRecording(2, HEADER, false, new ByteArrayOutputStream(), writerTasks::add, laterTasks::add, budget,
                 (id, why) -> second.set(why));
         one.window(80, 24);
         two.window(80, 24);
@@ -187,6 +189,25 @@ class CastRecordingTest {
         assertTrue(closed.get());
         r.shown(bytes("y"), 1);
         r.end();
-        assertTrue(writerTasks.isEmpty(), "nothing more to write once stopped");
+        assertTrue(writerTasks.isEmpty() && laterTasks.isEmpty(), "nothing more to write once stopped");
+    }
+
+    @Test
+    void keysAndEchoesGatherForOneLaterWriteButAFullBatchGoesAtOnce() {
+        CastRecording r = recording(true, file);
+        r.window(80, 24);
+        runWriter();
+        for (int i = 0; i < 100; i++) {
+            r.typed(bytes("k"), 0, 1);
+            r.shown(bytes("k"), 1);
+        }
+        assertEquals(List.of(), writerTasks, "no write at once for a typist");
+        assertEquals(1, laterTasks.size(), "one write for them all, later");
+        r.shown(new byte[64 * 1024], 64 * 1024);
+        assertEquals(1, writerTasks.size(), "a write's worth goes at once");
+        r.end();
+        runWriter();
+        assertEquals(1 + 200 + 1, lines().size());
+        assertNull(stopped.get());
     }
 }
