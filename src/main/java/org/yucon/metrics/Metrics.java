@@ -51,7 +51,7 @@ public final class Metrics {
     private final Counter sessions = counter("yucon_ssh_sessions", "SSH sessions by what they did: menu, console, verb.", "kind");
     private final Counter logins = counter("yucon_logins", "Login attempts (password or key) by result: ok, failed, throttled.", "result");
     private final Counter recordingsStopped = counter("yucon_recordings_stopped",
-            "Console recordings that stopped before their viewer left: the disk was full or did not keep up.");
+            "Console recordings that stopped before their viewer left: the disk was full, or one did not start.");
     private final Map<String, GuestMeters> guests = new ConcurrentHashMap<>();
 
     public Metrics() {

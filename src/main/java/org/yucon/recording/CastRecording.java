@@ -13,9 +13,10 @@ import java.util.function.BiConsumer;
 
 /**
  * One viewer's recording in an asciicast file. The viewer's threads only queue events (with their time) under a
- * bound; the recordings' writer thread encodes and writes them. When the queue is over its bound (the disk does not
- * keep up) or a write fails (the disk is full), the recording stops there, and says why once: the console never
- * waits for it.
+ * bound; the recordings' writer thread encodes and writes them. The console never waits for it: what comes while the
+ * queue is over its bound (the writer does not keep up, as in a flood on a busy host) is left out, and where the
+ * recording goes on a line in it says how much is missing there, as a console viewer that fell behind is told. A write
+ * that fails (the disk is full) stops the recording there, and says why once.
  *
  * <p>Events gather for a moment before the writer is called ({@link #GATHER}): a key and its echo then cost the
  * console's threads no wake-up of the writer's, and the disk one write among many (measured: a write and a
@@ -84,6 +85,8 @@ final class CastRecording implements Recording {
     private int headerRows;
     /** Why the recording stopped early; guarded by lock. */
     private String stopped;
+    /** Bytes left out since the last event queued, for the line that says so; guarded by lock. */
+    private long skipped;
 
     // Owned by the writer thread.
     private boolean headerWritten;
@@ -136,6 +139,7 @@ final class CastRecording implements Recording {
                 sized(80, 24);
             }
             if (state == State.SIZING || state == State.RECORDING) {
+                queueSkipped();
                 state = State.ENDING;
                 drainNow();
             }
@@ -156,15 +160,25 @@ final class CastRecording implements Recording {
                 return;
             }
             if (!budget.take(pending, bytes.length)) {
-                stop("the disk did not keep up (" + pending + " bytes of this recording waited, at most "
-                        + budget.each() + " each and " + budget.total() + " in all)");
+                skipped += bytes.length;
                 return;
             }
+            queueSkipped();
             queue.add(new Event(System.nanoTime() - startNanos, code, bytes));
             pending += bytes.length;
             if (state == State.RECORDING) {
                 drainSoon();
             }
+        }
+    }
+
+    /** Caller holds lock: the line that says what was left out before this place, if anything was. Not budgeted. */
+    private void queueSkipped() {
+        if (skipped > 0) {
+            byte[] line = ("\r\n[yucon] " + skipped + " bytes not recorded here: the recording's writer did not keep up\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            queue.add(new Event(System.nanoTime() - startNanos, 'o', line));
+            skipped = 0;
         }
     }
 

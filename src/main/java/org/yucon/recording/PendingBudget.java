@@ -46,12 +46,4 @@ final class PendingBudget {
     void give(long bytes) {
         used.addAndGet(-bytes);
     }
-
-    long each() {
-        return each;
-    }
-
-    long total() {
-        return total;
-    }
 }

@@ -132,39 +132,61 @@ class CastRecordingTest {
     }
 
     @Test
-    void aDiskThatDoesNotKeepUpStopsTheRecordingNotTheCaller() {
+    void outputBeyondTheBoundIsLeftOutAndTheRecordingSaysWhereAndHowMuch() {
         CastRecording r = recording(false, file);
         r.window(80, 24);
         byte[] chunk = new byte[32 * 1024];
-        for (int i = 0; i < 2 * PendingBudget.EACH / chunk.length; i++) {
+        int chunks = (int) (2 * PendingBudget.EACH / chunk.length);
+        for (int i = 0; i < chunks; i++) {
             r.shown(chunk, chunk.length);
         }
         runWriter();
-        assertTrue(stopped.get().startsWith("the disk did not keep up"), stopped.get());
-        assertEquals(1, lines().size(), "only the header: what waited was given up");
         r.shown(bytes("later"), 5);
+        r.end();
         runWriter();
-        assertEquals(1, lines().size());
+        List<String> lines = lines();
+        assertEquals(1 + chunks / 2 + 2, lines.size(), "the header, what fitted, the gap's line and what came later");
+        assertTrue(lines.get(lines.size() - 2).endsWith(", \"o\", \"\\u000d\\u000a[yucon] " + PendingBudget.EACH
+                + " bytes not recorded here: the recording's writer did not keep up\\u000d\\u000a\"]"), lines.get(lines.size() - 2));
+        assertTrue(lines.get(lines.size() - 1).endsWith(", \"o\", \"later\"]"), lines.get(lines.size() - 1));
+        assertNull(stopped.get(), "closed as the viewer left, not early");
     }
 
     @Test
     void whatWaitsInAllRecordingsTogetherIsBoundedToo() {
         PendingBudget budget = new PendingBudget(100, 150);
         AtomicReference<String> second = new AtomicReference<>("not closed");
-        CastRecording one = new CastRecording(1, HEADER, false, file, writerTasks::add, laterTasks::add, budget, (id, why) -> stopped.set(why));
-        CastRecording two = new CastRecording(2, HEADER, false, new ByteArrayOutputStream(), writerTasks::add, laterTasks::add, budget,
+        ByteArrayOutputStream secondFile = new ByteArrayOutputStream();
+        CastRecording one = new CastRecording(1, HEADER, false, file, writerTasks::add, laterTasks::add, budget,
+                (id, why) -> stopped.set(why));
+        CastRecording two = new CastRecording(2, HEADER, false, secondFile, writerTasks::add, laterTasks::add, budget,
                 (id, why) -> second.set(why));
         one.window(80, 24);
         two.window(80, 24);
         one.shown(new byte[100], 100);
         two.shown(new byte[60], 60);
         runWriter();
-        assertEquals("not closed", stopped.get(), "the first fits and goes on");
-        assertTrue(second.get().startsWith("the disk did not keep up"), second.get());
-        one.shown(new byte[100], 100);
+        two.shown(bytes("fits again"), 10);
         one.end();
+        two.end();
         runWriter();
-        assertNull(stopped.get(), "what was written was given back");
+        assertNull(stopped.get());
+        assertNull(second.get());
+        String text = secondFile.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("[yucon] 60 bytes not recorded here") && text.contains("fits again"), text);
+    }
+
+    @Test
+    void aGapAtTheEndIsSaidToo() {
+        PendingBudget budget = new PendingBudget(10, 100);
+        CastRecording r = new CastRecording(1, HEADER, false, file, writerTasks::add, laterTasks::add, budget,
+                (id, why) -> stopped.set(why));
+        r.window(80, 24);
+        r.shown(new byte[8], 8);
+        r.shown(new byte[8], 8);
+        r.end();
+        runWriter();
+        assertTrue(lines().get(lines().size() - 1).contains("[yucon] 8 bytes not recorded here"), lines().toString());
     }
 
     @Test
