@@ -65,7 +65,7 @@ final class CastRecording implements Recording {
     private final Executor writer;
     /** Runs a task on the writer thread after {@link #GATHER}. */
     private final Executor gathered;
-    /** How much may wait for the disk, this recording's and all of them together, before this one is given up. */
+    /** How much may wait for the disk, this recording's and all of them together, before what comes is left out. */
     private final PendingBudget budget;
     /** Told once, on the writer thread, when the file is closed: why it stopped early, or null. */
     private final BiConsumer<Long, String> closed;
@@ -76,6 +76,7 @@ final class CastRecording implements Recording {
     private State state = State.SIZING;
     private final Deque<Event> queue = new ArrayDeque<>();
     private long pending;
+    /** The drain the writer has to run for this recording, if any; guarded by lock. */
     private Drain queued = Drain.NONE;
     /** The window size last recorded; guarded by lock. */
     private int columns;
@@ -124,10 +125,13 @@ final class CastRecording implements Recording {
                 sized(columns, rows);
                 state = State.RECORDING;
                 drainNow();
-            } else if (columns != this.columns || rows != this.rows) {
+            } else if (state == State.RECORDING && (columns != this.columns || rows != this.rows)) {
                 this.columns = columns;
                 this.rows = rows;
-                offer('r', (columns + "x" + rows).getBytes(StandardCharsets.US_ASCII));
+                // Never left out, however much waits: what follows is shown at this size.
+                queueSkipped();
+                queueAside('r', (columns + "x" + rows).getBytes(StandardCharsets.US_ASCII));
+                drainSoon();
             }
         }
     }
@@ -172,14 +176,18 @@ final class CastRecording implements Recording {
         }
     }
 
-    /** Caller holds lock: the line that says what was left out before this place, if anything was. Not budgeted. */
+    /** Caller holds lock: the line that says what was left out before this place, if anything was. */
     private void queueSkipped() {
         if (skipped > 0) {
-            byte[] line = ("\r\n[yucon] " + skipped + " bytes not recorded here: the recording's writer did not keep up\r\n")
-                    .getBytes(StandardCharsets.US_ASCII);
-            queue.add(new Event(System.nanoTime() - startNanos, 'o', line));
+            queueAside('o', ("\r\n[yucon] " + skipped + " bytes not recorded here: the recording's writer did not keep up"
+                    + "\r\n").getBytes(StandardCharsets.US_ASCII));
             skipped = 0;
         }
+    }
+
+    /** Caller holds lock: a few bytes that go in outside the bound, never left out. */
+    private void queueAside(char code, byte[] bytes) {
+        queue.add(new Event(System.nanoTime() - startNanos, code, bytes));
     }
 
     /** Caller holds lock: gives up what is queued; the writer closes the file. */

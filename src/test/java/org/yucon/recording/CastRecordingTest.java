@@ -177,6 +177,22 @@ class CastRecordingTest {
     }
 
     @Test
+    void aWindowChangeIsRecordedAlsoWhileOutputIsLeftOut() {
+        PendingBudget budget = new PendingBudget(10, 100);
+        CastRecording r = new CastRecording(1, HEADER, false, file, writerTasks::add, laterTasks::add, budget,
+                (id, why) -> stopped.set(why));
+        r.window(80, 24);
+        r.shown(new byte[10], 10);
+        r.shown(new byte[5], 5);
+        r.window(132, 50);
+        r.end();
+        runWriter();
+        List<String> lines = lines();
+        assertTrue(lines.get(lines.size() - 2).contains("[yucon] 5 bytes not recorded here"), lines.toString());
+        assertTrue(lines.get(lines.size() - 1).endsWith(", \"r\", \"132x50\"]"), lines.toString());
+    }
+
+    @Test
     void aGapAtTheEndIsSaidToo() {
         PendingBudget budget = new PendingBudget(10, 100);
         CastRecording r = new CastRecording(1, HEADER, false, file, writerTasks::add, laterTasks::add, budget,
