@@ -130,7 +130,7 @@ final class CastRecording implements Recording {
                 this.rows = rows;
                 // Never left out, however much waits: what follows is shown at this size.
                 queueSkipped();
-                queueAside('r', (columns + "x" + rows).getBytes(StandardCharsets.US_ASCII));
+                queueEvent('r', (columns + "x" + rows).getBytes(StandardCharsets.US_ASCII));
                 drainSoon();
             }
         }
@@ -168,7 +168,7 @@ final class CastRecording implements Recording {
                 return;
             }
             queueSkipped();
-            queue.add(new Event(System.nanoTime() - startNanos, code, bytes));
+            queueEvent(code, bytes);
             pending += bytes.length;
             if (state == State.RECORDING) {
                 drainSoon();
@@ -179,14 +179,14 @@ final class CastRecording implements Recording {
     /** Caller holds lock: the line that says what was left out before this place, if anything was. */
     private void queueSkipped() {
         if (skipped > 0) {
-            queueAside('o', ("\r\n[yucon] " + skipped + " bytes not recorded here: the recording's writer did not keep up"
+            queueEvent('o', ("\r\n[yucon] " + skipped + " bytes not recorded here: the recording's writer did not keep up"
                     + "\r\n").getBytes(StandardCharsets.US_ASCII));
             skipped = 0;
         }
     }
 
-    /** Caller holds lock: a few bytes that go in outside the bound, never left out. */
-    private void queueAside(char code, byte[] bytes) {
+    /** Caller holds lock: what the bound took, or a few bytes outside it that are never left out. */
+    private void queueEvent(char code, byte[] bytes) {
         queue.add(new Event(System.nanoTime() - startNanos, code, bytes));
     }
 

@@ -30,6 +30,11 @@ class CastRecordingTest {
         return new CastRecording(1, HEADER, input, out, writerTasks::add, laterTasks::add, PendingBudget.standard(), (id, why) -> stopped.set(why));
     }
 
+    /** A recording into {@link #file}, without input, under {@code budget}. */
+    private CastRecording recording(PendingBudget budget) {
+        return new CastRecording(1, HEADER, false, file, writerTasks::add, laterTasks::add, budget, (id, why) -> stopped.set(why));
+    }
+
     private void runWriter() {
         while (!writerTasks.isEmpty() || !laterTasks.isEmpty()) {
             (writerTasks.isEmpty() ? laterTasks : writerTasks).remove(0).run();
@@ -157,8 +162,7 @@ class CastRecordingTest {
         PendingBudget budget = new PendingBudget(100, 150);
         AtomicReference<String> second = new AtomicReference<>("not closed");
         ByteArrayOutputStream secondFile = new ByteArrayOutputStream();
-        CastRecording one = new CastRecording(1, HEADER, false, file, writerTasks::add, laterTasks::add, budget,
-                (id, why) -> stopped.set(why));
+        CastRecording one = recording(budget);
         CastRecording two = new CastRecording(2, HEADER, false, secondFile, writerTasks::add, laterTasks::add, budget,
                 (id, why) -> second.set(why));
         one.window(80, 24);
@@ -178,9 +182,7 @@ class CastRecordingTest {
 
     @Test
     void aWindowChangeIsRecordedAlsoWhileOutputIsLeftOut() {
-        PendingBudget budget = new PendingBudget(10, 100);
-        CastRecording r = new CastRecording(1, HEADER, false, file, writerTasks::add, laterTasks::add, budget,
-                (id, why) -> stopped.set(why));
+        CastRecording r = recording(new PendingBudget(10, 100));
         r.window(80, 24);
         r.shown(new byte[10], 10);
         r.shown(new byte[5], 5);
@@ -194,9 +196,7 @@ class CastRecordingTest {
 
     @Test
     void aGapAtTheEndIsSaidToo() {
-        PendingBudget budget = new PendingBudget(10, 100);
-        CastRecording r = new CastRecording(1, HEADER, false, file, writerTasks::add, laterTasks::add, budget,
-                (id, why) -> stopped.set(why));
+        CastRecording r = recording(new PendingBudget(10, 100));
         r.window(80, 24);
         r.shown(new byte[8], 8);
         r.shown(new byte[8], 8);
