@@ -5,11 +5,14 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,6 +77,11 @@ public final class ConsoleKeeper {
     private final POSIX posix = POSIXFactory.getNativePOSIX();
     private final Cgroups cgroups;
     private ServerSocketChannel server;
+    /**
+     * Held for the keeper's life: one keeper per state directory. The kernel lets it go when the process ends, however
+     * it ends, so a lock that is held is a keeper that runs.
+     */
+    private FileChannel lock;
 
     public ConsoleKeeper(Path stateDir, int ringBytes) {
         this.stateDir = stateDir.toAbsolutePath();
@@ -186,6 +194,14 @@ public final class ConsoleKeeper {
     private ServerSocketChannel bind(ProcessUser user) throws IOException {
         Path socket = socket(stateDir);
         PrivateFiles.ownDirectory(socket.getParent(), user);
+        // Two keepers started at once (a gateway replacing a lost keeper while a new gateway starts one) each found the
+        // last one's socket dead, and the second deleted the first's new socket: the first ran on, unreachable, for good.
+        lock = FileChannel.open(socket.resolveSibling("keeper.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
+        if (lock.tryLock() == null) {
+            lock.close();
+            throw new IOException("a console keeper serves " + socket + " already");
+        }
         if (Files.exists(socket)) {
             if (answers(socket)) {
                 throw new IOException("a console keeper serves " + socket + " already");
